@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine with Python 3.10+:
+#   make demo   create .venv, install, run the main job
+#   make test   create .venv if needed, run every check (lint, tests, notebooks)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip install --quiet
+
+.PHONY: demo test lint unit notebooks-test notebooks docs bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per set of extras, remade when pyproject.toml changes.
+$(VENV)/.installed-demo: pyproject.toml | $(PY)
+	$(PIP) -e '.[viz,train]'
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) -e '.[dev]'
+	@touch $@ $(VENV)/.installed-demo
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PIP) -e '.[bench,viz,train]'
+	-$(PIP) 'torch==2.13.0' || echo "PyTorch 2.13.0 not available: its rows will say so"
+	@touch $@
+
+demo: $(VENV)/.installed-demo
+	$(BIN)/autograd-lite demo
+
+test: lint unit notebooks-test
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+notebooks-test: $(VENV)/.installed-dev
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
+		$(BIN)/pytest --nbmake notebooks; \
+	else echo "no notebooks yet"; fi
+
+# Re-execute every notebook in place, so the committed outputs are fresh.
+notebooks: $(VENV)/.installed-dev
+	cd notebooks && ../$(BIN)/jupyter-execute --inplace --timeout=600 *.ipynb
+
+bench: $(VENV)/.installed-bench
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -1,0 +1,72 @@
+"""autograd-lite: a scalar reverse-mode automatic differentiation engine, to learn from.
+
+>>> import autograd_lite as ag
+>>> x = ag.Value(2.0, label="x")
+>>> y = x * x + ag.sin(x)
+>>> y.backward()
+>>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
+3.583853
+
+Reading order for the engine: ``value.py`` (the node), ``rules.py`` (how an operation is
+described), ``ops.py`` (the table of operations and their derivatives), ``graph.py``
+(topological order and the chain rule), ``functional.py`` (grad of grad).
+"""
+
+from importlib import import_module
+
+from .graph import gradients, topological_order, zero_grad
+from .ops import abs, cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, sum, tanh
+from .recording import is_recording, no_grad
+from .rules import RULES, define_op
+from .value import Value
+
+__version__ = "0.1.0"
+
+# Imported on first use, so that importing the engine stays quick.
+_LAZY = {
+    "grad": "functional",
+    "value_and_grad": "functional",
+    "hessian": "functional",
+    "gradcheck": "check",
+    "GradcheckError": "check",
+    "backward_steps": "steps",
+    "Step": "steps",
+}
+
+__all__ = [
+    "RULES",
+    "Value",
+    "abs",
+    "cos",
+    "define_op",
+    "dot",
+    "exp",
+    "gradients",
+    "is_recording",
+    "leaky_relu",
+    "log",
+    "mean",
+    "no_grad",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "sum",
+    "tanh",
+    "topological_order",
+    "zero_grad",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,305 @@
+"""Every operation, with its forward and its derivative side by side.
+
+Read the table below as a list of calculus facts: ``exp`` is its own derivative, the
+derivative of ``tanh`` is ``1 - tanh**2``, and so on. Each entry goes through ``define_op``,
+the same door your own operations use. ``out`` is the operation's result, which many
+derivatives reuse.
+
+After the table come the fast paths: the handful of operations that a neural network
+calls thousands of times per step build their nodes directly and store their local
+derivatives during the forward pass. ``tests/test_ops.py`` checks that each agrees with its
+table entry.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import math
+import operator
+
+from .rules import Op, Rule, constant, define_op
+from .value import Value, as_real, make_node
+
+# --- forward functions on floats: the domain and overflow rules live here --------------
+
+
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:  # IEEE: too large is inf, never an exception
+        return math.inf
+
+
+def _log(x):
+    if x <= 0:
+        raise ValueError(f"log({x!r}): log is only defined for x > 0")
+    return math.log(x)
+
+
+def _sqrt(x):
+    if x < 0:
+        raise ValueError(f"sqrt({x!r}): sqrt is only defined for x >= 0")
+    return math.sqrt(x)
+
+
+def _sigmoid(x):
+    # Two forms, so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _sin(x):
+    return math.sin(x) if math.isfinite(x) else math.nan
+
+
+def _cos(x):
+    return math.cos(x) if math.isfinite(x) else math.nan
+
+
+def _div(a, b):
+    if b == 0:
+        raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
+    return a / b
+
+
+def _pow(x, y):
+    if x == 0 and y < 0:
+        raise ZeroDivisionError(f"{x!r} ** {y!r}: zero cannot be raised to a negative power")
+    if x < 0 and not float(y).is_integer():
+        raise ValueError(
+            f"({x!r}) ** {y!r}: a negative base needs an integer exponent "
+            "(the result would be a complex number)"
+        )
+    try:
+        return float(x**y)
+    except OverflowError:  # IEEE: too large is inf, with the sign an odd power keeps
+        odd = x < 0 and int(y) % 2 == 1
+        return -math.inf if odd else math.inf
+
+
+def _relu(x):
+    return 0.0 if x <= 0.0 else x  # a NaN passes through, as in PyTorch
+
+
+def _sign(x):
+    """The derivative of abs, with abs'(0) = 0 as in PyTorch."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _sum(*xs):
+    return float(builtins.sum(xs))
+
+
+def _mean(*xs):
+    return float(builtins.sum(xs)) / len(xs)
+
+
+def _dot(*xs_then_ys):
+    n = len(xs_then_ys) // 2
+    return float(builtins.sum(map(operator.mul, xs_then_ys[:n], xs_then_ys[n:])))
+
+
+# --- helpers for derivatives, written to work on floats and on Values alike -------------
+
+
+def _half_over(out):
+    """d sqrt(x) / dx = 1 / (2 sqrt(x)): infinite at 0, as in PyTorch."""
+    return 0.5 / out if float(out) != 0 else math.inf
+
+
+def _dpow_dbase(x, y):
+    """d (x ** y) / dx = y * x ** (y - 1), with the limits at x = 0 spelled out."""
+    if float(y) == 0:
+        return 0.0  # x ** 0 is the constant 1, even at x = 0
+    if float(x) == 0 and float(y) < 1:
+        return math.inf
+    return y * x ** (y - 1)
+
+
+def _dpow_dexp(x, out):
+    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 and NaN for x < 0, as in PyTorch."""
+    if float(x) > 0:
+        return out * log(x)
+    return 0.0 if float(x) == 0 else math.nan
+
+
+def _builtin(name, forward, derivative, doc):
+    return define_op(name, forward, derivative, doc=doc, _builtin=True)
+
+
+# --- the table ------------------------------------------------------------------------
+# name                 forward        derivative(inputs..., out): one entry per input
+
+_ADD = _builtin("+",   operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip
+_SUB = _builtin("-",   operator.sub,  lambda a, b, out: (1.0, -1.0),           "a - b")  # fmt: skip
+_MUL = _builtin("*",   operator.mul,  lambda a, b, out: (b, a),                "a * b")  # fmt: skip
+_DIV = _builtin("/",   _div,          lambda a, b, out: (1 / b, -out / b),     "a / b")  # fmt: skip
+_NEG = _builtin("neg", operator.neg,  lambda a, out: (-1.0,),                  "-a")  # fmt: skip
+_POW = _builtin("**",  _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, out)),
+                "x ** y")  # fmt: skip
+exp = _builtin("exp",  _exp,          lambda x, out: (out,),                   "e ** x")  # fmt: skip
+log = _builtin("log",  _log,          lambda x, out: (1 / x,),                 "ln x, x > 0")  # fmt: skip
+sqrt = _builtin("sqrt", _sqrt,        lambda x, out: (_half_over(out),),       "x ** 0.5, x >= 0")  # fmt: skip
+sin = _builtin("sin",  _sin,          lambda x, out: (cos(x),),                "sine")  # fmt: skip
+cos = _builtin("cos",  _cos,          lambda x, out: (-sin(x),),               "cosine")  # fmt: skip
+sigmoid = _builtin("sigmoid", _sigmoid, lambda x, out: (out * (1 - out),),     "1 / (1 + e ** -x)")  # fmt: skip
+abs = _builtin("abs",  math.fabs,     lambda x, out: (_sign(x),),              "|x|")  # fmt: skip
+_TANH = _builtin("tanh", math.tanh,   lambda x, out: (1 - out * out,),         "tanh x")  # fmt: skip
+_RELU = _builtin("relu", _relu,       lambda x, out: (1.0 if x > 0 else 0.0,), "max(x, 0)")  # fmt: skip
+_SUM = _builtin("sum", _sum,          lambda *xs_out: (1.0,) * (len(xs_out) - 1),
+                "x1 + x2 + ... + xn, one node")  # fmt: skip
+_MEAN = _builtin("mean", _mean,       lambda *xs_out: (1 / (len(xs_out) - 1),) * (len(xs_out) - 1),
+                 "(x1 + ... + xn) / n, one node")  # fmt: skip
+_DOT = _builtin("dot", _dot,          lambda *xys_out: (*xys_out[len(xys_out) // 2:-1],
+                                                        *xys_out[:len(xys_out) // 2]),
+                "x1*y1 + ... + xn*yn, one node")  # fmt: skip
+
+
+# Operations with a constant parameter get a small rule of their own, made once per
+# parameter: x ** 2 has the single parent x (its exponent 2 is part of the op, as in
+# micrograd), and leaky_relu's slope is not a node either.
+
+
+@functools.lru_cache(maxsize=256)
+def _power_of(c) -> Op:
+    """x ** c for a constant c."""
+    rule = Rule("**", lambda x: _pow(x, c), lambda x, out: (_dpow_dbase(x, c),), f"**{c:g}")
+    return Op(rule)
+
+
+@functools.lru_cache(maxsize=256)
+def _base_to(c) -> Op:
+    """c ** x for a constant c."""
+    rule = Rule("**", lambda x: _pow(c, x), lambda x, out: (_dpow_dexp(c, out),), f"{c:g}**")
+    return Op(rule)
+
+
+@functools.lru_cache(maxsize=64)
+def _leaky_relu_with(slope) -> Op:
+    rule = Rule(
+        "leaky_relu",
+        lambda x: x if x > 0 else slope * x,
+        lambda x, out: (1.0 if x > 0 else slope,),  # leaky_relu'(0) = slope, as in PyTorch
+        f"leaky_relu({slope:g})",
+    )
+    return Op(rule)
+
+
+def power(base, exponent):
+    """base ** exponent, differentiable in whichever of the two is a Value."""
+    if isinstance(exponent, Value):
+        if isinstance(base, Value):
+            return _POW(base, exponent)
+        return _base_to(as_real(base, "the base of **"))(exponent)
+    return _power_of(as_real(exponent, "the exponent of **"))(base)
+
+
+def leaky_relu(x, slope=0.01):
+    """x when positive, else slope * x."""
+    return _leaky_relu_with(as_real(slope, "leaky_relu's slope"))(x)
+
+
+# --- fast paths -----------------------------------------------------------------------
+# The same rules as the table, with the local derivatives computed now, in the forward
+# pass, so that backward is a plain loop of multiply-adds.
+
+_ONE_ONE, _ONE_MINUS_ONE, _MINUS_ONE, _ONE, _ZERO = (1.0, 1.0), (1.0, -1.0), (-1.0,), (1.0,), (0.0,)
+
+
+def add(a, b):
+    if type(a) is not Value:
+        a = constant(a, _ADD.rule)
+    if type(b) is not Value:
+        b = constant(b, _ADD.rule)
+    return make_node(a.data + b.data, (a, b), _ONE_ONE, _ADD.rule)
+
+
+def sub(a, b):
+    if type(a) is not Value:
+        a = constant(a, _SUB.rule)
+    if type(b) is not Value:
+        b = constant(b, _SUB.rule)
+    return make_node(a.data - b.data, (a, b), _ONE_MINUS_ONE, _SUB.rule)
+
+
+def mul(a, b):
+    if type(a) is not Value:
+        a = constant(a, _MUL.rule)
+    if type(b) is not Value:
+        b = constant(b, _MUL.rule)
+    x, y = a.data, b.data
+    return make_node(x * y, (a, b), (y, x), _MUL.rule)
+
+
+def div(a, b):
+    if type(a) is not Value:
+        a = constant(a, _DIV.rule)
+    if type(b) is not Value:
+        b = constant(b, _DIV.rule)
+    x, y = a.data, b.data
+    out = _div(x, y)
+    return make_node(out, (a, b), (1.0 / y, -out / y), _DIV.rule)
+
+
+def neg(a):
+    return make_node(-a.data, (a,), _MINUS_ONE, _NEG.rule)
+
+
+def tanh(x):
+    """The hyperbolic tangent, in (-1, 1); tanh(1000) is 1.0 with gradient 0.0."""
+    if not isinstance(x, Value):
+        return math.tanh(as_real(x, "tanh"))
+    t = math.tanh(x.data)
+    return make_node(t, (x,), (1.0 - t * t,), _TANH.rule)
+
+
+def relu(x):
+    """max(x, 0), with relu'(0) = 0 as in PyTorch."""
+    if not isinstance(x, Value):
+        return _relu(as_real(x, "relu"))
+    d = x.data
+    return make_node(_relu(d), (x,), _ONE if d > 0.0 else _ZERO, _RELU.rule)
+
+
+def _nodes(values, rule):
+    """The operands of an n-ary op as a tuple of Values, or None when none is a Value."""
+    if any(isinstance(v, Value) for v in values):
+        return tuple(v if type(v) is Value else constant(v, rule) for v in values)
+    return None
+
+
+def sum(values):
+    """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
+    values = tuple(values)
+    nodes = _nodes(values, _SUM.rule)
+    if nodes is None:
+        return _SUM(*values)
+    return make_node(_sum(*[v.data for v in nodes]), nodes, _ONE * len(nodes), _SUM.rule)
+
+
+def mean(values):
+    """The mean of one or more Values as a single node."""
+    values = tuple(values)
+    nodes = _nodes(values, _MEAN.rule)
+    if nodes is None:
+        if not values:
+            raise ValueError("mean of no values: give at least one")
+        return _MEAN(*values)
+    n = len(nodes)
+    return make_node(_mean(*[v.data for v in nodes]), nodes, (1 / n,) * n, _MEAN.rule)
+
+
+def dot(xs, ys):
+    """x1*y1 + ... + xn*yn as a single node: one neuron's weighted sum."""
+    xs, ys = tuple(xs), tuple(ys)
+    if len(xs) != len(ys):
+        raise ValueError(f"dot needs two sequences of one length, got {len(xs)} and {len(ys)}")
+    nodes = _nodes(xs + ys, _DOT.rule)
+    if nodes is None:
+        return _DOT(*xs, *ys)
+    data = [v.data for v in nodes]
+    n = len(xs)
+    return make_node(_dot(*data), nodes, (*data[n:], *data[:n]), _DOT.rule)
