@@ -1,0 +1,142 @@
+"""Random expression graphs, differentiated by autograd-lite and by PyTorch in float64."""
+
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+from autograd_lite import Value
+
+torch = pytest.importorskip("torch")
+
+# Each step applies one of these to earlier nodes (which may be reused: a DAG, not a tree).
+# Every step keeps its inputs inside the domain and away from kinks by construction.
+STEPS = [
+    (2, lambda a, b, m: a + b),
+    (2, lambda a, b, m: a - b),
+    (2, lambda a, b, m: a * b),
+    (2, lambda a, b, m: a / (b * b + 1.0)),
+    (2, lambda a, b, m: (a * a + 0.5) ** (m.tanh(b) + 1.5)),
+    (1, lambda a, m: m.tanh(a)),
+    (1, lambda a, m: m.sigmoid(a) * 3.0),
+    (1, lambda a, m: m.exp(m.tanh(a))),
+    (1, lambda a, m: m.log(a * a + 1.0)),
+    (1, lambda a, m: m.sqrt(a * a + 1.0)),
+    (1, lambda a, m: m.sin(a) + m.cos(a)),
+    (1, lambda a, m: (a * a + 0.1) ** 1.5),
+    (1, lambda a, m: 2.0 ** m.tanh(a)),
+    (1, lambda a, m: -a),
+    (3, lambda a, b, c, m: m.sum([a, b, c])),
+    (3, lambda a, b, c, m: m.mean([a, b, c])),
+    (4, lambda a, b, c, d, m: m.dot([a, b], [c, d])),
+]
+
+
+class AutogradLite:
+    tanh, sigmoid, exp, log, sqrt, sin, cos = (
+        ag.tanh,
+        ag.sigmoid,
+        ag.exp,
+        ag.log,
+        ag.sqrt,
+        ag.sin,
+        ag.cos,
+    )
+    sum, mean, dot = ag.sum, ag.mean, ag.dot
+
+
+class Torch:
+    tanh, sigmoid, exp, log, sqrt, sin, cos = (
+        torch.tanh,
+        torch.sigmoid,
+        torch.exp,
+        torch.log,
+        torch.sqrt,
+        torch.sin,
+        torch.cos,
+    )
+
+    @staticmethod
+    def sum(xs):
+        return torch.stack(xs).sum()
+
+    @staticmethod
+    def mean(xs):
+        return torch.stack(xs).mean()
+
+    @staticmethod
+    def dot(xs, ys):
+        return torch.dot(torch.stack(xs), torch.stack(ys))
+
+
+def build(seed, inputs, m, n_steps):
+    rng = random.Random(seed)
+    nodes = list(inputs)
+    for _ in range(n_steps):
+        arity, step = rng.choice(STEPS)
+        operands = [rng.choice(nodes[-6:] if rng.random() < 0.7 else nodes) for _ in range(arity)]
+        nodes.append(step(*operands, m))
+    return m.tanh(nodes[-1]) + nodes[-2] * 0.5
+
+
+@settings(max_examples=60)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    xs=st.lists(st.floats(-2, 2, allow_nan=False), min_size=3, max_size=3),
+    n_steps=st.integers(1, 25),
+)
+def test_random_graphs_match_pytorch_float64(seed, xs, n_steps):
+    ours = [Value(x) for x in xs]
+    out = build(seed, ours, AutogradLite, n_steps)
+    out.backward()
+
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    reference = build(seed, theirs, Torch, n_steps)
+    reference.backward()
+
+    assert math.isclose(out.data, reference.item(), rel_tol=1e-12, abs_tol=1e-12)
+    expected = [0.0 if t.grad is None else t.grad.item() for t in theirs]  # None: unused input
+    scale = max(1.0, *(abs(g) for g in expected))
+    for v, g in zip(ours, expected):
+        assert math.isclose(v.grad, g, rel_tol=1e-9, abs_tol=1e-12 * scale)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "x"),
+    [
+        (lambda v: v.relu(), torch.relu, 0.0),
+        (lambda v: abs(v), torch.abs, 0.0),
+        (lambda v: v.leaky_relu(0.01), lambda t: torch.nn.functional.leaky_relu(t, 0.01), 0.0),
+        (lambda v: v.sqrt(), torch.sqrt, 0.0),
+        (lambda v: v**0, lambda t: t**0, 0.0),
+        (lambda v: v**0.5, lambda t: t**0.5, 0.0),
+        (lambda v: v.tanh(), torch.tanh, 1000.0),
+        (lambda v: v.sigmoid(), torch.sigmoid, -1000.0),
+        (lambda v: v.exp(), torch.exp, 800.0),
+    ],
+)
+def test_edge_points_match_pytorch(ours, theirs, x):
+    v = Value(x)
+    y = ours(v)
+    y.backward()
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    r = theirs(t)
+    r.backward()
+    assert y.data == r.item()
+    assert v.grad == t.grad.item()
+
+
+@pytest.mark.parametrize("base", [0.0, -2.0, 3.0])
+def test_value_to_a_value_matches_pytorch_for_every_base(base):
+    x, y = Value(base), Value(2.0)
+    (x**y).backward()
+    tx = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+    ty = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    (tx**ty).backward()
+    assert x.grad == tx.grad.item()
+    assert math.isclose(y.grad, ty.grad.item(), rel_tol=1e-15) or (
+        math.isnan(y.grad) and math.isnan(ty.grad.item())
+    )
