@@ -48,6 +48,10 @@ notebooks-test: $(VENV)/.installed-dev
 notebooks: $(VENV)/.installed-dev
 	cd notebooks && ../$(BIN)/jupyter-execute --inplace --timeout=600 *.ipynb
 
+# Redraw the pictures in docs/ that the README shows.
+docs: $(VENV)/.installed-demo
+	$(PY) docs/make_pictures.py
+
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks
 

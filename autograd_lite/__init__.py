@@ -31,6 +31,7 @@ _LAZY = {
     "GradcheckError": "check",
     "backward_steps": "steps",
     "Step": "steps",
+    "print_steps": "steps",
 }
 
 __all__ = [

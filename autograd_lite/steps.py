@@ -1,0 +1,242 @@
+"""Backward one node at a time: the chain rule, step by step.
+
+``backward()`` in ``graph.py`` is a loop. ``backward_steps`` is the same loop written as a
+generator: it pauses after each node and hands you a ``Step`` saying what just happened,
+
+    node.grad (upstream) × d node / d parent (local) = what the parent receives (product)
+
+for every parent edge. Nothing else differs: the same topological order, the same reset of
+every non-leaf to 0 before the pass, the same seed gradient at the root, the same additions
+in the same order. So running every step leaves each ``.grad`` bit-for-bit as ``backward()``
+would. (Stop half way and the gradients are half way too.)
+
+A node used twice (``b`` in ``b * b``, or any weight shared by many neurons) receives one
+product per use; its ``.grad`` is the running sum of them. That is why backward must visit
+a node only after every node that uses it: only then is the sum complete.
+
+>>> import autograd_lite as ag
+>>> a = ag.Value(3.0, label="a")
+>>> b = a + a; b.label = "b"
+>>> c = b * b; c.label = "c"
+>>> for step in ag.backward_steps(c):
+...     print(step.node.label, step.upstream, [product for _, _, product in step.contributions])
+c 1.0 [6.0, 6.0]
+b 12.0 [12.0, 12.0]
+a 24.0 []
+>>> from autograd_lite.steps import print_steps
+>>> a.grad = 0.0            # leaves accumulate, as in backward(): start again from zero
+>>> print_steps(c)          # the same pass as a table; c's products add up to b's 12.0
+step  node  op    upstream  parent  local  product  parent sum
+----  ----  ----  --------  ------  -----  -------  ----------
+0     c     *     1.0       b       6.0    6.0      6.0
+                            b       6.0    6.0      12.0
+1     b     +     12.0      a       1.0    12.0     12.0
+                            a       1.0    12.0     24.0
+2     a     leaf  24.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .graph import local_derivatives, topological_order
+from .value import Value, as_real
+
+
+class BackwardPass:
+    """What a pass started from, so a Step can be replayed later (``replay``).
+
+    ``order`` is the topological order (root last), ``seed`` the starting gradient, and
+    ``leaf_start`` the ``.grad`` each leaf had before the pass (leaves accumulate).
+    """
+
+    __slots__ = ("root", "order", "seed", "leaf_start")
+
+    def __init__(self, root, order, seed, leaf_start):
+        self.root = root
+        self.order = order
+        self.seed = seed
+        self.leaf_start = leaf_start
+
+
+class Step:
+    """One node visited by backward.
+
+    - ``node``: the Value being visited;
+    - ``upstream``: its gradient at that moment, d output / d node (now complete);
+    - ``contributions``: one ``(parent, local, product)`` per parent edge, in operand order,
+      where ``product = upstream * local`` is what that parent receives;
+    - ``running``: the parent's ``.grad`` right after each product was added (the running
+      sum, which matters for a parent used more than once);
+    - ``index``: 0 for the root, then 1, 2, ... in the order backward visits the nodes.
+
+    A leaf gets a Step too, with no contributions: its gradient is final when visited.
+    """
+
+    __slots__ = ("node", "upstream", "contributions", "running", "index", "backward_pass")
+
+    def __init__(self, node, upstream, contributions, running, index, backward_pass):
+        self.node = node
+        self.upstream = upstream
+        self.contributions = contributions
+        self.running = running
+        self.index = index
+        self.backward_pass = backward_pass
+
+    def __repr__(self):
+        return (
+            f"Step(index={self.index}, node={name_of(self.node)!r}, "
+            f"upstream={self.upstream!r}, contributions={len(self.contributions)})"
+        )
+
+    def __str__(self):
+        node = self.node
+        if not self.contributions:
+            return f"{name_of(node)} (leaf): gradient {short(self.upstream)}"
+        parts = [f"{name_of(node)} = {formula(node)}: upstream {short(self.upstream)}"]
+        for (parent, local, product), total in zip(self.contributions, self.running):
+            parts.append(
+                f"{name_of(parent)}: {short(self.upstream)} × {short(local)} = {short(product)}"
+                f", sum so far {short(total)}"
+            )
+        return " | ".join(parts)
+
+    def _repr_svg_(self):
+        """In Jupyter a Step shows as the picture of its graph at this step."""
+        try:
+            from .viz import draw_step
+            from .viz.programs import GraphvizNotFoundError, to_svg
+        except ImportError:  # no graphviz package: Jupyter falls back to the text
+            return None
+        try:
+            return to_svg(draw_step(self.backward_pass.root, self))
+        except GraphvizNotFoundError:  # no Graphviz program: the text again
+            return None
+
+
+def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
+    """Run backward on ``output`` one node at a time, yielding a ``Step`` per node.
+
+    Each step's products are already added to its parents' ``.grad`` when it is yielded.
+    Iterating to the end leaves every ``.grad`` exactly as ``output.backward(gradient)``.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
+    seed = as_real(gradient, "backward_steps(gradient)")
+    order = topological_order(output)
+    leaf_start = {}
+    for node in order:  # as in backward: every non-leaf starts from zero
+        if node.parents:
+            node.grad = 0.0
+        else:
+            leaf_start[node] = node.grad
+    output.grad += seed
+    backward_pass = BackwardPass(output, order, seed, leaf_start)
+    for index, node in enumerate(reversed(order)):
+        upstream = node.grad
+        contributions, running = [], []
+        parents = node.parents
+        if parents:
+            for parent, local in zip(parents, local_derivatives(node)):
+                product = upstream * local
+                parent.grad += product
+                contributions.append((parent, local, product))
+                running.append(parent.grad)
+        yield Step(node, upstream, tuple(contributions), tuple(running), index, backward_pass)
+
+
+def replay(step: Step) -> tuple[dict, dict]:
+    """The state just after ``step``, replayed without touching any ``.grad``.
+
+    Returns ``(grads, received)``: each node's gradient so far, and how many products it
+    has received so far (one per use already visited). Handy when the steps were collected
+    first and looked at later: by then ``.grad`` holds the end of the pass instead.
+    """
+    backward_pass = step.backward_pass
+    order = backward_pass.order
+    grads = dict.fromkeys(order, 0.0)
+    grads.update(backward_pass.leaf_start)
+    grads[backward_pass.root] += backward_pass.seed
+    received = dict.fromkeys(order, 0)
+    for node in reversed(order[len(order) - step.index - 1 :]):
+        parents = node.parents
+        if parents:
+            upstream = grads[node]
+            for parent, local in zip(parents, local_derivatives(node)):
+                grads[parent] += upstream * local
+                received[parent] += 1
+    return grads, received
+
+
+def use_counts(nodes) -> dict:
+    """How many edges lead from each node to the ``nodes`` that use it: 2 for ``a`` in
+    ``a * a``. Only uses by ``nodes`` count (so a cut-down picture counts what it shows)."""
+    uses = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for parent in node.parents:
+            if parent in uses:
+                uses[parent] += 1
+    return uses
+
+
+def print_steps(output: Value, gradient=1.0, file=None) -> None:
+    """Run backward on ``output`` and print each step as a row of a table.
+
+    One row per edge: the node visited, its upstream gradient, the parent, the local
+    derivative, the product it sends, and the parent's running sum.
+    """
+    header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
+    rows = []
+    for step in backward_steps(output, gradient):
+        node = step.node
+        head = [str(step.index), name_of(node), node._rule.label if node.parents else "leaf"]
+        head.append(short(step.upstream))
+        if not step.contributions:
+            rows.append([*head, "", "", "", ""])
+        for (parent, local, product), total in zip(step.contributions, step.running):
+            rows.append([*head, name_of(parent), short(local), short(product), short(total)])
+            head = ["", "", "", ""]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    print("\n".join(lines), file=file)
+
+
+def name_of(node: Value, depth: int = 1) -> str:
+    """A node's label; without one, a constant's value or how the node was made: (x * w)."""
+    if node.label:
+        return node.label
+    if not node.parents:
+        return short(node.data)  # an unlabelled leaf is usually a constant: show it
+    if depth == 0:
+        return f"({node._rule.label} …)"
+    return f"({formula(node, depth - 1)})"
+
+
+def formula(node: Value, depth: int = 1) -> str:
+    """How a node was computed, in the usual notation: "a * b", "x**2", "tanh(x)"."""
+    label = node._rule.label
+    names = [name_of(p, depth) for p in node.parents[:4]]
+    if len(node.parents) > 4:
+        names[3:] = [f"… {len(node.parents) - 3:,} more"]
+    if len(names) == 2 and label in ("+", "-", "*", "/", "**"):
+        return f"{names[0]} {label} {names[1]}"
+    if len(names) == 1 and label.startswith("**"):
+        return f"{names[0]}{label}"
+    if len(names) == 1 and label.endswith("**"):
+        return f"{label}{names[0]}"
+    if label == "neg":
+        return f"-{names[0]}"
+    return f"{label}({', '.join(names)})"
+
+
+def short(x: float) -> str:
+    """A number in at most about 10 characters: 1.5, 2.0, -0.0, 1e-12, 1e+9, -inf, nan."""
+    text = f"{x:.4g}"
+    if "e" in text:  # 1e-12 and 1e+9, not 1e-12 and 1e+09
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    if text.lstrip("-").isdigit():  # 2.0 and -0.0, so that a float looks like one
+        return text + ".0"
+    return text

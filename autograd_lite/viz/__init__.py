@@ -1,0 +1,29 @@
+"""Pictures of the computation graph and of the backward pass (needs ``graphviz``).
+
+>>> from autograd_lite.viz import draw_dot, draw_step, backprop_animation
+>>> draw_dot(loss)                         # doctest: +SKIP
+>>> draw_dot(loss).write("loss.svg")       # doctest: +SKIP
+
+``draw_dot`` builds the picture (no Graphviz program needed); showing or saving it runs the
+Graphviz program found by ``render.graphviz_program`` (system ``dot`` or ``graphviz-pure``).
+"""
+
+from .animation import BackpropAnimation, backprop_animation
+from .dot import draw_dot, draw_step
+from .jupyter import show_values_as_pictures
+from .programs import GraphvizNotFoundError, Picture, graphviz_program, render, to_svg
+
+__all__ = [
+    "BackpropAnimation",
+    "GraphvizNotFoundError",
+    "Picture",
+    "backprop_animation",
+    "draw_dot",
+    "draw_step",
+    "graphviz_program",
+    "render",
+    "show_values_as_pictures",
+    "to_svg",
+]
+
+show_values_as_pictures()  # in Jupyter, a Value now shows as its graph (no cost elsewhere)

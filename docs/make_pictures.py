@@ -1,0 +1,89 @@
+"""Regenerate the pictures in docs/ that the README shows: ``make docs``.
+
+- ``neuron.svg``: one neuron's graph after ``backward()``, shaded by |grad|;
+- ``step.svg``: one step of ``backward_steps`` on ``b = a + a; c = b * b``, with the
+  chain-rule arithmetic on the edges and the running sum at the reused nodes;
+- ``backprop.html``: the neuron's whole backward pass as a self-contained animation;
+- ``gradient_flow.png``: mean and max |grad| per layer of a deep sigmoid network
+  (``nn.plots``), the vanishing-gradient picture.
+
+Needs the ``viz`` and ``train`` extras (graphviz + a Graphviz program, matplotlib).
+Run from anywhere: ``python docs/make_pictures.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import autograd_lite as ag
+from autograd_lite.viz import backprop_animation, draw_dot, draw_step
+
+DOCS = Path(__file__).resolve().parent
+
+
+def neuron() -> ag.Value:
+    """out = tanh(x1*w1 + x2*w2 + b): the example of the README."""
+    x1, x2 = ag.Value(2.0, label="x1"), ag.Value(0.0, label="x2")
+    w1, w2 = ag.Value(-3.0, label="w1"), ag.Value(1.0, label="w2")
+    b = ag.Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    return out
+
+
+def reused() -> ag.Value:
+    """c = b * b with b = a + a: every node is used twice."""
+    a = ag.Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return c
+
+
+def graph_pictures() -> list[Path]:
+    out = neuron()
+    out.backward()
+    written = [draw_dot(out).write(DOCS / "neuron.svg")]
+    written.append(backprop_animation(neuron()).save(DOCS / "backprop.html"))
+    c = reused()
+    steps = list(c.backward_steps())
+    written.append(draw_step(c, steps[1]).write(DOCS / "step.svg"))  # visiting b
+    return written
+
+
+# --- the part that needs nn.plots (the nn developer's) -------------------------------------
+def gradient_flow_picture() -> list[Path]:
+    """A deep sigmoid MLP after one backward pass: the gradient fades towards the input."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no window: write the file only
+    try:
+        from nn import MLP, mse_loss
+        from nn.data import make_moons
+        from nn.plots import plot_gradient_flow
+    except ImportError as error:
+        print(f"skipped gradient_flow.png: nn.plots is not ready ({error})")
+        return []
+    X, y = make_moons(64, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 16, 16, 1], activation="sigmoid", seed=0)
+    loss = mse_loss([model(x) for x in X], y)
+    loss.backward()
+    path = DOCS / "gradient_flow.png"
+    plot_gradient_flow(model).savefig(path, dpi=120)
+    return [path]
+
+
+def main() -> None:
+    for path in graph_pictures() + gradient_flow_picture():
+        print(f"wrote {path.relative_to(DOCS.parent)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""backward_steps: the same pass as backward(), one node at a time."""
+
+import collections
+import math
+import subprocess
+import sys
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Step, Value, backward_steps
+from autograd_lite.steps import formula, print_steps, replay, short
+
+
+def neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(-1.5, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(0.7, label="w2")
+    b = Value(0.5, label="b")
+    out = (x1 * w1 + x2 * w2 + b).tanh()
+    out.label = "out"
+    return out
+
+
+def reused():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return c
+
+
+softplus = ag.define_op(
+    "softplus_steps",
+    forward=lambda x: math.log1p(math.exp(x)),
+    derivative=lambda x, out: (ag.sigmoid(x),),
+)
+
+
+def mixed():
+    x, y = Value(0.3, label="x"), Value(1.7, label="y")
+    terms = [x**2, 2.0**x, y**x, softplus(x * y), abs(-x), (x / y).relu(), ag.exp(-y)]
+    return ag.sum(terms) + ag.dot([x, y, x], [y, y, 0.25]) * ag.mean([x, y])
+
+
+GRAPHS = {"neuron": neuron, "reused": reused, "mixed": mixed}
+
+
+def all_grads(root):
+    return [g.hex() for g in (n.grad for n in ag.topological_order(root))]
+
+
+@pytest.mark.parametrize("make", GRAPHS.values(), ids=GRAPHS.keys())
+@pytest.mark.parametrize("seed", [1.0, -0.3])
+def test_all_steps_leave_grads_bit_identical_to_backward(make, seed):
+    expected, got = make(), make()
+    for _ in range(2):  # twice: leaves accumulate, non-leaves are reset
+        expected.backward(seed)
+        collections.deque(backward_steps(got, seed), maxlen=0)
+    assert all_grads(got) == all_grads(expected)
+
+
+@pytest.mark.parametrize("make", GRAPHS.values(), ids=GRAPHS.keys())
+def test_steps_visit_nodes_in_backward_order_with_one_contribution_per_edge(make):
+    root = make()
+    order = ag.topological_order(root)
+    steps = list(root.backward_steps())
+    assert [s.node for s in steps] == order[::-1]
+    assert [s.index for s in steps] == list(range(len(order)))
+    for step in steps:
+        assert isinstance(step, Step)
+        assert [p for p, _, _ in step.contributions] == list(step.node.parents)
+        for _, local, product in step.contributions:
+            assert product == step.upstream * local
+
+
+def test_parents_already_include_the_step_when_it_is_yielded():
+    root = neuron()
+    for step in backward_steps(root):
+        grads_now = {n: n.grad for n in ag.topological_order(root)}
+        assert grads_now == replay(step)[0]
+        for (parent, _, _), total in zip(step.contributions, step.running):
+            if step.node.parents.count(parent) == 1:
+                assert parent.grad == total
+
+
+def test_the_root_gets_the_seed_and_its_upstream_is_the_seed():
+    root = neuron()
+    first = next(backward_steps(root, 2.5))
+    assert first.node is root and first.upstream == 2.5
+
+
+def test_a_leaf_as_root_accumulates_like_backward():
+    a = Value(1.0)
+    a.grad = 4.0
+    (step,) = backward_steps(a)
+    assert step.contributions == () and a.grad == 5.0
+
+
+def test_reused_node_shows_its_running_sum():
+    c = reused()
+    steps = list(backward_steps(c))
+    first, second = steps[0], steps[1]
+    assert first.node.label == "c" and second.node.label == "b"
+    assert [product for _, _, product in first.contributions] == [6.0, 6.0]
+    assert first.running == (6.0, 12.0)  # b collects both uses in b * b
+    assert second.upstream == 12.0
+    assert second.running == (12.0, 24.0)  # a collects both uses in a + a
+    assert "sum so far 12.0" in str(first)
+    assert replay(first)[1][first.node.parents[0]] == 2  # two of b's two uses received
+
+
+def test_a_million_deep_chain_never_recurses():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(1_000_000):
+        y = -y
+    count, last = 0, None
+    for step in backward_steps(y):
+        count += 1
+        last = step
+    assert count == 1_000_001
+    assert x.grad == 1.0 and last.node is x
+
+
+def test_a_step_prints_its_arithmetic():
+    c = reused()
+    text = [str(s) for s in backward_steps(c)]
+    assert text[0] == "c = b * b: upstream 1.0 | b: 1.0 × 6.0 = 6.0, sum so far 6.0 | " + (
+        "b: 1.0 × 6.0 = 6.0, sum so far 12.0"
+    )
+    assert text[-1] == "a (leaf): gradient 24.0"
+
+
+def test_print_steps_prints_one_row_per_edge(capsys):
+    print_steps(reused())
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["step", "node", "op", "upstream", "parent", "local", "product",
+                                "parent", "sum"]  # fmt: skip
+    rows = lines[2:]
+    assert len(rows) == 2 + 2 + 1  # c: two edges, b: two edges, a: a leaf
+    assert rows[1].split()[-1] == "12.0" and rows[3].split()[-1] == "24.0"
+
+
+def test_numbers_are_short_and_readable():
+    assert [short(x) for x in (-0.0, 0.0, 1e-12, 1e9, 2.0, 0.1234567, math.nan)] == [
+        "-0.0", "0.0", "1e-12", "1e+9", "2.0", "0.1235", "nan",
+    ]  # fmt: skip
+
+
+def test_formula_uses_the_usual_notation():
+    x = Value(2.0, label="x")
+    assert formula(x**2) == "x**2"
+    assert formula(x.tanh()) == "tanh(x)"
+    assert formula(x * x) == "x * x"
+    assert formula(softplus(x)) == "softplus_steps(x)"
+
+
+def test_backward_steps_needs_a_value():
+    with pytest.raises(TypeError, match="needs a Value"):
+        next(backward_steps(3.0))
+
+
+def test_steps_do_not_import_graphviz():
+    code = (
+        "import sys, autograd_lite as ag\n"
+        "x = ag.Value(2.0); y = x * x\n"
+        "steps = list(y.backward_steps()); str(steps[0])\n"
+        "assert 'graphviz' not in sys.modules, 'steps imported graphviz'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

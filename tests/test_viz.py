@@ -1,0 +1,344 @@
+"""Pictures: structure of the graph description, rendering, step pictures, the animation."""
+
+import math
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+
+graphviz = pytest.importorskip("graphviz")
+
+import autograd_lite as ag  # noqa: E402
+from autograd_lite import Value, backward_steps  # noqa: E402
+from autograd_lite.viz import backprop_animation, draw_dot, draw_step, render  # noqa: E402
+from autograd_lite.viz import programs as render_module  # noqa: E402
+from autograd_lite.viz.colors import HIGHLIGHT, ZERO_COLOR, grad_color  # noqa: E402
+from autograd_lite.viz.jupyter import value_svg  # noqa: E402
+
+PROGRAMS = render_module.find_programs()
+needs_a_program = pytest.mark.skipif(
+    not any(PROGRAMS.values()), reason="no Graphviz program (dot or graphviz-pure)"
+)
+
+
+# --- reading the DOT source back: the structure tests ----------------------------------
+def value_ids(picture):
+    return re.findall(r"^\s*(v\d+) \[", picture.source, re.M)
+
+
+def op_ids(picture):
+    return re.findall(r"^\s*(op\d+) \[", picture.source, re.M)
+
+
+def edges(picture):
+    return re.findall(r"^\s*(\w+) -> (\w+)", picture.source, re.M)
+
+
+def line_of(picture, node_id):
+    lines = picture.source.splitlines()
+    return next(line for line in lines if line.strip().startswith(f"{node_id} ["))
+
+
+def highlighted_ids(picture):
+    return [
+        i for i in value_ids(picture) if f'COLOR="{HIGHLIGHT}" BORDER="3"' in line_of(picture, i)
+    ]
+
+
+def reused():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return c
+
+
+def neuron():
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+# --- draw_dot ----------------------------------------------------------------------------
+def test_draw_dot_returns_a_digraph_with_one_edge_per_operand():
+    a = Value(3.0, label="a")
+    y = a * a
+    picture = draw_dot(y)
+    assert isinstance(picture, graphviz.Digraph)
+    assert len(value_ids(picture)) == 2 and len(op_ids(picture)) == 1
+    assert edges(picture).count(("v1", "op0")) == 2  # a * a: two arrows from a
+    assert edges(picture).count(("op0", "v0")) == 1
+    assert len(edges(picture)) == 3
+
+
+def test_every_value_and_op_of_a_neuron_is_drawn_with_its_numbers():
+    o = neuron()
+    o.backward()
+    picture = draw_dot(o)
+    nodes = ag.topological_order(o)
+    assert len(value_ids(picture)) == len(nodes)
+    assert len(op_ids(picture)) == sum(1 for n in nodes if n.parents)
+    assert len(edges(picture)) == sum(len(n.parents) + 1 for n in nodes if n.parents)
+    for label in ("x1", "w1", "x2", "w2", "b", "n", "o"):
+        assert f"<B>{label}</B>" in picture.source
+    assert "data 0.7071" in picture.source and "grad -1.5" in picture.source
+    assert "tanh" in picture.source and "legend" in picture.source
+
+
+def test_numbers_at_the_extremes_are_readable():
+    tiny, huge, negzero = Value(1e-12, label="t"), Value(1e9, label="h"), Value(-0.0, label="z")
+    source = draw_dot(tiny + huge + negzero).source
+    assert "data 1e-12" in source and "data 1e+9" in source and "data -0.0" in source
+
+
+def test_op_labels_come_from_the_rule_table():
+    x = Value(1.5, label="x")
+    mine = ag.define_op("cube_viz", lambda v: v**3, lambda v, out: (3 * v * v,))
+    source = draw_dot(mine(x**2)).source
+    assert "label=cube_viz" in source and 'label="**2"' in source
+
+
+def test_colour_follows_grad_size_and_can_be_turned_off():
+    x = Value(1.0, label="x")
+    y = x * 1e-9 + x * 1e9
+    y.backward()
+    picture = draw_dot(y)
+    assert grad_color(1e-9) in picture.source and grad_color(1e9) in picture.source
+    assert grad_color(1e-9) != grad_color(1.0) != grad_color(1e9)
+    assert grad_color(0.0) == ZERO_COLOR and grad_color(-1e9) == grad_color(1e9)
+    for plain in (None, "none"):
+        source = draw_dot(y, color_by=plain).source
+        assert grad_color(1e9) not in source and "legend" not in source
+    assert not re.search(r">grad [-\d]", draw_dot(y, show_grad=False, color_by=None).source)
+    assert re.search(r">grad [-\d]", draw_dot(y, color_by=None).source)
+    with pytest.raises(ValueError, match="color_by"):
+        draw_dot(y, color_by="data")
+
+
+def test_direction_is_a_choice():
+    y = Value(1.0, label="x") * 2.0
+    assert "rankdir=TB" in draw_dot(y, rankdir="TB").source
+    assert "rankdir=LR" in draw_dot(y).source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(y, rankdir="up")
+
+
+def test_highlight_outlines_the_chosen_node():
+    a = Value(3.0, label="a")
+    y = a * 2.0
+    assert highlighted_ids(draw_dot(y, highlight=a)) == ["v1"]
+    assert highlighted_ids(draw_dot(y)) == []
+
+
+def test_a_100000_node_graph_is_summarised_quickly():
+    xs = [Value(i * 1e-3) for i in range(50_000)]
+    loss = ag.sum([x * x for x in xs])  # 50,000 leaves + 50,000 products + 1
+    start = time.perf_counter()
+    picture = draw_dot(loss, max_nodes=200)
+    seconds = time.perf_counter() - start
+    assert seconds < 1.0, f"draw_dot took {seconds:.2f} s"
+    assert len(value_ids(picture)) == 200
+    assert "of 100,001: 99,801 left out" in picture.source
+    assert "49,801 operands not shown" in picture.source
+
+
+def test_a_deep_chain_is_summarised_without_recursion():
+    y = Value(1.0)
+    for _ in range(200_000):
+        y = y.tanh()
+    picture = draw_dot(y, max_nodes=50)
+    assert len(value_ids(picture)) == 50 and "1 operand not shown" in picture.source
+
+
+# --- draw_step -----------------------------------------------------------------------------
+def test_each_step_highlights_its_node_and_writes_the_arithmetic():
+    c = reused()
+    order = ag.topological_order(c)
+    for step in backward_steps(c):
+        picture = draw_step(c, step)
+        (node_id,) = highlighted_ids(picture)
+        assert f"<B>{step.node.label}</B>" in line_of(picture, node_id)
+        arithmetic = re.findall(r'label="([^"]*×[^"]*)"', picture.source)
+        assert len(arithmetic) == len(step.contributions)
+        for (_, local, product), text in zip(step.contributions, arithmetic):
+            assert text == f"{ag.steps.short(step.upstream)} × {ag.steps.short(local)} = " + (
+                ag.steps.short(product)
+            )
+    assert len(order) == 3
+
+
+def test_draw_step_shows_the_running_sum_at_reused_nodes():
+    c = reused()
+    steps = list(backward_steps(c))
+    first = draw_step(c, steps[0]).source  # c = b * b: b has received both of its uses
+    assert "sum so far: 2 of 2 uses" in first and "grad 12.0" in first
+    assert "sum so far: 0 of 2 uses" in first  # a: not reached yet
+    second = draw_step(c, steps[1]).source
+    assert "grad 24.0" in second and "12.0 × 1.0 = 12.0" in second
+
+
+def test_draw_step_checks_its_arguments():
+    c = reused()
+    step = next(backward_steps(c))
+    with pytest.raises(ValueError, match="another root"):
+        draw_step(c * 2.0, step)
+    with pytest.raises(TypeError, match="Step"):
+        draw_step(c, "step")
+
+
+# --- rendering ------------------------------------------------------------------------------
+def rendered_svg(program):
+    svg = render_module.to_svg(draw_dot(neuron()), program=program)
+    tree = ET.fromstring(svg)
+    groups = tree.iter("{http://www.w3.org/2000/svg}g")
+    classes = [g.get("class") for g in groups]
+    return classes
+
+
+@pytest.mark.parametrize("name", ["dot", "graphviz-pure"])
+def test_rendering_gives_svg_that_parses_as_xml(name):
+    program = PROGRAMS[name]
+    if program is None:
+        pytest.skip(f"{name} is not installed")
+    classes = rendered_svg(program)
+    o = neuron()
+    nodes = ag.topological_order(o)
+    ops = sum(1 for n in nodes if n.parents)
+    assert classes.count("node") == len(nodes) + ops + 1  # + the legend
+    assert classes.count("edge") == sum(len(n.parents) + 1 for n in nodes if n.parents)
+
+
+@needs_a_program
+def test_render_writes_svg_and_png_files(tmp_path):
+    picture = draw_dot(neuron())
+    svg = render(picture, tmp_path / "n.svg")
+    png = picture.write(tmp_path / "n.png")
+    ET.parse(svg)
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    out = picture.render(tmp_path / "n", format="svg", cleanup=True)
+    assert out.endswith("n.svg") and not (tmp_path / "n").exists()
+
+
+@needs_a_program
+def test_pictures_show_in_jupyter():
+    o = neuron()
+    bundle = draw_dot(o)._repr_mimebundle_()
+    ET.fromstring(bundle["image/svg+xml"])
+    step = next(backward_steps(o))
+    ET.fromstring(step._repr_svg_())
+    ET.fromstring(value_svg(o))
+    assert value_svg(Value(1.0)) is None  # a leaf stays text
+
+
+def test_importing_viz_in_ipython_makes_values_show_as_pictures(monkeypatch):
+    from types import SimpleNamespace
+
+    from autograd_lite.viz.jupyter import show_values_as_pictures
+
+    svg_formatter = {}
+    svg_formatter_api = SimpleNamespace(
+        for_type=lambda kind, f: svg_formatter.__setitem__(kind, f),
+        pop=lambda kind, default=None: svg_formatter.pop(kind, default),
+    )
+    shell = SimpleNamespace(
+        display_formatter=SimpleNamespace(formatters={"image/svg+xml": svg_formatter_api})
+    )
+    monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: shell))
+    assert show_values_as_pictures() is True
+    assert svg_formatter[Value] is value_svg
+    assert show_values_as_pictures(False) is True and Value not in svg_formatter
+    monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: None))
+    assert show_values_as_pictures() is False
+
+
+def test_without_a_program_the_error_says_how_to_install_one(monkeypatch):
+    monkeypatch.delenv("AUTOGRAD_LITE_GRAPHVIZ", raising=False)
+    monkeypatch.setattr(
+        render_module, "find_programs", lambda: {"dot": None, "graphviz-pure": None}
+    )
+    render_module.graphviz_program.cache_clear()
+    try:
+        with pytest.raises(render_module.GraphvizNotFoundError) as error:
+            draw_dot(neuron()).pipe()
+        step = next(backward_steps(neuron()))
+        assert step._repr_svg_() is None  # a Step falls back to its text
+    finally:
+        render_module.graphviz_program.cache_clear()
+    assert "pip install graphviz-pure" in str(error.value)
+    assert "apt-get install graphviz" in str(error.value)
+
+
+def test_the_system_dot_comes_first(monkeypatch):
+    monkeypatch.delenv("AUTOGRAD_LITE_GRAPHVIZ", raising=False)
+    fake = {"dot": "/usr/bin/dot", "graphviz-pure": "/venv/bin/graphviz-pure"}
+    monkeypatch.setattr(render_module, "find_programs", lambda: dict(fake))
+    render_module.graphviz_program.cache_clear()
+    try:
+        assert render_module.graphviz_program() == "/usr/bin/dot"
+        render_module.graphviz_program.cache_clear()
+        fake["dot"] = None
+        assert render_module.graphviz_program() == "/venv/bin/graphviz-pure"
+    finally:
+        render_module.graphviz_program.cache_clear()
+
+
+# --- the animation ---------------------------------------------------------------------------
+@needs_a_program
+def test_the_animation_has_every_step_and_ends_where_backward_ends(tmp_path):
+    o = neuron()
+    nodes = ag.topological_order(o)
+    o.backward()
+    o.backward()  # the user's grads, leaves accumulated twice
+    before = [n.grad for n in nodes]
+    animation = backprop_animation(o)
+    assert [n.grad for n in nodes] == before  # left as they were
+
+    assert len(animation.frames) == len(nodes) + 1
+    assert [f.step.index for f in animation.frames[1:]] == list(range(len(nodes)))
+    assert [f.step.node for f in animation.frames[1:]] == nodes[::-1]
+    ag.zero_grad(nodes)
+    o.backward()
+    final = animation.frames[-1].grads
+    assert all(final[n] == n.grad for n in nodes)
+    assert animation.frames[0].grads[o] == 1.0
+    assert all(g == 0.0 for n, g in animation.frames[0].grads.items() if n is not o)
+    for frame in animation.frames:
+        ET.fromstring(frame.svg)
+    assert "b receives 0.5 × 1.0 = 0.5" in animation.frames[2].caption
+
+
+@needs_a_program
+def test_the_saved_animation_is_one_self_contained_page(tmp_path):
+    c = reused()
+    animation = backprop_animation(c)
+    page = animation.save(tmp_path / "backprop.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == len(animation.frames) == 4
+    assert page.count('class="agl-frame') == 4 and page.count("agl-on") >= 1
+    for go, word in (("-1", "previous"), ("play", "play"), ("1", "next")):
+        assert re.search(f'<button type="button" data-go="{go}">[^<]*{word}', page)
+    assert "<script>" in page and "<script src" not in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "@import" not in page and "url(" not in page
+    assert "sum so far" in page
+    assert animation._repr_html_() != animation._repr_html_()  # two displays, two ids
+
+
+def test_the_animation_refuses_huge_graphs():
+    y = Value(1.0)
+    for _ in range(400):
+        y = -y
+    with pytest.raises(ValueError, match="max_frames"):
+        backprop_animation(y)
+
+
+def test_grad_colour_is_nan_aware():
+    assert grad_color(math.nan) != grad_color(1.0)
+    assert grad_color(math.inf) == grad_color(1e300)
