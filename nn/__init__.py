@@ -1,0 +1,44 @@
+"""nn: a tiny neural-network library built only from ``autograd_lite.Value``.
+
+Reading order: ``module.py`` (parameters and their names), ``layers.py`` (neuron, layer,
+MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` (``fit``),
+``data.py`` (toy data sets), ``serialize.py`` (save / load), ``plots.py`` (pictures) and
+``torch_bridge.py`` (the same network in PyTorch).
+
+>>> from nn import MLP
+>>> model = MLP(2, [16, 16, 1], seed=0)
+>>> model.num_parameters()
+337
+"""
+
+from .layers import MLP, Dropout, Layer, Neuron
+from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
+from .module import Module
+from .optim import SGD, Adam, LinearDecay, StepDecay
+from .serialize import load, save
+from .torch_bridge import to_torch
+from .train import History, evaluate, fit, predict
+
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "Dropout",
+    "History",
+    "Layer",
+    "LinearDecay",
+    "Module",
+    "Neuron",
+    "StepDecay",
+    "bce_with_logits",
+    "cross_entropy",
+    "evaluate",
+    "fit",
+    "hinge_loss",
+    "load",
+    "mse_loss",
+    "predict",
+    "save",
+    "softmax",
+    "to_torch",
+]

@@ -1,0 +1,139 @@
+"""Loss functions: how wrong a prediction is, as one Value to call ``backward()`` on.
+
+Each loss takes a prediction (a Value, or a list of them for a batch) and targets of the
+same shape, and returns the MEAN over all entries as a Value, built with ``ag.mean`` (one
+node, however large the batch).
+
+Stability: ``exp`` of a large logit overflows, so the losses that need ``log(sum(exp(...)))``
+first subtract the largest logit ``m`` (a plain number): ``log(sum(exp(z))) = m +
+log(sum(exp(z - m)))``. Every ``exp`` then gets an argument <= 0 and the sum is >= 1, so
+logits of 1e4 give finite losses and gradients.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import autograd_lite as ag
+from autograd_lite import Value
+
+
+def _flat(x) -> list:
+    """A prediction or target as a flat list: a number, a list, or a list of lists."""
+    if isinstance(x, (Value, int, float)):
+        return [x]
+    out = []
+    for item in x:
+        if isinstance(item, (list, tuple)):
+            out.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _pair(prediction, target, name):
+    p, t = _flat(prediction), _flat(target)
+    if len(p) != len(t):
+        raise ValueError(f"{name}: {len(p)} prediction(s) but {len(t)} target(s)")
+    if not p:
+        raise ValueError(f"{name}: no predictions given")
+    return p, t
+
+
+def _as_value(x):
+    return x if isinstance(x, Value) else Value(x)
+
+
+def logsumexp(values):
+    """``log(exp(v1) + ... + exp(vn))``, computed without overflow (see the module notes)."""
+    m = max(float(v) for v in values)  # a constant: the shift cancels in value and gradient
+    return m + ag.log(ag.sum([ag.exp(v - m) for v in values]))
+
+
+def softplus(z):
+    """``log(1 + exp(z))`` = logsumexp(0, z): stable for any finite z; derivative sigmoid(z)."""
+    return logsumexp([0.0, z])
+
+
+def softmax(logits) -> list:
+    """Probabilities from logits: ``exp(z_i) / sum(exp(z))``, as Values."""
+    m = max(float(v) for v in logits)
+    exps = [ag.exp(v - m) for v in logits]
+    total = ag.sum(exps)
+    return [e / total for e in exps]
+
+
+def mse_loss(prediction, target):
+    """Mean squared error: mean of ``(prediction - target) ** 2``."""
+    p, t = _pair(prediction, target, "mse_loss")
+    return _as_value(ag.mean([(a - b) * (a - b) for a, b in zip(p, t)]))
+
+
+def hinge_loss(scores, labels):
+    """Mean of ``relu(1 - y * score)``, the support-vector-machine loss.
+
+    Labels are +1 and -1 (a label 0 is read as -1, so 0/1 labels work too). A point costs
+    nothing once it is on the right side of the boundary by a margin of 1.
+    """
+    s, y = _pair(scores, labels, "hinge_loss")
+    signs = []
+    for label in y:
+        label = float(label)
+        if label not in (1.0, -1.0, 0.0):
+            raise ValueError(f"hinge_loss: labels must be +1 or -1 (or 0 for -1), got {label}")
+        signs.append(1.0 if label > 0 else -1.0)
+    return _as_value(ag.mean([ag.relu(1.0 - si * yi) for si, yi in zip(s, signs)]))
+
+
+def bce_with_logits(logits, targets):
+    """Binary cross-entropy on raw scores z: mean of ``-t log s - (1-t) log(1-s)``, s = sigmoid(z).
+
+    Written as ``softplus(z) - t * z``, which is the same function without ever forming
+    ``log(0)``; targets are probabilities in [0, 1] (usually 0 or 1).
+    """
+    z, t = _pair(logits, targets, "bce_with_logits")
+    for ti in t:
+        if not 0.0 <= float(ti) <= 1.0:
+            raise ValueError(f"bce_with_logits: targets must be in [0, 1], got {float(ti)}")
+    return _as_value(ag.mean([softplus(zi) - float(ti) * zi for zi, ti in zip(z, t)]))
+
+
+def _one_cross_entropy(logits, target):
+    logits = list(logits)
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise ValueError(f"cross_entropy: a target must be a class index, got {target!r}")
+    if not float(target).is_integer():
+        raise ValueError(f"cross_entropy: a target must be a class index, got {target!r}")
+    target = int(target)
+    if not 0 <= target < len(logits):
+        raise ValueError(f"cross_entropy: target {target} is not in 0..{len(logits) - 1}")
+    return logsumexp(logits) - logits[target]
+
+
+def cross_entropy(logits, target_index):
+    """Mean of ``-log softmax(logits)[target]`` = ``logsumexp(logits) - logits[target]``.
+
+    One sample: a list of logits and an int. A batch: a list of such lists and a list of
+    ints.
+    """
+    logits = list(logits)
+    if not logits:
+        raise ValueError("cross_entropy: no logits given")
+    if isinstance(logits[0], (list, tuple)):
+        targets = list(target_index)
+        if len(targets) != len(logits):
+            raise ValueError(f"cross_entropy: {len(logits)} samples but {len(targets)} targets")
+        losses = [_one_cross_entropy(z, t) for z, t in zip(logits, targets)]
+    else:
+        losses = [_one_cross_entropy(logits, target_index)]
+    return _as_value(ag.mean(losses))
+
+
+#: Loss names that ``fit`` understands.
+LOSSES = {
+    "mse": mse_loss,
+    "hinge": hinge_loss,
+    "bce": bce_with_logits,
+    "bce_with_logits": bce_with_logits,
+    "cross_entropy": cross_entropy,
+}

@@ -1,0 +1,164 @@
+"""`Module`: the base class of every network part, and how its parameters are found.
+
+A module keeps its parameters (``Value`` leaves) and its sub-modules as ordinary
+attributes: a ``Value``, a list of Values, a ``Module`` or a list of Modules. Walking those
+attributes in the order they were set gives every parameter a dotted name that says where
+it lives, such as ``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from autograd_lite import Value
+
+
+class LoadResult(NamedTuple):
+    """What ``load_state_dict(..., strict=False)`` left out: names missing, names unknown."""
+
+    missing: list
+    unexpected: list
+
+
+class Module:
+    """A piece of a network: holds parameters and sub-modules, and is called like a function.
+
+    Subclasses set their parameters and sub-modules as attributes and define ``forward``.
+    Attributes whose name starts with ``_`` are private and are not walked.
+    """
+
+    training = True
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward(...)")
+
+    # --- walking the attributes -------------------------------------------------------
+    def _public_attributes(self):
+        return ((k, v) for k, v in vars(self).items() if not k.startswith("_"))
+
+    def children(self):
+        """``(name, module)`` for each direct sub-module, in the order they were set."""
+        for name, value in self._public_attributes():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def modules(self):
+        """This module and every module inside it, parents before children."""
+        yield self
+        for _, child in self.children():
+            yield from child.modules()
+
+    def named_parameters(self, prefix=""):
+        """``(dotted name, Value)`` for every parameter, in a fixed order."""
+        for name, value in self._public_attributes():
+            full = prefix + name
+            if isinstance(value, Value):
+                yield full, value
+            elif isinstance(value, Module):
+                yield from value.named_parameters(full + ".")
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if isinstance(item, Value):
+                        yield f"{full}.{i}", item
+                    elif isinstance(item, Module):
+                        yield from item.named_parameters(f"{full}.{i}.")
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, as a list (the order of ``named_parameters``)."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        return sum(1 for _ in self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # --- training and evaluation mode ---------------------------------------------------
+    def train(self, mode=True):
+        """Switch to training mode (dropout active); returns the module."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (dropout off); returns the module."""
+        return self.train(False)
+
+    # --- weights as plain numbers --------------------------------------------------------
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's number by dotted name: a snapshot you can save or restore."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state, strict=True) -> LoadResult:
+        """Copy numbers from ``state`` into the parameters.
+
+        Every key and value is checked first; if anything is wrong, a ``ValueError`` names
+        it and no parameter has changed. ``strict=True`` needs exactly this module's names;
+        ``strict=False`` loads the names that match and reports the rest.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict needs a mapping of name -> number, got {state!r}")
+        params = dict(self.named_parameters())
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if strict and (missing or unexpected):
+            parts = []
+            if missing:
+                parts.append(f"missing {_listing(missing)}")
+            if unexpected:
+                parts.append(f"unexpected {_listing(unexpected)}")
+            raise ValueError(f"load_state_dict: {'; '.join(parts)}; nothing was changed")
+        updates = []
+        for name, p in params.items():
+            if name in state:
+                updates.append((p, _as_finite(state[name], name)))
+        for p, number in updates:  # only now, with everything checked
+            p.data = number
+        return LoadResult(missing, unexpected)
+
+    # --- a readable summary ----------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The part of the repr between the parentheses; subclasses describe themselves."""
+        return ""
+
+    def __repr__(self):
+        head = f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{head}  # {self.num_parameters():,} parameters"]
+        for name, child in self.children():
+            if type(child).__name__ == "Neuron":  # a layer lists its neurons in one line
+                continue
+            inner = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}) {inner}")
+        return "\n".join(lines)
+
+
+def _listing(names, limit=5):
+    shown = ", ".join(repr(n) for n in names[:limit])
+    more = len(names) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _as_finite(x, name) -> float:
+    """``x`` as a finite float, or a ValueError naming the parameter."""
+    if isinstance(x, (bool, Value)) or not hasattr(type(x), "__float__"):
+        raise ValueError(f"load_state_dict: {name!r} must be a real number, got {x!r}")
+    if isinstance(x, complex):
+        raise ValueError(f"load_state_dict: {name!r} must be a real number, got {x!r}")
+    try:
+        number = float(x)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"load_state_dict: {name!r} is not a usable number: {error}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
+    return number

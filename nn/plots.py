@@ -1,0 +1,148 @@
+"""Pictures of a network at work: decision boundaries, training curves, gradient flow.
+
+matplotlib is imported inside each plotting function, so ``import nn`` never needs it.
+Each function draws on ``ax`` when given (else on a new figure) and returns the Figure.
+"""
+
+from __future__ import annotations
+
+import autograd_lite as ag
+
+from .layers import Layer
+
+
+def _axes(ax, **figure_options):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        figure, ax = plt.subplots(**figure_options)
+        return figure, ax
+    return ax.figure, ax
+
+
+# --- gradient flow ---------------------------------------------------------------------------
+
+
+def gradient_flow(model) -> list[tuple[str, float, float]]:
+    """``(layer name, mean |grad|, max |grad|)`` of each layer's weights (biases left out).
+
+    Call it after ``backward()``. Means that shrink layer by layer towards the input are
+    vanishing gradients; means that grow are exploding ones.
+    """
+    if isinstance(model, Layer):
+        layers = [("layer", model)]
+    else:
+        layers = [(name, m) for name, m in _named_modules(model) if isinstance(m, Layer)]
+    rows = []
+    for name, layer in layers:
+        sizes = [abs(w.grad) for n in layer.neurons for w in n.w]
+        rows.append((name, sum(sizes) / len(sizes), max(sizes)))
+    return rows
+
+
+def _named_modules(module, prefix=""):
+    for name, child in module.children():
+        full = prefix + name
+        yield full, child
+        yield from _named_modules(child, full + ".")
+
+
+def plot_gradient_flow(model, ax=None):
+    """Bars of mean and max |grad| per layer, on a log scale (input layer on the left)."""
+    rows = gradient_flow(model)
+    figure, ax = _axes(ax, figsize=(6, 3.5))
+    positions = range(len(rows))
+    tiny = 1e-30  # a log axis cannot show 0: a dead layer sits at the bottom
+    ax.bar(positions, [max(r[2], tiny) for r in rows], color="#9ecae1", label="max |grad|")
+    ax.bar(positions, [max(r[1], tiny) for r in rows], color="#08519c", label="mean |grad|")
+    ax.set_yscale("log")
+    ax.set_xticks(list(positions), [r[0] for r in rows], rotation=30)
+    ax.set_ylabel("|gradient| of the weights")
+    ax.set_title("Gradient flow per layer")
+    ax.legend()
+    figure.tight_layout()
+    return figure
+
+
+# --- training curves -----------------------------------------------------------------------
+
+
+def plot_history(history, ax=None):
+    """Loss per epoch (training and validation) and, on a second axis, accuracy."""
+    figure, ax = _axes(ax, figsize=(6, 3.5))
+    epochs = range(1, history.epochs + 1)
+    ax.plot(epochs, history.loss, color="C0", label="loss")
+    if history.val_loss:
+        ax.plot(
+            epochs[: len(history.val_loss)], history.val_loss, "--", color="C0", label="val loss"
+        )
+    if history.best_epoch is not None:
+        ax.axvline(history.best_epoch + 1, color="grey", linestyle=":", label="best epoch")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    handles, labels = ax.get_legend_handles_labels()
+    if history.accuracy or history.val_accuracy:
+        right = ax.twinx()
+        if history.accuracy:
+            right.plot(epochs, history.accuracy, color="C1", label="accuracy")
+        if history.val_accuracy:
+            right.plot(epochs, history.val_accuracy, "--", color="C1", label="val accuracy")
+        right.set_ylabel("accuracy")
+        right.set_ylim(0.0, 1.05)
+        more_handles, more_labels = right.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    ax.legend(handles, labels, loc="center right")
+    ax.set_title("Training")
+    figure.tight_layout()
+    return figure
+
+
+# --- decision boundary -------------------------------------------------------------------------
+
+
+def decision_grid(model, X, resolution=60, padding=0.5):
+    """``(xs, ys, grid)``: the model's class at each point of a grid around the data.
+
+    One output: class 1 where the score is > 0 (logits and hinge scores), else 0.
+    Several outputs: the index of the largest one.
+    """
+    x0 = [p[0] for p in X]
+    x1 = [p[1] for p in X]
+    lo0, hi0 = min(x0) - padding, max(x0) + padding
+    lo1, hi1 = min(x1) - padding, max(x1) + padding
+    xs = [lo0 + (hi0 - lo0) * i / (resolution - 1) for i in range(resolution)]
+    ys = [lo1 + (hi1 - lo1) * j / (resolution - 1) for j in range(resolution)]
+    was_training = model.training
+    model.eval()
+    try:
+        with ag.no_grad():
+            grid = [[_decide(model([a, b])) for a in xs] for b in ys]
+    finally:
+        model.train(was_training)
+    return xs, ys, grid
+
+
+def _decide(output):
+    if isinstance(output, (list, tuple)):
+        values = [float(v) for v in output]
+        return max(range(len(values)), key=values.__getitem__)
+    return 1 if float(output) > 0.0 else 0
+
+
+def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
+    """The regions a 2-D classifier assigns to each class, with the data on top."""
+    xs, ys, grid = decision_grid(model, X, resolution, padding)
+    figure, ax = _axes(ax, figsize=(5, 4.5))
+    binary = len(set(y)) == 2  # labels such as 0/1 or -1/+1: the positive one is class 1
+    labels = [int(label > 0) if binary else int(label) for label in y]
+    classes = sorted(set(labels) | {c for row in grid for c in row})
+    levels = [c - 0.5 for c in classes] + [classes[-1] + 0.5]
+    ax.contourf(xs, ys, grid, levels=levels, cmap="coolwarm", alpha=0.35)
+    ax.scatter(
+        [p[0] for p in X], [p[1] for p in X], c=labels, cmap="coolwarm", s=18, edgecolors="k"
+    )
+    ax.set_xlabel("x0")
+    ax.set_ylabel("x1")
+    ax.set_title("Decision boundary")
+    figure.tight_layout()
+    return figure

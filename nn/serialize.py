@@ -1,0 +1,96 @@
+"""Saving and loading models as JSON: readable, portable, and never executed (no pickle).
+
+A file holds the format name and version, the model's class and constructor arguments
+(its architecture), and its ``state_dict``. Python writes each float with the shortest
+digits that read back to the same float, so a round trip is bit-identical.
+
+Loading trusts nothing: a damaged, truncated or foreign file raises ``ValueError`` saying
+what is wrong, before any model is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+from .layers import MLP, Layer, Neuron
+
+FORMAT = "autograd-lite/nn"
+VERSION = 1
+
+#: The classes a file may name, with the constructor arguments each one needs.
+MODEL_CLASSES = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+
+
+def save(model, path) -> None:
+    """Write ``model`` (an ``MLP``, ``Layer`` or ``Neuron``) to ``path`` as JSON."""
+    kind = type(model).__name__
+    if MODEL_CLASSES.get(kind) is not type(model):
+        raise TypeError(f"save knows {sorted(MODEL_CLASSES)}, not {kind}")
+    state = model.state_dict()
+    for name, number in state.items():
+        if not math.isfinite(number):
+            raise ValueError(f"cannot save: parameter {name!r} is {number!r} (not finite)")
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": kind,
+        "config": model.config(),
+        "state_dict": state,
+    }
+    text = json.dumps(document, indent=1, allow_nan=False)
+    with open(os.fspath(path), "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+
+
+def load(path):
+    """Read a model written by ``save``; ``ValueError`` names any problem with the file."""
+    where = os.fspath(path)
+    try:
+        with open(where, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise ValueError(f"{where}: not a text file, so not a saved model") from None
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{where}: not valid JSON (damaged or truncated?): {error.msg} "
+            f"at line {error.lineno}, column {error.colno}"
+        ) from None
+    except ValueError as error:  # NaN or Infinity in the file
+        raise ValueError(f"{where}: {error}") from None
+    return _model_from(document, where)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number a saved model may contain")
+
+
+def _model_from(document, where):
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{where}: not an autograd-lite nn model (no 'format': {FORMAT!r})")
+    version = document.get("version")
+    if version != VERSION:
+        raise ValueError(
+            f"{where}: format version {version!r} is not supported (this is version {VERSION})"
+        )
+    for key in ("model", "config", "state_dict"):
+        if key not in document:
+            raise ValueError(f"{where}: the entry {key!r} is missing")
+    kind, config, state = document["model"], document["config"], document["state_dict"]
+    cls = MODEL_CLASSES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"{where}: unknown model class {kind!r}")
+    if not isinstance(config, dict) or not isinstance(state, dict):
+        raise ValueError(f"{where}: 'config' and 'state_dict' must be JSON objects")
+    try:
+        model = cls(**config, seed=0)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
+    try:
+        model.load_state_dict(state, strict=True)
+    except ValueError as error:
+        raise ValueError(f"{where}: the weights do not fit the architecture: {error}") from None
+    return model

@@ -1,0 +1,61 @@
+"""``to_torch``: the same network as a PyTorch module, to compare with or to move on to.
+
+PyTorch is imported only when ``to_torch`` is called; nn itself never needs it.
+A ``Layer`` of scalar neurons is exactly a ``torch.nn.Linear``: row j of the weight
+matrix is neuron j's ``w``, entry j of the bias vector its ``b``.
+"""
+
+from __future__ import annotations
+
+from .layers import MLP, Layer, Neuron
+
+
+def _torch_activation(torch, name):
+    return {
+        "relu": torch.nn.ReLU,
+        "tanh": torch.nn.Tanh,
+        "sigmoid": torch.nn.Sigmoid,
+        "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+        "linear": None,
+    }[name]
+
+
+def _linear(torch, neurons, nin):
+    linear = torch.nn.Linear(nin, len(neurons), dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(
+            torch.tensor([[w.data for w in n.w] for n in neurons], dtype=torch.float64)
+        )
+        linear.bias.copy_(torch.tensor([n.b.data for n in neurons], dtype=torch.float64))
+    return linear
+
+
+def to_torch(model):
+    """A ``torch.nn.Sequential`` (float64) computing what ``model`` computes, same weights.
+
+    It takes a batch of shape (N, nin) and returns (N, nout): for a one-output model,
+    ``to_torch(model)(x)[i, 0]`` is ``model(x[i]).data``. The copy is independent: training
+    one does not change the other. The training / eval mode is copied too.
+    """
+    import torch
+
+    if isinstance(model, MLP):
+        stages = [(layer.neurons, layer.nin, layer.activation) for layer in model.layers]
+        dropout = model.dropout_p
+    elif isinstance(model, Layer):
+        stages, dropout = [(model.neurons, model.nin, model.activation)], 0.0
+    elif isinstance(model, Neuron):
+        stages, dropout = [([model], model.nin, model.activation)], 0.0
+    else:
+        raise TypeError(f"to_torch converts MLP, Layer and Neuron, not {type(model).__name__}")
+    parts = []
+    for i, (neurons, nin, activation) in enumerate(stages):
+        parts.append(_linear(torch, neurons, nin))
+        make = _torch_activation(torch, activation)
+        if make is not None:
+            parts.append(make())
+        if dropout and i < len(stages) - 1:
+            parts.append(torch.nn.Dropout(dropout))
+    result = torch.nn.Sequential(*parts)
+    result.train(model.training)
+    return result

@@ -1,0 +1,117 @@
+"""nn.data: shapes, labels, seeds, the planted pattern, windows and splits."""
+
+import math
+
+import pytest
+
+from nn.data import (
+    lagged_windows,
+    log_returns,
+    make_circles,
+    make_moons,
+    make_price_series,
+    make_spirals,
+    train_test_split,
+)
+
+
+@pytest.mark.parametrize("make", [make_moons, make_circles, make_spirals])
+def test_same_seed_same_data_and_other_seed_other_data(make):
+    assert make(50, noise=0.1, seed=3) == make(50, noise=0.1, seed=3)
+    assert make(50, noise=0.1, seed=3) != make(50, noise=0.1, seed=4)
+
+
+def test_moons_without_noise_lie_on_their_arcs_and_are_balanced():
+    X, y = make_moons(101, seed=0)
+    assert len(X) == len(y) == 101
+    assert y.count(0) == 50 and y.count(1) == 51
+    for (a, b), label in zip(X, y):
+        if label == 0:
+            assert math.hypot(a, b) == pytest.approx(1.0) and b >= -1e-12
+        else:
+            assert math.hypot(a - 1.0, b - 0.5) == pytest.approx(1.0) and b <= 0.5 + 1e-12
+    assert y[:10] != sorted(y[:10]) or y[-10:] != sorted(y[-10:])  # shuffled
+
+
+def test_circles_have_their_radii():
+    X, y = make_circles(80, factor=0.3, seed=0)
+    for (a, b), label in zip(X, y):
+        assert math.hypot(a, b) == pytest.approx(0.3 if label == 1 else 1.0)
+    assert y.count(1) == y.count(0) == 40
+
+
+def test_spirals_have_k_classes():
+    X, y = make_spirals(100, classes=4, noise=0.2, seed=0)
+    assert len(X) == 100 and sorted(set(y)) == [0, 1, 2, 3]
+    assert [y.count(k) for k in range(4)] == [25] * 4
+    assert max(math.hypot(a, b) for a, b in X) == pytest.approx(1.0)
+
+
+def test_price_series_is_a_positive_seeded_path():
+    prices = make_price_series(300, start=50.0, seed=1)
+    assert len(prices) == 300 and prices[0] == 50.0
+    assert all(p > 0 for p in prices)
+    assert prices == make_price_series(300, start=50.0, seed=1)
+    assert prices != make_price_series(300, start=50.0, seed=2)
+
+
+def _regress(X, y):
+    """Least squares for y ~ c0 + c1 x1 + c2 x2 (normal equations, 3 x 3)."""
+    rows = [[1.0, *x] for x in X]
+    a = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
+    b = [sum(r[i] * t for r, t in zip(rows, y)) for i in range(3)]
+    for col in range(3):  # Gaussian elimination
+        for row in range(col + 1, 3):
+            f = a[row][col] / a[col][col]
+            a[row] = [u - f * v for u, v in zip(a[row], a[col])]
+            b[row] -= f * b[col]
+    c = [0.0] * 3
+    for i in (2, 1, 0):
+        c[i] = (b[i] - sum(a[i][j] * c[j] for j in range(i + 1, 3))) / a[i][i]
+    return c
+
+
+def test_the_planted_pattern_is_in_the_returns_and_absent_without_it():
+    returns = log_returns(make_price_series(5000, pattern=(0.4, -0.2), seed=0))
+    _, yesterday, before = _regress(*lagged_windows(returns, 2))
+    # the windows hold [r[t-2], r[t-1]], so the coefficients come out in that order
+    assert before == pytest.approx(0.4, abs=0.05) and yesterday == pytest.approx(-0.2, abs=0.05)
+    plain = log_returns(make_price_series(5000, pattern=(), seed=0))
+    assert all(abs(c) < 0.05 for c in _regress(*lagged_windows(plain, 2))[1:])
+
+
+def test_price_series_checks_the_pattern():
+    with pytest.raises(ValueError, match="stable"):
+        make_price_series(10, pattern=(0.9, 0.5))
+
+
+def test_lagged_windows():
+    assert lagged_windows([1, 2, 3, 4, 5], lags=2) == ([[1, 2], [2, 3], [3, 4]], [3, 4, 5])
+    assert lagged_windows([1, 2, 3, 4, 5], lags=2, horizon=2) == ([[1, 2], [2, 3]], [4, 5])
+    with pytest.raises(ValueError, match="too short"):
+        lagged_windows([1, 2], lags=2)
+
+
+def test_log_returns():
+    assert log_returns([1.0, math.e, 1.0]) == pytest.approx([1.0, -1.0])
+
+
+def test_train_test_split_shuffles_with_a_seed():
+    X = [[i] for i in range(20)]
+    y = list(range(20))
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, seed=0)
+    assert len(X_test) == 5 and len(X_train) == 15
+    assert sorted(y_train + y_test) == y
+    assert [x[0] for x in X_train] == y_train and [x[0] for x in X_test] == y_test
+    assert train_test_split(X, y, seed=0) == train_test_split(X, y, seed=0)
+    assert train_test_split(X, y, seed=0) != train_test_split(X, y, seed=1)
+    assert y_train != sorted(y_train)
+
+
+def test_train_test_split_without_shuffle_tests_on_the_end():
+    X_train, X_test, _, y_test = train_test_split(
+        list("abcdefghij"), list(range(10)), test_size=3, shuffle=False
+    )
+    assert X_train == list("abcdefg") and X_test == list("hij") and y_test == [7, 8, 9]
+    with pytest.raises(ValueError, match="leaves no"):
+        train_test_split([1, 2], [1, 2], test_size=2)

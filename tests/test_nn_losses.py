@@ -1,0 +1,145 @@
+"""Losses: values by hand, stability for huge logits, and PyTorch as the oracle."""
+
+import math
+import random
+
+import pytest
+
+import autograd_lite as ag
+from nn import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
+
+
+def _values(xs):
+    return [ag.Value(x) for x in xs]
+
+
+def test_mse_is_the_mean_squared_difference_with_its_gradient():
+    p = _values([1.0, 2.0, 4.0])
+    loss = mse_loss(p, [0.0, 2.0, 1.0])
+    assert loss.data == pytest.approx((1 + 0 + 9) / 3, rel=1e-15)
+    loss.backward()
+    assert [v.grad for v in p] == pytest.approx([2 * 1 / 3, 0.0, 2 * 3 / 3], rel=1e-15)
+
+
+def test_mse_accepts_one_prediction_and_lists_of_outputs():
+    assert mse_loss(ag.Value(3.0), 1.0).data == 4.0
+    assert mse_loss([[ag.Value(1.0), ag.Value(2.0)]], [[0.0, 0.0]]).data == 2.5
+    with pytest.raises(ValueError, match="2 prediction"):
+        mse_loss(_values([1.0, 2.0]), [1.0])
+
+
+def test_hinge_is_the_mean_of_relu_one_minus_margin():
+    s = _values([2.0, 0.5, -0.5])
+    loss = hinge_loss(s, [1, 1, 1])
+    assert loss.data == pytest.approx((0.0 + 0.5 + 1.5) / 3, rel=1e-15)
+    loss.backward()
+    assert [v.grad for v in s] == pytest.approx([0.0, -1 / 3, -1 / 3], rel=1e-15)
+
+
+def test_hinge_reads_label_zero_as_minus_one_and_refuses_others():
+    assert hinge_loss(_values([0.5]), [0]).data == hinge_loss(_values([0.5]), [-1]).data == 1.5
+    with pytest.raises(ValueError, match="labels"):
+        hinge_loss(_values([0.5]), [2])
+
+
+def test_bce_by_hand():
+    z, t = 0.7, 1.0
+    sigmoid = 1 / (1 + math.exp(-z))
+    x = ag.Value(z)
+    loss = bce_with_logits([x], [t])
+    assert loss.data == pytest.approx(-math.log(sigmoid), rel=1e-14)
+    loss.backward()
+    assert x.grad == pytest.approx(sigmoid - t, rel=1e-14)
+
+
+@pytest.mark.parametrize("t", [0.0, 0.3, 1.0])
+def test_bce_gradient_at_zero_is_one_half_minus_target(t):
+    x = ag.Value(0.0)
+    bce_with_logits([x], [t]).backward()
+    assert x.grad == 0.5 - t
+
+
+@pytest.mark.parametrize("z", [1e4, -1e4, 1e300, -1e300])
+@pytest.mark.parametrize("t", [0.0, 1.0])
+def test_bce_is_finite_for_huge_logits(z, t):
+    x = ag.Value(z)
+    loss = bce_with_logits([x], [t])
+    loss.backward()
+    assert math.isfinite(loss.data) and math.isfinite(x.grad)
+    wrong = (z > 0) != (t > 0.5)
+    assert loss.data == (abs(z) if wrong else 0.0)
+    assert x.grad == ((1.0 if z > 0 else -1.0) if wrong else 0.0)
+
+
+def test_cross_entropy_is_finite_for_huge_logits():
+    z = _values([1e4, -1e4, 0.0])
+    loss = cross_entropy(z, 1)
+    loss.backward()
+    assert loss.data == 2e4
+    assert [v.grad for v in z] == [1.0, -1.0, 0.0]
+
+
+def test_cross_entropy_by_hand_and_softmax():
+    logits = [1.0, 2.0, 0.5]
+    exps = [math.exp(v) for v in logits]
+    z = _values(logits)
+    loss = cross_entropy(z, 0)
+    assert loss.data == pytest.approx(-math.log(exps[0] / sum(exps)), rel=1e-14)
+    loss.backward()
+    probabilities = [e / sum(exps) for e in exps]
+    assert [v.grad for v in z] == pytest.approx(
+        [probabilities[0] - 1, *probabilities[1:]], rel=1e-14
+    )
+    assert [p.data for p in softmax(z)] == pytest.approx(probabilities, rel=1e-14)
+
+
+def test_cross_entropy_checks_targets():
+    with pytest.raises(ValueError, match=r"not in 0\.\.2"):
+        cross_entropy(_values([1.0, 2.0, 3.0]), 3)
+    with pytest.raises(ValueError, match="class index"):
+        cross_entropy(_values([1.0, 2.0]), 0.5)
+    with pytest.raises(ValueError, match="2 samples but 1"):
+        cross_entropy([_values([1.0, 2.0]), _values([1.0, 2.0])], [0])
+
+
+# --- PyTorch as the oracle ------------------------------------------------------------------
+
+
+def _random_logits(rng, rows, cols, scale):
+    return [[rng.gauss(0.0, scale) for _ in range(cols)] for _ in range(rows)]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
+def test_cross_entropy_matches_torch(scale):
+    torch = pytest.importorskip("torch")
+    rng = random.Random(1)
+    logits = _random_logits(rng, 6, 4, scale)
+    targets = [rng.randrange(4) for _ in range(6)]
+    z = [_values(row) for row in logits]
+    loss = cross_entropy(z, targets)
+    loss.backward()
+    tz = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    tloss = torch.nn.functional.cross_entropy(tz, torch.tensor(targets))
+    tloss.backward()
+    assert loss.data == pytest.approx(tloss.item(), rel=1e-12)
+    for row, trow in zip(z, tz.grad.tolist()):
+        assert [v.grad for v in row] == pytest.approx(trow, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
+def test_bce_with_logits_matches_torch(scale):
+    torch = pytest.importorskip("torch")
+    rng = random.Random(2)
+    logits = [rng.gauss(0.0, scale) for _ in range(12)] + [0.0]
+    targets = [rng.choice([0.0, 1.0, 0.25]) for _ in logits]
+    z = _values(logits)
+    loss = bce_with_logits(z, targets)
+    loss.backward()
+    tz = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    tt = torch.tensor(targets, dtype=torch.float64)
+    tloss = torch.nn.functional.binary_cross_entropy_with_logits(tz, tt)
+    tloss.backward()
+    assert loss.data == pytest.approx(tloss.item(), rel=1e-12)
+    assert [v.grad for v in z] == pytest.approx(tz.grad.tolist(), rel=1e-12, abs=1e-15)

@@ -1,0 +1,137 @@
+"""Optimizers take exactly PyTorch's steps; schedules follow their formulas."""
+
+import math
+
+import pytest
+
+import autograd_lite as ag
+from nn import SGD, Adam, LinearDecay, StepDecay
+
+START = [0.5, -1.25, 2.0, 0.0, -0.03, 3.5, 1e-3, -2.2]
+
+
+def _gradient(i, p, step):
+    """A made-up gradient that depends on the parameter, its index and the step."""
+    return math.sin(1.7 * p + 0.3 * i) + 0.2 * p - 0.05 * step
+
+
+def _run_ours(make, steps=20):
+    params = [ag.Value(x) for x in START]
+    optimizer = make(params)
+    trajectory = []
+    for step in range(steps):
+        optimizer.zero_grad()
+        for i, p in enumerate(params):
+            p.grad = _gradient(i, p.data, step)
+        optimizer.step()
+        trajectory.append([p.data for p in params])
+    return trajectory
+
+
+def _run_torch(torch, make, steps=20):
+    params = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
+    optimizer = make(params)
+    trajectory = []
+    for step in range(steps):
+        optimizer.zero_grad()
+        for i, p in enumerate(params):
+            p.grad = torch.tensor(_gradient(i, p.item(), step), dtype=torch.float64)
+        optimizer.step()
+        trajectory.append([p.item() for p in params])
+    return trajectory
+
+
+CONFIGS = [
+    ("sgd", dict(lr=0.1)),
+    ("sgd", dict(lr=0.1, momentum=0.9)),
+    ("sgd", dict(lr=0.05, momentum=0.8, nesterov=True)),
+    ("sgd", dict(lr=0.1, weight_decay=0.01)),
+    ("sgd", dict(lr=0.05, momentum=0.9, weight_decay=0.1, nesterov=True)),
+    ("adam", dict()),
+    ("adam", dict(lr=0.1)),
+    ("adam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6)),
+    ("adam", dict(lr=0.05, weight_decay=0.1)),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kind, options", CONFIGS, ids=[f"{k}-{o}" for k, o in CONFIGS])
+def test_twenty_steps_match_torch_optim(kind, options):
+    torch = pytest.importorskip("torch")
+    ours_cls = {"sgd": SGD, "adam": Adam}[kind]
+    torch_cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[kind]
+    ours = _run_ours(lambda params: ours_cls(params, **options))
+    theirs = _run_torch(torch, lambda params: torch_cls(params, **options))
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        for x, y in zip(a, b):
+            assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-14), (step, x, y)
+    assert ours[-1] != [float(x) for x in START]
+
+
+def test_plain_sgd_step_by_hand():
+    p = ag.Value(1.0)
+    optimizer = SGD([p], lr=0.5)
+    p.grad = 4.0
+    optimizer.step()
+    assert p.data == 1.0 - 0.5 * 4.0
+
+
+def test_momentum_first_step_is_the_gradient_then_accumulates():
+    p = ag.Value(0.0)
+    optimizer = SGD([p], lr=1.0, momentum=0.5)
+    p.grad = 1.0
+    optimizer.step()
+    assert p.data == -1.0  # b = g
+    optimizer.step()
+    assert p.data == -1.0 - 1.5  # b = 0.5 * 1 + 1
+
+
+def test_adam_first_step_moves_by_lr_whatever_the_gradient_size():
+    for g in (1e-3, 1.0, 1e3):
+        p = ag.Value(0.0)
+        optimizer = Adam([p], lr=0.01)
+        p.grad = g
+        optimizer.step()
+        assert p.data == pytest.approx(-0.01, rel=2e-5)  # eps shows at g = 1e-3
+
+
+def test_lr_is_settable_and_checked_and_zero_grad_clears():
+    p = ag.Value(1.0)
+    optimizer = SGD([p], lr=0.1)
+    optimizer.lr = 0.2
+    p.grad = 1.0
+    optimizer.step()
+    assert p.data == pytest.approx(0.8, rel=1e-15)
+    optimizer.zero_grad()
+    assert p.grad == 0.0
+    with pytest.raises(ValueError, match="lr"):
+        optimizer.lr = -1.0
+    with pytest.raises(ValueError, match="Nesterov"):
+        SGD([p], lr=0.1, nesterov=True)
+    with pytest.raises(TypeError, match="Value"):
+        SGD([1.0], lr=0.1)
+    with pytest.raises(ValueError, match="no parameters"):
+        Adam([])
+
+
+def test_linear_decay_is_micrograds_schedule():
+    optimizer = SGD([ag.Value(0.0)], lr=123.0)
+    schedule = LinearDecay(optimizer, 1.0, 0.1, 100)
+    seen = []
+    for _ in range(100):
+        seen.append(optimizer.lr)
+        schedule.step()
+    assert seen == pytest.approx([1.0 - 0.9 * k / 100 for k in range(100)], rel=1e-15)
+    assert optimizer.lr == pytest.approx(0.1, rel=1e-15)
+    schedule.step()
+    assert optimizer.lr == pytest.approx(0.1, rel=1e-15)  # flat afterwards
+
+
+def test_step_decay_is_a_staircase():
+    optimizer = SGD([ag.Value(0.0)], lr=0.8)
+    schedule = StepDecay(optimizer, step_size=3, gamma=0.5)
+    seen = []
+    for _ in range(7):
+        seen.append(optimizer.lr)
+        schedule.step()
+    assert seen == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]

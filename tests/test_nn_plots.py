@@ -1,0 +1,75 @@
+"""Plots: the numbers behind the gradient-flow picture, and that each figure is drawn."""
+
+import pytest
+
+from nn import MLP, SGD, fit
+from nn.data import make_moons, make_spirals
+from nn.plots import decision_grid, gradient_flow
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_gradient_flow_is_mean_and_max_abs_grad_of_each_layers_weights():
+    model = MLP(2, [3, 2, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    rows = gradient_flow(model)
+    assert [r[0] for r in rows] == ["layers.0", "layers.1", "layers.2"]
+    for (_, mean, biggest), layer in zip(rows, model.layers):
+        grads = [abs(w.grad) for n in layer.neurons for w in n.w]
+        assert mean == pytest.approx(sum(grads) / len(grads), rel=1e-15)
+        assert biggest == max(grads)
+    model.layers[0].neurons[0].b.grad = 1e9  # biases are left out
+    assert gradient_flow(model) == rows
+
+
+def test_plot_gradient_flow_draws_two_bars_per_layer():
+    model = MLP(2, [4, 4, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    from nn.plots import plot_gradient_flow
+
+    figure = plot_gradient_flow(model)
+    ax = figure.axes[0]
+    assert len(ax.patches) == 6 and ax.get_yscale() == "log"
+
+
+def test_history_plot_draws_loss_and_accuracy_curves():
+    X, y = make_moons(30, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(
+        model, X, y, "bce", SGD(model.parameters(), lr=0.1), 3, validation=(X, y), progress=False
+    )
+    figure = history.plot()
+    loss_axis, accuracy_axis = figure.axes
+    assert [line.get_label() for line in loss_axis.lines] == ["loss", "val loss"]
+    assert [line.get_label() for line in accuracy_axis.lines] == ["accuracy", "val accuracy"]
+    assert list(loss_axis.lines[0].get_ydata()) == history.loss
+
+
+def test_decision_grid_and_boundary():
+    model = MLP(2, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 0.0, 0.0  # class 1 where x0 > 0
+    xs, ys, grid = decision_grid(model, [[-1.0, -1.0], [1.0, 1.0]], resolution=5, padding=0.0)
+    assert xs == [-1.0, -0.5, 0.0, 0.5, 1.0] and ys == xs
+    assert all(row == [0, 0, 0, 1, 1] for row in grid)
+    from nn.plots import plot_decision_boundary
+
+    X, y = make_spirals(30, classes=3, seed=0)
+    figure = plot_decision_boundary(MLP(2, [8, 3], seed=0), X, y, resolution=10)
+    ax = figure.axes[0]
+    assert ax.collections  # the filled regions and the points
+
+
+def test_gradient_flow_shows_sigmoid_gradients_vanishing_towards_the_input():
+    deep = MLP(2, [8] * 6 + [1], activation="sigmoid", seed=0)
+    deep([0.5, -1.0]).backward()
+    means = [mean for _, mean, _ in gradient_flow(deep)]
+    assert means[0] < means[-2] / 100  # sigmoid' <= 1/4 per layer: the signal fades

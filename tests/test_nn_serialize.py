@@ -1,0 +1,121 @@
+"""save / load: bit-identical round trips, and clear errors for files that are not models."""
+
+import json
+import math
+import struct
+
+import pytest
+
+from nn import MLP, Layer, Neuron, load, save
+
+
+def _bits(state):
+    return {name: struct.pack("<d", value) for name, value in state.items()}
+
+
+def test_round_trip_is_bit_identical(tmp_path):
+    model = MLP(
+        3,
+        [5, 4, 2],
+        activation="leaky_relu",
+        output_activation="tanh",
+        init="uniform",
+        seed=7,
+        dropout=0.2,
+    )
+    model.layers[0].neurons[0].w[0].data = -0.0
+    model.layers[0].neurons[0].w[1].data = 5e-324
+    model.layers[0].neurons[0].w[2].data = 1 / 3
+    model.layers[1].neurons[0].b.data = -1.7976931348623157e308
+    path = tmp_path / "model.json"
+    save(model, path)
+    again = load(path)
+    assert type(again) is MLP and again.config() == model.config()
+    assert _bits(again.state_dict()) == _bits(model.state_dict())
+    assert list(again.state_dict()) == list(model.state_dict())
+    model.eval(), again.eval()
+    x = [0.1, -0.2, 0.3]
+    assert [v.data for v in again(x)] == [v.data for v in model(x)]
+
+
+@pytest.mark.parametrize("model", [Layer(2, 3, activation="sigmoid", seed=0), Neuron(4, seed=0)])
+def test_layers_and_neurons_round_trip_too(tmp_path, model):
+    save(model, tmp_path / "m.json")
+    again = load(tmp_path / "m.json")
+    assert type(again) is type(model) and again.state_dict() == model.state_dict()
+
+
+def test_the_file_is_plain_json_with_a_format_and_version(tmp_path):
+    save(MLP(2, [2, 1], seed=0), tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    assert document["format"] == "autograd-lite/nn" and document["version"] == 1
+    assert document["model"] == "MLP" and document["config"]["nouts"] == [2, 1]
+    assert len(document["state_dict"]) == 9
+
+
+def test_non_finite_weights_are_not_saved(tmp_path):
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[0].neurons[1].b.data = math.nan
+    with pytest.raises(ValueError, match=r"layers\.0\.neurons\.1\.b"):
+        save(model, tmp_path / "m.json")
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "m.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    return path
+
+
+def _edit(path, change):
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+def test_a_truncated_file_is_reported(saved):
+    text = saved.read_text()
+    saved.write_text(text[: len(text) // 2])
+    with pytest.raises(ValueError, match=r"not valid JSON .*truncated"):
+        load(saved)
+
+
+def test_binary_garbage_is_reported(saved):
+    saved.write_bytes(b"\x80\x81\xfe\xff" * 10)
+    with pytest.raises(ValueError, match="not a text file"):
+        load(saved)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.clear(), "not an autograd-lite nn model"),
+        (lambda d: d.update(format="keras"), "not an autograd-lite nn model"),
+        (lambda d: d.update(version=2), "version 2 is not supported"),
+        (lambda d: d.pop("config"), "'config' is missing"),
+        (lambda d: d.update(model="Transformer"), "unknown model class 'Transformer'"),
+        (lambda d: d["config"].update(activation="swish"), "architecture .* invalid"),
+        (lambda d: d["config"].update(layers=4), "architecture .* invalid"),
+        (lambda d: d["state_dict"].pop("layers.1.neurons.0.b"), "missing 'layers.1.neurons.0.b'"),
+        (lambda d: d["state_dict"].update({"layers.0.neurons.0.w.0": "x"}), "real number"),
+        (lambda d: d["config"].update(nouts=[4, 1]), "do not fit"),
+    ],
+)
+def test_a_foreign_or_damaged_document_is_reported(saved, change, message):
+    _edit(saved, change)
+    with pytest.raises(ValueError, match=message):
+        load(saved)
+
+
+def test_json_that_is_not_an_object_or_has_nan_is_reported(saved):
+    saved.write_text("[1, 2, 3]")
+    with pytest.raises(ValueError, match="not an autograd-lite nn model"):
+        load(saved)
+    saved.write_text('{"format": "autograd-lite/nn", "version": NaN}')
+    with pytest.raises(ValueError, match="NaN"):
+        load(saved)
+
+
+def test_only_known_models_are_saved(tmp_path):
+    with pytest.raises(TypeError, match="save knows"):
+        save(object(), tmp_path / "x.json")

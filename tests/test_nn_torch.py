@@ -1,0 +1,65 @@
+"""to_torch: the same network in PyTorch gives the same numbers (float64)."""
+
+import random
+
+import pytest
+
+from nn import MLP, Layer, Neuron, to_torch
+
+pytestmark = pytest.mark.torch
+torch = pytest.importorskip("torch")
+
+
+def _points(n, nin, seed=0):
+    rng = random.Random(seed)
+    return [[rng.uniform(-2.0, 2.0) for _ in range(nin)] for _ in range(n)]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+def test_mlp_outputs_match(activation):
+    model = MLP(3, [8, 5, 1], activation=activation, seed=1)
+    twin = to_torch(model)
+    X = _points(20, 3)
+    expected = [model(x).data for x in X]
+    got = twin(torch.tensor(X, dtype=torch.float64))
+    assert got.dtype == torch.float64 and tuple(got.shape) == (20, 1)
+    assert got[:, 0].tolist() == pytest.approx(expected, rel=1e-12, abs=1e-14)
+
+
+def test_many_outputs_layers_and_neurons_match():
+    X = _points(10, 4)
+    cases = [
+        MLP(4, [6, 3], output_activation="sigmoid", seed=2),
+        Layer(4, 3, activation="tanh", seed=3),
+        Neuron(4, activation="leaky_relu", seed=4),
+    ]
+    for model in cases:
+        got = to_torch(model)(torch.tensor(X, dtype=torch.float64)).tolist()
+        for x, row in zip(X, got):
+            out = model(x)
+            expected = [v.data for v in out] if isinstance(out, list) else [out.data]
+            assert row == pytest.approx(expected, rel=1e-12, abs=1e-14)
+
+
+def test_dropout_and_mode_carry_over_and_the_copy_is_independent():
+    model = MLP(2, [4, 4, 1], seed=0, dropout=0.3).eval()
+    twin = to_torch(model)
+    assert not twin.training
+    assert sum(isinstance(m, torch.nn.Dropout) for m in twin) == 2
+    x = [0.5, -0.5]
+    assert twin(torch.tensor([x], dtype=torch.float64)).item() == pytest.approx(
+        model(x).data, rel=1e-12
+    )
+    with torch.no_grad():
+        twin[0].weight.zero_()
+    assert model.layers[0].neurons[0].w[0].data != 0.0
+
+
+def test_gradients_match_too():
+    model = MLP(2, [5, 1], activation="tanh", seed=3)
+    twin = to_torch(model)
+    x = [0.7, -1.1]
+    model(x).backward()
+    twin(torch.tensor([x], dtype=torch.float64)).sum().backward()
+    ours = [n.w[1].grad for n in model.layers[0].neurons]
+    assert ours == pytest.approx(twin[0].weight.grad[:, 1].tolist(), rel=1e-12, abs=1e-15)

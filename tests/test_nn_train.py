@@ -1,0 +1,222 @@
+"""fit: micrograd's demo, the loop's arithmetic, batches, validation, early stopping."""
+
+import subprocess
+import sys
+
+import pytest
+
+import autograd_lite as ag
+from nn import MLP, SGD, Adam, LinearDecay, Neuron, evaluate, fit, hinge_loss, predict
+from nn.data import make_moons, make_spirals
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = make_moons(100, noise=0.1, seed=1)
+    return X, [2 * label - 1 for label in y]  # labels -1 / +1, as in micrograd
+
+
+def test_micrograds_demo_with_sgd_and_a_linear_schedule_reaches_100_percent(moons):
+    X, y = moons
+    model = MLP(2, [16, 16, 1], seed=0)
+    optimizer = SGD(model.parameters(), lr=1.0)
+    schedule = LinearDecay(optimizer, 1.0, 0.1, 100)
+    history = fit(model, X, y, "hinge", optimizer, 100, l2=1e-4, schedule=schedule, progress=False)
+    assert history.steps == 100
+    assert history.lr[0] == 1.0 and history.lr[-1] == pytest.approx(1.0 - 0.9 * 99 / 100)
+    loss, accuracy = evaluate(model, X, y, "hinge")
+    assert accuracy == 1.0
+    assert loss < 0.05
+
+
+def test_micrograds_demo_with_adam_reaches_100_percent(moons):
+    X, y = moons
+    model = MLP(2, [16, 16, 1], seed=0)
+    history = fit(
+        model, X, y, "hinge", Adam(model.parameters(), lr=0.03), 100, l2=1e-4, progress=False
+    )
+    assert evaluate(model, X, y, "hinge")[1] == 1.0
+    assert history.loss[-1] < history.loss[0] / 10
+
+
+def test_one_fit_step_is_forward_loss_plus_l2_backward_step():
+    X = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]]
+    y = [1, -1, 1]
+    a, b = MLP(2, [4, 1], seed=3), MLP(2, [4, 1], seed=3)
+    fit(a, X, y, "hinge", SGD(a.parameters(), lr=0.3), 1, l2=0.01, progress=False)
+    params = b.parameters()
+    loss = hinge_loss([b(x) for x in X], y) + 0.01 * sum(p * p for p in params)
+    loss.backward()
+    for p in params:
+        p.data -= 0.3 * p.grad
+    assert a.state_dict() == pytest.approx(b.state_dict(), rel=1e-13, abs=1e-16)
+
+
+def _recording_loss(seen):
+    def loss(predictions, targets):
+        seen.append(list(targets))
+        return ag.mean([(p - t) * (p - t) for p, t in zip(predictions, targets)])
+
+    return loss
+
+
+def test_mini_batches_cover_every_sample_once_per_epoch_in_a_seeded_order():
+    X = [[float(i)] for i in range(10)]
+    y = list(range(10))
+    runs = []
+    for seed in (0, 0, 1):
+        seen = []
+        model = Neuron(1, activation="linear", seed=0)
+        fit(
+            model,
+            X,
+            y,
+            _recording_loss(seen),
+            SGD(model.parameters(), lr=0.0),
+            2,
+            batch_size=4,
+            seed=seed,
+            progress=False,
+        )
+        assert [len(batch) for batch in seen] == [4, 4, 2, 4, 4, 2]
+        assert sorted(t for batch in seen[:3] for t in batch) == y
+        assert sorted(t for batch in seen[3:] for t in batch) == y
+        runs.append(seen)
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+    assert runs[0][:3] != runs[0][3:]  # reshuffled each epoch
+
+
+def test_regression_has_no_accuracy_and_classification_does():
+    X = [[0.1 * i] for i in range(20)]
+    y = [3 * x[0] - 1 for x in X]
+    model = Neuron(1, activation="linear", seed=0)
+    history = fit(model, X, y, "mse", SGD(model.parameters(), lr=0.3), 60, progress=False)
+    assert history.accuracy == [] and history.val_accuracy == []
+    assert history.loss[-1] < 1e-3
+    assert predict(model, [[1.0]])[0] == pytest.approx(2.0, abs=0.05)
+
+    X, y = make_spirals(60, classes=3, seed=0)
+    model = MLP(2, [16, 3], seed=0)
+    history = fit(
+        model,
+        X,
+        y,
+        "cross_entropy",
+        Adam(model.parameters(), lr=0.05),
+        5,
+        batch_size=20,
+        validation=(X[:30], y[:30]),
+        progress=False,
+    )
+    assert len(history.accuracy) == len(history.val_accuracy) == len(history.val_loss) == 5
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy + history.val_accuracy)
+    assert history.val_loss[-1] == pytest.approx(
+        evaluate(model, X[:30], y[:30], "cross_entropy")[0]
+    )
+
+
+def test_validation_runs_in_eval_mode_and_fit_restores_the_mode():
+    X, y = make_moons(40, noise=0.1, seed=0)
+    model = MLP(2, [16, 1], seed=0, dropout=0.5)
+    model.eval()
+    history = fit(
+        model, X, y, "bce", SGD(model.parameters(), lr=0.0), 2, validation=(X, y), progress=False
+    )
+    assert not model.training
+    assert history.val_loss[0] == history.val_loss[1]  # lr 0 and no dropout: same figure
+
+
+class _Recorder(SGD):
+    """SGD that remembers the weights after each step."""
+
+    def __init__(self, model, **options):
+        super().__init__(model.parameters(), **options)
+        self.model, self.states = model, []
+
+    def step(self):
+        super().step()
+        self.states.append(self.model.state_dict())
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    # Training data say y = 2x + 1, validation data y = -2x + 1, and the weight starts at -2.
+    # The bias is learnt fast (the validation loss falls); the weight moves slowly towards
+    # +2 with these small inputs (then the validation loss rises).
+    X = [[x] for x in (-0.2, -0.1, 0.1, 0.2)]
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data, model.b.data = -2.0, 0.0
+    optimizer = _Recorder(model, lr=0.2)
+    history = fit(
+        model,
+        X,
+        [2 * x[0] + 1 for x in X],
+        "mse",
+        optimizer,
+        100,
+        validation=(X, [-2 * x[0] + 1 for x in X]),
+        early_stopping=3,
+        progress=False,
+    )
+    best = history.best_epoch
+    assert history.stopped_early and 3 <= best < 20
+    assert history.val_loss[best] == min(history.val_loss)
+    assert len(history.loss) == best + 1 + 3
+    assert model.state_dict() == optimizer.states[best]
+    assert model.state_dict() != optimizer.states[-1]
+
+
+def test_early_stopping_without_validation_watches_the_training_loss():
+    X, y = [[0.0], [1.0]], [0.0, 1.0]
+    model = Neuron(1, activation="linear", seed=0)
+    optimizer = _Recorder(model, lr=2.5)  # too large: the loss grows every step
+    history = fit(model, X, y, "mse", optimizer, 50, early_stopping=2, progress=False)
+    assert history.stopped_early and history.best_epoch == 0
+    assert model.state_dict() == optimizer.states[0]
+
+
+def test_progress_bar_shows_loss_and_accuracy(capsys):
+    pytest.importorskip("tqdm")
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 2)
+    err = capsys.readouterr().err
+    assert "loss=" in err and "acc=" in err and "2/2" in err
+    fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 2, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_works_quietly_without_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = make_moons(20, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 2)
+    assert len(history) == 2
+    assert capsys.readouterr().err == ""
+
+
+def test_fit_checks_its_arguments():
+    model = Neuron(1, seed=0)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="as many targets"):
+        fit(model, [[1.0]], [1.0, 2.0], "mse", optimizer, 1, progress=False)
+    with pytest.raises(ValueError, match="unknown loss"):
+        fit(model, [[1.0]], [1.0], "l1", optimizer, 1, progress=False)
+    with pytest.raises(ValueError, match="patience"):
+        fit(model, [[1.0]], [1.0], "mse", optimizer, 1, early_stopping=0, progress=False)
+
+
+def test_nn_imports_without_torch_tqdm_or_matplotlib():
+    code = (
+        "import sys\n"
+        "for name in ('torch', 'tqdm', 'matplotlib'): sys.modules[name] = None\n"
+        "import nn, nn.data\n"
+        "X, y = nn.data.make_moons(10, seed=0)\n"
+        "m = nn.MLP(2, [3, 1], seed=0)\n"
+        "h = nn.fit(m, X, y, 'bce', nn.SGD(m.parameters(), lr=0.1), 2)\n"
+        "print(len(h))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2" and done.stderr == ""
