@@ -112,8 +112,10 @@ def _half_over(out):
 
 def _dpow_dbase(x, y):
     """d (x ** y) / dx = y * x ** (y - 1), with the limits at x = 0 spelled out."""
-    if float(y) == 0:
+    if float(y) == 0 and (float(x) == 0 or not isinstance(y, Value)):
         return 0.0  # x ** 0 is the constant 1, even at x = 0
+    # (A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but
+    # its derivative in y is not, and grad of grad needs it.)
     if float(x) == 0 and float(y) < 1:
         return math.inf
     return y * x ** (y - 1)

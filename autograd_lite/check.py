@@ -1,0 +1,158 @@
+"""`gradcheck`: is a derivative right? Compare it with a difference quotient.
+
+The derivative of f at x is the slope of f there. Central differences measure that slope
+directly, with no calculus at all::
+
+    df/dx  ≈  (f(x + eps) - f(x - eps)) / (2 eps)
+
+which is accurate to about eps² (the error of the one-sided quotient is about eps).
+``gradcheck`` computes every gradient both ways, by reverse mode and by central
+differences, and raises ``GradcheckError`` with a table when they disagree:
+
+    >>> import autograd_lite as ag
+    >>> ag.gradcheck(lambda x, y: x * ag.exp(y), 2.0, 0.5)
+    True
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+from .graph import gradients
+from .recording import no_grad
+from .value import Value, as_real
+
+
+class GradcheckError(AssertionError):
+    """Reverse-mode gradients disagree with central differences; the message has the table."""
+
+
+def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
+    """True when every df/d(input) matches central differences, else ``GradcheckError``.
+
+    A gradient passes when ``|analytic - numeric| <= atol + rtol * |numeric|``. ``f`` takes
+    the inputs (numbers or Values; a Value's ``.data`` is used) and returns one number.
+    """
+    if not callable(f):
+        raise TypeError(f"gradcheck needs a function, got {type(f).__name__} {f!r}")
+    if not inputs:
+        raise TypeError("gradcheck needs at least one input: gradcheck(f, x, y, ...)")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"gradcheck: eps must be a small positive number, got {eps!r}")
+    points = [_number(x, i) for i, x in enumerate(inputs)]
+    analytic = reverse_mode(f, points)
+    numeric = [central_difference(f, points, i, eps) for i in range(len(points))]
+    table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
+    if table is not None:
+        raise GradcheckError(
+            f"gradcheck: the gradient of {_name(f)} disagrees with central differences "
+            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}"
+        )
+    return True
+
+
+def reverse_mode(f, points) -> list[float]:
+    """Every df/d(input) at ``points``, by one backward pass over fresh leaves."""
+    leaves = [Value(x) for x in points]
+    return gradients(call(f, leaves), leaves)
+
+
+def central_difference(f, points, i, eps) -> float:
+    """(f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 eps), nothing recorded."""
+    up, down = list(points), list(points)
+    up[i] += eps
+    down[i] -= eps
+    with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
+        high = float(call(f, [Value(x) for x in up]))
+        low = float(call(f, [Value(x) for x in down]))
+    return (high - low) / (2 * eps)
+
+
+def extrapolated_difference(f, points, i, first_step=None, halvings=6):
+    """df/d(input i) to near machine precision, and an estimate of its error.
+
+    Central differences are off by about c·h² for step h. Halving h divides that error by
+    4, so from D(h) and D(h/2) the combination (4·D(h/2) - D(h)) / 3 cancels the h² term
+    (Richardson extrapolation); repeating cancels h⁴, h⁶, ... Small steps suffer from
+    rounding instead, so we keep the estimate whose neighbours agree best.
+    Returns ``(estimate, error estimate)``.
+    """
+    x = points[i]
+    step = first_step if first_step is not None else 0.1 * max(1.0, math.fabs(x))
+    table = []  # table[k][j]: step / 2**k, extrapolated j times
+    best, best_error = math.nan, math.inf
+    for k in range(halvings + 1):
+        row = [central_difference(f, points, i, step / 2**k)]
+        for j in range(1, k + 1):
+            previous = table[k - 1][j - 1]
+            row.append(row[j - 1] + (row[j - 1] - previous) / (4**j - 1))
+            error = max(math.fabs(row[j] - row[j - 1]), math.fabs(row[j] - previous))
+            if error <= best_error:
+                best, best_error = row[j], error
+        table.append(row)
+    return best, best_error
+
+
+def call(f, args):
+    """f(*args), checked to be one number (a Value or a plain number)."""
+    out = f(*args)
+    if isinstance(out, Value):
+        return out
+    if isinstance(out, (list, tuple, str, bytes)) or out is None:
+        raise TypeError(
+            f"{_name(f)} must return a single number, but it returned "
+            f"{type(out).__name__} {out!r:.60}"
+        )
+    return as_real(out, f"the result of {_name(f)}")
+
+
+def compare(analytic, numeric, atol, rtol, names, points) -> str | None:
+    """None when every pair agrees; else a table of every input, the failing ones marked.
+
+    ``atol`` is one number, or one per input.
+    """
+    atols = atol if isinstance(atol, (list, tuple)) else [atol] * len(points)
+    rows, failed = [], False
+    for name, x, a, n, tol in zip(names, points, analytic, numeric, atols):
+        abs_err = math.fabs(a - n)
+        rel_err = abs_err / math.fabs(n) if n != 0 else (0.0 if a == 0 else math.inf)
+        ok = a == n or abs_err <= tol + rtol * math.fabs(n)  # a == n: equal infinities
+        failed = failed or not ok
+        rows.append((name, x, a, n, abs_err, rel_err, ok))
+    return format_table(rows) if failed else None
+
+
+def format_table(rows) -> str:
+    """The mismatch table: one line per input, ``<-- wrong`` on the failing ones."""
+    header = ("input", "value", "analytic", "numeric", "abs err", "rel err")
+    lines = [[name, f"{x:.6g}", f"{a:.10g}", f"{n:.10g}", f"{ae:.3g}", f"{re:.3g}"] for
+             name, x, a, n, ae, re, _ in rows]  # fmt: skip
+    widths = [max(len(row[c]) for row in [header, *lines]) for c in range(len(header))]
+
+    def line(cells):
+        return "  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in
+                         enumerate(zip(cells, widths))).rstrip()  # fmt: skip
+
+    out = [line(header), line(["-" * w for w in widths])]
+    for cells, row in zip(lines, rows):
+        out.append(line(cells) + ("" if row[-1] else "  <-- wrong"))
+    return "\n".join(out)
+
+
+def input_names(f, count) -> list[str]:
+    """The names of f's parameters (``x``, ``y``) when it has them, else ``input 0``, ..."""
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    named = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [named[i] if i < len(named) else f"input {i}" for i in range(count)]
+
+
+def _number(x, i) -> float:
+    return x.data if isinstance(x, Value) else as_real(x, f"gradcheck: input {i}")
+
+
+def _name(f) -> str:
+    return getattr(f, "__name__", None) or repr(f)

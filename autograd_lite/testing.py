@@ -1,0 +1,461 @@
+"""Property tests for derivatives, with hypothesis: random expressions, checked numerically.
+
+Three pieces:
+
+- ``values()``: input numbers, finite floats in [-3, 3];
+- ``expressions(variables=("x", "y"), ops=..., max_depth=3)``: random expression graphs,
+  drawn as callables of the variables, with a readable ``repr`` such as
+  ``log((x * y) + 17.0)``. Every expression is safe for every input in [-4, 4]: ``log`` and
+  ``sqrt`` only see positive arguments, divisors stay at least 0.5 away from zero, ``relu``
+  and ``abs`` only see arguments of one sign (never near their kink), and arguments that
+  might grow too large for ``exp`` or ``**`` are squashed with ``tanh`` first, so nothing
+  overflows. So when a check fails, a derivative is wrong, not the test.
+- ``assert_gradients_match(f, *inputs)``: reverse mode against extrapolated central
+  differences, to float64 precision; raises ``GradcheckError`` with a table.
+
+Test your own op in five lines::
+
+    from hypothesis import given
+    from autograd_lite.testing import assert_gradients_match, expressions, values
+
+    @given(expressions(variables=("x", "y"), ops=["+", "*", "exp", softplus]), values(), values())
+    def test_softplus(expr, x, y):
+        assert_gradients_match(expr, x, y)
+
+This is the only module of the engine that needs ``hypothesis``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+
+from hypothesis import strategies as st
+
+from . import ops as _ops
+from .check import GradcheckError, call, compare, extrapolated_difference, input_names
+from .check import reverse_mode as _reverse_mode
+from .rules import Op
+from .value import Value, as_real
+
+#: ``values()`` draws from [-VALUE_RANGE, VALUE_RANGE]; ``expressions()`` are safe on a
+#: margin beyond it, where the difference quotients of ``assert_gradients_match`` reach.
+VALUE_RANGE = 3.0
+SAFE_RANGE = VALUE_RANGE + 1.0
+LARGEST = 1000.0  # a sub-expression that may grow past this is squashed with tanh
+
+
+def values(min_value=-VALUE_RANGE, max_value=VALUE_RANGE):
+    """Finite floats in [min_value, max_value] (no NaN, no infinity, no subnormals)."""
+    return st.floats(
+        min_value=min_value,
+        max_value=max_value,
+        allow_nan=False,
+        allow_infinity=False,
+        allow_subnormal=False,
+    )
+
+
+# --- expressions: a tree of nodes, each with its text, its evaluation and its range -----
+
+
+class Expression:
+    """A drawn expression: call it with one argument per variable (floats or Values).
+
+    ``low`` and ``high`` bound its value for every input in [-4, 4] (interval arithmetic).
+    """
+
+    __slots__ = ("text", "evaluate", "low", "high", "atomic", "variables")
+
+    def __init__(self, text, evaluate, low, high, atomic=True, variables=()):
+        self.text = text
+        self.evaluate = evaluate  # env (name -> value) -> value
+        self.low, self.high = low, high
+        self.atomic = atomic  # False: needs parentheses inside a larger expression
+        self.variables = variables
+
+    def __call__(self, *args):
+        if len(args) != len(self.variables):
+            raise TypeError(
+                f"{self.text} takes {len(self.variables)} argument(s) "
+                f"({', '.join(self.variables)}), got {len(args)}"
+            )
+        return self.evaluate(dict(zip(self.variables, args)))
+
+    def __repr__(self):
+        return self.text
+
+    @property
+    def __name__(self):  # so that tables and messages name the expression
+        return self.text
+
+    @property
+    def __signature__(self):  # so that gradcheck's table names the inputs x, y, ...
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        return inspect.Signature([inspect.Parameter(v, kind) for v in self.variables])
+
+    def inner(self) -> str:
+        """The text as an operand: parenthesised unless it is a name, number or call."""
+        return self.text if self.atomic else f"({self.text})"
+
+
+def variable(name):
+    return Expression(name, lambda env: env[name], -SAFE_RANGE, SAFE_RANGE)
+
+
+def constant(c):
+    return Expression(f"{c!r}", lambda env: c, c, c, atomic=c >= 0)
+
+
+def call_node(name, function, args, low, high):
+    """``name(arg, ...)``: an op applied to sub-expressions."""
+    text = f"{name}({', '.join(a.text for a in args)})"
+    return Expression(text, lambda env: function(*(a.evaluate(env) for a in args)), low, high)
+
+
+def infix(symbol, function, a, b, low, high):
+    """``a symbol b``, such as ``x * y``."""
+    text = f"{a.inner()} {symbol} {b.inner()}"
+    return Expression(
+        text, lambda env: function(a.evaluate(env), b.evaluate(env)), low, high, atomic=False
+    )
+
+
+def span(*corners):
+    """The interval covering these candidate values (the corners of interval arithmetic)."""
+    return min(corners), max(corners)
+
+
+# --- keeping arguments safe: positive, away from zero, not too large ---------------------
+
+
+def plus(e, c):
+    return infix("+", lambda a, b: a + b, e, constant(c), e.low + c, e.high + c)
+
+
+def positive(e):
+    """e itself when it is surely >= 0.5, else e shifted up until it is."""
+    if e.low >= 0.5:
+        return e
+    return plus(e, float(math.ceil(0.5 - e.low)))
+
+
+def negative(e):
+    """e itself when it is surely <= -0.5, else e shifted down until it is."""
+    if e.high <= -0.5:
+        return e
+    shift = float(math.ceil(e.high + 0.5))
+    return infix("-", lambda a, b: a - b, e, constant(shift), e.low - shift, e.high - shift)
+
+
+def within(e, limit):
+    """e itself when |e| <= limit for sure, else tanh(e), which lies in [-1, 1]."""
+    if max(-e.low, e.high) <= limit:
+        return e
+    return call_node("tanh", _ops.tanh, [e], math.tanh(e.low), math.tanh(e.high))
+
+
+def away_from_zero(draw, e):
+    """e made positive or negative (drawn): far from the kink of relu and abs."""
+    return positive(e) if draw(st.booleans()) else negative(e)
+
+
+# --- the built-in ops: how to apply each one safely, and its output interval ------------
+
+
+def _monotone(name, function, limit=LARGEST):
+    def build(draw, e):
+        e = within(e, limit)
+        return call_node(name, function, [e], function(e.low), function(e.high))
+
+    return build, 1
+
+
+def _positive_only(name, function):
+    def build(draw, e):
+        e = positive(within(e, LARGEST))
+        return call_node(name, function, [e], function(e.low), function(e.high))
+
+    return build, 1
+
+
+def _periodic(name, function):
+    def build(draw, e):
+        return call_node(name, function, [within(e, 10.0)], -1.0, 1.0)
+
+    return build, 1
+
+
+def _kinked(name, function):
+    def build(draw, e):
+        e = away_from_zero(draw, e)
+        low, high = span(function(e.low), function(e.high))
+        return call_node(name, function, [e], low, high)
+
+    return build, 1
+
+
+def _leaky(draw, e):
+    e = away_from_zero(draw, e)
+    low, high = span(e.low * 0.1, e.high * 0.1, e.low, e.high)
+    node = call_node("leaky_relu", lambda v: _ops.leaky_relu(v, 0.1), [e], low, high)
+    node.text = f"leaky_relu({e.text}, 0.1)"
+    return node
+
+
+def _add(draw, a, b):
+    return infix("+", lambda p, q: p + q, a, b, a.low + b.low, a.high + b.high)
+
+
+def _sub(draw, a, b):
+    return infix("-", lambda p, q: p - q, a, b, a.low - b.high, a.high - b.low)
+
+
+def _mul(draw, a, b):
+    a, b = within(a, 30.0), within(b, 30.0)
+    corners = span(a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high)
+    return infix("*", lambda p, q: p * q, a, b, *corners)
+
+
+def _div(draw, a, b):
+    b = away_from_zero(draw, within(b, LARGEST))
+    inv = (1 / b.low, 1 / b.high)
+    corners = span(*(p * q for p in (a.low, a.high) for q in inv))
+    return infix("/", lambda p, q: p / q, a, b, *corners)
+
+
+def _neg(draw, a):
+    return Expression(f"-{a.inner()}", lambda env: -a.evaluate(env), -a.high, -a.low, False)
+
+
+def _pow_constant(draw, e):
+    """e ** c for a constant c; a non-integer or negative c gets a positive base."""
+    c = draw(st.sampled_from([2.0, 3.0, 0.5, -1.0, 1.5, -0.5]))
+    e = within(e, 10.0)
+    if c == 2.0 and e.low < 0 < e.high:  # x ** 2 is smallest at 0
+        low, high = 0.0, max(e.low**2, e.high**2)
+    elif c in (2.0, 3.0):
+        low, high = span(e.low**c, e.high**c)
+    else:
+        e = positive(e)
+        low, high = span(e.low**c, e.high**c)
+    return infix("**", lambda p, q: p**q, e, constant(c), low, high)
+
+
+def _exp_of_log(base_low, base_high, q_low, q_high):
+    """The interval of base ** q = exp(q * log(base)) for a positive base."""
+    logs = (math.log(base_low), math.log(base_high))
+    products = [q * g for q in (q_low, q_high) for g in logs]
+    return math.exp(min(products)), math.exp(max(products))
+
+
+def _pow_values(draw, a, b):
+    """Value ** Value: a positive base, an exponent in [-4, 4]."""
+    a, b = positive(within(a, 10.0)), within(b, 4.0)
+    return infix("**", lambda p, q: p**q, a, b, *_exp_of_log(a.low, a.high, b.low, b.high))
+
+
+def _number_to_power(draw, e):
+    """number ** Value: 2.0 ** e or 0.5 ** e, with e in [-8, 8]."""
+    c = draw(st.sampled_from([2.0, 0.5, 3.0]))
+    e = within(e, 6.0)
+    return infix("**", lambda p, q: p**q, constant(c), e, *_exp_of_log(c, c, e.low, e.high))
+
+
+def _n_ary(name, function, combine):
+    def build(draw, *args):
+        return call_node(name, lambda *xs: function(xs), list(args), *combine(args))
+
+    return build
+
+
+def _dot(draw, x1, x2, y1, y2):
+    xs, ys = [within(x, 30.0) for x in (x1, x2)], [within(y, 30.0) for y in (y1, y2)]
+    low = high = 0.0
+    for x, y in zip(xs, ys):
+        corners = span(x.low * y.low, x.low * y.high, x.high * y.low, x.high * y.high)
+        low, high = low + corners[0], high + corners[1]
+    text = f"dot([{xs[0].text}, {xs[1].text}], [{ys[0].text}, {ys[1].text}])"
+    return Expression(
+        text,
+        lambda env: _ops.dot([x.evaluate(env) for x in xs], [y.evaluate(env) for y in ys]),
+        low,
+        high,
+    )
+
+
+def _sum_interval(args):
+    return sum(a.low for a in args), sum(a.high for a in args)
+
+
+def _mean_interval(args):
+    low, high = _sum_interval(args)
+    return low / len(args), high / len(args)
+
+
+#: name -> (build(draw, *operands) -> Expression, number of operands)
+BUILTIN_OPS: dict[str, tuple[Callable, int]] = {
+    "+": (_add, 2),
+    "-": (_sub, 2),
+    "*": (_mul, 2),
+    "/": (_div, 2),
+    "neg": (_neg, 1),
+    "**": (_pow_values, 2),
+    "x**c": (_pow_constant, 1),
+    "c**x": (_number_to_power, 1),
+    "exp": _monotone("exp", _ops.exp, limit=6.0),
+    "log": _positive_only("log", _ops.log),
+    "sqrt": _positive_only("sqrt", _ops.sqrt),
+    "tanh": _monotone("tanh", _ops.tanh),
+    "sigmoid": _monotone("sigmoid", _ops.sigmoid),
+    "sin": _periodic("sin", _ops.sin),
+    "cos": _periodic("cos", _ops.cos),
+    "relu": _kinked("relu", _ops.relu),
+    "abs": _kinked("abs", _ops.abs),
+    "leaky_relu": (_leaky, 1),
+    "sum": (_n_ary("sum", _ops.sum, _sum_interval), 3),
+    "mean": (_n_ary("mean", _ops.mean, _mean_interval), 3),
+    "dot": (_dot, 4),
+}
+
+
+# --- your own ops ---------------------------------------------------------------------
+
+
+class UserOp:
+    """How ``expressions`` should use an op made with ``define_op``.
+
+    ``domain="real"``: any input in [-4, 4] is fine (larger ones are squashed with tanh);
+    ``domain="positive"``: inputs are shifted to be at least 0.5. The op's output range is
+    measured by evaluating it on a grid over its input range.
+    """
+
+    def __init__(self, op, arity=None, domain="real"):
+        if not isinstance(op, Op):
+            raise TypeError(f"user_op needs an op made by define_op, got {op!r}")
+        if domain not in ("real", "positive"):
+            raise ValueError(f"user_op: domain must be 'real' or 'positive', got {domain!r}")
+        self.op, self.domain = op, domain
+        self.arity = arity if arity is not None else _arity(op)
+        self.name = op.rule.name
+
+    def __call__(self, draw, *args):
+        args = [within(a, SAFE_RANGE) for a in args]
+        if self.domain == "positive":
+            args = [positive(a) for a in args]
+        low, high = self._measure(args)
+        return call_node(self.name, self.op, args, low, high)
+
+    def _measure(self, args, points=17):
+        grids = [[a.low + (a.high - a.low) * k / (points - 1) for k in range(points)] for a in args]
+        outputs = [self.op(*xs) for xs in _product(grids)]
+        if not all(math.isfinite(y) for y in outputs):
+            raise ValueError(f"op {self.name!r} gave a non-finite value inside its domain")
+        low, high = min(outputs), max(outputs)
+        pad = 0.1 * (high - low) + 1e-3  # the grid may miss the extremes between points
+        return low - pad, high + pad
+
+
+def user_op(op, arity=None, domain="real") -> UserOp:
+    """Describe your op for ``expressions(ops=[...])``; a bare op means ``domain="real"``."""
+    return UserOp(op, arity, domain)
+
+
+def _arity(op):
+    """How many inputs the op takes, read from its forward (or derivative) signature."""
+    for function, extra in ((op.rule.forward, 0), (op.rule.derivative, 1)):
+        try:
+            params = inspect.signature(function).parameters.values()
+        except (TypeError, ValueError):  # some builtins (math.log) have no signature
+            continue
+        kinds = [p.kind for p in params]
+        if inspect.Parameter.VAR_POSITIONAL not in kinds:
+            return sum(k in (k.POSITIONAL_ONLY, k.POSITIONAL_OR_KEYWORD) for k in kinds) - extra
+    raise TypeError(f"user_op: cannot tell how many inputs {op!r} takes; pass arity=")
+
+
+def _product(grids):
+    combos = [[]]
+    for grid in grids:
+        combos = [[*c, x] for c in combos for x in grid]
+    return combos
+
+
+def _builder(op):
+    if isinstance(op, str):
+        if op not in BUILTIN_OPS:
+            raise ValueError(f"expressions: unknown op {op!r}; known: {', '.join(BUILTIN_OPS)}")
+        return BUILTIN_OPS[op]
+    spec = op if isinstance(op, UserOp) else UserOp(op)
+    return spec, spec.arity
+
+
+# --- the strategy ---------------------------------------------------------------------
+
+
+def expressions(variables=("x",), ops=None, max_depth=3):
+    """Random expressions of ``variables`` built from ``ops``, as callables.
+
+    ``ops`` lists names from ``BUILTIN_OPS`` (all of them by default) and ops of your own
+    (``define_op`` results, or ``user_op(op, domain="positive")``). Hypothesis shrinks a
+    failing expression towards fewer ops and the first variable.
+    """
+    variables = tuple(variables)
+    if not variables or not all(isinstance(v, str) and v.isidentifier() for v in variables):
+        raise ValueError(f"expressions: variables must be names such as 'x', got {variables!r}")
+    builders = [_builder(op) for op in (BUILTIN_OPS if ops is None else ops)]
+    if not builders:
+        raise ValueError("expressions: give at least one op")
+    if max_depth < 1:
+        raise ValueError(f"expressions: max_depth must be at least 1, got {max_depth!r}")
+
+    # Every node starts with the same draw, "leaf (0) or op", even where the answer is
+    # forced: then any subtree is also a valid whole tree, and hypothesis can shrink a
+    # failing expression by replacing it with the part of it that still fails.
+    @st.composite
+    def tree(draw, depth):
+        if draw(st.integers(0, 3 if depth > 0 else 0)) == 0:
+            choice = draw(st.integers(0, len(variables)))  # shrinks to the first variable
+            if choice < len(variables):
+                return variable(variables[choice])
+            return constant(draw(st.sampled_from([0.5, 2.0, 1.5, -1.0])))
+        build, arity = builders[draw(st.integers(0, len(builders) - 1))]
+        operands = [draw(tree(depth - 1)) for _ in range(arity)]
+        return build(draw, *operands)
+
+    def finish(e):
+        return Expression(e.text, e.evaluate, e.low, e.high, e.atomic, variables)
+
+    return tree(max_depth).map(finish)
+
+
+# --- the check ------------------------------------------------------------------------
+
+
+def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
+    """Reverse-mode gradients of f equal extrapolated central differences, or GradcheckError.
+
+    The numeric side uses Richardson extrapolation (see ``check.extrapolated_difference``),
+    which is accurate to about 1e-10 for smooth f, so the tolerances can be tight: a
+    gradient passes when ``|analytic - numeric| <= atol * max(1, |f|) + rtol * |numeric|
+    + the estimated error of the numeric side``.
+    """
+    if not inputs:
+        raise TypeError("assert_gradients_match needs at least one input")
+    points = [x.data if isinstance(x, Value) else as_real(x, "an input") for x in inputs]
+    analytic = _reverse_mode(f, points)
+    scale = max(1.0, math.fabs(float(call(f, [Value(x) for x in points]))))
+    numeric, slack = [], []
+    for i in range(len(points)):
+        estimate, error = extrapolated_difference(f, points, i)
+        numeric.append(estimate)
+        slack.append(atol * scale + 2 * error)
+    table = compare(analytic, numeric, slack, rtol, input_names(f, len(points)), points)
+    if table is not None:
+        name = getattr(f, "__name__", None) or repr(f)
+        raise GradcheckError(
+            f"reverse mode disagrees with numeric differentiation for {name} at "
+            f"{', '.join(f'{n}={x!r}' for n, x in zip(input_names(f, len(points)), points))}"
+            f"\n{table}"
+        )

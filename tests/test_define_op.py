@@ -1,0 +1,146 @@
+"""Your own operations: define_op makes an op that behaves like a built-in one."""
+
+import math
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import GradcheckError, Value, grad, gradcheck, gradients, hessian, no_grad
+
+softplus = ag.define_op(
+    "softplus",
+    forward=lambda x: math.log1p(math.exp(x)) if x < 30 else x,
+    derivative=lambda x, out: (ag.sigmoid(x),),
+)
+
+# Two inputs; the derivative reuses the output.
+hypot = ag.define_op(
+    "hypot",
+    forward=math.hypot,
+    derivative=lambda x, y, out: (x / out, y / out),
+)
+
+# Deliberately wrong: d softplus / dx is sigmoid(x), not sigmoid(-x).
+softplus_wrong = ag.define_op(
+    "softplus_wrong",
+    forward=lambda x: math.log1p(math.exp(x)),
+    derivative=lambda x, out: (ag.sigmoid(-x),),
+)
+
+# Deliberately malformed: two local derivatives for one input.
+two_entries = ag.define_op("two_entries", math.sin, lambda x, out: (ag.cos(x), 1.0))
+no_tuple = ag.define_op("no_tuple", math.sin, lambda x, out: ag.cos(x))
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x))
+
+
+def test_user_op_shows_its_name_as_op_and_computes_value_and_gradient():
+    x = Value(0.5)
+    y = softplus(x)
+    assert y.op == "softplus"
+    assert y.parents == (x,)
+    assert y.data == pytest.approx(math.log1p(math.exp(0.5)), rel=1e-15)
+    y.backward()
+    assert x.grad == pytest.approx(sigmoid(0.5), rel=1e-15)
+    assert ag.RULES["softplus"] is softplus.rule
+
+
+def test_user_op_on_plain_numbers_gives_a_float():
+    assert type(softplus(0.0)) is float
+    assert softplus(0.0) == pytest.approx(math.log(2.0))
+
+
+def test_user_op_under_no_grad_records_nothing():
+    x = Value(0.5)
+    with no_grad():
+        y = softplus(x)
+    assert y.is_leaf and y.op == "" and y.parents == ()
+    assert y.data == pytest.approx(math.log1p(math.exp(0.5)))
+
+
+def test_user_op_mixes_values_and_numbers():
+    y = Value(4.0)
+    out = hypot(3, y)
+    assert out.data == 5.0
+    assert gradients(out, [y]) == [pytest.approx(0.8)]
+
+
+def test_user_op_second_and_third_derivative_with_create_graph():
+    x = Value(0.3)
+    (first,) = gradients(softplus(x), [x], create_graph=True)
+    (second,) = gradients(first, [x], create_graph=True)
+    (third,) = gradients(second, [x])
+    s = sigmoid(0.3)
+    assert first.data == pytest.approx(s, rel=1e-14)
+    assert second.data == pytest.approx(s * (1 - s), rel=1e-14)
+    assert third == pytest.approx(s * (1 - s) * (1 - 2 * s), rel=1e-12)
+    assert grad(grad(grad(softplus)))(0.3) == pytest.approx(third, rel=1e-14)
+
+
+def test_user_op_hessian():
+    # hypot(x, y) = r: d²r/dx² = y²/r³, d²r/dxdy = -xy/r³, d²r/dy² = x²/r³
+    h = hessian(hypot)(3.0, 4.0)
+    r3 = 125.0
+    expected = [[16 / r3, -12 / r3], [-12 / r3, 9 / r3]]
+    for row, want in zip(h, expected):
+        assert row == pytest.approx(want, rel=1e-14)
+
+
+def test_user_op_matches_torch_to_third_order():
+    torch = pytest.importorskip("torch")
+    from test_higher_order import assert_match_torch
+
+    assert_match_torch(
+        lambda x, y: softplus(x * y) + hypot(x, y),
+        lambda x, y: torch.nn.functional.softplus(x * y) + torch.hypot(x, y),
+        (0.7, -1.3),
+    )
+
+
+def test_correct_op_passes_gradcheck():
+    assert gradcheck(lambda x, y: softplus(x) * hypot(x, y), 0.4, -2.0) is True
+
+
+def test_wrong_op_is_caught_by_gradcheck_with_the_failing_input_marked():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y: softplus_wrong(x) * y, 0.8, 2.0)
+    rows = {line.split()[0]: line for line in str(info.value).splitlines()[3:]}
+    assert rows["x"].endswith("<-- wrong")
+    assert not rows["y"].endswith("<-- wrong")  # y's gradient is right, and still shown
+
+
+@pytest.mark.parametrize("run", ["backward", "gradients", "create_graph", "grad"])
+def test_wrong_number_of_local_derivatives_fails_at_first_backward_naming_the_op(run):
+    x = Value(0.5)
+    y = two_entries(x) * 2  # building the graph is fine: nothing is checked yet
+    with pytest.raises(ValueError, match=r"op 'two_entries'.*2 local derivative.*1 input"):
+        if run == "backward":
+            y.backward()
+        elif run == "gradients":
+            gradients(y, [x])
+        elif run == "create_graph":
+            gradients(y, [x], create_graph=True)
+        else:
+            grad(two_entries)(0.5)
+
+
+def test_derivative_that_is_not_a_tuple_is_a_clear_type_error():
+    with pytest.raises(TypeError, match=r"op 'no_tuple'.*tuple"):
+        no_tuple(Value(0.5)).backward()
+
+
+def test_forward_returning_a_value_is_a_clear_type_error():
+    bad = ag.define_op("forward_on_values", lambda x: ag.Value(x), lambda x, out: (1.0,))
+    with pytest.raises(TypeError, match=r"'forward_on_values'.*float"):
+        bad(Value(1.0))
+
+
+def test_builtin_names_are_reserved_and_arguments_checked():
+    with pytest.raises(ValueError, match="built-in"):
+        ag.define_op("exp", math.exp, lambda x, out: (out,))
+    with pytest.raises(TypeError, match="derivative must be callable"):
+        ag.define_op("mine", math.exp, None)
+    with pytest.raises(TypeError, match="name"):
+        ag.define_op("", math.exp, lambda x, out: (out,))

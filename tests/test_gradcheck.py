@@ -1,0 +1,87 @@
+"""gradcheck: reverse mode against central differences, with a table on mismatch."""
+
+import math
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import GradcheckError, Value, gradcheck
+from autograd_lite.check import extrapolated_difference
+
+# d sin / dx is cos; this op claims 1.5 cos, wrong everywhere cos is not 0.
+sin_wrong = ag.define_op("sin_wrong", math.sin, lambda x, out: (1.5 * ag.cos(x),))
+# Off by one part in 100,000: too small for gradcheck's default rtol of 1e-3.
+sin_slightly_wrong = ag.define_op(
+    "sin_slightly_wrong", math.sin, lambda x, out: ((1 + 1e-5) * ag.cos(x),)
+)
+
+
+def table_rows(message):
+    """{input name: row text} from a GradcheckError message."""
+    lines = message.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("input")) + 2
+    return {line.split()[0]: line for line in lines[start:]}
+
+
+def test_correct_gradients_pass_and_return_true():
+    assert gradcheck(lambda x, y, z: x * ag.exp(y) / z + (x * z).tanh(), 0.3, -1.2, 2.0) is True
+    assert gradcheck(lambda x: x.sqrt().log() + x**-1.5, 1.7) is True
+    assert gradcheck(lambda x, y: 2.0**x * x**y, 1.3, 0.6) is True
+
+
+def test_error_is_an_assertion_error_with_a_table_of_every_input():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y, z: sin_wrong(x) * y + sin_wrong(z), 0.5, 2.0, -1.0)
+    assert isinstance(info.value, AssertionError)
+    message = str(info.value)
+    for column in ("input", "analytic", "numeric", "abs err", "rel err"):
+        assert column in message
+    rows = table_rows(message)
+    assert set(rows) == {"x", "y", "z"}  # every input is reported, not just the first
+    assert rows["x"].endswith("<-- wrong")
+    assert rows["z"].endswith("<-- wrong")
+    assert not rows["y"].endswith("<-- wrong")
+    analytic, numeric = (float(v) for v in rows["x"].split()[2:4])
+    assert analytic == pytest.approx(1.5 * math.cos(0.5) * 2.0, rel=1e-9)
+    assert numeric == pytest.approx(math.cos(0.5) * 2.0, rel=1e-6)
+
+
+def test_functions_without_named_parameters_get_numbered_inputs():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda *xs: sin_wrong(xs[0]) + xs[1], 0.5, 2.0)
+    assert set(table_rows(str(info.value))) == {"input"}  # rows "input 0", "input 1"
+    assert "input 0" in str(info.value) and "input 1" in str(info.value)
+
+
+def test_tolerances_are_respected():
+    assert gradcheck(sin_slightly_wrong, 0.5) is True  # within rtol=1e-3
+    # rtol scales with the gradient: an error of about 9 in a gradient of about 880,000
+    assert gradcheck(lambda x: 1e6 * sin_slightly_wrong(x), 0.5) is True
+    with pytest.raises(GradcheckError):
+        gradcheck(sin_slightly_wrong, 0.5, rtol=1e-7, atol=0.0)
+
+
+def test_value_inputs_are_read_not_changed():
+    x = Value(0.5)
+    x.grad = 7.0
+    assert gradcheck(lambda x: x * x.sin(), x) is True
+    assert x.grad == 7.0 and x.data == 0.5
+
+
+def test_constant_function_has_zero_gradient():
+    assert gradcheck(lambda x: 3.0, 1.0) is True
+
+
+def test_non_scalar_results_and_bad_arguments_are_type_errors():
+    with pytest.raises(TypeError, match="list"):
+        gradcheck(lambda x: [x, x], 1.0)
+    with pytest.raises(TypeError, match="at least one input"):
+        gradcheck(lambda: 1.0)
+    with pytest.raises(ValueError, match="eps"):
+        gradcheck(lambda x: x, 1.0, eps=0.0)
+
+
+def test_extrapolated_difference_is_near_machine_precision():
+    value, error = extrapolated_difference(lambda x: x.exp(), [1.0], 0)
+    assert value == pytest.approx(math.e, rel=1e-11)
+    assert error < 1e-9

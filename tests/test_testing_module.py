@@ -1,0 +1,189 @@
+"""autograd_lite.testing: random expressions that are always safe, checked numerically.
+
+Also the project's own property tests of every built-in op, to first, second and third
+order, built from that module.
+"""
+
+import math
+import re
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+import autograd_lite as ag
+from autograd_lite import GradcheckError, Value, grad, gradients
+from autograd_lite.testing import (
+    BUILTIN_OPS,
+    SAFE_RANGE,
+    assert_gradients_match,
+    expressions,
+    user_op,
+    values,
+)
+
+FEW = settings(max_examples=60, deadline=None)
+
+softplus = ag.define_op(
+    "softplus_ok", lambda x: math.log1p(math.exp(x)), lambda x, out: (ag.sigmoid(x),)
+)
+softplus_wrong = ag.define_op(
+    "softplus_wrong", lambda x: math.log1p(math.exp(x)), lambda x, out: (ag.sigmoid(-x),)
+)
+# log(x) with 1/x written as x ** -1: needs positive inputs, like log itself.
+my_log = ag.define_op("my_log", math.log, lambda x, out: (x**-1,))
+sin_slightly_wrong = ag.define_op(
+    "sin_slightly_wrong", math.sin, lambda x, out: ((1 + 1e-5) * ag.cos(x),)
+)
+
+XY = ("x", "y")
+wide = st.floats(-SAFE_RANGE, SAFE_RANGE, allow_nan=False)
+
+
+# --- the strategies themselves ---------------------------------------------------------
+
+
+@FEW
+@given(values())
+def test_values_are_finite_and_in_a_sane_range(x):
+    assert math.isfinite(x) and -3.0 <= x <= 3.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(XY, max_depth=4), wide, wide)
+def test_expressions_stay_in_domain_and_inside_their_bounds(e, x, y):
+    # Safe everywhere in [-4, 4]: no ValueError, no ZeroDivisionError, no inf or nan,
+    # and the value lies in the interval computed for it.
+    out = e(x, y)
+    assert math.isfinite(out)
+    assert e.low - 1e-9 * (1 + abs(e.low)) <= out <= e.high + 1e-9 * (1 + abs(e.high))
+
+
+@FEW
+@given(expressions(XY), values(), values())
+def test_expressions_give_the_same_number_on_floats_and_values(e, x, y):
+    on_values = e(Value(x), Value(y))
+    on_floats = e(x, y)
+    assert float(on_values) == pytest.approx(on_floats, rel=1e-15, abs=1e-300)
+
+
+def test_expression_repr_is_readable():
+    e = find(expressions(XY, ops=["log", "*"]), lambda e: "log(" in repr(e) and "*" in repr(e))
+    # The minimal such expression, with the shift that keeps log's argument >= 0.5:
+    # x * y lies in [-16, 16] for inputs in [-4, 4], so log sees (x * y) + 17.0.
+    assert re.fullmatch(r"log\(\([xy] \* [xy]\) \+ 17\.0\)", repr(e)), repr(e)
+    at = {"x": 1.0, "y": 2.0}
+    expected = math.log(at[repr(e)[5]] * at[repr(e)[9]] + 17.0)
+    assert e(1.0, 2.0) == pytest.approx(expected, rel=1e-15)
+
+
+def test_expressions_check_their_arguments():
+    e = find(expressions(XY, ops=["*"]), lambda e: True)
+    with pytest.raises(TypeError, match="2 argument"):
+        e(1.0)
+    with pytest.raises(ValueError, match="unknown op"):
+        expressions(ops=["tan"])
+    with pytest.raises(ValueError, match="names"):
+        expressions(variables=("x y",))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expressions(("x",), ops=["relu", "abs", "leaky_relu", "log", "sqrt", "/"]), wide)
+def test_kinks_and_singularities_are_kept_at_a_distance(e, x):
+    # The arguments of relu, abs, leaky_relu, log, sqrt and the divisors are all at
+    # least 0.5 away from zero, so a difference step of 0.3 never crosses a kink.
+    # Evaluate with Values, then look at the argument of every kinked or singular node.
+    out = e(Value(x))
+    for node in ag.topological_order(out) if isinstance(out, Value) else []:
+        if node.op in ("relu", "abs", "leaky_relu", "log", "sqrt"):
+            assert abs(node.parents[0].data) >= 0.5 - 1e-12, (e, x)
+        if node.op == "/":
+            assert abs(node.parents[1].data) >= 0.5 - 1e-12, (e, x)
+
+
+# --- assert_gradients_match --------------------------------------------------------------
+
+
+def test_assert_gradients_match_passes_correct_and_catches_wrong():
+    assert_gradients_match(lambda x, y: softplus(x) * y.sin(), 0.3, -1.2)
+    with pytest.raises(GradcheckError, match=r"(?s)x=0\.3.*<-- wrong"):
+        assert_gradients_match(lambda x, y: softplus_wrong(x) * y, 0.3, -1.2)
+
+
+def test_assert_gradients_match_is_much_tighter_than_gradcheck():
+    assert ag.gradcheck(sin_slightly_wrong, 0.5)  # 1e-5 relative error hides in rtol 1e-3
+    with pytest.raises(GradcheckError, match="sin_slightly_wrong"):
+        assert_gradients_match(sin_slightly_wrong, 0.5)
+
+
+# --- the project's property tests: every built-in op, to third order --------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(expressions(XY, max_depth=3), values(), values())
+def test_first_derivatives_of_random_expressions(e, x, y):
+    assert_gradients_match(e, x, y)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(XY, max_depth=3), values(), values())
+def test_derivatives_built_from_values_equal_the_plain_ones(e, x, y):
+    # create_graph=True computes each local derivative from Values instead of floats;
+    # the numbers must not change (the higher-order tests below build on these).
+    leaves = [Value(x), Value(y)]
+    out = e(*leaves)
+    as_values = gradients(out, leaves, create_graph=True)
+    plain = gradients(out, leaves)
+    assert [float(g) for g in as_values] == pytest.approx(plain, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(XY, max_depth=3), values(), values())
+def test_second_derivatives_of_random_expressions(e, x, y):
+    # The gradient of (df/dx), by reverse mode over the graph that grad built.
+    assert_gradients_match(grad(e, 0), x, y)
+
+
+@settings(max_examples=80, deadline=None)
+@given(expressions(("x",), max_depth=3), values())
+def test_third_derivatives_of_random_expressions(e, x):
+    assert_gradients_match(grad(grad(e)), x)
+
+
+@pytest.mark.parametrize("op", sorted(BUILTIN_OPS))
+def test_every_builtin_op_at_the_top_of_an_expression(op):
+    @settings(max_examples=15, deadline=None)
+    @given(expressions(XY, ops=[op], max_depth=2), values(), values())
+    def check(e, x, y):
+        assert_gradients_match(e, x, y)
+        assert_gradients_match(grad(e, 1), x, y)
+
+    check()
+
+
+# --- your own ops in expressions ---------------------------------------------------------
+
+
+@FEW
+@given(expressions(XY, ops=["+", "*", "exp", softplus, user_op(my_log, domain="positive")]))
+def test_correct_user_ops_pass(e):
+    for x, y in [(0.3, -1.2), (-2.5, 2.9)]:
+        assert_gradients_match(e, x, y)
+        assert_gradients_match(grad(e, 0), x, y)
+
+
+def test_wrong_user_op_is_caught_and_the_minimal_failing_expression_is_shown():
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
+    @given(expressions(XY, ops=["+", "*", "exp", softplus_wrong]), values(), values())
+    def check(e, x, y):
+        assert_gradients_match(e, x, y)
+
+    with pytest.raises(GradcheckError) as info:
+        check()
+    message = str(info.value)
+    assert "softplus_wrong(" in message and "<-- wrong" in message
+    # Shrinking leaves a small expression: the wrong op and little else.
+    shown = message.split(" for ", 1)[1].split(" at ", 1)[0]
+    assert shown.count("(") <= 3, shown
+    report = "\n".join(getattr(info.value, "__notes__", []))
+    assert f"e={shown}" in report  # hypothesis names the falsifying example
