@@ -105,6 +105,7 @@ class Neuron(Module):
         self.w = [Value(initial_weight(rng, self.init, nin, fan_out)) for _ in range(nin)]
         self.b = Value(0.0)  # biases start at zero: the weights already break the symmetry
         self._act = ACTIVATIONS[activation]
+        self.label_parameters()
 
     def forward(self, x):
         return self.activate(ag.dot([*self.w, self.b], [*as_inputs(x, self.nin), 1.0]))
@@ -131,6 +132,7 @@ class Layer(Module):
         self.init = init or DEFAULT_INIT[activation]
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, self.init, rng, fan_out=nout) for _ in range(nout)]
+        self.label_parameters()
 
     def forward(self, x) -> list:
         # The inputs and the constant 1.0 become nodes once here, not once per neuron.
@@ -221,6 +223,7 @@ class MLP(Module):
             if dropout
             else []
         )
+        self.label_parameters()
 
     def forward(self, x):
         last = len(self.layers) - 1

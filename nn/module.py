@@ -72,6 +72,15 @@ class Module:
                     elif isinstance(item, Module):
                         yield from item.named_parameters(f"{full}.{i}.")
 
+    def label_parameters(self) -> None:
+        """Label each parameter with its dotted name, so a picture says which weight is which.
+
+        Neuron, Layer and MLP call it when they are made; a model built from them
+        relabels its parts with the longer names, as in ``layers.0.neurons.3.w.1``.
+        """
+        for name, value in self.named_parameters():
+            value.label = name
+
     def parameters(self) -> list[Value]:
         """Every parameter, as a list (the order of ``named_parameters``)."""
         return [p for _, p in self.named_parameters()]

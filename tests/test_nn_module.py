@@ -279,3 +279,12 @@ def test_mlp_dropout_is_active_only_in_training():
 def test_dropout_probability_is_checked():
     with pytest.raises(ValueError, match="dropout probability"):
         Dropout(1.0)
+
+
+def test_parameters_are_labelled_with_their_dotted_names():
+    from nn import MLP, Neuron
+
+    model = MLP(2, [3, 1], seed=0)
+    assert [p.label for p in model.parameters()] == [n for n, _ in model.named_parameters()]
+    assert model.layers[0].neurons[1].w[0].label == "layers.0.neurons.1.w.0"
+    assert [p.label for p in Neuron(2, seed=0).parameters()] == ["w.0", "w.1", "b"]

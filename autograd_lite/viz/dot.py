@@ -166,7 +166,7 @@ def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str
         op = escape(node._rule.label)
         title = f"<B>{escape(node.label)}</B> = {op}" if node.label else f"<I>{op}</I>"
     else:
-        title = f"<B>{escape(node.label)}</B>" if node.label else "<I>constant</I>"
+        title = f"<B>{escape(node.label)}</B>" if node.label else "<I>leaf</I>"
     rows = [title, f"data {short(node.data)}"]
     if show_grad:
         rows.append(f"grad {short(grad)}")
