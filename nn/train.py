@@ -161,7 +161,8 @@ class History:
 
     def __repr__(self):
         figures = ", ".join(f"{k}={v:.4g}" for k, v in self.last().items())
-        stop = f", stopped early (best epoch {self.best_epoch})" if self.stopped_early else ""
+        # best_epoch indexes the lists; people count epochs from 1, as the plot does
+        stop = f", stopped early (best: epoch {self.best_epoch + 1})" if self.stopped_early else ""
         return f"History({self.epochs} epochs{', ' if figures else ''}{figures}{stop})"
 
     def plot(self, ax=None):

@@ -173,6 +173,7 @@ def test_early_stopping_without_validation_watches_the_training_loss():
     history = fit(model, X, y, "mse", optimizer, 50, early_stopping=2, progress=False)
     assert history.stopped_early and history.best_epoch == 0
     assert model.state_dict() == optimizer.states[0]
+    assert "stopped early (best: epoch 1)" in repr(history)  # people count from 1
 
 
 def test_progress_bar_shows_loss_and_accuracy(capsys):
