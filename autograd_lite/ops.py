@@ -118,7 +118,7 @@ def _dpow_dbase(x, y):
     # its derivative in y is not, and grad of grad needs it.)
     if float(x) == 0 and float(y) < 1:
         return math.inf
-    return y * x ** (y - 1)
+    return y * power(x, y - 1)  # power, not **: on floats too, overflow is inf
 
 
 def _dpow_dexp(x, out):

@@ -106,3 +106,15 @@ def test_exponent_derivative_follows_pytorch_at_zero_and_negative_bases():
         (x**y).backward()
         assert x.grad == 2 * base
         assert y.grad == expected or (math.isnan(expected) and math.isnan(y.grad))
+
+
+def test_derivatives_overflow_to_inf_too():
+    for base, sign in ((9.0, 1.0), (-9.0, 1.0)):
+        x = Value(base)
+        y = x**387420489.0  # an odd power: the result keeps the base's sign
+        y.backward()
+        assert y.data == math.copysign(math.inf, base)
+        assert x.grad == sign * math.inf  # 387420489 * x ** 387420488 > 0 either way
+    x, e = Value(9.0), Value(400.0)
+    (x**e).backward()
+    assert x.grad == math.inf and e.grad == math.inf
