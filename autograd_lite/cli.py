@@ -1,30 +1,483 @@
-"""The ``autograd-lite`` command."""
+"""The ``autograd-lite`` command: ``demo``, ``draw`` and ``train``.
+
+Each subcommand is one function that takes the parsed arguments and returns the exit
+status. Problems the user can fix are raised as ``CommandError`` and printed by ``main``
+as one line (exit status 2 for bad input, 1 when the machine lacks something), never as a
+traceback. The libraries with dependencies (``autograd_lite.viz``, ``nn``'s plots) are
+imported inside the subcommands, so the engine itself never needs them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import sys
+import time
+from pathlib import Path
+
+from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
+from .graph import topological_order
+from .value import Value
+
+PICTURE_FORMATS = ("svg", "png", "dot")
+DATASETS = ("moons", "circles", "spirals")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
+# Graphviz's layout slows down sharply with size: bigger pictures show the nodes nearest the
+# output (with a note), and an animation, laid out once per node, is kept small.
+MAX_PICTURE_NODES = 150
+MAX_ANIMATED_NODES = 50
+QUIET = "no progress bar and no summary: print only the files written"
+# The extra that installs each optional package, for the "please install" message.
+EXTRAS = {"graphviz": "viz", "matplotlib": "train", "tqdm": "train"}
 
 
-def _demo(args) -> int:
-    import autograd_lite as ag
+class CommandError(Exception):
+    """A problem to report without a traceback; ``status`` is the exit status."""
 
-    a, b = ag.Value(2.0, label="a"), ag.Value(-3.0, label="b")
-    c = ag.Value(10.0, label="c")
-    e = (a * b).tanh() + c.relu() * a
-    e.backward()
-    print("e = tanh(a*b) + relu(c)*a =", e.data)
-    for v in (a, b, c):
-        print(f"  de/d{v.label} = {v.grad:.6f}")
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line and a pointer to ``--help``."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+def demo(args) -> int:
+    """micrograd's demo: an MLP learns the two moons; five files show what happened."""
+    import nn
+    from nn.data import make_moons
+
+    started = time.perf_counter()
+    folder = _output_folder(args.out)
+    X, y = make_moons(100, noise=0.1, seed=args.seed)
+    model = nn.MLP(2, [16, 16, 1], seed=args.seed)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+    schedule = nn.LinearDecay(optimizer, start=1.0, end=0.1, steps=args.epochs)
+    history = nn.fit(model, X, y, "hinge", optimizer, args.epochs, schedule=schedule, l2=1e-4,
+                     progress=not args.quiet)  # fmt: skip
+    _check_converged(model, history)
+    if not args.quiet:
+        print(f"MLP(2, [16, 16, 1]): {model.num_parameters()} parameters, {len(X)} points")
+        print(_summary(history))
+
+    neuron = _one_neuron(model, X)
+    written = [
+        _write_graph(neuron, folder / "neuron.svg", "svg"),
+        _write_animation(neuron, folder / "neuron-backprop.html"),
+        *_write_plots(model, history, X, y, folder),
+        _write_model(model, folder / "model.json"),
+    ]
+    for path in written:
+        print(f"wrote {path}")
+    if not args.quiet:
+        print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
 
+def _one_neuron(model, X) -> Value:
+    """The first neuron of the first layer on a point that switches it on, after backward,
+    with every leaf labelled: a small graph worth looking at."""
+    import nn
+
+    trained = model.layers[0].neurons[0]
+    neuron = nn.Neuron(trained.nin, trained.activation)  # a copy: the model stays as it is
+    neuron.load_state_dict(trained.state_dict())
+    for i, w in enumerate(neuron.w):
+        w.label = f"w{i}"
+    neuron.b.label = "b"
+    point = next((p for p in X if neuron(p).data > 0), X[0])
+    inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    out = neuron(inputs)
+    out.label, out.parents[0].label = "out", "z"  # out = relu(z), z = w . x + b
+    out.backward()
+    return out
+
+
+# --- draw ------------------------------------------------------------------------------------
+
+
+def draw(args) -> int:
+    """Evaluate an expression, run backward, print the gradients and write the picture."""
+    numbers = _variables(args.variables)
+    try:
+        expression = parse(args.expression, numbers)
+    except ExpressionError as error:
+        raise CommandError(str(error)) from None
+    unused = [name for name in numbers if name not in expression.names]
+    if unused:
+        raise CommandError(f"{', '.join(unused)}: given but not used in {args.expression!r}")
+    path, format = _picture_path(args)
+
+    inputs = {name: Value(number, label=name) for name, number in numbers.items()}
+    try:
+        result = expression.evaluate(inputs)
+    except ExpressionError as error:
+        raise CommandError(str(error)) from None
+    if not isinstance(result, Value):  # no variables: a constant, drawn all the same
+        result = Value(result)
+    result.label = result.label or "f"
+    nodes = len(topological_order(result))
+    if args.steps and nodes > MAX_ANIMATED_NODES:
+        raise CommandError(f"--steps: the graph has {nodes} nodes, too many to animate (at most "
+                           f"{MAX_ANIMATED_NODES}); leave out --steps to draw it")  # fmt: skip
+    try:
+        result.backward()
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(f"backward failed: {type(error).__name__}: {error}") from None
+
+    print(f"f = {args.expression} = {result.data:.6g}")
+    for name, value in inputs.items():
+        print(f"df/d{name} = {value.grad:.6g}")
+    if args.steps:
+        print(f"wrote {_write_animation(result, path)}")
+    else:
+        print(f"wrote {_write_graph(result, path, format)}")
+    return 0
+
+
+def _variables(assignments: list[tuple[str, float]]) -> dict[str, float]:
+    """``[("x", 2.0), ...]`` as a dict, refusing a name given twice."""
+    numbers = {}
+    for name, number in assignments:
+        if name in numbers:
+            raise CommandError(f"{name} is given twice")
+        numbers[name] = number
+    return numbers
+
+
+def assignment(text: str) -> tuple[str, float]:
+    """Read ``NAME=VALUE`` (an argparse type): ``"y=-3"`` -> ``("y", -3.0)``."""
+    name, equals, number = text.partition("=")
+    name = normalize_name(name.strip())
+    if not equals or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, such as x=2")
+    if name in FUNCTIONS:
+        raise argparse.ArgumentTypeError(f"{name} is a function; choose another variable name")
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: {number!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be a finite number")
+    return name, value
+
+
+def _picture_path(args) -> tuple[Path, str]:
+    """Where ``draw`` writes, and in which format ("svg", "png", "dot" or "html")."""
+    if args.steps:
+        if args.format:
+            raise CommandError("--steps writes an HTML animation: leave out --format")
+        return Path(args.output or "backprop.html"), "html"
+    if args.output is None:
+        format = args.format or "svg"
+        return Path(f"graph.{format}"), format
+    path = Path(args.output)
+    suffix = path.suffix.lstrip(".").lower() or "svg"
+    format = args.format or suffix
+    if format not in PICTURE_FORMATS:
+        raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
+    return path, format
+
+
+# --- train -----------------------------------------------------------------------------------
+
+
+def train(args) -> int:
+    """Train an MLP on a toy data set; save the model, its history and two plots."""
+    import nn
+    from nn import data
+
+    folder = _output_folder(args.out)
+    make = {"moons": data.make_moons, "circles": data.make_circles, "spirals": data.make_spirals}
+    X, y = make[args.dataset](args.samples, noise=args.noise, seed=args.seed)
+    classes = len(set(y))
+    # Two classes: one score and the hinge loss; more: one logit per class, cross-entropy.
+    outputs, loss = (1, "hinge") if classes == 2 else (classes, "cross_entropy")
+    model = nn.MLP(2, [*args.hidden, outputs], activation=args.activation, seed=args.seed)
+    if args.optimizer == "adam":
+        optimizer = nn.Adam(model.parameters(), lr=args.lr or 0.01)
+    else:
+        optimizer = nn.SGD(model.parameters(), lr=args.lr or 0.1, momentum=0.9)
+    history = nn.fit(model, X, y, loss, optimizer, args.epochs, batch_size=args.batch_size,
+                     progress=not args.quiet, seed=args.seed)  # fmt: skip
+    _check_converged(model, history)
+    if not args.quiet:
+        sizes = " -> ".join(map(str, [2, *args.hidden, outputs]))
+        print(f"MLP {sizes} ({model.num_parameters()} parameters), {args.dataset} "
+              f"({len(X)} points), {args.optimizer} lr={optimizer.lr:g}")  # fmt: skip
+        print(_summary(history))
+    written = [
+        _write_model(model, folder / "model.json"),
+        _write_history(history, folder / "history.csv"),
+        *_write_plots(model, history, X, y, folder),
+    ]
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _write_history(history, path: Path) -> Path:
+    """One row per epoch: epoch, loss, accuracy, learning rate."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        rows = csv.writer(file)
+        rows.writerow(["epoch", "loss", "accuracy", "lr"])
+        for epoch, loss in enumerate(history.loss):
+            accuracy = history.accuracy[epoch] if history.accuracy else ""
+            rows.writerow([epoch + 1, loss, accuracy, history.lr[epoch]])
+    return path
+
+
+# --- shared by the subcommands ---------------------------------------------------------------
+
+
+def _summary(history) -> str:
+    figures = history.last()
+    accuracy = f"accuracy {figures['accuracy']:.1%}, " if "accuracy" in figures else ""
+    loss = f"loss {figures['loss']:.4f}" if "loss" in figures else "no epochs"
+    return f"{accuracy}{loss} after {history.epochs} epochs in {history.seconds:.1f} s"
+
+
+def _check_converged(model, history) -> None:
+    """Refuse to save a model whose training blew up (a rate far too large)."""
+    finite = all(math.isfinite(p.data) for p in model.parameters())
+    if not (finite and math.isfinite(history.loss[-1])):
+        raise CommandError(
+            f"training diverged: the loss became {history.loss[-1]:g} and some weights are "
+            "not finite; try a smaller --lr",
+            status=1,
+        )
+
+
+def _output_folder(name) -> Path:
+    folder = Path(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write_graph(root: Value, path: Path, format: str) -> Path:
+    """The graph behind ``root`` as a picture (svg, png) or as Graphviz source (dot)."""
+    from .viz import draw_dot, render
+
+    picture = draw_dot(root, max_nodes=MAX_PICTURE_NODES)
+    if format == "dot":
+        path.write_text(picture.source, encoding="utf-8")
+        return path
+    return render(picture, path, format)
+
+
+def _write_animation(root: Value, path: Path) -> Path:
+    from .viz import backprop_animation
+
+    return backprop_animation(root).save(path)
+
+
+def _write_plots(model, history, X, y, folder: Path) -> list[Path]:
+    """The decision boundary and the training curves, as PNG files."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: never open a window
+    import matplotlib.pyplot as plt
+
+    from nn.plots import plot_decision_boundary, plot_history
+
+    written = []
+    for name, figure in (
+        ("decision-boundary.png", plot_decision_boundary(model, X, y)),
+        ("loss.png", plot_history(history)),
+    ):
+        figure.savefig(folder / name, dpi=120)
+        plt.close(figure)
+        written.append(folder / name)
+    return written
+
+
+def _write_model(model, path: Path) -> Path:
+    import nn
+
+    nn.save(model, path)
+    return path
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    number = _finite_float(text)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+    return number
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    number = _finite_float(text)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return number
+
+
+def _finite_float(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return number
+
+
+def layer_sizes(text: str) -> list[int]:
+    """An argparse type: ``"16,16"`` -> ``[16, 16]``."""
+    try:
+        return [positive_int(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of layer sizes, such as 16,16"
+        ) from None
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="autograd-lite",
+        description="Learn backpropagation: draw the graph of a formula, or train a tiny network.",
+        epilog="Run 'autograd-lite COMMAND --help' for the options of each command.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_demo(commands)
+    _add_draw(commands)
+    _add_train(commands)
+    return parser
+
+
+def _add_demo(commands) -> None:
+    command = commands.add_parser(
+        "demo",
+        help="train micrograd's moons classifier and write pictures of it",
+        description="Train an MLP(2, [16, 16, 1]) on 100 points of two moons (hinge loss, "
+        "L2 1e-4, SGD with a learning rate falling from 1.0 to 0.1), as in micrograd's "
+        "demo. Writes the graph of one neuron after backward (neuron.svg), its backward "
+        "pass step by step (neuron-backprop.html), the decision boundary and the training "
+        "curves (decision-boundary.png, loss.png) and the trained model (model.json).",
+    )
+    command.add_argument("--out", default="autograd-lite-demo", metavar="DIR",
+                         help="folder for the files (default: %(default)s)")  # fmt: skip
+    command.add_argument("--epochs", type=positive_int, default=100, metavar="N",
+                         help="training epochs (default: %(default)s)")  # fmt: skip
+    command.add_argument("--seed", type=int, default=0, metavar="S",
+                         help="seed of data and weights (default: %(default)s)")  # fmt: skip
+    command.add_argument("--quiet", action="store_true", help=QUIET)
+    command.set_defaults(run=demo)
+
+
+def _add_draw(commands) -> None:
+    command = commands.add_parser(
+        "draw",
+        help="evaluate a formula, run backward, print the gradients, draw the graph",
+        description=(
+            "Build EXPR from Values, run backward, print d(EXPR)/d(NAME) for each variable\n"
+            "and write the computation graph.\n\n"
+            "EXPR may use numbers, the variables, + - * / **, parentheses and the functions\n"
+            f"{', '.join(FUNCTIONS)}\n"
+            "(leaky_relu takes an optional slope: leaky_relu(x, 0.1)). Nothing else: EXPR is\n"
+            "checked against this list, never run as Python."
+        ),
+        epilog='example: autograd-lite draw "x*y + sin(x)" x=2 y=-3 -o graph.svg\n'
+        'An EXPR that starts with "-" goes after "--": autograd-lite draw -- "-x*y" x=2 y=3',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument("expression", metavar="EXPR", help='the formula, e.g. "x*y + sin(x)"')
+    command.add_argument("variables", nargs="*", type=assignment, metavar="NAME=VALUE",
+                         help="a value for each variable, e.g. x=2 y=-3")  # fmt: skip
+    command.add_argument("-o", "--output", metavar="FILE",
+                         help="where to write (default: graph.svg, or backprop.html "
+                         "with --steps); the suffix sets the format")  # fmt: skip
+    command.add_argument("--format", choices=PICTURE_FORMATS,
+                         help="svg or png (need a Graphviz program: graphviz-pure or dot), "
+                         "or dot (the Graphviz source, needs no program)")  # fmt: skip
+    command.add_argument("--steps", action="store_true",
+                         help="write the backward pass, step by step, as HTML")  # fmt: skip
+    command.set_defaults(run=draw)
+
+
+def _add_train(commands) -> None:
+    command = commands.add_parser(
+        "train",
+        help="train an MLP on a toy data set and save the model, its history and plots",
+        description="Train an MLP on a 2-D toy data set. Two classes (moons, circles): one "
+        "output and the hinge loss; spirals (three classes): one output per class and "
+        "cross-entropy. Writes model.json, history.csv (loss, accuracy and learning rate "
+        "per epoch), decision-boundary.png and loss.png.",
+    )
+    command.add_argument("--dataset", choices=DATASETS, default="moons",
+                         help="default: %(default)s")  # fmt: skip
+    command.add_argument("--samples", type=positive_int, default=100, metavar="N",
+                         help="points in the data set (default: %(default)s)")  # fmt: skip
+    command.add_argument("--noise", type=non_negative_float, default=0.1, metavar="STD",
+                         help="spread of the points (default: %(default)s)")  # fmt: skip
+    command.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES",
+                         help="hidden layer sizes, comma separated (default: 16,16)")  # fmt: skip
+    command.add_argument("--activation", choices=ACTIVATIONS, default="relu",
+                         help="of the hidden layers (default: %(default)s)")  # fmt: skip
+    command.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd",
+                         help="sgd (with momentum 0.9) or adam (default: %(default)s)")  # fmt: skip
+    command.add_argument("--lr", type=positive_float, metavar="RATE",
+                         help="learning rate (default: 0.1 for sgd, 0.01 for adam)")  # fmt: skip
+    command.add_argument("--epochs", type=positive_int, default=100, metavar="N",
+                         help="default: %(default)s")  # fmt: skip
+    command.add_argument("--batch-size", type=positive_int, metavar="N",
+                         help="samples per step (default: all of them)")  # fmt: skip
+    command.add_argument("--seed", type=int, default=0, help="default: %(default)s")
+    command.add_argument("--out", default="autograd-lite-train", metavar="DIR",
+                         help="folder for the files (default: %(default)s)")  # fmt: skip
+    command.add_argument("--quiet", action="store_true", help=QUIET)
+    command.set_defaults(run=train)
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-lite", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="build an expression, run backward, print the gradients")
-    args = parser.parse_args(argv)
-    return {"demo": _demo}[args.command](args)
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help (0) or a bad argument (2): argparse has printed it
+        return exit.code or 0
+    where = f"{parser.prog} {args.command}"
+    try:
+        return args.run(args)
+    except CommandError as error:
+        return _fail(where, str(error), error.status)
+    except ModuleNotFoundError as error:
+        extra = EXTRAS.get((error.name or "").partition(".")[0])
+        hint = f": pip install 'autograd-lite[{extra}]'" if extra else ""
+        return _fail(where, f"{error}{hint}", 1)
+    except (OSError, RuntimeError) as error:  # cannot write a file; no Graphviz program
+        return _fail(where, str(error), 1)
+    except KeyboardInterrupt:
+        return _fail(where, "interrupted", 130)
+
+
+def _fail(where: str, message: str, status: int) -> int:
+    print(f"{where}: error: {message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -1,0 +1,233 @@
+"""The safe expression reader: what it evaluates, and everything it refuses before running."""
+
+import ast
+import builtins
+import inspect
+import math
+import sys
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite.expression import MAX_LENGTH, ExpressionError, parse
+
+
+def evaluate(source, **values):
+    return parse(source, values).evaluate(values)
+
+
+# --- what it reads ----------------------------------------------------------------------------
+
+
+def test_value_and_gradients_of_the_readme_example():
+    x, y = ag.Value(2.0, label="x"), ag.Value(-3.0, label="y")
+    f = parse("x*y + sin(x)", ["x", "y"]).evaluate({"x": x, "y": y})
+    f.backward()
+    assert f.data == pytest.approx(2 * -3 + math.sin(2))
+    assert x.grad == pytest.approx(-3 + math.cos(2))
+    assert y.grad == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("-x**2", -9.0),  # ** binds tighter than unary minus, as in Python
+        ("+x - -x", 6.0),
+        ("2**x**2", 2.0**9),  # ** is right-associative
+        ("7/2", 3.5),
+        ("(x + 1) * (x - 1)", 8.0),
+        ("exp(log(x)) + sqrt(x*x)", 6.0),
+        ("tanh(0) + sigmoid(0) + relu(-x) + abs(-x)", 3.5),
+        ("leaky_relu(-x) + leaky_relu(-x, 0.5) + leaky_relu(-x, -1)", -0.03 - 1.5 + 3.0),
+        ("cos(0) + sin(0)", 1.0),
+        ("1e-3 * 1_000", 1.0),
+    ],
+)
+def test_evaluates_like_python(source, expected):
+    assert float(evaluate(source, x=3.0)) == pytest.approx(expected)
+
+
+def test_every_number_becomes_a_float_so_huge_powers_give_inf_at_once():
+    # As Python ints, 9**9**9 has 369 million digits; as floats it is simply inf.
+    assert evaluate("9**9**9").data == math.inf
+    assert evaluate("10**400 * x", x=2.0).data == math.inf
+
+
+def test_names_are_the_variables_used():
+    assert parse("x*y + x", ["x", "y", "z"]).names == {"x", "y"}
+
+
+def test_full_width_letters_are_read_as_python_reads_them():
+    # Python's parser folds 'ｘ' (full width) to 'x' (NFKC); variable names are folded too.
+    assert evaluate("ｘ + 1", x=1.0).data == 2.0
+    assert float(parse("x * 2", ["ｘ"]).evaluate({"x": 4.0})) == 8.0
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("-" * 998 + "x", 2.0),  # 998 unary minuses: 998 levels deep
+        ("x" + "+x" * 499, 1000.0),  # a left-leaning sum, 500 levels deep
+        ("sin(" * 99 + "x" + ")" * 99, None),  # the most the Python parser allows is 200
+        ("(" * 199 + "x" + ")" * 199, 2.0),
+    ],
+)
+def test_deep_nesting_is_read_and_evaluated_without_recursion(source, expected):
+    expression = parse(source, ["x"])
+    # Leave ~60 frames above the caller: a recursive walk over hundreds of levels would fail.
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 60)
+    try:
+        result = expression.evaluate({"x": 2.0})
+    finally:
+        sys.setrecursionlimit(old)
+    if expected is not None:
+        assert float(result) == expected
+
+
+def test_length_up_to_the_limit_is_fine():
+    source = "x" + "+x" * ((MAX_LENGTH - 1) // 2)
+    assert len(source) <= MAX_LENGTH
+    assert evaluate(source, x=1.0).data == (MAX_LENGTH + 1) // 2
+
+
+# --- what it refuses, and where it points ------------------------------------------------------
+
+REFUSED = [
+    # (expression, words in the message, the text the caret underlines)
+    ("x.__class__", "attribute", "x.__class__"),
+    ("__import__('os').system('echo hi')", "function", "__import__('os').system"),
+    ("sin(x)(x)", "function", "sin(x)"),
+    ("[x][0]", "indexing", "[x][0]"),
+    ("lambda: x", "lambda", "lambda: x"),
+    ("[x for x in (1, 2)]", "comprehension", "[x for x in (1, 2)]"),
+    ("(x := 2)", "assignment", "x := 2"),
+    ("sin(*x)", "unpacking", "*x"),
+    ("sin(x=1)", "keyword", "x=1"),
+    ("sin(x, **{})", "keyword", "**{}"),
+    ("f'{x}'", "f-string", "f'{x}'"),
+    ("'abc' * 3", "string", "'abc'"),
+    ("x if x else 1", "if", "x if x else 1"),
+    ("x < 1", "comparison", "x < 1"),
+    ("x and 1", "and", "x and 1"),
+    ("(x) // 2", "//", "//"),
+    ("x ^ 2", "**", "^"),
+    ("~x", "~", "~x"),
+    ("1j * x", "not a number", "1j"),
+    ("True * x", "not a number", "True"),
+    ("z * x", "unknown name 'z'", "z"),
+    ("x(2)", "variable, not a function", "x"),
+    ("max(x, 1)", "unknown function 'max'", "max"),
+    ("sin + x", "sin is a function", "sin"),
+    ("sin(x, x)", "one argument", "sin(x, x)"),
+    ("leaky_relu(x, x)", "slope", "x"),
+    ("1" * 400 + " * x", "too large", "1" * 400),
+    ("ｘ + é + x.real", "unknown name 'é'", "é"),  # leftmost first; carets count characters
+    ("ｘ + x.real", "attribute", "x.real"),
+]
+
+
+@pytest.mark.parametrize(("source", "words", "underlined"), REFUSED)
+def test_refused_with_a_caret_under_the_culprit(source, words, underlined):
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["x"])
+    error = caught.value
+    assert words in error.message
+    assert source[error.start : error.end] == underlined
+    if len(source) <= 72:
+        first, shown, carets = str(error).split("\n")
+        assert first == error.message
+        assert shown.strip() == source
+        assert carets.strip() == "^" * len(underlined)
+        assert carets.index("^") == shown.index(source) + error.start
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x +", "incomplete"),
+        ("sin(x", "never closed"),
+        ("2x", "invalid"),
+        ("x\n+ 1", "one line"),
+        ("x\x00", "one line"),
+        ("x" * (MAX_LENGTH + 1), "too long"),
+        ("(" * 10_000 + "x" + ")" * 10_000, "too long"),
+        ("-" * 100_000 + "x", "too long"),
+        ("(" * 300 + "x" + ")" * 300, "nested parentheses"),  # Python's own limit
+        ("-(" * 250 + "x" + ")" * 250, "nested parentheses"),
+    ],
+)
+def test_unreadable_input_is_refused_with_a_message(source, words):
+    with pytest.raises(ExpressionError, match=words):
+        parse(source, ["x"])
+
+
+def test_python_parser_running_out_of_stack_or_memory_is_reported(monkeypatch):
+    for trouble in (RecursionError, MemoryError):
+
+        def fail(*args, trouble=trouble, **kwargs):
+            raise trouble()
+
+        monkeypatch.setattr(ast, "parse", fail)
+        with pytest.raises(ExpressionError, match="nested too deeply"):
+            parse("x", ["x"])
+
+
+def test_a_long_expression_is_shown_around_the_caret():
+    source = "x + " * 100 + "x.y" + " + x" * 100
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["x"])
+    _, shown, carets = str(caught.value).split("\n")
+    assert len(shown) < 90 and shown.strip().startswith("...") and shown.endswith("...")
+    assert shown[carets.index("^") :].startswith("x.y")
+
+
+def test_the_whole_tree_is_checked_before_anything_is_evaluated():
+    # log(-1) would fail when evaluated; the attribute further on is refused first.
+    with pytest.raises(ExpressionError, match="attribute"):
+        parse("log(x) + x.real", ["x"])
+
+
+def test_nothing_is_ever_passed_to_eval_or_exec(monkeypatch, tmp_path):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("eval/exec called")
+
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    target = tmp_path / "pwned"
+    for source in (f"open({str(target)!r}, 'w')", f"exec('open({str(target)!r}, \"w\")')"):
+        with pytest.raises(ExpressionError):
+            parse(source, ["x"])
+    assert evaluate("x * 2", x=2.0).data == 4.0
+    assert not target.exists()
+
+
+# --- domain errors: the engine's message, pointing at the operation -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "underlined"),
+    [
+        ("1 + log(x - 1)", "log is only defined for x > 0", "log(x - 1)"),
+        ("sqrt(-x)", "sqrt is only defined", "sqrt(-x)"),
+        ("2 / (x - 1)", "division by zero", "2 / (x - 1)"),
+        ("(-x) ** 0.5", "negative base", "(-x) ** 0.5"),
+    ],
+)
+def test_domain_errors_point_at_the_operation(source, words, underlined):
+    with pytest.raises(ExpressionError) as caught:
+        evaluate(source, x=1.0)
+    assert words in caught.value.message
+    assert source[caught.value.start : caught.value.end] == underlined
+
+
+def test_evaluate_needs_every_variable():
+    with pytest.raises(ExpressionError, match="no value given for y"):
+        parse("x + y", ["x", "y"]).evaluate({"x": 1.0})
+
+
+def test_parse_needs_a_string():
+    with pytest.raises(TypeError, match="str"):
+        parse(b"x", ["x"])
