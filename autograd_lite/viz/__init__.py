@@ -5,7 +5,7 @@
 >>> draw_dot(loss).write("loss.svg")       # doctest: +SKIP
 
 ``draw_dot`` builds the picture (no Graphviz program needed); showing or saving it runs the
-Graphviz program found by ``render.graphviz_program`` (system ``dot`` or ``graphviz-pure``).
+Graphviz program found by ``programs.graphviz_program`` (system ``dot`` or ``graphviz-pure``).
 """
 
 from .animation import BackpropAnimation, backprop_animation
