@@ -16,7 +16,7 @@ from importlib import import_module
 
 from .graph import gradients, topological_order, zero_grad
 from .ops import abs, cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, sum, tanh
-from .recording import is_recording, no_grad
+from .recording import gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
 from .value import Value
 
@@ -42,6 +42,7 @@ __all__ = [
     "define_op",
     "dot",
     "exp",
+    "gc_paused",
     "gradients",
     "is_recording",
     "leaky_relu",

@@ -57,21 +57,73 @@ def local_derivatives(node: Value) -> tuple:
     return local
 
 
+def interior_order(root: Value) -> list[Value]:
+    """The non-leaf nodes of ``topological_order(root)``, in the same order, each set to 0.
+
+    ``backward`` needs an order only for the nodes that pass a gradient on: a leaf just
+    receives. Leaving the leaves out of the search (most edges of a network end at a
+    weight or an input) makes it much quicker, and the nodes come out in exactly the order
+    ``topological_order`` gives them, so ``backward_steps`` adds up the same numbers in the
+    same order.
+
+    Instead of a set of visited nodes, the search marks a node by setting its ``.grad`` to
+    ``zero``, a float 0.0 made for this call alone: ``node.grad is zero`` means "visited",
+    and a visited node already holds the 0.0 that a non-leaf starts backward from.
+    """
+    order = []
+    if not root.parents:
+        return order
+    zero = float("0")  # a new object on every call, so ``is`` tells this call's marks apart
+    stack = [root]
+    push, pop, append = stack.append, stack.pop, order.append
+    while stack:
+        node = pop()
+        if node is _EXPANDED:
+            append(pop())
+            continue
+        if node.grad is zero:
+            continue
+        node.grad = zero
+        push(node)
+        push(_EXPANDED)
+        parents = node.parents
+        if len(parents) == 2:  # most nodes: the loop below, unrolled
+            a, b = parents
+            if b.parents and b.grad is not zero:
+                push(b)
+            if a.parents and a.grad is not zero:
+                push(a)
+        else:
+            for parent in reversed(parents):
+                if parent.parents and parent.grad is not zero:
+                    push(parent)
+    return order
+
+
 def backward(root: Value, gradient=1.0) -> None:
-    """Fill ``.grad`` on every node ``root`` depends on (see ``Value.backward``)."""
+    """Fill ``.grad`` on every node ``root`` depends on (see ``Value.backward``).
+
+    The chain rule, node by node from the output back: each parent receives
+    ``node.grad * local derivative``. Nodes with one or two parents (almost all of them)
+    are unrolled; the loop is otherwise the same for every node.
+    """
     gradient = as_real(gradient, "backward(gradient)")
-    order = topological_order(root)
-    for node in order:  # every non-leaf starts from zero: it holds this call's gradient only
-        if node.parents:
-            node.grad = 0.0
+    order = interior_order(root)  # every non-leaf in it now has grad 0.0
     root.grad += gradient  # a leaf accumulates; a non-leaf was just set to 0
     for node in reversed(order):
+        g = node.grad
         parents = node.parents
-        if parents:
-            g = node.grad
-            local = node._local
-            if local is None:
-                local = local_derivatives(node)
+        local = node._local
+        if local is None:
+            local = local_derivatives(node)
+        if len(parents) == 2:
+            a, b = parents
+            da, db = local
+            a.grad += g * da
+            b.grad += g * db
+        elif len(parents) == 1:
+            parents[0].grad += g * local[0]
+        else:
             for parent, d in zip(parents, local):
                 parent.grad += g * d
 

@@ -99,7 +99,11 @@ def _mean(*xs):
 
 def _dot(*xs_then_ys):
     n = len(xs_then_ys) // 2
-    return float(builtins.sum(map(operator.mul, xs_then_ys[:n], xs_then_ys[n:])))
+    return _dot_of(xs_then_ys[:n], xs_then_ys[n:])
+
+
+def _dot_of(xs, ys):
+    return float(builtins.sum(map(operator.mul, xs, ys)))
 
 
 # --- helpers for derivatives, written to work on floats and on Values alike -------------
@@ -209,45 +213,49 @@ def leaky_relu(x, slope=0.01):
 # pass, so that backward is a plain loop of multiply-adds.
 
 _ONE_ONE, _ONE_MINUS_ONE, _MINUS_ONE, _ONE, _ZERO = (1.0, 1.0), (1.0, -1.0), (-1.0,), (1.0,), (0.0,)
+# The table's rules, looked up once here instead of once per operation.
+_ADD_RULE, _SUB_RULE, _MUL_RULE, _DIV_RULE = _ADD.rule, _SUB.rule, _MUL.rule, _DIV.rule
+_NEG_RULE, _TANH_RULE, _RELU_RULE = _NEG.rule, _TANH.rule, _RELU.rule
+_SUM_RULE, _MEAN_RULE, _DOT_RULE = _SUM.rule, _MEAN.rule, _DOT.rule
 
 
 def add(a, b):
     if type(a) is not Value:
-        a = constant(a, _ADD.rule)
+        a = constant(a, _ADD_RULE)
     if type(b) is not Value:
-        b = constant(b, _ADD.rule)
-    return make_node(a.data + b.data, (a, b), _ONE_ONE, _ADD.rule)
+        b = constant(b, _ADD_RULE)
+    return make_node(a.data + b.data, (a, b), _ONE_ONE, _ADD_RULE)
 
 
 def sub(a, b):
     if type(a) is not Value:
-        a = constant(a, _SUB.rule)
+        a = constant(a, _SUB_RULE)
     if type(b) is not Value:
-        b = constant(b, _SUB.rule)
-    return make_node(a.data - b.data, (a, b), _ONE_MINUS_ONE, _SUB.rule)
+        b = constant(b, _SUB_RULE)
+    return make_node(a.data - b.data, (a, b), _ONE_MINUS_ONE, _SUB_RULE)
 
 
 def mul(a, b):
     if type(a) is not Value:
-        a = constant(a, _MUL.rule)
+        a = constant(a, _MUL_RULE)
     if type(b) is not Value:
-        b = constant(b, _MUL.rule)
+        b = constant(b, _MUL_RULE)
     x, y = a.data, b.data
-    return make_node(x * y, (a, b), (y, x), _MUL.rule)
+    return make_node(x * y, (a, b), (y, x), _MUL_RULE)
 
 
 def div(a, b):
     if type(a) is not Value:
-        a = constant(a, _DIV.rule)
+        a = constant(a, _DIV_RULE)
     if type(b) is not Value:
-        b = constant(b, _DIV.rule)
+        b = constant(b, _DIV_RULE)
     x, y = a.data, b.data
     out = _div(x, y)
-    return make_node(out, (a, b), (1.0 / y, -out / y), _DIV.rule)
+    return make_node(out, (a, b), (1.0 / y, -out / y), _DIV_RULE)
 
 
 def neg(a):
-    return make_node(-a.data, (a,), _MINUS_ONE, _NEG.rule)
+    return make_node(-a.data, (a,), _MINUS_ONE, _NEG_RULE)
 
 
 def tanh(x):
@@ -255,7 +263,7 @@ def tanh(x):
     if not isinstance(x, Value):
         return math.tanh(as_real(x, "tanh"))
     t = math.tanh(x.data)
-    return make_node(t, (x,), (1.0 - t * t,), _TANH.rule)
+    return make_node(t, (x,), (1.0 - t * t,), _TANH_RULE)
 
 
 def relu(x):
@@ -263,11 +271,13 @@ def relu(x):
     if not isinstance(x, Value):
         return _relu(as_real(x, "relu"))
     d = x.data
-    return make_node(_relu(d), (x,), _ONE if d > 0.0 else _ZERO, _RELU.rule)
+    return make_node(_relu(d), (x,), _ONE if d > 0.0 else _ZERO, _RELU_RULE)
 
 
 def _nodes(values, rule):
     """The operands of an n-ary op as a tuple of Values, or None when none is a Value."""
+    if values and list(map(type, values)) == [Value] * len(values):  # usual, at C speed
+        return values
     if any(isinstance(v, Value) for v in values):
         return tuple(v if type(v) is Value else constant(v, rule) for v in values)
     return None
@@ -276,32 +286,33 @@ def _nodes(values, rule):
 def sum(values):
     """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
     values = tuple(values)
-    nodes = _nodes(values, _SUM.rule)
+    nodes = _nodes(values, _SUM_RULE)
     if nodes is None:
         return _SUM(*values)
-    return make_node(_sum(*[v.data for v in nodes]), nodes, _ONE * len(nodes), _SUM.rule)
+    return make_node(_sum(*[v.data for v in nodes]), nodes, _ONE * len(nodes), _SUM_RULE)
 
 
 def mean(values):
     """The mean of one or more Values as a single node."""
     values = tuple(values)
-    nodes = _nodes(values, _MEAN.rule)
+    nodes = _nodes(values, _MEAN_RULE)
     if nodes is None:
         if not values:
             raise ValueError("mean of no values: give at least one")
         return _MEAN(*values)
     n = len(nodes)
-    return make_node(_mean(*[v.data for v in nodes]), nodes, (1 / n,) * n, _MEAN.rule)
+    return make_node(_mean(*[v.data for v in nodes]), nodes, (1 / n,) * n, _MEAN_RULE)
 
 
 def dot(xs, ys):
     """x1*y1 + ... + xn*yn as a single node: one neuron's weighted sum."""
     xs, ys = tuple(xs), tuple(ys)
-    if len(xs) != len(ys):
-        raise ValueError(f"dot needs two sequences of one length, got {len(xs)} and {len(ys)}")
-    nodes = _nodes(xs + ys, _DOT.rule)
+    n = len(xs)
+    if n != len(ys):
+        raise ValueError(f"dot needs two sequences of one length, got {n} and {len(ys)}")
+    nodes = _nodes(xs + ys, _DOT_RULE)
     if nodes is None:
         return _DOT(*xs, *ys)
-    data = [v.data for v in nodes]
-    n = len(xs)
-    return make_node(_dot(*data), nodes, (*data[n:], *data[:n]), _DOT.rule)
+    data = tuple([v.data for v in nodes])
+    x, y = data[:n], data[n:]
+    return make_node(_dot_of(x, y), nodes, y + x, _DOT_RULE)  # d/dx_i = y_i, d/dy_i = x_i

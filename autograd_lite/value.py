@@ -118,26 +118,17 @@ class Value:
     __hash__ = object.__hash__
 
     # --- arithmetic: every operator is an op from the table in ops.py ----------------
-    def __add__(self, other):
-        return _ops.add(self, other)
-
+    # ``a + b``, ``a - b``, ``a * b``, ``a / b`` and ``-a`` call the fast paths of ops.py
+    # directly: ``__add__`` *is* ``ops.add`` (attached at the end of this file), which
+    # saves one Python call per operation. The reflected forms put the operands in order.
     def __radd__(self, other):
         return _ops.add(other, self)
-
-    def __sub__(self, other):
-        return _ops.sub(self, other)
 
     def __rsub__(self, other):
         return _ops.sub(other, self)
 
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
     def __rmul__(self, other):
         return _ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
 
     def __rtruediv__(self, other):
         return _ops.div(other, self)
@@ -147,9 +138,6 @@ class Value:
 
     def __rpow__(self, other):
         return _ops.power(other, self)
-
-    def __neg__(self):
-        return _ops.neg(self)
 
     def __pos__(self):
         return self
@@ -218,7 +206,7 @@ def make_node(data, parents, local, rule):
     node.data = data
     node.grad = 0.0
     node.label = ""
-    if _recording.get():
+    if _is_recording():
         node.parents = parents
         node._local = local
         node._rule = rule
@@ -230,7 +218,14 @@ def make_node(data, parents, local, rule):
 
 
 _new = object.__new__
+_is_recording = _recording.get
 
 # The operations and the graph algorithms need Value, so they are imported last.
 from . import graph as _graph  # noqa: E402
 from . import ops as _ops  # noqa: E402
+
+Value.__add__ = _ops.add
+Value.__sub__ = _ops.sub
+Value.__mul__ = _ops.mul
+Value.__truediv__ = _ops.div
+Value.__neg__ = _ops.neg

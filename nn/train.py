@@ -218,6 +218,11 @@ def fit(
     - ``l2``: adds ``l2 * sum(p * p)`` over the parameters to the loss being minimised
       (the figures in the History are the loss alone).
     - ``accuracy``: "auto" (from the loss), None, or a function ``(prediction, target) -> bool``.
+
+    Each step runs inside ``ag.gc_paused()``: Python's cyclic garbage collector would
+    otherwise walk the step's graph again and again while it grows, though the graph holds
+    no cycles and is freed by reference counting anyway. The collector is back on (if it
+    was on) as soon as the step is over.
     """
     X, y = list(X), list(y)
     if len(X) != len(y) or not X:
@@ -254,13 +259,14 @@ def fit(
             total, right, counted = 0.0, 0, 0
             for start in range(0, n, size):
                 batch = order[start : start + size]
-                predictions = [model(X[i]) for i in batch]
                 targets = [y[i] for i in batch]
-                data_loss = loss_fn(predictions, targets)
-                objective = data_loss + l2 * ag.dot(params, params) if l2 else data_loss
-                optimizer.zero_grad()
-                objective.backward()
-                optimizer.step()
+                with ag.gc_paused():  # one step builds a large graph with no cycles in it
+                    predictions = [model(X[i]) for i in batch]
+                    data_loss = loss_fn(predictions, targets)
+                    objective = data_loss + l2 * ag.dot(params, params) if l2 else data_loss
+                    optimizer.zero_grad()
+                    objective.backward()
+                    optimizer.step()
                 if schedule is not None:
                     schedule.step()
                 history.steps += 1

@@ -264,3 +264,44 @@ def test_no_grad_is_local_to_an_async_task():
         return await asyncio.gather(quiet(started, release), loud(started, release))
 
     assert asyncio.run(main()) == [False, True]
+
+
+def test_gc_paused_nests_and_restores_the_collector():
+    import gc
+
+    assert gc.isenabled()
+    with ag.gc_paused():
+        assert not gc.isenabled()
+        with ag.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), ag.gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_gc_paused_leaves_a_disabled_collector_disabled():
+    import gc
+
+    gc.disable()
+    try:
+        with ag.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_gc_paused_as_a_decorator():
+    import gc
+
+    @ag.gc_paused
+    def inside():
+        return gc.isenabled()
+
+    @ag.gc_paused()
+    def inside_too():
+        return gc.isenabled()
+
+    assert inside() is False and inside_too() is False and gc.isenabled()

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import autograd_lite as ag
-from nn import MLP, SGD, Adam, LinearDecay, Neuron, evaluate, fit, hinge_loss, predict
+from nn import MLP, SGD, Adam, LinearDecay, Neuron, evaluate, fit, hinge_loss, mse_loss, predict
 from nn.data import make_moons, make_spirals
 
 
@@ -221,3 +221,18 @@ def test_nn_imports_without_torch_tqdm_or_matplotlib():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2" and done.stderr == ""
+
+
+def test_fit_pauses_the_collector_during_a_step_and_restores_it():
+    import gc
+
+    seen = []
+
+    def loss(predictions, targets):
+        seen.append(gc.isenabled())
+        return mse_loss(predictions, targets)
+
+    model = Neuron(1, activation="linear", seed=0)
+    assert gc.isenabled()
+    fit(model, [[0.0], [1.0]], [0.0, 1.0], loss, SGD(model.parameters(), lr=0.1), 3, progress=False)
+    assert seen == [False, False, False] and gc.isenabled()

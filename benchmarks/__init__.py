@@ -1,0 +1,1 @@
+"""autograd-lite against micrograd, PyTorch and plain floats: run ``python -m benchmarks``."""
