@@ -106,6 +106,11 @@ def decision_grid(model, X, resolution=60, padding=0.5):
     One output: class 1 where the score is > 0 (logits and hinge scores), else 0.
     Several outputs: the index of the largest one.
     """
+    return _grid(model, X, resolution, padding, _decide)
+
+
+def _grid(model, X, resolution, padding, read):
+    """``read(model(point))`` on a grid around the data, in eval mode and without a graph."""
     x0 = [p[0] for p in X]
     x1 = [p[1] for p in X]
     lo0, hi0 = min(x0) - padding, max(x0) + padding
@@ -116,7 +121,7 @@ def decision_grid(model, X, resolution=60, padding=0.5):
     model.eval()
     try:
         with ag.no_grad():
-            grid = [[_decide(model([a, b])) for a in xs] for b in ys]
+            grid = [[read(model([a, b])) for a in xs] for b in ys]
     finally:
         model.train(was_training)
     return xs, ys, grid
@@ -131,13 +136,23 @@ def _decide(output):
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
     """The regions a 2-D classifier assigns to each class, with the data on top."""
-    xs, ys, grid = decision_grid(model, X, resolution, padding)
     figure, ax = _axes(ax, figsize=(5, 4.5))
     binary = len(set(y)) == 2  # labels such as 0/1 or -1/+1: the positive one is class 1
     labels = [int(label > 0) if binary else int(label) for label in y]
-    classes = sorted(set(labels) | {c for row in grid for c in row})
-    levels = [c - 0.5 for c in classes] + [classes[-1] + 0.5]
-    ax.contourf(xs, ys, grid, levels=levels, cmap="coolwarm", alpha=0.35)
+    with ag.no_grad():
+        one_output = not isinstance(model(list(X[0])), (list, tuple))
+    if one_output:  # contour the score itself: the boundary is where it crosses 0
+        xs, ys, scores = _grid(model, X, resolution, padding, float)
+        low = min(min(row) for row in scores)
+        high = max(max(row) for row in scores)
+        levels = [min(low, -1e-9), 0.0, max(high, 1e-9)]
+        ax.contourf(xs, ys, scores, levels=levels, cmap="coolwarm", alpha=0.35)
+        ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
+    else:
+        xs, ys, grid = decision_grid(model, X, resolution, padding)
+        classes = sorted(set(labels) | {c for row in grid for c in row})
+        levels = [c - 0.5 for c in classes] + [classes[-1] + 0.5]
+        ax.contourf(xs, ys, grid, levels=levels, cmap="coolwarm", alpha=0.35)
     ax.scatter(
         [p[0] for p in X], [p[1] for p in X], c=labels, cmap="coolwarm", s=18, edgecolors="k"
     )

@@ -73,3 +73,20 @@ def test_gradient_flow_shows_sigmoid_gradients_vanishing_towards_the_input():
     deep([0.5, -1.0]).backward()
     means = [mean for _, mean, _ in gradient_flow(deep)]
     assert means[0] < means[-2] / 100  # sigmoid' <= 1/4 per layer: the signal fades
+
+
+def test_the_boundary_of_one_output_is_where_the_score_crosses_zero():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib.contour import ContourSet
+
+    from nn import Neuron
+    from nn.plots import plot_decision_boundary
+
+    neuron = Neuron(2, activation="linear", seed=0)
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 0.0, -0.25  # score = x0 - 0.25
+    X, y = [[-1.0, -1.0], [1.0, 1.0], [-0.5, 0.5], [0.5, -0.5]], [0, 1, 0, 1]
+    figure = plot_decision_boundary(neuron, X, y, resolution=21)
+    lines = [c for c in figure.axes[0].collections if isinstance(c, ContourSet) and not c.filled]
+    points = [p for path in lines[0].get_paths() for p in path.vertices]
+    assert points and all(abs(x - 0.25) < 1e-9 for x, _ in points)
