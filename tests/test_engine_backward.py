@@ -2,11 +2,14 @@
 
 import asyncio
 import math
+import random
 import subprocess
 import sys
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Value, no_grad
@@ -305,3 +308,20 @@ def test_gc_paused_as_a_decorator():
         return gc.isenabled()
 
     assert inside() is False and inside_too() is False and gc.isenabled()
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60))
+def test_backward_orders_the_interior_exactly_as_topological_order_does(seed, size):
+    from autograd_lite.graph import interior_order, topological_order
+
+    rng = random.Random(seed)
+    nodes = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+    for _ in range(size):
+        a, b, c = (rng.choice(nodes) for _ in range(3))
+        nodes.append(
+            rng.choice([a + b, a * b, a.tanh(), ag.sum([a, b, c]), ag.dot([a, b], [c, a])])
+        )
+    root = nodes[-1]
+    expected = [n for n in topological_order(root) if n.parents]
+    assert interior_order(root) == expected
+    assert all(n.grad == 0.0 for n in expected)
