@@ -15,7 +15,9 @@ described), ``ops.py`` (the table of operations and their derivatives), ``graph.
 from importlib import import_module
 
 from .graph import gradients, topological_order, zero_grad
-from .ops import abs, cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, sum, tanh
+from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
+from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh
+from .ops import sum as sum
 from .recording import gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
 from .value import Value
@@ -34,10 +36,10 @@ _LAZY = {
     "print_steps": "steps",
 }
 
+# Not "sum" and "abs": a star import would shadow Python's own (use ag.sum, ag.abs).
 __all__ = [
     "RULES",
     "Value",
-    "abs",
     "cos",
     "define_op",
     "dot",
@@ -53,7 +55,6 @@ __all__ = [
     "sigmoid",
     "sin",
     "sqrt",
-    "sum",
     "tanh",
     "topological_order",
     "zero_grad",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import math
 
+from .functional import differentiating
 from .graph import gradients
 from .recording import no_grad
 from .value import Value, as_real
@@ -55,7 +56,9 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
 def reverse_mode(f, points) -> list[float]:
     """Every df/d(input) at ``points``, by one backward pass over fresh leaves."""
     leaves = [Value(x) for x in points]
-    return gradients(call(f, leaves), leaves)
+    with differentiating():  # records even under no_grad; a grad inside f stays a Value
+        output = call(f, leaves)
+    return gradients(output, leaves)
 
 
 def central_difference(f, points, i, eps) -> float:

@@ -11,13 +11,13 @@
     >>> grad(grad(grad(f)))(2.0)    # 6
     6.0
 
-How the nesting works. Called with plain numbers, ``grad`` wraps them as fresh leaf
-Values, runs ``f`` to record its graph, and returns plain floats. Called with Values (which
-is what an outer ``grad`` hands to an inner one), it differentiates with respect to those
-Values with ``gradients(..., create_graph=True)``: the derivative comes back as a Value
-whose own graph the outer ``grad`` differentiates again. The same happens inside a
-function that an outer ``grad`` is differentiating, so an inner ``grad`` may close over the
-outer variable: ``grad(lambda x: grad(lambda y: x * y)(2.0))(3.0)`` is 1.0.
+How the nesting works. ``grad`` wraps plain-number arguments as fresh leaf Values (a Value
+argument is used as it is), runs ``f`` to record its graph, and returns plain floats. But
+inside a function that an outer ``grad`` is differentiating, it differentiates with
+``gradients(..., create_graph=True)`` instead: the derivative comes back as a Value whose
+own graph the outer ``grad`` differentiates again. So an inner ``grad`` may even close over
+the outer variable: ``grad(lambda x: grad(lambda y: x * y)(2.0))(3.0)`` is 1.0. (To get a
+differentiable derivative of your own Values, call ``gradients(..., create_graph=True)``.)
 
 ``grad`` records even inside ``no_grad``: asking for a derivative asks for the graph.
 """
@@ -82,7 +82,7 @@ def hessian(f):
         if not args:
             raise TypeError("hessian: the function needs at least one argument")
         positions = tuple(range(len(args)))
-        with _evaluating():
+        with differentiating():
             inputs, keep_values, output = _trace(f, args, positions, "hessian")
             first = gradients(output, inputs, create_graph=True)
         rows = [gradients(g, inputs, create_graph=keep_values) for g in first]
@@ -100,7 +100,7 @@ def _evaluate(f, args, positions, who):
     Returns ``(value, list of derivatives)``: floats for plain-number calls, Values when
     the result may be differentiated again.
     """
-    with _evaluating():
+    with differentiating():
         inputs, keep_values, output = _trace(f, args, positions, who)
     grads = gradients(output, inputs, create_graph=keep_values)
     if keep_values:
@@ -110,7 +110,7 @@ def _evaluate(f, args, positions, who):
 
 def _trace(f, args, positions, who):
     """Call f with leaves at ``positions``; return (those leaves, keep Values?, output)."""
-    keep_values = _outer_calls.get() > 1 or any(isinstance(a, Value) for a in args)
+    keep_values = _outer_calls.get() > 1  # an outer grad will differentiate the result
     args = list(args)
     inputs = []
     for i in positions:
@@ -128,8 +128,12 @@ def _trace(f, args, positions, who):
     return inputs, keep_values, output
 
 
-class _evaluating:
-    """Inside: recording is on (even within no_grad) and the nesting depth is one more."""
+class differentiating:
+    """Inside: ``f`` is being differentiated. Recording is on (even within ``no_grad``), and a
+    ``grad`` called in here returns Values, so that the outer derivative reaches through it.
+
+    ``grad``, ``hessian`` and ``gradcheck`` run the function they differentiate inside it.
+    """
 
     def __enter__(self):
         self._tokens = (_recording.set(True), _outer_calls.set(_outer_calls.get() + 1))

@@ -11,6 +11,7 @@ is as easy as a small one.
 
 from __future__ import annotations
 
+from .recording import _recording
 from .value import Value, as_real
 
 _EXPANDED = object()  # marker on the DFS stack: "this node's parents are all placed"
@@ -142,6 +143,28 @@ def gradients(output, inputs, create_graph=False) -> list:
     if not isinstance(output, Value):
         as_real(output, "gradients: output")  # a constant: every derivative is 0
         return [0.0 for _ in inputs]
+    # With create_graph the backward pass is made of Values, and must record even under
+    # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
+    token = _recording.set(True) if create_graph else None
+    try:
+        grads = _chain_rule(output, create_graph)
+    finally:
+        if token is not None:
+            _recording.reset(token)
+    result = []
+    for x in inputs:
+        g = grads.get(x)
+        if g is None:
+            result.append(0.0)
+        elif create_graph:
+            result.append(g if isinstance(g, Value) else Value(g))
+        else:
+            result.append(float(g))
+    return result
+
+
+def _chain_rule(output, create_graph) -> dict:
+    """d output / d node for every node output depends on, in a dict (``.grad`` untouched)."""
     grads = {output: 1.0}
     for node in reversed(topological_order(output)):
         parents = node.parents
@@ -156,16 +179,7 @@ def gradients(output, inputs, create_graph=False) -> list:
             contribution = g if (type(d) is float and d == 1.0) else g * d
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution
-    result = []
-    for x in inputs:
-        g = grads.get(x)
-        if g is None:
-            result.append(0.0)
-        elif create_graph:
-            result.append(g if isinstance(g, Value) else Value(g))
-        else:
-            result.append(float(g))
-    return result
+    return grads
 
 
 def zero_grad(values) -> None:

@@ -18,7 +18,7 @@ import functools
 import math
 import operator
 
-from .rules import Op, Rule, constant, define_op
+from .rules import RULES, Op, Rule, constant, define_op
 from .value import Value, as_real, make_node
 
 # --- forward functions on floats: the domain and overflow rules live here --------------
@@ -68,7 +68,7 @@ def _div(a, b):
 def _pow(x, y):
     if x == 0 and y < 0:
         raise ZeroDivisionError(f"{x!r} ** {y!r}: zero cannot be raised to a negative power")
-    if x < 0 and not float(y).is_integer():
+    if x < 0 and math.isfinite(y) and not float(y).is_integer():
         raise ValueError(
             f"({x!r}) ** {y!r}: a negative base needs an integer exponent "
             "(the result would be a complex number)"
@@ -190,8 +190,12 @@ def _leaky_relu_with(slope) -> Op:
         lambda x: x if x > 0 else slope * x,
         lambda x, out: (1.0 if x > 0 else slope,),  # leaky_relu'(0) = slope, as in PyTorch
         f"leaky_relu({slope:g})",
+        builtin=True,
     )
     return Op(rule)
+
+
+RULES["leaky_relu"] = _leaky_relu_with(0.01).rule  # the default slope's rule names the op
 
 
 def power(base, exponent):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 import threading
 from contextvars import ContextVar
 
@@ -21,43 +22,78 @@ def is_recording() -> bool:
     return _recording.get()
 
 
-class no_grad:
-    """Turn recording off: operations inside give leaves with no parents.
+class _BlockOrDecorator:
+    """A context manager that also decorates: ``with X():``, ``@X`` and ``@X()`` all work.
 
-    Use it as a context manager (``with no_grad(): ...``) or a decorator
-    (``@no_grad`` or ``@no_grad()``). It nests, and restores the previous state on exit,
-    also when an exception leaves the block.
+    A decorated function runs each call inside a fresh ``X()``. For a generator function
+    the block is entered around each step of the generator only, so that it never leaks to
+    the caller between two ``yield``s; a coroutine function holds it across its awaits.
     """
 
     def __new__(cls, func=None):
         self = super().__new__(cls)
-        self._tokens = []
         return self if func is None else self(func)
 
     def __init__(self, func=None):
         pass
 
+    def __call__(self, func):
+        block = type(self)
+        if not callable(func):
+            raise TypeError(f"{block.__name__} decorates a function, got {type(func).__name__}")
+        if inspect.iscoroutinefunction(func):
+
+            async def wrapper(*args, **kwargs):
+                with block():
+                    return await func(*args, **kwargs)
+
+        elif inspect.isgeneratorfunction(func):
+
+            def wrapper(*args, **kwargs):
+                steps = func(*args, **kwargs)
+                sent = None
+                while True:
+                    with block():
+                        try:
+                            item = steps.send(sent)
+                        except StopIteration as finished:
+                            return finished.value
+                    sent = yield item
+
+        else:
+
+            def wrapper(*args, **kwargs):
+                with block():
+                    return func(*args, **kwargs)
+
+        return functools.wraps(func)(wrapper)
+
+
+class no_grad(_BlockOrDecorator):
+    """Turn recording off: operations inside give leaves with no parents.
+
+    Use it as a context manager (``with no_grad(): ...``) or a decorator
+    (``@no_grad`` or ``@no_grad()``). It nests, and restores the previous state on exit,
+    also when an exception leaves the block. One ``no_grad()`` object may be entered in
+    several threads or tasks at once: each remembers its own previous state.
+    """
+
+    def __init__(self, func=None):
+        self._before = ContextVar("no_grad_before", default=())  # per thread / task
+
     def __enter__(self):
-        self._tokens.append(_recording.set(False))
+        self._before.set((*self._before.get(), _recording.get()))
+        _recording.set(False)
         return self
 
     def __exit__(self, *exc_info):
-        _recording.reset(self._tokens.pop())
+        *rest, before = self._before.get()
+        self._before.set(tuple(rest))
+        _recording.set(before)
         return False
 
-    def __call__(self, func):
-        if not callable(func):
-            raise TypeError(f"no_grad decorates a function, got {type(func).__name__}")
 
-        @functools.wraps(func)
-        def without_recording(*args, **kwargs):
-            with no_grad():
-                return func(*args, **kwargs)
-
-        return without_recording
-
-
-class gc_paused:
+class gc_paused(_BlockOrDecorator):
     """Pause Python's cyclic garbage collector inside a block (or a decorated function).
 
     Why: the engine makes no reference cycles, so reference counting frees every graph the
@@ -86,13 +122,6 @@ class gc_paused:
     _depth = 0  # blocks entered and not yet exited, in all threads
     _was_enabled = False  # the collector's state before the outermost block
 
-    def __new__(cls, func=None):
-        self = super().__new__(cls)
-        return self if func is None else self(func)
-
-    def __init__(self, func=None):
-        pass
-
     def __enter__(self):
         cls = gc_paused
         with cls._lock:
@@ -109,14 +138,3 @@ class gc_paused:
             if cls._depth == 0 and cls._was_enabled:
                 gc.enable()
         return False
-
-    def __call__(self, func):
-        if not callable(func):
-            raise TypeError(f"gc_paused decorates a function, got {type(func).__name__}")
-
-        @functools.wraps(func)
-        def with_gc_paused(*args, **kwargs):
-            with gc_paused():
-                return func(*args, **kwargs)
-
-        return with_gc_paused

@@ -42,7 +42,10 @@ def as_real(x, where="Value(data)"):
     elif isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
         hint = "autograd-lite works with real numbers only; take .real or abs() first"
     elif hasattr(kind, "__float__"):
-        return float(x)
+        try:
+            return float(x)
+        except (TypeError, ValueError):  # e.g. an array of several numbers
+            hint = "give one number, not a collection of them"
     else:
         hint = "give an int, a float, or an object with __float__"
     shown = repr(x)
@@ -94,6 +97,13 @@ class Value:
 
     def __float__(self):
         return self.data
+
+    def __format__(self, spec):
+        """``f"{v:.3f}"`` formats the number; a bare ``f"{v}"`` is the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
+    def __round__(self, ndigits=None):
+        return round(self.data, ndigits)
 
     def detach(self) -> Value:
         """A new leaf with the same data (and label): the graph behind it is cut off."""
@@ -189,11 +199,11 @@ class Value:
         """
         _graph.backward(self, gradient)
 
-    def backward_steps(self):
+    def backward_steps(self, gradient=1.0):
         """Backward one node at a time: a generator of ``Step`` (see ``backward_steps``)."""
         from .steps import backward_steps
 
-        return backward_steps(self)
+        return backward_steps(self, gradient)
 
 
 def make_node(data, parents, local, rule):

@@ -325,3 +325,47 @@ def test_backward_orders_the_interior_exactly_as_topological_order_does(seed, si
     expected = [n for n in topological_order(root) if n.parents]
     assert interior_order(root) == expected
     assert all(n.grad == 0.0 for n in expected)
+
+
+def test_one_no_grad_object_entered_in_two_threads_at_once():
+    shared = no_grad()
+    entered, release = threading.Barrier(2), threading.Event()
+    seen = []
+
+    def work():
+        with shared:
+            entered.wait()
+            release.wait()
+            seen.append(ag.is_recording())
+        seen.append(ag.is_recording())
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == [False, False, True, True]
+
+
+def test_no_grad_decorates_coroutines_and_generators():
+    @no_grad
+    async def in_a_task(v):
+        await asyncio.sleep(0)
+        return (v * 2).is_leaf
+
+    @no_grad
+    def steps(v):
+        sent = yield (v * 2).is_leaf
+        yield sent, (v * 3).is_leaf
+        return "done"
+
+    x = Value(1.0)
+    assert asyncio.run(in_a_task(x)) is True
+    walk = steps(x)
+    assert next(walk) is True
+    assert ag.is_recording()  # the block never leaks out between two yields
+    assert walk.send("hello") == ("hello", True)
+    with pytest.raises(StopIteration) as finished:
+        next(walk)
+    assert finished.value.value == "done" and ag.is_recording()

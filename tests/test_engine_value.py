@@ -153,3 +153,27 @@ def test_zero_grad():
     ag.sum(xs).backward()
     ag.zero_grad(xs)
     assert [x.grad for x in xs] == [0.0, 0.0]
+
+
+def test_star_import_keeps_pythons_sum_and_abs():
+    namespace = {}
+    exec("from autograd_lite import *", namespace)
+    assert "sum" not in namespace and "abs" not in namespace and "Value" in namespace
+    assert ag.sum([Value(1.0)]).data == 1.0 and ag.abs(-2.0) == 2.0
+
+
+def test_format_and_round_use_the_number():
+    v = Value(3.14159, label="pi")
+    assert f"{v:.2f}" == "3.14" and round(v, 1) == 3.1 and f"{v}" == repr(v)
+
+
+def test_leaky_relu_is_a_reserved_entry_of_the_rule_table():
+    assert ag.RULES["leaky_relu"].builtin
+    with pytest.raises(ValueError, match="built-in"):
+        ag.define_op("leaky_relu", lambda x: x, lambda x, out: (1.0,))
+
+
+def test_infinite_and_nan_exponents_follow_ieee_for_negative_bases():
+    assert (Value(-2.0) ** float("inf")).data == math.inf
+    assert (Value(-0.5) ** float("inf")).data == 0.0
+    assert math.isnan((Value(-2.0) ** Value(float("nan"))).data)

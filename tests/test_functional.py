@@ -32,12 +32,16 @@ def test_grad_nests_to_any_order():
         assert d(0.7) == pytest.approx(expected, rel=1e-14), k
 
 
-def test_grad_of_a_value_is_a_value_differentiable_with_respect_to_it():
+def test_grad_of_a_value_is_a_float_as_the_contract_says():
     x = Value(2.0)
     g = grad(cube)(x)
-    assert isinstance(g, Value) and g.data == 12.0
-    assert gradients(g, [x]) == [12.0]  # d(3x²)/dx = 6x
+    assert type(g) is float and g == 12.0
+    assert value_and_grad(cube)(x) == (8.0, 12.0)
+    assert hessian(lambda a, b: a * a * b)(Value(3.0), Value(2.0)) == [[4.0, 6.0], [6.0, 0.0]]
     assert x.grad == 0.0  # grad never touches .grad
+    # a differentiable derivative of your own Value is what gradients(create_graph=True) is for
+    (d,) = gradients(cube(x), [x], create_graph=True)
+    assert gradients(d, [x]) == [12.0]  # d(3x²)/dx = 6x
 
 
 def test_argnums_int_and_tuple():

@@ -200,3 +200,13 @@ def test_hessian_matches_torch(f, point):
 def test_rosenbrock_hessian_at_minimum_is_known():
     # d²/dx² = 2 - 400 (y - 3x²) = 802, d²/dxdy = -400 x = -400, d²/dy² = 200
     assert hessian(rosenbrock)(1.0, 1.0) == [[802.0, -400.0], [-400.0, 200.0]]
+
+
+def test_differentiable_gradients_record_even_inside_no_grad():
+    x = ag.Value(2.0)
+    y = x**3
+    with ag.no_grad():
+        (g,) = ag.gradients(y, [x], create_graph=True)
+        assert ag.gradcheck(lambda t: t**3, 2.0)  # gradcheck records for itself too
+        assert not ag.is_recording()
+    assert not g.is_leaf and ag.gradients(g, [x]) == [12.0]
