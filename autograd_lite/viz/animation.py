@@ -62,34 +62,43 @@ def caption(step: Step, count: int) -> str:
 
 
 def backprop_animation(
-    root: Value, gradient=1.0, rankdir: str = "LR", max_frames: int = 300
+    root: Value, gradient=1.0, rankdir: str = "LR", max_frames: int = 300, max_nodes: int = 100
 ) -> BackpropAnimation:
     """Step through the backward pass of ``root``: show it in Jupyter, or ``.save(path)``.
 
-    Needs a Graphviz program (each frame is drawn now). Graphs needing more than
-    ``max_frames`` frames (one per node, plus one) are refused: draw a smaller one.
+    One frame for the seed, then one per step. A graph with more steps than fit in
+    ``max_frames`` shows its first steps one by one and then a last frame with the finished
+    pass, so a huge graph never hangs; each frame draws at most ``max_nodes`` boxes (the
+    ones nearest the output). Needs a Graphviz program (each frame is drawn now). Every
+    ``.grad`` is left as it was.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
+    if max_frames < 3:
+        raise ValueError(f"backprop_animation: max_frames must be at least 3, got {max_frames}")
     order = topological_order(root)
-    if len(order) + 1 > max_frames:
-        raise ValueError(
-            f"backprop_animation: this graph has {len(order):,} nodes, so {len(order) + 1:,} "
-            f"frames; the limit is max_frames={max_frames}. Animate a smaller expression."
-        )
+    drawn = len(order) if len(order) + 1 <= max_frames else max_frames - 2  # steps with a frame
     saved = [node.grad for node in order]
     try:
         for node in order:  # one pass from zero, as after zero_grad
             node.grad = 0.0
         root.grad = as_real(gradient, "backprop_animation(gradient)")
         start = "Start: the forward pass is done; the output's gradient is the seed, "
-        start_svg = to_svg(draw_dot(root, rankdir=rankdir, highlight=root))
+        start_svg = to_svg(draw_dot(root, rankdir=rankdir, highlight=root, max_nodes=max_nodes))
         start_grads = {node: node.grad for node in order}
         frames = [Frame(f"{start}{short(root.grad)}.", start_svg, start_grads, None)]
         root.grad = 0.0
         for step in backward_steps(root, gradient):
-            svg = to_svg(draw_step(root, step, rankdir=rankdir))
-            frames.append(Frame(caption(step, len(order)), svg, replay(step)[0], step))
+            if step.index < drawn:
+                svg = to_svg(draw_step(root, step, rankdir=rankdir, max_nodes=max_nodes))
+                frames.append(Frame(caption(step, len(order)), svg, replay(step)[0], step))
+        if drawn < len(order):
+            svg = to_svg(draw_dot(root, rankdir=rankdir, max_nodes=max_nodes))
+            words = (
+                f"... and {len(order) - drawn:,} more steps, not drawn one by one. "
+                "The pass is complete: every gradient is now what backward() gives."
+            )
+            frames.append(Frame(words, svg, {node: node.grad for node in order}, None))
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
@@ -134,8 +143,16 @@ class BackpropAnimation:
 
 
 def _inline(svg: str) -> str:
-    """An SVG file's text without the XML prologue, ready to sit inside HTML."""
-    return svg[svg.index("<svg") :]
+    """An SVG file's text without the XML prologue, ready to sit inside HTML.
+
+    The namespace declarations go too: inside HTML an ``<svg>`` is SVG anyway, and the page
+    then names no web address at all.
+    """
+    svg = svg[svg.index("<svg") :]
+    for declaration in (' xmlns="http://www.w3.org/2000/svg"',
+                        ' xmlns:xlink="http://www.w3.org/1999/xlink"'):  # fmt: skip
+        svg = svg.replace(declaration, "", 1)
+    return svg
 
 
 _TEMPLATE = """<div id="{uid}" class="agl-animation">

@@ -12,8 +12,8 @@ and nothing here runs Graphviz: building the picture is plain Python, drawing it
 
 from __future__ import annotations
 
+import html
 from collections import deque
-from html import escape
 
 from ..steps import Step, replay, short, use_counts
 from ..value import Value
@@ -21,6 +21,12 @@ from .colors import HIGHLIGHT, grad_color, legend_ticks, text_color
 from .programs import Picture
 
 FONT = "Helvetica"
+
+
+def escape(text: str) -> str:
+    """``text`` for a Graphviz HTML label: <, >, & and quotes as entities. A backslash is
+    drawn as the look-alike "⧵", since Graphviz reads ``\\N`` as the node's name even there."""
+    return html.escape(text).replace("\\", "\u29f5")
 
 
 def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
@@ -124,7 +130,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None):
             fillcolor="#fff3cd",
             fontsize="10",
         )
-    if color_by == "grad":
+    if color_by == "grad" and show_grad:  # the legend explains the shading, if there is any
         picture.node("legend", _legend(), shape="plaintext", margin="0")
     return picture
 
@@ -137,7 +143,7 @@ def _add_operation(picture, node, i, index, step):
     """
     visited = step is not None and node is step.node
     red = {"color": HIGHLIGHT, "penwidth": "2.5"} if visited else {}
-    picture.node(f"op{i}", node._rule.label, shape="circle", style="filled",
+    picture.node(f"op{i}", f"<{escape(node._rule.label)}>", shape="circle", style="filled",
                  fillcolor="#eeeeee", fontsize="10", margin="0.02", width="0.3", **red)  # fmt: skip
     picture.edge(f"op{i}", f"v{i}", **red)
     hidden = 0

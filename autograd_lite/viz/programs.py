@@ -47,10 +47,17 @@ def find_programs() -> dict[str, str | None]:
     return {"dot": shutil.which("dot"), "graphviz-pure": pure or shutil.which("graphviz-pure")}
 
 
-@functools.cache
 def graphviz_program() -> str:
-    """The Graphviz program that draws our pictures, found once (see the module docstring)."""
-    chosen = os.environ.get("AUTOGRAD_LITE_GRAPHVIZ")
+    """The Graphviz program that draws our pictures (see the module docstring).
+
+    Found once for each setting of ``PATH`` and ``AUTOGRAD_LITE_GRAPHVIZ``, so installing a
+    program or changing ``PATH`` in a running session is noticed.
+    """
+    return _find_once(os.environ.get("AUTOGRAD_LITE_GRAPHVIZ"), os.environ.get("PATH"))
+
+
+@functools.lru_cache(maxsize=8)
+def _find_once(chosen, path) -> str:
     if chosen:
         return chosen
     programs = find_programs()
@@ -58,6 +65,9 @@ def graphviz_program() -> str:
     if program is None:
         raise GraphvizNotFoundError(INSTALL_HINT)
     return program
+
+
+graphviz_program.cache_clear = _find_once.cache_clear  # forget what was found
 
 
 def run_graphviz(source: str, format: str = "svg", program: str | None = None) -> bytes:
@@ -105,19 +115,31 @@ class Picture(graphviz.Digraph):
         return data.decode(encoding) if encoding else data
 
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
-               **options):  # fmt: skip
-        """Like ``graphviz.Digraph.render`` for the common arguments: writes the DOT source,
-        then the picture beside it (``<filename>.<format>``), and returns the picture's path."""
-        if view or options:
-            raise TypeError(
-                "Picture.render supports filename, directory, format and cleanup; "
-                "for more, use graphviz.Source(picture.source) with a system Graphviz"
-            )
+               renderer=None, formatter=None, neato_no_op=None, quiet=False, quiet_view=False,
+               *, outfile=None, engine=None, raise_if_result_exists=False,
+               overwrite_source=False):  # fmt: skip
+        """Like ``graphviz.Digraph.render``: writes the DOT source, then the picture beside
+        it (``<filename>.<format>``, or ``outfile``), and returns the picture's path.
+
+        The layout is always ``dot``'s; ``view`` is not supported (there may be no screen).
+        """
+        if view or quiet_view:
+            raise TypeError("Picture.render cannot open a viewer: open the file it returns")
+        if engine not in (None, "dot"):
+            raise ValueError(f"Picture.render lays out with dot only, not {engine!r}")
+        if outfile is not None:
+            outfile = Path(outfile)
+            format = format or outfile.suffix.lstrip(".") or self.format
+            filename = filename or outfile.with_suffix(".gv")
+        spec = ":".join(part for part in (format or self.format, renderer, formatter) if part)
         source_path = self.save(filename, directory=directory)
-        out = render(self, f"{source_path}.{format or self.format}")
+        target = outfile if outfile is not None else Path(f"{source_path}.{format or self.format}")
+        if raise_if_result_exists and target.exists():
+            raise FileExistsError(f"Picture.render: {target} exists already")
+        target.write_bytes(run_graphviz(self.source, spec))
         if cleanup:
             os.remove(source_path)
-        return str(out)
+        return str(target)
 
     def write(self, path, format: str | None = None) -> Path:
         """Write the picture to ``path`` (SVG, PNG, ... from the suffix)."""
