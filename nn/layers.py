@@ -12,6 +12,7 @@ import random
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.ops import dots
 
 from .module import Module
 
@@ -138,8 +139,8 @@ class Layer(Module):
         # The inputs and the constant 1.0 become nodes once here, not once per neuron.
         xs = [v if type(v) is Value else Value(v) for v in as_inputs(x, self.nin)]
         xs.append(Value(1.0))
-        dot = ag.dot
-        return [n.activate(dot([*n.w, n.b], xs)) for n in self.neurons]
+        sums = dots([(*n.w, n.b) for n in self.neurons], xs)
+        return [n.activate(z) for n, z in zip(self.neurons, sums)]
 
     def extra_repr(self):
         return f"{self.nin} -> {self.nout}, activation={self.activation!r}, init={self.init!r}"

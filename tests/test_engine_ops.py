@@ -8,12 +8,14 @@ these tests hold reverse mode to rtol 1e-6 with room to spare.
 
 import math
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.graph import local_derivatives
+from autograd_lite.ops import dots
 
 RTOL = 1e-6
 
@@ -155,6 +157,7 @@ FAST = [
     (lambda a, b, c: ag.sum([a, b, c]), 3),
     (lambda a, b, c: ag.mean([a, b, c]), 3),
     (lambda a, b, c, d: ag.dot([a, b], [c, d]), 4),
+    (lambda a, b, c, d: dots([[a, b], [d, c]], [c, d])[1], 4),
 ]
 
 
@@ -166,3 +169,16 @@ def test_fast_paths_store_what_the_rule_table_computes(xs):
         table = node._rule.derivative(*[p.data for p in node.parents], node.data)
         assert list(local_derivatives(node)) == [float(d) for d in table], node.op
         assert node.data == node._rule.forward(*[p.data for p in node.parents]), node.op
+
+
+def test_dots_makes_the_nodes_dot_makes():
+    w = [[Value(1.0), Value(2.0)], [Value(-3.0), 4.0]]  # a number among the weights, too
+    x = [Value(5.0), Value(6.0)]
+    for got, row in zip(dots(w, x), w):
+        want = ag.dot(row, x)
+        assert got.op == "dot" and got.data == want.data
+        assert [p.data for p in got.parents] == [p.data for p in want.parents]
+        assert list(local_derivatives(got)) == list(local_derivatives(want))
+        assert got.parents[2:] == tuple(x)  # the inputs themselves, shared by every row
+    with pytest.raises(ValueError, match="one length"):
+        dots([[Value(1.0)]], x)
