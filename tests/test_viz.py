@@ -77,6 +77,8 @@ def test_draw_dot_returns_a_digraph_with_one_edge_per_operand():
     assert edges(picture).count(("v1", "op0")) == 2  # a * a: two arrows from a
     assert edges(picture).count(("op0", "v0")) == 1
     assert len(edges(picture)) == 3
+    # As a notebook's plain-text output: no memory address, so re-running changes nothing.
+    assert re.fullmatch(r"<Picture: \d+ lines of Graphviz DOT; .*>", repr(picture))
 
 
 def test_every_value_and_op_of_a_neuron_is_drawn_with_its_numbers():
@@ -354,6 +356,22 @@ def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
     assert "391 more steps" in animation.frames[-1].caption  # 401 nodes, 10 drawn
     assert animation.frames[-1].grads[x] == 1.0  # (-1) ** 400, as backward() gives
     assert x.grad == 0.0  # and the user's .grad is untouched
+
+
+@needs_a_program
+def test_an_animation_stops_drawing_steps_when_they_leave_the_picture():
+    x = Value(1.0)
+    y = x
+    for _ in range(400):
+        y = -y
+    animation = backprop_animation(y, max_frames=300, max_nodes=20)
+    steps = [f for f in animation.frames if f.step is not None]
+    assert [f.step.index for f in steps] == list(range(20))  # the 20 nodes drawn, no more
+    for frame in steps:  # the visited node is always one of the boxes, outlined
+        assert frame.step.node in frame.grads and len(frame.grads) == 20
+        assert HIGHLIGHT in frame.svg
+    assert "381 more steps" in animation.frames[-1].caption
+    assert animation.frames[-1].grads[x] == 1.0
 
 
 def test_grad_colour_is_nan_aware():

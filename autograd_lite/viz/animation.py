@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
 from ..graph import topological_order
-from ..steps import Step, backward_steps, formula, name_of, replay, short
+from ..steps import Step, backward_steps, formula, name_of, short, use_counts
 from ..value import Value, as_real
-from .dot import draw_dot, draw_step
+from .dot import _draw, draw_dot, nearest_nodes
 from .programs import to_svg
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
@@ -30,7 +32,8 @@ _display_count = itertools.count(1)  # to tell apart two animations in one noteb
 
 class Frame:
     """One frame: ``caption`` (text), ``svg`` (the picture), ``grads`` (node -> gradient at
-    this moment) and the ``step`` it shows (None for the starting frame)."""
+    this moment, for each node drawn; the last frame has every node's) and the ``step`` it
+    shows (None for the first and for a closing summary frame)."""
 
     __slots__ = ("caption", "svg", "grads", "step")
 
@@ -66,42 +69,59 @@ def backprop_animation(
 ) -> BackpropAnimation:
     """Step through the backward pass of ``root``: show it in Jupyter, or ``.save(path)``.
 
-    One frame for the seed, then one per step. A graph with more steps than fit in
-    ``max_frames`` shows its first steps one by one and then a last frame with the finished
-    pass, so a huge graph never hangs; each frame draws at most ``max_nodes`` boxes (the
-    ones nearest the output). Needs a Graphviz program (each frame is drawn now). Every
-    ``.grad`` is left as it was.
+    One frame for the seed, then one per step. Each frame draws at most ``max_nodes`` boxes
+    (the ones nearest the output), and at most ``max_frames`` frames are drawn: a bigger
+    graph shows its first steps one by one, as long as the visited node is in the picture,
+    then a last frame with the finished pass. So a huge graph never hangs. Needs a Graphviz
+    program (the frames are drawn now, several at once). Every ``.grad`` is left as it was.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
     if max_frames < 3:
         raise ValueError(f"backprop_animation: max_frames must be at least 3, got {max_frames}")
     order = topological_order(root)
-    drawn = len(order) if len(order) + 1 <= max_frames else max_frames - 2  # steps with a frame
+    limit = len(order) if len(order) + 1 <= max_frames else max_frames - 2  # steps to draw
     saved = [node.grad for node in order]
     try:
         for node in order:  # one pass from zero, as after zero_grad
             node.grad = 0.0
         root.grad = as_real(gradient, "backprop_animation(gradient)")
+        # Worked out once for the whole pass, so each frame costs the same in any graph.
+        nodes, total = nearest_nodes(root, max_nodes)
+        uses = use_counts(order)
+        received = dict.fromkeys(nodes, 0)  # products received so far, per drawn node
         start = "Start: the forward pass is done; the output's gradient is the seed, "
-        start_svg = to_svg(draw_dot(root, rankdir=rankdir, highlight=root, max_nodes=max_nodes))
-        start_grads = {node: node.grad for node in order}
-        frames = [Frame(f"{start}{short(root.grad)}.", start_svg, start_grads, None)]
+        pictures = [draw_dot(root, rankdir=rankdir, highlight=root, max_nodes=max_nodes)]
+        frames = [Frame(f"{start}{short(root.grad)}.", None, {n: n.grad for n in nodes}, None)]
         root.grad = 0.0
+        drawn = 0  # the steps drawn so far: the first ones, until one falls outside
         for step in backward_steps(root, gradient):
-            if step.index < drawn:
-                svg = to_svg(draw_step(root, step, rankdir=rankdir, max_nodes=max_nodes))
-                frames.append(Frame(caption(step, len(order)), svg, replay(step)[0], step))
+            for parent, _, _ in step.contributions:
+                if parent in received:
+                    received[parent] += 1
+            still_drawing = drawn == step.index < limit  # no step skipped yet, room left
+            if still_drawing and step.node in received:
+                grads = {node: node.grad for node in nodes}
+                scene = (nodes, total, uses, grads, dict(received))
+                pictures.append(
+                    _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step, scene)
+                )
+                frames.append(Frame(caption(step, len(order)), None, grads, step))
+                drawn += 1
         if drawn < len(order):
-            svg = to_svg(draw_dot(root, rankdir=rankdir, max_nodes=max_nodes))
+            pictures.append(draw_dot(root, rankdir=rankdir, max_nodes=max_nodes))
             words = (
                 f"... and {len(order) - drawn:,} more steps, not drawn one by one. "
                 "The pass is complete: every gradient is now what backward() gives."
             )
-            frames.append(Frame(words, svg, {node: node.grad for node in order}, None))
+            frames.append(Frame(words, None, {node: node.grad for node in order}, None))
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
+    # Graphviz draws each frame in its own process: run as many at once as there are cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for frame, svg in zip(frames, pool.map(to_svg, pictures)):
+            frame.svg = svg
     return BackpropAnimation(frames)
 
 

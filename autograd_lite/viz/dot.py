@@ -86,7 +86,9 @@ def _as_set(highlight) -> set:
     return set(highlight)
 
 
-def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None):
+def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, scene=None):
+    """The picture. ``scene``, when given, is what a caller drawing many steps of one pass
+    worked out once: ``(nodes, total, uses, grads, received)``, as computed below."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
     if color_by not in ("grad", None, "none"):
@@ -95,16 +97,19 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None):
         raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
-    nodes, total = nearest_nodes(root, max_nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    if step is None:
-        uses = use_counts(nodes)
-        grads, received = {node: node.grad for node in nodes}, None
+    if step is not None and step.backward_pass.root is not root:
+        raise ValueError("draw_step: this step comes from backward_steps of another root")
+    if scene is not None:
+        nodes, total, uses, grads, received = scene
     else:
-        if step.backward_pass.root is not root:
-            raise ValueError("draw_step: this step comes from backward_steps of another root")
-        uses = use_counts(step.backward_pass.order)
-        grads, received = replay(step)
+        nodes, total = nearest_nodes(root, max_nodes)
+        if step is None:
+            uses = use_counts(nodes)
+            grads, received = {node: node.grad for node in nodes}, None
+        else:
+            uses = use_counts(step.backward_pass.order)
+            grads, received = replay(step)
+    index = {node: i for i, node in enumerate(nodes)}
 
     picture = Picture(name="autograd_lite", format="svg")
     picture.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35")

@@ -108,6 +108,9 @@ class Picture(graphviz.Digraph):
     ``graphviz-pure`` installed. ``.write("graph.png")`` writes a picture file.
     """
 
+    def __repr__(self):
+        return f"<Picture: {len(self.body)} lines of Graphviz DOT; .write(path) saves it as a file>"
+
     def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
              *, engine=None, encoding=None):  # fmt: skip
         spec = ":".join(part for part in (format or self.format, renderer, formatter) if part)
