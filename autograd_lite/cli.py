@@ -17,14 +17,13 @@ import time
 from pathlib import Path
 
 from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
-from .graph import topological_order
 from .value import Value
 
 PICTURE_FORMATS = ("svg", "png", "dot")
 DATASETS = ("moons", "circles", "spirals")
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
 # Graphviz's layout slows down sharply with size: bigger pictures show the nodes nearest the
-# output (with a note), and an animation, laid out once per node, is kept small.
+# output (with a note). An animation lays out every frame, so its frames are kept smaller.
 MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 50
 QUIET = "no progress bar and no summary: print only the files written"
@@ -124,10 +123,6 @@ def draw(args) -> int:
     if not isinstance(result, Value):  # no variables: a constant, drawn all the same
         result = Value(result)
     result.label = result.label or "f"
-    nodes = len(topological_order(result))
-    if args.steps and nodes > MAX_ANIMATED_NODES:
-        raise CommandError(f"--steps: the graph has {nodes} nodes, too many to animate (at most "
-                           f"{MAX_ANIMATED_NODES}); leave out --steps to draw it")  # fmt: skip
     try:
         result.backward()
     except (ArithmeticError, ValueError) as error:
@@ -280,7 +275,7 @@ def _write_graph(root: Value, path: Path, format: str) -> Path:
 def _write_animation(root: Value, path: Path) -> Path:
     from .viz import backprop_animation
 
-    return backprop_animation(root).save(path)
+    return backprop_animation(root, max_nodes=MAX_ANIMATED_NODES).save(path)
 
 
 def _write_plots(model, history, X, y, folder: Path) -> list[Path]:
