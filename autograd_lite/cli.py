@@ -20,12 +20,15 @@ from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
 from .value import Value
 
 PICTURE_FORMATS = ("svg", "png", "dot")
+SUFFIXES = {"svg": ("svg",), "png": ("png",), "dot": ("dot", "gv", "txt"), "html": ("html", "htm")}
 DATASETS = ("moons", "circles", "spirals")
+CLASSES = {"moons": 2, "circles": 2, "spirals": 3}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
 # Graphviz's layout slows down sharply with size: bigger pictures show the nodes nearest the
 # output (with a note). An animation lays out every frame, so its frames are kept smaller.
 MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 50
+GRAPHVIZ_SECONDS = 30  # a picture that takes longer is a tangle: say so instead of hanging
 QUIET = "no progress bar and no summary: print only the files written"
 # The extra that installs each optional package, for the "please install" message.
 EXTRAS = {"graphviz": "viz", "matplotlib": "train", "tqdm": "train"}
@@ -68,6 +71,7 @@ def demo(args) -> int:
         print(_summary(model, X, y, "hinge", history))
 
     neuron = _one_neuron(model, X)
+    folder.mkdir(parents=True, exist_ok=True)
     written = [
         _write_graph(neuron, folder / "neuron.svg", "svg"),
         _write_animation(neuron, folder / "neuron-backprop.html"),
@@ -170,15 +174,21 @@ def _picture_path(args) -> tuple[Path, str]:
     if args.steps:
         if args.format:
             raise CommandError("--steps writes an HTML animation: leave out --format")
-        return Path(args.output or "backprop.html"), "html"
-    if args.output is None:
+        path, format = Path(args.output or "backprop.html"), "html"
+    elif args.output is None:
         format = args.format or "svg"
-        return Path(f"graph.{format}"), format
-    path = Path(args.output)
-    suffix = path.suffix.lstrip(".").lower() or "svg"
-    format = args.format or suffix
-    if format not in PICTURE_FORMATS:
-        raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
+        path = Path(f"graph.{format}")
+    else:
+        path = Path(args.output)
+        format = args.format or path.suffix.lstrip(".").lower() or "svg"
+        if format not in PICTURE_FORMATS:
+            raise CommandError(f"cannot write {format!r} pictures: use --format svg, png or dot")
+    suffix = path.suffix.lstrip(".").lower()
+    if suffix and suffix not in SUFFIXES[format]:
+        raise CommandError(f"-o {path}: a .{suffix} file cannot hold {format.upper()}; "
+                           f"name it .{format}")  # fmt: skip
+    if not path.parent.is_dir():
+        raise CommandError(f"-o {path}: there is no folder {str(path.parent)!r}", status=1)
     return path, format
 
 
@@ -194,6 +204,10 @@ def train(args) -> int:
     make = {"moons": data.make_moons, "circles": data.make_circles, "spirals": data.make_spirals}
     X, y = make[args.dataset](args.samples, noise=args.noise, seed=args.seed)
     classes = len(set(y))
+    if classes < CLASSES[args.dataset]:
+        needed = CLASSES[args.dataset]
+        raise CommandError(f"--samples {args.samples} is too few for {args.dataset}: its "
+                           f"{needed} classes need at least {needed} points")  # fmt: skip
     # Two classes: one score and the hinge loss; more: one logit per class, cross-entropy.
     outputs, loss = (1, "hinge") if classes == 2 else (classes, "cross_entropy")
     model = nn.MLP(2, [*args.hidden, outputs], activation=args.activation, seed=args.seed)
@@ -209,6 +223,7 @@ def train(args) -> int:
         print(f"MLP {sizes} ({model.num_parameters()} parameters), {args.dataset} "
               f"({len(X)} points), {args.optimizer} lr={optimizer.lr:g}")  # fmt: skip
         print(_summary(model, X, y, loss, history))
+    folder.mkdir(parents=True, exist_ok=True)
     written = [
         _write_model(model, folder / "model.json"),
         _write_history(history, folder / "history.csv"),
@@ -256,20 +271,32 @@ def _check_converged(model, history) -> None:
 
 
 def _output_folder(name) -> Path:
+    """The folder to write into, checked now and made only when there is something to write
+    (so a run that fails leaves nothing behind)."""
     folder = Path(name)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"--out {name}: there is a file of that name, not a folder", status=1)
     return folder
 
 
 def _write_graph(root: Value, path: Path, format: str) -> Path:
     """The graph behind ``root`` as a picture (svg, png) or as Graphviz source (dot)."""
     from .viz import draw_dot, render
+    from .viz.programs import GraphvizTimeoutError
 
     picture = draw_dot(root, max_nodes=MAX_PICTURE_NODES)
     if format == "dot":
         path.write_text(picture.source, encoding="utf-8")
         return path
-    return render(picture, path, format)
+    try:
+        return render(picture, path, format, timeout=GRAPHVIZ_SECONDS)
+    except GraphvizTimeoutError:
+        raise CommandError(
+            f"Graphviz could not lay out this graph in {GRAPHVIZ_SECONDS} s: a node used many "
+            "times makes a tangle that is slow to untie. Write --format dot to get the graph "
+            "without a layout",
+            status=1,
+        ) from None
 
 
 def _write_animation(root: Value, path: Path) -> Path:
@@ -327,11 +354,12 @@ def positive_float(text: str) -> float:
     return number
 
 
-def non_negative_float(text: str) -> float:
-    """An argparse type: a finite number >= 0."""
+def noise_level(text: str) -> float:
+    """An argparse type: a spread from 0 to 10 (the data sets span about two units, so
+    more than that is noise without a shape)."""
     number = _finite_float(text)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    if not 0 <= number <= 10:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 10, got {text}")
     return number
 
 
@@ -431,7 +459,7 @@ def _add_train(commands) -> None:
                          help="default: %(default)s")  # fmt: skip
     command.add_argument("--samples", type=positive_int, default=100, metavar="N",
                          help="points in the data set (default: %(default)s)")  # fmt: skip
-    command.add_argument("--noise", type=non_negative_float, default=0.1, metavar="STD",
+    command.add_argument("--noise", type=noise_level, default=0.1, metavar="STD",
                          help="spread of the points (default: %(default)s)")  # fmt: skip
     command.add_argument("--hidden", type=layer_sizes, default=[16, 16], metavar="SIZES",
                          help="hidden layer sizes, comma separated (default: 16,16)")  # fmt: skip

@@ -209,7 +209,10 @@ def power(base, exponent):
 
 def leaky_relu(x, slope=0.01):
     """x when positive, else slope * x."""
-    return _leaky_relu_with(as_real(slope, "leaky_relu's slope"))(x)
+    slope = as_real(slope, "leaky_relu's slope")
+    if not math.isfinite(slope):
+        raise ValueError(f"leaky_relu's slope must be a finite number, got {slope!r}")
+    return _leaky_relu_with(slope)(x)
 
 
 # --- fast paths -----------------------------------------------------------------------

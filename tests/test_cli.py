@@ -130,6 +130,10 @@ def test_draw_expression_starting_with_minus_after_double_dash(capsys):
         (["x*y", "x=2", "y=3", "-o", "g.jpg"], "cannot write 'jpg'"),
         (["x*y", "x=2", "y=3", "--format", "pdf"], "invalid choice"),
         (["x*y", "x=2", "y=3", "--steps", "--format", "svg"], "leave out --format"),
+        (["x", "x=1", "-o", "g.svg", "--format", "png"], "a .svg file cannot hold PNG"),
+        (["x", "x=1", "-o", "g.png", "--format", "dot"], "a .png file cannot hold DOT"),
+        (["x", "x=1", "-o", "g.svg", "--steps"], "a .svg file cannot hold HTML"),
+        (["leaky_relu(x, 1e999)", "x=-1"], "slope must be a finite number"),
         (["log(x)", "x=-1"], "log is only defined for x > 0"),
         (["1 / (x - 1)", "x=1"], "division by zero"),
     ],
@@ -164,9 +168,22 @@ def test_a_domain_error_points_at_the_operation(capsys):
     assert carets.index("^") == shown.index("log")
 
 
-def test_an_unwritable_output_is_a_short_error(capsys, tmp_path):
-    status, _, err = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / "no" / "such" / "g.svg"))
-    assert_one_line_error(status, err, "No such file", expected_status=1)
+def test_an_output_in_a_missing_folder_is_refused_before_anything_runs(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / "no" / "g.svg"))
+    assert_one_line_error(status, err, "there is no folder", expected_status=1)
+    assert out == ""
+
+
+def test_a_picture_graphviz_cannot_lay_out_in_time_is_a_short_error(capsys, tmp_path, monkeypatch):
+    slow = tmp_path / "slow-graphviz"  # stands in for Graphviz on a tangled graph
+    slow.write_text("#!/bin/sh\nsleep 10\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", str(slow))
+    monkeypatch.setattr("autograd_lite.cli.GRAPHVIZ_SECONDS", 0.5)
+    status, _, err = run(capsys, "draw", "x + x", "x=1")
+    assert_one_line_error(status, err, "could not lay out this graph in 0.5 s", expected_status=1)
+    assert "--format dot" in err
+    assert not (tmp_path / "graph.svg").exists()
 
 
 # --- hostile expressions: refused or handled, nothing runs, no traceback ------------------------
@@ -382,7 +399,10 @@ def test_train_is_reproducible(capsys, tmp_path):
         (["--hidden", "16,0"], "layer sizes"),
         (["--lr", "-1"], "above 0"),
         (["--lr", "inf"], "finite"),
-        (["--noise", "-0.1"], "0 or more"),
+        (["--noise", "-0.1"], "from 0 to 10"),
+        (["--noise", "1e308"], "from 0 to 10"),
+        (["--samples", "1"], "too few for moons"),
+        (["--dataset", "spirals", "--samples", "2"], "its 3 classes need at least 3"),
         (["--epochs", "1.5"], "whole number"),
         (["--optimizer", "rmsprop"], "invalid choice"),
         (["--activation", "swish"], "invalid choice"),
@@ -400,4 +420,4 @@ def test_train_that_diverges_says_so_and_saves_nothing(capsys, tmp_path, optimiz
     status, _, err = run(capsys, "train", "--optimizer", optimizer, "--lr", "1e300",
                          "--epochs", "3", "--samples", "20", "--quiet")  # fmt: skip
     assert_one_line_error(status, err, "training diverged", expected_status=1)
-    assert not (tmp_path / "autograd-lite-train" / "model.json").exists()
+    assert list(tmp_path.iterdir()) == []  # not even an empty folder

@@ -22,6 +22,8 @@ from autograd_lite import Value
         (lambda: (-2) ** Value(0.5), ValueError, ["negative base"]),
         (lambda: Value(0.0) ** -1, ZeroDivisionError, ["0.0", "-1"]),
         (lambda: 0 ** Value(-2.0), ZeroDivisionError, ["negative power"]),
+        (lambda: Value(-1.0).leaky_relu(math.inf), ValueError, ["slope", "finite", "inf"]),
+        (lambda: ag.leaky_relu(1.0, math.nan), ValueError, ["slope", "finite", "nan"]),
     ],
 )
 def test_out_of_domain_raises_naming_the_operation_and_value(compute, error, words):

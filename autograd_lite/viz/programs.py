@@ -70,15 +70,33 @@ def _find_once(chosen, path) -> str:
 graphviz_program.cache_clear = _find_once.cache_clear  # forget what was found
 
 
-def run_graphviz(source: str, format: str = "svg", program: str | None = None) -> bytes:
-    """Lay out and draw DOT ``source`` in ``format`` ("svg", "png", "pdf", ...)."""
+class GraphvizTimeoutError(RuntimeError):
+    """Graphviz took longer than the time it was given."""
+
+
+def run_graphviz(
+    source: str, format: str = "svg", program: str | None = None, timeout: float | None = None
+) -> bytes:
+    """Lay out and draw DOT ``source`` in ``format`` ("svg", "png", "pdf", ...).
+
+    ``timeout``: seconds to wait at most. Layout time grows fast with tangles (one node
+    used a hundred times), so a program that must answer promptly can set one.
+    """
     program = program or graphviz_program()
     try:
         done = subprocess.run(
-            [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True
+            [program, f"-T{format}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
         )
     except FileNotFoundError:
         raise GraphvizNotFoundError(f"{program!r} is not there. " + INSTALL_HINT) from None
+    except subprocess.TimeoutExpired:
+        raise GraphvizTimeoutError(
+            f"Graphviz could not lay out this graph in {timeout:g} s (a node used many times "
+            "makes a tangle that is slow to untie); draw fewer nodes (max_nodes)"
+        ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{program} -T{format} failed ({done.returncode}): {message}")
@@ -90,14 +108,17 @@ def to_svg(digraph: graphviz.Digraph, program: str | None = None) -> str:
     return run_graphviz(digraph.source, "svg", program).decode("utf-8")
 
 
-def render(digraph: graphviz.Digraph, path, format: str | None = None, program=None) -> Path:
+def render(
+    digraph: graphviz.Digraph, path, format: str | None = None, program=None, timeout=None
+) -> Path:
     """Write the picture to ``path``; the format comes from the suffix (.svg, .png) if not given.
+    ``timeout`` is as in ``run_graphviz``.
 
     >>> render(draw_dot(loss), "loss.svg")          # doctest: +SKIP
     """
     path = Path(path)
     format = format or path.suffix.lstrip(".").lower() or "svg"
-    path.write_bytes(run_graphviz(digraph.source, format, program))
+    path.write_bytes(run_graphviz(digraph.source, format, program, timeout))
     return path
 
 
