@@ -66,10 +66,11 @@ def initial_weight(rng, init, fan_in, fan_out) -> float:
     raise ValueError(f"unknown init {init!r}: choose 'he', 'xavier' or 'uniform'")
 
 
-def _check_activation(activation):
-    if activation not in ACTIVATIONS:
+def _check_activation(activation, what="activation"):
+    # isinstance first: a list such as ["relu"] cannot even be looked up in a dict
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         names = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"unknown activation {activation!r}: choose one of {names}")
+        raise ValueError(f"unknown {what} {activation!r}: choose one of {names}")
     return activation
 
 
@@ -77,6 +78,22 @@ def _check_size(n, what):
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{what} must be a positive int, got {n!r}")
     return n
+
+
+def check_layer_sizes(nouts) -> list:
+    """``nouts`` as a list of positive ints, one per layer, such as ``[16, 16, 1]``."""
+    if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
+        raise ValueError(f"nouts must be a list of layer sizes such as [16, 1], got {nouts!r}")
+    nouts = list(nouts)
+    if not nouts:
+        raise ValueError("nouts must list at least one layer size")
+    return [_check_size(n, "each layer size in nouts") for n in nouts]
+
+
+def _check_probability(p, what):
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
+        raise ValueError(f"{what} must be a number in [0, 1), got {p!r}")
+    return float(p)
 
 
 def as_inputs(x, nin) -> list:
@@ -162,9 +179,7 @@ class Dropout(Module):
     """
 
     def __init__(self, p=0.5, seed=None):
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-            raise ValueError(f"dropout probability must be in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = _check_probability(p, "dropout probability p")
         self._rng = make_rng(seed)
 
     def forward(self, x):
@@ -203,14 +218,11 @@ class MLP(Module):
         dropout=0.0,
     ):
         self.nin = _check_size(nin, "nin")
-        nouts = list(nouts)
-        if not nouts:
-            raise ValueError("nouts must list at least one layer size")
-        self.nouts = [_check_size(n, "each layer size") for n in nouts]
+        self.nouts = nouts = check_layer_sizes(nouts)
         self.activation = _check_activation(activation)
-        self.output_activation = _check_activation(output_activation)
+        self.output_activation = _check_activation(output_activation, "output_activation")
         self.init = init
-        self.dropout_p = float(dropout)
+        self.dropout_p = _check_probability(dropout, "dropout")
         rng = make_rng(seed)
         sizes = [nin, *nouts]
         last = len(nouts) - 1

@@ -8,6 +8,11 @@ Stability: ``exp`` of a large logit overflows, so the losses that need ``log(sum
 first subtract the largest logit ``m`` (a plain number): ``log(sum(exp(z))) = m +
 log(sum(exp(z - m)))``. Every ``exp`` then gets an argument <= 0 and the sum is >= 1, so
 logits of 1e4 give finite losses and gradients.
+
+Precision: a loss near 0 must not be computed as a big number minus a nearly equal one.
+``cross_entropy`` is ``log(sum(exp(z - m))) + (m - z[target])``: both terms are >= 0, so
+nothing cancels even when every logit is 1e12 (``(m + log(...)) - z[target]`` would round
+the small log away against m first).
 """
 
 from __future__ import annotations
@@ -107,7 +112,9 @@ def _one_cross_entropy(logits, target):
     target = int(target)
     if not 0 <= target < len(logits):
         raise ValueError(f"cross_entropy: target {target} is not in 0..{len(logits) - 1}")
-    return logsumexp(logits) - logits[target]
+    # log(sum(exp(z - m))) + (m - z[target]): two terms >= 0, so nothing cancels.
+    m = max(float(v) for v in logits)
+    return ag.log(ag.sum([ag.exp(v - m) for v in logits])) + (m - logits[target])
 
 
 def cross_entropy(logits, target_index):

@@ -162,7 +162,9 @@ class LinearDecay(Schedule):
     def __init__(self, optimizer, start, end, steps):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps must be a positive int, got {steps!r}")
-        self.start, self.end, self.steps = float(start), float(end), steps
+        self.start = _check_rate(start, "start")  # no silent float("1.0") or True
+        self.end = _check_rate(end, "end")
+        self.steps = steps
         super().__init__(optimizer)
 
     def lr_at(self, t):
@@ -178,8 +180,8 @@ class StepDecay(Schedule):
     def __init__(self, optimizer, step_size, gamma=0.1, start=None):
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size, self.gamma = step_size, float(gamma)
-        self.start = optimizer.lr if start is None else float(start)
+        self.step_size, self.gamma = step_size, _check_rate(gamma, "gamma")
+        self.start = optimizer.lr if start is None else _check_rate(start, "start")
         super().__init__(optimizer)
 
     def lr_at(self, t):

@@ -135,7 +135,22 @@ def _decide(output):
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
-    """The regions a 2-D classifier assigns to each class, with the data on top."""
+    """The regions a 2-D classifier assigns to each class, with the data on top.
+
+    The model runs in eval mode (no dropout) for the whole picture, including the first
+    call that counts its outputs, so plotting takes no draws from the dropout generators:
+    later training gives exactly what it would have without the plot. The mode is put
+    back afterwards, even on an error.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        return _draw_decision_boundary(model, X, y, ax, resolution, padding)
+    finally:
+        model.train(was_training)
+
+
+def _draw_decision_boundary(model, X, y, ax, resolution, padding):
     figure, ax = _axes(ax, figsize=(5, 4.5))
     binary = len(set(y)) == 2  # labels such as 0/1 or -1/+1: the positive one is class 1
     labels = [int(label > 0) if binary else int(label) for label in y]

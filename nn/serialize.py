@@ -10,11 +10,12 @@ what is wrong, before any model is built.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 
-from .layers import MLP, Layer, Neuron
+from .layers import MLP, Layer, Neuron, _check_size, check_layer_sizes
 
 FORMAT = "autograd-lite/nn"
 VERSION = 1
@@ -61,6 +62,8 @@ def load(path):
         ) from None
     except ValueError as error:  # NaN or Infinity in the file
         raise ValueError(f"{where}: {error}") from None
+    except RecursionError:  # e.g. [[[[...]]]] 100,000 deep: no saved model looks like that
+        raise ValueError(f"{where}: the JSON is nested too deeply to be a saved model") from None
     return _model_from(document, where)
 
 
@@ -72,6 +75,10 @@ def _model_from(document, where):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{where}: not an autograd-lite nn model (no 'format': {FORMAT!r})")
     version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):  # True == 1 and 1.0 == 1
+        raise ValueError(
+            f"{where}: 'version' must be an int (this is version {VERSION}), got {version!r}"
+        )
     if version != VERSION:
         raise ValueError(
             f"{where}: format version {version!r} is not supported (this is version {VERSION})"
@@ -86,6 +93,16 @@ def _model_from(document, where):
     if not isinstance(config, dict) or not isinstance(state, dict):
         raise ValueError(f"{where}: 'config' and 'state_dict' must be JSON objects")
     try:
+        size = _parameter_count(kind, config)
+    except ValueError as error:
+        raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
+    # A tiny file could ask for 10**8 weights: compare the sizes before building anything.
+    if size != len(state):
+        raise ValueError(
+            f"{where}: the weights do not fit the architecture: 'config' describes "
+            f"{size:,} parameters but 'state_dict' holds {len(state):,}"
+        )
+    try:
         model = cls(**config, seed=0)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
@@ -94,3 +111,14 @@ def _model_from(document, where):
     except ValueError as error:
         raise ValueError(f"{where}: the weights do not fit the architecture: {error}") from None
     return model
+
+
+def _parameter_count(kind, config) -> int:
+    """How many parameters the architecture in ``config`` has (each neuron: nin + 1)."""
+    nin = _check_size(config.get("nin"), "nin")
+    if kind == "Neuron":
+        return nin + 1
+    if kind == "Layer":
+        return (nin + 1) * _check_size(config.get("nout"), "nout")
+    sizes = [nin, *check_layer_sizes(config.get("nouts"))]
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))

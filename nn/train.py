@@ -14,12 +14,14 @@ regression (MSE), where "correct" has no meaning.
 from __future__ import annotations
 
 import math
-import random
+import numbers
 import time
 
 import autograd_lite as ag
 
+from .layers import make_rng
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
+from .optim import _check_rate
 
 
 def _floats(prediction):
@@ -230,9 +232,17 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
     n = len(X)
+    # No silent int(): batch_size=2.5 must not quietly become 2.
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
+    ):
+        raise TypeError(f"batch_size must be None (the whole set) or an int, got {batch_size!r}")
     size = n if batch_size is None else int(batch_size)
     if size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
+    l2 = _check_rate(l2, "l2")
+    if schedule is not None and not callable(getattr(schedule, "step", None)):
+        raise TypeError(f"schedule must be None or have a step() method, got {schedule!r}")
     if early_stopping is not None and (
         isinstance(early_stopping, bool)
         or not isinstance(early_stopping, int)
@@ -243,7 +253,7 @@ def fit(
     counter = _resolve_accuracy(accuracy, loss_fn)
     params = model.parameters()
     watch = validation if validation is not None else (X, y)
-    rng = random.Random(seed)
+    rng = make_rng(seed)  # an int (or None, or a random.Random); 2.5 or "a" are refused
     order = list(range(n))
     history = History()
     best, best_state, waited = math.inf, None, 0

@@ -79,6 +79,16 @@ def test_cross_entropy_is_finite_for_huge_logits():
     assert [v.grad for v in z] == [1.0, -1.0, 0.0]
 
 
+@pytest.mark.parametrize("big", [1e8, -1e8, 1e12, -1e12])
+def test_cross_entropy_keeps_its_digits_when_equal_logits_are_huge(big):
+    # (m + log 2) - m rounded log 2 away against m; log(2) + (m - m) keeps it exact.
+    z = _values([big, big])
+    loss = cross_entropy(z, 1)
+    loss.backward()
+    assert loss.data == pytest.approx(math.log(2.0), rel=1e-15)
+    assert [v.grad for v in z] == [0.5, -0.5]
+
+
 def test_cross_entropy_by_hand_and_softmax():
     logits = [1.0, 2.0, 0.5]
     exps = [math.exp(v) for v in logits]
@@ -110,11 +120,14 @@ def _random_logits(rng, rows, cols, scale):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
-def test_cross_entropy_matches_torch(scale):
+@pytest.mark.parametrize(
+    "scale, offset", [(1.0, 0.0), (30.0, 0.0), (1e4, 0.0), (3.0, 1e8), (3.0, 1e12), (3.0, -1e12)]
+)
+def test_cross_entropy_matches_torch(scale, offset):
+    # An offset of 1e12 makes logits huge but close together: the loss is small next to them.
     torch = pytest.importorskip("torch")
     rng = random.Random(1)
-    logits = _random_logits(rng, 6, 4, scale)
+    logits = [[offset + z for z in row] for row in _random_logits(rng, 6, 4, scale)]
     targets = [rng.randrange(4) for _ in range(6)]
     z = [_values(row) for row in logits]
     loss = cross_entropy(z, targets)
@@ -122,7 +135,7 @@ def test_cross_entropy_matches_torch(scale):
     tz = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
     tloss = torch.nn.functional.cross_entropy(tz, torch.tensor(targets))
     tloss.backward()
-    assert loss.data == pytest.approx(tloss.item(), rel=1e-12)
+    assert loss.data == pytest.approx(tloss.item(), rel=1e-15 if offset else 1e-12)
     for row, trow in zip(z, tz.grad.tolist()):
         assert [v.grad for v in row] == pytest.approx(trow, rel=1e-12, abs=1e-15)
 

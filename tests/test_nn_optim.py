@@ -127,6 +127,22 @@ def test_linear_decay_is_micrograds_schedule():
     assert optimizer.lr == pytest.approx(0.1, rel=1e-15)  # flat afterwards
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda opt: LinearDecay(opt, "1.0", 0.1, 100),
+        lambda opt: LinearDecay(opt, 1.0, True, 100),
+        lambda opt: StepDecay(opt, 3, gamma="0.5"),
+        lambda opt: StepDecay(opt, 3, start=-1.0),
+    ],
+)
+def test_schedules_refuse_rates_that_are_not_numbers_and_leave_lr_alone(make):
+    optimizer = SGD([ag.Value(0.0)], lr=0.8)
+    with pytest.raises(ValueError, match=r"(start|end|gamma) must be a finite number >= 0"):
+        make(optimizer)
+    assert optimizer.lr == 0.8
+
+
 def test_step_decay_is_a_staircase():
     optimizer = SGD([ag.Value(0.0)], lr=0.8)
     schedule = StepDecay(optimizer, step_size=3, gamma=0.5)

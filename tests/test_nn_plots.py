@@ -68,6 +68,34 @@ def test_decision_grid_and_boundary():
     assert ax.collections  # the filled regions and the points
 
 
+def _outputs_after_training_steps(model):
+    """Outputs in training mode (dropout on), which consume the dropout generators' draws."""
+    outputs = [model([0.3 * i, -0.2 * i]) for i in range(5)]
+    return [[v.data for v in out] if isinstance(out, list) else out.data for out in outputs]
+
+
+@pytest.mark.parametrize("nouts", [[8, 8, 1], [8, 8, 3]])
+def test_drawing_a_boundary_leaves_the_mode_and_the_dropout_draws_alone(nouts):
+    from nn.plots import plot_decision_boundary
+
+    X, y = make_spirals(20, classes=max(nouts[-1], 2), seed=0)
+    untouched = MLP(2, nouts, dropout=0.5, seed=0)
+    drawn = MLP(2, nouts, dropout=0.5, seed=0)
+    plot_decision_boundary(drawn, X, y, resolution=5)
+    assert drawn.training
+    expected = _outputs_after_training_steps(untouched)
+    assert _outputs_after_training_steps(drawn) == expected
+
+
+def test_drawing_a_boundary_restores_the_mode_after_an_error():
+    from nn.plots import plot_decision_boundary
+
+    model = MLP(2, [4, 1], dropout=0.5, seed=0)
+    with pytest.raises(ValueError):
+        plot_decision_boundary(model, [[0.0, 0.0, 0.0]], [1])  # 3 inputs for a 2-input model
+    assert model.training
+
+
 def test_gradient_flow_shows_sigmoid_gradients_vanishing_towards_the_input():
     deep = MLP(2, [8] * 6 + [1], activation="sigmoid", seed=0)
     deep([0.5, -1.0]).backward()

@@ -96,7 +96,21 @@ def test_binary_garbage_is_reported(saved):
         (lambda d: d.update(model="Transformer"), "unknown model class 'Transformer'"),
         (lambda d: d["config"].update(activation="swish"), "architecture .* invalid"),
         (lambda d: d["config"].update(layers=4), "architecture .* invalid"),
-        (lambda d: d["state_dict"].pop("layers.1.neurons.0.b"), "missing 'layers.1.neurons.0.b'"),
+        (lambda d: d["state_dict"].pop("layers.1.neurons.0.b"), "13 parameters .* holds 12"),
+        (
+            lambda d: d["state_dict"].update(bogus=d["state_dict"].pop("layers.1.neurons.0.b")),
+            "missing 'layers.1.neurons.0.b'",
+        ),
+        (lambda d: d.update(version=True), "'version' must be an int .* got True"),
+        (lambda d: d.update(version=1.0), "'version' must be an int .* got 1.0"),
+        (lambda d: d["config"].update(activation=["relu"]), "invalid: unknown activation"),
+        (lambda d: d["config"].update(output_activation=7), "invalid: unknown output_activation"),
+        (lambda d: d["config"].update(nouts=3), "invalid: nouts must be a list of layer sizes"),
+        (lambda d: d["config"].pop("nin"), "invalid: nin must be a positive int, got None"),
+        (
+            lambda d: d["config"].update(dropout=[0.5]),
+            r"invalid: dropout must be a number in \[0, 1\)",
+        ),
         (lambda d: d["state_dict"].update({"layers.0.neurons.0.w.0": "x"}), "real number"),
         (lambda d: d["config"].update(nouts=[4, 1]), "do not fit"),
     ],
@@ -104,6 +118,34 @@ def test_binary_garbage_is_reported(saved):
 def test_a_foreign_or_damaged_document_is_reported(saved, change, message):
     _edit(saved, change)
     with pytest.raises(ValueError, match=message):
+        load(saved)
+
+
+def test_deeply_nested_json_is_a_value_error_not_a_recursion_error(saved):
+    depth = 100_000
+    saved.write_text(
+        '{"format": "autograd-lite/nn", "version": 1, "x": ' + "[" * depth + "]" * depth + "}"
+    )
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load(saved)
+
+
+@pytest.mark.parametrize(
+    "model, config",
+    [
+        ("MLP", {"nin": 10**8, "nouts": [1]}),
+        ("MLP", {"nin": 2, "nouts": [10**4, 10**4, 1]}),
+        ("Layer", {"nin": 10**4, "nout": 10**4}),
+        ("Neuron", {"nin": 10**8}),
+    ],
+)
+def test_a_tiny_file_asking_for_a_huge_model_is_refused_before_building_it(saved, model, config):
+    # Building would allocate 10**8 Values; the parameter count is checked first.
+    document = {"format": "autograd-lite/nn", "version": 1, "model": model, "config": config}
+    saved.write_text(json.dumps({**document, "state_dict": {}}))
+    with pytest.raises(
+        ValueError, match=r"'config' describes [\d,]+ parameters but 'state_dict' holds 0"
+    ):
         load(saved)
 
 

@@ -208,6 +208,29 @@ def test_fit_checks_its_arguments():
         fit(model, [[1.0]], [1.0], "mse", optimizer, 1, early_stopping=0, progress=False)
 
 
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"batch_size": 2.5}, TypeError, r"batch_size must be None .* or an int, got 2\.5"),
+        ({"batch_size": "a"}, TypeError, "batch_size must be None .* got 'a'"),
+        ({"batch_size": True}, TypeError, "batch_size must be None .* got True"),
+        ({"batch_size": 0}, ValueError, "batch_size must be >= 1, got 0"),
+        ({"l2": -0.1}, ValueError, "l2 must be a finite number >= 0"),
+        ({"l2": "0.1"}, ValueError, "l2 must be a finite number >= 0"),
+        ({"l2": True}, ValueError, "l2 must be a finite number >= 0"),
+        ({"schedule": 0.5}, TypeError, r"schedule must be None or have a step\(\) method"),
+        ({"seed": 2.5}, TypeError, "seed must be None, an int"),
+    ],
+)
+def test_fit_refuses_arguments_it_would_otherwise_quietly_coerce(options, error, message):
+    model = Neuron(1, seed=0)
+    before = model.state_dict()
+    optimizer = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(error, match=message):
+        fit(model, [[1.0], [2.0]], [1.0, 2.0], "mse", optimizer, 1, progress=False, **options)
+    assert model.state_dict() == before and optimizer.lr == 0.1
+
+
 def test_nn_imports_without_torch_tqdm_or_matplotlib():
     code = (
         "import sys\n"
