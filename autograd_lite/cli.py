@@ -20,7 +20,15 @@ from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
 from .value import Value
 
 PICTURE_FORMATS = ("svg", "png", "dot")
-SUFFIXES = {"svg": ("svg",), "png": ("png",), "dot": ("dot", "gv", "txt"), "html": ("html", "htm")}
+# The format each known suffix means; a file with another suffix needs --format.
+SUFFIX_FORMATS = {
+    "svg": "svg",
+    "png": "png",
+    "dot": "dot",
+    "gv": "dot",
+    "html": "html",
+    "htm": "html",
+}
 DATASETS = ("moons", "circles", "spirals")
 CLASSES = {"moons": 2, "circles": 2, "spirals": 3}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
@@ -59,6 +67,7 @@ def demo(args) -> int:
 
     started = time.perf_counter()
     folder = _output_folder(args.out)
+    _check_tools(pictures=True)
     X, y = make_moons(100, noise=0.1, seed=args.seed)
     model = nn.MLP(2, [16, 16, 1], seed=args.seed)
     optimizer = nn.SGD(model.parameters(), lr=1.0)
@@ -170,23 +179,27 @@ def assignment(text: str) -> tuple[str, float]:
 
 
 def _picture_path(args) -> tuple[Path, str]:
-    """Where ``draw`` writes, and in which format ("svg", "png", "dot" or "html")."""
-    if args.steps:
-        if args.format:
-            raise CommandError("--steps writes an HTML animation: leave out --format")
-        path, format = Path(args.output or "backprop.html"), "html"
-    elif args.output is None:
-        format = args.format or "svg"
-        path = Path(f"graph.{format}")
+    """Where ``draw`` writes, and in which format ("svg", "png", "dot" or "html").
+
+    The format comes from ``--steps`` (html), ``--format``, or the file's suffix; a suffix
+    that means another format (``-o g.svg --format png``) is refused, not obeyed.
+    """
+    if args.steps and args.format:
+        raise CommandError("--steps writes an HTML animation: leave out --format")
+    chosen = "html" if args.steps else args.format
+    if args.output is None:
+        format = chosen or "svg"
+        path = Path("backprop.html" if format == "html" else f"graph.{format}")
     else:
         path = Path(args.output)
-        format = args.format or path.suffix.lstrip(".").lower() or "svg"
-        if format not in PICTURE_FORMATS:
-            raise CommandError(f"cannot write {format!r} pictures: use --format svg, png or dot")
-    suffix = path.suffix.lstrip(".").lower()
-    if suffix and suffix not in SUFFIXES[format]:
-        raise CommandError(f"-o {path}: a .{suffix} file cannot hold {format.upper()}; "
-                           f"name it .{format}")  # fmt: skip
+        suffix = path.suffix.lstrip(".").lower()
+        implied = SUFFIX_FORMATS.get(suffix)
+        format = chosen or implied or ("svg" if not suffix else None)
+        if format is None:
+            raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
+        if implied and implied != format:
+            raise CommandError(f"-o {path}: a .{suffix} file would not hold {format.upper()}; "
+                               f"name it .{'html' if format == 'html' else format}")  # fmt: skip
     if not path.parent.is_dir():
         raise CommandError(f"-o {path}: there is no folder {str(path.parent)!r}", status=1)
     return path, format
@@ -201,6 +214,7 @@ def train(args) -> int:
     from nn import data
 
     folder = _output_folder(args.out)
+    _check_tools(pictures=False)
     make = {"moons": data.make_moons, "circles": data.make_circles, "spirals": data.make_spirals}
     X, y = make[args.dataset](args.samples, noise=args.noise, seed=args.seed)
     classes = len(set(y))
@@ -274,9 +288,20 @@ def _output_folder(name) -> Path:
     """The folder to write into, checked now and made only when there is something to write
     (so a run that fails leaves nothing behind)."""
     folder = Path(name)
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(f"--out {name}: there is a file of that name, not a folder", status=1)
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise CommandError(f"--out {name}: {existing} is a file, not a folder", status=1)
     return folder
+
+
+def _check_tools(pictures: bool) -> None:
+    """Before any training: fail now, not after it, if the plots or pictures cannot be made."""
+    import matplotlib  # noqa: F401  (ModuleNotFoundError names its extra in main)
+
+    if pictures:
+        from .viz.programs import graphviz_program
+
+        graphviz_program()  # GraphvizNotFoundError says how to install one
 
 
 def _write_graph(root: Value, path: Path, format: str) -> Path:
@@ -293,8 +318,8 @@ def _write_graph(root: Value, path: Path, format: str) -> Path:
     except GraphvizTimeoutError:
         raise CommandError(
             f"Graphviz could not lay out this graph in {GRAPHVIZ_SECONDS} s: a node used many "
-            "times makes a tangle that is slow to untie. Write --format dot to get the graph "
-            "without a layout",
+            "times makes a tangle that is slow to untie. Write the graph without a layout "
+            "instead: --format dot -o graph.dot",
             status=1,
         ) from None
 

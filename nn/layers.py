@@ -8,6 +8,7 @@ node. So a neuron adds two nodes to the graph, however many inputs it has.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 
 import autograd_lite as ag
@@ -91,7 +92,7 @@ def check_layer_sizes(nouts) -> list:
 
 
 def _check_probability(p, what):
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
         raise ValueError(f"{what} must be a number in [0, 1), got {p!r}")
     return float(p)
 

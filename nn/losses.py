@@ -112,13 +112,15 @@ def _one_cross_entropy(logits, target):
     target = int(target)
     if not 0 <= target < len(logits):
         raise ValueError(f"cross_entropy: target {target} is not in 0..{len(logits) - 1}")
-    # log(sum(exp(z - m))) + (m - z[target]): two terms >= 0, so nothing cancels.
+    # logsumexp(z) - z[target], with logsumexp's shift m moved next to z[target]:
+    # log(sum(exp(z - m))) + (m - z[target]) is two terms >= 0, so nothing cancels.
     m = max(float(v) for v in logits)
     return ag.log(ag.sum([ag.exp(v - m) for v in logits])) + (m - logits[target])
 
 
 def cross_entropy(logits, target_index):
-    """Mean of ``-log softmax(logits)[target]`` = ``logsumexp(logits) - logits[target]``.
+    """Mean of ``-log softmax(logits)[target]`` = ``logsumexp(logits) - logits[target]``,
+    computed in the order that keeps its digits (see the module notes).
 
     One sample: a list of logits and an int. A batch: a list of such lists and a list of
     ints.

@@ -12,12 +12,13 @@ gradient is a number (0.0 after ``zero_grad``), so every parameter is updated.
 from __future__ import annotations
 
 import math
+import numbers
 
 from autograd_lite import Value
 
 
 def _check_rate(x, name):
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
     return float(x)
 

@@ -92,9 +92,13 @@ def test_draw_prints_value_and_gradients_and_writes_graph_svg(capsys, tmp_path):
         (["--format", "png"], "graph.png", PNG),
         (["--format", "dot"], "graph.dot", b"digraph"),
         (["-o", "g.txt", "--format", "dot"], "g.txt", b"digraph"),
+        (["-o", "g.dot.bak", "--format", "dot"], "g.dot.bak", b"digraph"),
+        (["-o", "g.gv"], "g.gv", b"digraph"),
+        (["-o", "G.SVG"], "G.SVG", b"<?xml"),
         (["-o", "no-suffix"], "no-suffix", b"<?xml"),
         (["--steps"], "backprop.html", b"<!DOCTYPE html>"),
         (["--steps", "-o", "steps.html"], "steps.html", b"<!DOCTYPE html>"),
+        (["--steps", "-o", "steps.htm"], "steps.htm", b"<!DOCTYPE html>"),
     ],
 )
 def test_draw_formats(capsys, tmp_path, options, name, start):
@@ -130,9 +134,9 @@ def test_draw_expression_starting_with_minus_after_double_dash(capsys):
         (["x*y", "x=2", "y=3", "-o", "g.jpg"], "cannot write 'jpg'"),
         (["x*y", "x=2", "y=3", "--format", "pdf"], "invalid choice"),
         (["x*y", "x=2", "y=3", "--steps", "--format", "svg"], "leave out --format"),
-        (["x", "x=1", "-o", "g.svg", "--format", "png"], "a .svg file cannot hold PNG"),
-        (["x", "x=1", "-o", "g.png", "--format", "dot"], "a .png file cannot hold DOT"),
-        (["x", "x=1", "-o", "g.svg", "--steps"], "a .svg file cannot hold HTML"),
+        (["x", "x=1", "-o", "g.svg", "--format", "png"], "a .svg file would not hold PNG"),
+        (["x", "x=1", "-o", "g.png", "--format", "dot"], "a .png file would not hold DOT"),
+        (["x", "x=1", "-o", "g.svg", "--steps"], "a .svg file would not hold HTML"),
         (["leaky_relu(x, 1e999)", "x=-1"], "slope must be a finite number"),
         (["log(x)", "x=-1"], "log is only defined for x > 0"),
         (["1 / (x - 1)", "x=1"], "division by zero"),
@@ -156,7 +160,7 @@ def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
     status, out, err = run(capsys, "draw", big, "x=1", "--steps")
     assert status == 0, err
     page = (tmp_path / "backprop.html").read_text()
-    assert "left out" in page and "more steps, not drawn one by one" in page
+    assert "left out" in page and "steps were not drawn one by one" in page
 
 
 def test_a_domain_error_points_at_the_operation(capsys):
@@ -341,10 +345,20 @@ def test_demo_bad_arguments(capsys):
         assert_one_line_error(status, err, words)
 
 
-def test_demo_output_folder_that_is_a_file(capsys, tmp_path):
+@pytest.mark.parametrize("out", ["taken", "taken/inside"])
+def test_demo_output_folder_under_a_file(capsys, tmp_path, out):
     (tmp_path / "taken").write_text("")
-    status, _, err = run(capsys, "demo", "--out", "taken", "--epochs", "1", "--quiet")
-    assert_one_line_error(status, err, "taken", expected_status=1)
+    status, _, err = run(capsys, "demo", "--out", out, "--epochs", "1", "--quiet")
+    assert_one_line_error(status, err, "taken is a file, not a folder", expected_status=1)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_demo_without_graphviz_fails_before_training(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", str(tmp_path / "no-such-dot"))
+    status, out, err = run(capsys, "demo", "--out", "results", "--epochs", "1")
+    assert status == 1 and "Traceback" not in err
+    assert "no-such-dot" in err and "epoch" not in out
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- train ---------------------------------------------------------------------------------
@@ -413,6 +427,13 @@ def test_train_bad_arguments_are_one_line_errors(capsys, tmp_path, argv, words):
     status, _, err = run(capsys, "train", *argv)
     assert_one_line_error(status, err, words)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_train_into_a_folder_under_a_file_is_refused_before_training(capsys, tmp_path):
+    (tmp_path / "afile").write_text("")
+    status, out, err = run(capsys, "train", "--out", "afile/sub", "--epochs", "1")
+    assert_one_line_error(status, err, "afile is a file, not a folder", expected_status=1)
+    assert out == "" and [p.name for p in tmp_path.iterdir()] == ["afile"]
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])

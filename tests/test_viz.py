@@ -353,13 +353,13 @@ def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
     animation = backprop_animation(y, max_frames=12, max_nodes=20)
     assert len(animation.frames) == 12
     assert [f.step.index for f in animation.frames[1:-1]] == list(range(10))
-    assert "391 more steps" in animation.frames[-1].caption  # 401 nodes, 10 drawn
+    assert "391 of the 401 steps were not drawn" in animation.frames[-1].caption  # 10 drawn
     assert animation.frames[-1].grads[x] == 1.0  # (-1) ** 400, as backward() gives
     assert x.grad == 0.0  # and the user's .grad is untouched
 
 
 @needs_a_program
-def test_an_animation_stops_drawing_steps_when_they_leave_the_picture():
+def test_an_animation_skips_the_steps_whose_node_is_outside_the_picture():
     x = Value(1.0)
     y = x
     for _ in range(400):
@@ -370,8 +370,22 @@ def test_an_animation_stops_drawing_steps_when_they_leave_the_picture():
     for frame in steps:  # the visited node is always one of the boxes, outlined
         assert frame.step.node in frame.grads and len(frame.grads) == 20
         assert HIGHLIGHT in frame.svg
-    assert "381 more steps" in animation.frames[-1].caption
+    assert "381 of the 401 steps were not drawn" in animation.frames[-1].caption
     assert animation.frames[-1].grads[x] == 1.0
+
+
+@needs_a_program
+def test_an_animation_goes_on_after_a_skipped_step():
+    x, c, d = Value(1.0), Value(2.0), Value(3.0)
+    y = x
+    for _ in range(30):  # a long branch, mostly outside a 10-node picture ...
+        y = -y
+    product = c * d  # ... visited after it, yet near the output, so drawn
+    animation = backprop_animation(product + y, max_nodes=10)
+    visited = [f.step.node for f in animation.frames if f.step is not None]
+    assert visited[-3] is product and set(visited[-2:]) == {c, d}
+    assert len(visited) == 10 and x not in visited
+    assert "25 of the 35 steps were not drawn" in animation.frames[-1].caption
 
 
 def test_grad_colour_is_nan_aware():

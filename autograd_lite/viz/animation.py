@@ -71,7 +71,7 @@ def backprop_animation(
 
     One frame for the seed, then one per step. Each frame draws at most ``max_nodes`` boxes
     (the ones nearest the output), and at most ``max_frames`` frames are drawn: a bigger
-    graph shows its first steps one by one, as long as the visited node is in the picture,
+    graph shows its first steps one by one, skipping those whose node is outside the picture,
     then a last frame with the finished pass. So a huge graph never hangs. Needs a Graphviz
     program (the frames are drawn now, several at once). Every ``.grad`` is left as it was.
     """
@@ -94,13 +94,12 @@ def backprop_animation(
         pictures = [draw_dot(root, rankdir=rankdir, highlight=root, max_nodes=max_nodes)]
         frames = [Frame(f"{start}{short(root.grad)}.", None, {n: n.grad for n in nodes}, None)]
         root.grad = 0.0
-        drawn = 0  # the steps drawn so far: the first ones, until one falls outside
+        drawn = 0  # steps drawn so far; a step whose node is outside the picture is skipped
         for step in backward_steps(root, gradient):
             for parent, _, _ in step.contributions:
                 if parent in received:
                     received[parent] += 1
-            still_drawing = drawn == step.index < limit  # no step skipped yet, room left
-            if still_drawing and step.node in received:
+            if drawn < limit and step.node in received:
                 grads = {node: node.grad for node in nodes}
                 scene = (nodes, total, uses, grads, dict(received))
                 pictures.append(
@@ -111,18 +110,28 @@ def backprop_animation(
         if drawn < len(order):
             pictures.append(draw_dot(root, rankdir=rankdir, max_nodes=max_nodes))
             words = (
-                f"... and {len(order) - drawn:,} more steps, not drawn one by one. "
+                f"{len(order) - drawn:,} of the {len(order):,} steps were not drawn one by one "
+                "(their node is outside the picture, or there were too many). "
                 "The pass is complete: every gradient is now what backward() gives."
             )
             frames.append(Frame(words, None, {node: node.grad for node in order}, None))
     finally:
         for node, grad in zip(order, saved):
             node.grad = grad
-    # Graphviz draws each frame in its own process: run as many at once as there are cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    # Graphviz draws each frame in its own process: run as many at once as we have cores.
+    with ThreadPoolExecutor(max_workers=_usable_cores()) as pool:
         for frame, svg in zip(frames, pool.map(to_svg, pictures)):
             frame.svg = svg
     return BackpropAnimation(frames)
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container), at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no sched_getaffinity
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
 
 
 class BackpropAnimation:

@@ -59,6 +59,11 @@ def graphviz_program() -> str:
 @functools.lru_cache(maxsize=8)
 def _find_once(chosen, path) -> str:
     if chosen:
+        if shutil.which(chosen) is None:
+            raise GraphvizNotFoundError(
+                f"AUTOGRAD_LITE_GRAPHVIZ is {chosen!r}, which is not a program here; "
+                + INSTALL_HINT
+            )
         return chosen
     programs = find_programs()
     program = programs["dot"] or programs["graphviz-pure"]
