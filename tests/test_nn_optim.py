@@ -114,6 +114,19 @@ def test_lr_is_settable_and_checked_and_zero_grad_clears():
         Adam([])
 
 
+def test_rates_may_be_any_real_number_but_not_a_bool_or_a_string():
+    from fractions import Fraction
+
+    p = ag.Value(1.0)
+    assert SGD([p], lr=Fraction(1, 4), momentum=Fraction(1, 2)).lr == 0.25
+    numpy = pytest.importorskip("numpy")  # a learner's rates often come out of numpy
+    optimizer = Adam([p], lr=numpy.float32(0.5), weight_decay=numpy.float64(0.1))
+    assert type(optimizer.lr) is float and optimizer.lr == 0.5
+    for bad in (True, "0.1", None):
+        with pytest.raises(ValueError, match="lr must be a finite number"):
+            SGD([p], lr=bad)
+
+
 def test_linear_decay_is_micrograds_schedule():
     optimizer = SGD([ag.Value(0.0)], lr=123.0)
     schedule = LinearDecay(optimizer, 1.0, 0.1, 100)
