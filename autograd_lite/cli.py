@@ -199,7 +199,7 @@ def _picture_path(args) -> tuple[Path, str]:
             raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
         if implied and implied != format:
             raise CommandError(f"-o {path}: a .{suffix} file would not hold {format.upper()}; "
-                               f"name it .{'html' if format == 'html' else format}")  # fmt: skip
+                               f"name it .{format}")  # fmt: skip
     if not path.parent.is_dir():
         raise CommandError(f"-o {path}: there is no folder {str(path.parent)!r}", status=1)
     return path, format

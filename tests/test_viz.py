@@ -344,12 +344,18 @@ def test_the_saved_animation_is_one_self_contained_page(tmp_path):
     assert animation._repr_html_() != animation._repr_html_()  # two displays, two ids
 
 
-@needs_a_program
-def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
+def negations(n):
+    """x and -(-(...(-x))), n minus signs deep: a chain of n + 1 nodes."""
     x = Value(1.0)
     y = x
-    for _ in range(400):
+    for _ in range(n):
         y = -y
+    return x, y
+
+
+@needs_a_program
+def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
+    x, y = negations(400)
     animation = backprop_animation(y, max_frames=12, max_nodes=20)
     assert len(animation.frames) == 12
     assert [f.step.index for f in animation.frames[1:-1]] == list(range(10))
@@ -360,10 +366,7 @@ def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
 
 @needs_a_program
 def test_an_animation_skips_the_steps_whose_node_is_outside_the_picture():
-    x = Value(1.0)
-    y = x
-    for _ in range(400):
-        y = -y
+    x, y = negations(400)
     animation = backprop_animation(y, max_frames=300, max_nodes=20)
     steps = [f for f in animation.frames if f.step is not None]
     assert [f.step.index for f in steps] == list(range(20))  # the 20 nodes drawn, no more
@@ -376,10 +379,8 @@ def test_an_animation_skips_the_steps_whose_node_is_outside_the_picture():
 
 @needs_a_program
 def test_an_animation_goes_on_after_a_skipped_step():
-    x, c, d = Value(1.0), Value(2.0), Value(3.0)
-    y = x
-    for _ in range(30):  # a long branch, mostly outside a 10-node picture ...
-        y = -y
+    x, y = negations(30)  # a long branch, mostly outside a 10-node picture ...
+    c, d = Value(2.0), Value(3.0)
     product = c * d  # ... visited after it, yet near the output, so drawn
     animation = backprop_animation(product + y, max_nodes=10)
     visited = [f.step.node for f in animation.frames if f.step is not None]

@@ -137,10 +137,13 @@ class Picture(graphviz.Digraph):
     def __repr__(self):
         return f"<Picture: {len(self.body)} lines of Graphviz DOT; .write(path) saves it as a file>"
 
+    def _spec(self, format, renderer, formatter) -> str:
+        """Graphviz's ``-T`` value, such as ``svg`` or ``png:cairo``."""
+        return ":".join(part for part in (format or self.format, renderer, formatter) if part)
+
     def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
              *, engine=None, encoding=None):  # fmt: skip
-        spec = ":".join(part for part in (format or self.format, renderer, formatter) if part)
-        data = run_graphviz(self.source, spec)
+        data = run_graphviz(self.source, self._spec(format, renderer, formatter))
         return data.decode(encoding) if encoding else data
 
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
@@ -160,7 +163,7 @@ class Picture(graphviz.Digraph):
             outfile = Path(outfile)
             format = format or outfile.suffix.lstrip(".") or self.format
             filename = filename or outfile.with_suffix(".gv")
-        spec = ":".join(part for part in (format or self.format, renderer, formatter) if part)
+        spec = self._spec(format, renderer, formatter)
         source_path = self.save(filename, directory=directory)
         target = outfile if outfile is not None else Path(f"{source_path}.{format or self.format}")
         if raise_if_result_exists and target.exists():
