@@ -436,6 +436,14 @@ def test_train_into_a_folder_under_a_file_is_refused_before_training(capsys, tmp
     assert out == "" and [p.name for p in tmp_path.iterdir()] == ["afile"]
 
 
+@pytest.mark.parametrize("command", ["train", "demo"])
+def test_without_matplotlib_nothing_is_trained_or_written(capsys, tmp_path, monkeypatch, command):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    status, out, err = run(capsys, command, "--out", "results", "--epochs", "1")
+    assert_one_line_error(status, err, "pip install 'autograd-lite[train]'", expected_status=1)
+    assert out == "" and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_train_that_diverges_says_so_and_saves_nothing(capsys, tmp_path, optimizer):
     status, _, err = run(capsys, "train", "--optimizer", optimizer, "--lr", "1e300",
