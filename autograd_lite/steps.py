@@ -189,7 +189,7 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     rows = []
     for step in backward_steps(output, gradient):
         node = step.node
-        head = [str(step.index), name_of(node), node._rule.label if node.parents else "leaf"]
+        head = [str(step.index), name_of(node), node.op_label if node.parents else "leaf"]
         head.append(short(step.upstream))
         if not step.contributions:
             rows.append([*head, "", "", "", ""])
@@ -210,13 +210,13 @@ def name_of(node: Value, depth: int = 1) -> str:
     if not node.parents:
         return short(node.data)  # an unlabelled leaf is usually a constant: show it
     if depth == 0:
-        return f"({node._rule.label} …)"
+        return f"({node.op_label} …)"
     return f"({formula(node, depth - 1)})"
 
 
 def formula(node: Value, depth: int = 1) -> str:
     """How a node was computed, in the usual notation: "a * b", "x**2", "tanh(x)"."""
-    label = node._rule.label
+    label = node.op_label
     names = [name_of(p, depth) for p in node.parents[:4]]
     if len(node.parents) > 4:
         names[3:] = [f"… {len(node.parents) - 3:,} more"]

@@ -87,6 +87,12 @@ class Value:
         return "" if rule is None else rule.name
 
     @property
+    def op_label(self) -> str:
+        """How pictures write the op: ``**2`` for ``x ** 2``, ``leaky_relu(0.2)``; "" for a leaf."""
+        rule = self._rule
+        return "" if rule is None else rule.label
+
+    @property
     def is_leaf(self) -> bool:
         """True for a node with no parents: an input, a weight, a constant."""
         return not self.parents

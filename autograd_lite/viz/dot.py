@@ -148,7 +148,7 @@ def _add_operation(picture, node, i, index, step):
     """
     visited = step is not None and node is step.node
     red = {"color": HIGHLIGHT, "penwidth": "2.5"} if visited else {}
-    picture.node(f"op{i}", f"<{escape(node._rule.label)}>", shape="circle", style="filled",
+    picture.node(f"op{i}", f"<{escape(node.op_label)}>", shape="circle", style="filled",
                  fillcolor="#eeeeee", fontsize="10", margin="0.02", width="0.3", **red)  # fmt: skip
     picture.edge(f"op{i}", f"v{i}", **red)
     hidden = 0
@@ -174,7 +174,7 @@ def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str
     fill = grad_color(grad) if color_by == "grad" and show_grad else "#ffffff"
     ink = text_color(fill)
     if node.parents:
-        op = escape(node._rule.label)
+        op = escape(node.op_label)
         title = f"<B>{escape(node.label)}</B> = {op}" if node.label else f"<I>{op}</I>"
     else:
         title = f"<B>{escape(node.label)}</B>" if node.label else "<I>leaf</I>"
