@@ -1,0 +1,84 @@
+"""Writing files atomically: the old file stays whole until the new one is complete.
+
+Everything autograd-lite writes (a saved model, a picture, an animation, a history) goes
+through here. The bytes go to a temporary file in the same folder, which is then renamed
+over the target with ``os.replace`` (atomic on POSIX and Windows). If anything fails on
+the way (a full disk, an interrupted program), the old file is untouched and the temporary
+one is removed: no half-written file is ever left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_path", "check_writable", "write_atomic"]
+
+# mkstemp makes files only their owner can read; a finished file gets the usual mode.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@contextlib.contextmanager
+def atomic_path(path, suffix=""):
+    """Yield a temporary path beside ``path``; on success it replaces ``path``.
+
+    For writers that want a file name rather than bytes (a Graphviz program, a plotting
+    library). On an exception the temporary file is removed and ``path`` is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text("hello")
+    >>> target.read_text()
+    'hello'
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_atomic(path, data) -> Path:
+    """Write ``data`` (``str`` as UTF-8, or ``bytes``) to ``path`` atomically; return the path."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    elif not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"write_atomic: data must be str or bytes, got {type(data).__name__}")
+    path = Path(path)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return path
+
+
+def check_writable(path) -> Path:
+    """Check, before any work, that ``path`` can be written; raise ``ValueError`` if not.
+
+    ``path`` must not be a folder, and its folder must exist and accept a new file (found by
+    creating and removing a temporary one, which is the only sure test).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; give a file name to write to")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"{path}: the folder {folder} does not exist; create it first")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check", dir=folder)
+    except OSError as error:
+        raise ValueError(f"{path}: cannot write in {folder} ({error.strerror})") from None
+    os.close(fd)
+    os.unlink(name)
+    return path
