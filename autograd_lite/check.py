@@ -34,14 +34,23 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
 
     A gradient passes when ``|analytic - numeric| <= atol + rtol * |numeric|``. ``f`` takes
     the inputs (numbers or Values; a Value's ``.data`` is used) and returns one number.
+
+    On both sides each input enters ``f`` as a fresh leaf, so the gradients are the partial
+    derivatives with respect to ``f``'s arguments, as ``grad``'s are: a Value that ``f``
+    closes over stays a constant, even when the same Value is also given as an input.
+
+    Errors: ``f`` not callable, no inputs, or an input, ``eps``, ``atol`` or ``rtol`` that is
+    not a real number: ``TypeError``; ``eps`` not positive and finite, or ``atol`` or
+    ``rtol`` negative or not finite: ``ValueError``.
     """
     if not callable(f):
         raise TypeError(f"gradcheck needs a function, got {type(f).__name__} {f!r}")
     if not inputs:
         raise TypeError("gradcheck needs at least one input: gradcheck(f, x, y, ...)")
-    if not (eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"gradcheck: eps must be a small positive number, got {eps!r}")
-    points = [_number(x, i) for i, x in enumerate(inputs)]
+    eps = tolerance(eps, "gradcheck: eps", positive=True)
+    atol = tolerance(atol, "gradcheck: atol")
+    rtol = tolerance(rtol, "gradcheck: rtol")
+    points = [number_of(x, f"gradcheck: input {i}") for i, x in enumerate(inputs)]
     analytic = reverse_mode(f, points)
     numeric = [central_difference(f, points, i, eps) for i in range(len(points))]
     table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
@@ -53,26 +62,40 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     return True
 
 
-def reverse_mode(f, points) -> list[float]:
+def tolerance(x, where, positive=False) -> float:
+    """A step or tolerance as a float: a real number (TypeError), finite and >= 0, or > 0
+    when ``positive`` (ValueError).
+    """
+    x = as_real(x, where)
+    if not math.isfinite(x) or x < 0 or (positive and x == 0):
+        wanted = "a small positive number" if positive else "a number >= 0"
+        raise ValueError(f"{where} must be {wanted}, got {x!r}")
+    return x
+
+
+def reverse_mode(f, points, who="gradcheck") -> list[float]:
     """Every df/d(input) at ``points``, by one backward pass over fresh leaves."""
     leaves = [Value(x) for x in points]
     with differentiating():  # records even under no_grad; a grad inside f stays a Value
-        output = call(f, leaves)
+        output = call(f, leaves, who)
     return gradients(output, leaves)
 
 
-def central_difference(f, points, i, eps) -> float:
-    """(f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 eps), nothing recorded."""
+def central_difference(f, points, i, eps, who="gradcheck") -> float:
+    """(f(.., x_i + eps, ..) - f(.., x_i - eps, ..)) / (2 eps), nothing recorded.
+
+    Fresh leaves here too, so that both sides differentiate the same function.
+    """
     up, down = list(points), list(points)
     up[i] += eps
     down[i] -= eps
     with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
-        high = float(call(f, [Value(x) for x in up]))
-        low = float(call(f, [Value(x) for x in down]))
+        high = float(call(f, [Value(x) for x in up], who))
+        low = float(call(f, [Value(x) for x in down], who))
     return (high - low) / (2 * eps)
 
 
-def extrapolated_difference(f, points, i, first_step=None, halvings=6):
+def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="gradcheck"):
     """df/d(input i) to near machine precision, and an estimate of its error.
 
     Central differences are off by about c·h² for step h. Halving h divides that error by
@@ -86,7 +109,7 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6):
     table = []  # table[k][j]: step / 2**k, extrapolated j times
     best, best_error = math.nan, math.inf
     for k in range(halvings + 1):
-        row = [central_difference(f, points, i, step / 2**k)]
+        row = [central_difference(f, points, i, step / 2**k, who)]
         for j in range(1, k + 1):
             previous = table[k - 1][j - 1]
             row.append(row[j - 1] + (row[j - 1] - previous) / (4**j - 1))
@@ -97,17 +120,17 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6):
     return best, best_error
 
 
-def call(f, args):
+def call(f, args, who="gradcheck"):
     """f(*args), checked to be one number (a Value or a plain number)."""
     out = f(*args)
     if isinstance(out, Value):
         return out
     if isinstance(out, (list, tuple, str, bytes)) or out is None:
         raise TypeError(
-            f"{_name(f)} must return a single number, but it returned "
+            f"{who}: {_name(f)} must return a single number, but it returned "
             f"{type(out).__name__} {out!r:.60}"
         )
-    return as_real(out, f"the result of {_name(f)}")
+    return as_real(out, f"{who}: the result of {_name(f)}")
 
 
 def compare(analytic, numeric, atol, rtol, names, points) -> str | None:
@@ -153,8 +176,9 @@ def input_names(f, count) -> list[str]:
     return [named[i] if i < len(named) else f"input {i}" for i in range(count)]
 
 
-def _number(x, i) -> float:
-    return x.data if isinstance(x, Value) else as_real(x, f"gradcheck: input {i}")
+def number_of(x, where) -> float:
+    """An input as a float: a Value gives its ``.data`` (f sees a fresh leaf, never x)."""
+    return x.data if isinstance(x, Value) else as_real(x, where)
 
 
 def _name(f) -> str:

@@ -11,13 +11,29 @@
     >>> grad(grad(grad(f)))(2.0)    # 6
     6.0
 
-How the nesting works. ``grad`` wraps plain-number arguments as fresh leaf Values (a Value
-argument is used as it is), runs ``f`` to record its graph, and returns plain floats. But
-inside a function that an outer ``grad`` is differentiating, it differentiates with
+How the nesting works. ``grad`` runs ``f`` to record its graph and returns plain floats.
+But inside a function that an outer ``grad`` is differentiating, it differentiates with
 ``gradients(..., create_graph=True)`` instead: the derivative comes back as a Value whose
-own graph the outer ``grad`` differentiates again. So an inner ``grad`` may even close over
-the outer variable: ``grad(lambda x: grad(lambda y: x * y)(2.0))(3.0)`` is 1.0. (To get a
-differentiable derivative of your own Values, call ``gradients(..., create_graph=True)``.)
+own graph the outer ``grad`` differentiates again. (To get a differentiable derivative of
+your own Values, call ``gradients(..., create_graph=True)``.)
+
+Fresh argument nodes. Each differentiated argument enters ``f`` as a new node of its own:
+a plain number becomes a new leaf, and a Value ``x`` becomes ``argument(x)``, a node equal
+to ``x`` whose local derivative is 1. ``grad`` differentiates with respect to that new node,
+so it gets the *partial* derivative with respect to the argument, while an outer ``grad``
+still reaches ``x`` through the edge of derivative 1. Without it, ``f`` could not tell its
+argument from a Value it closes over, and the two would be confused ("perturbation
+confusion")::
+
+    >>> grad(lambda x: grad(lambda y: x * y)(x))(3.0)   # d/dx [d/dy x·y] = d/dx [x] = 1
+    1.0
+
+Had the inner ``grad`` differentiated ``x`` itself, it would have seen ``x * x`` and
+answered ``2x``, and the outer one 2.0. The same holds for a Value you pass yourself:
+``x = Value(3.0); grad(lambda y: x * y)(x)`` is 3.0 (``y``'s coefficient), not 6.0.
+
+Keyword arguments go to ``f`` as they are and are never differentiated (as in JAX):
+``grad(f)(x, scale=2.0)``.
 
 ``grad`` records even inside ``no_grad``: asking for a derivative asks for the graph.
 """
@@ -30,6 +46,7 @@ from contextvars import ContextVar
 
 from .graph import gradients
 from .recording import _recording
+from .rules import define_op
 from .value import Value, as_real
 
 # How many grad / hessian calls are evaluating their function right now (in this thread
@@ -37,30 +54,56 @@ from .value import Value, as_real
 _outer_calls: ContextVar[int] = ContextVar("autograd_lite_outer_grad_calls", default=0)
 
 
+def _same_number(x):
+    return x
+
+
+def _slope_one(x, out):
+    return (1.0,)
+
+
+#: ``argument(x)``: the identity, as a node of the graph. Its value is x's, its local
+#: derivative 1. ``grad`` passes a Value argument to ``f`` through it (see above).
+argument = define_op(
+    "argument",
+    forward=_same_number,
+    derivative=_slope_one,
+    doc="argument(x): a new node equal to x with local derivative 1 (a fresh argument).",
+)
+
+
 def grad(f, argnums=0):
     """The function that returns df/dx instead of f(x).
 
     ``argnums`` picks which positional argument(s) to differentiate: an int gives one
     derivative, a tuple gives a tuple of them (``grad(f, (0, 1))(x, y)`` is
-    ``(df/dx, df/dy)``).
+    ``(df/dx, df/dy)``). Keyword arguments are passed to ``f`` and not differentiated.
+
+    Errors: an ``argnums`` of the wrong type (``1.0``, ``"0"``, ``True``, a list) is a
+    ``TypeError``; a negative position or an empty tuple is a ``ValueError``. Calling the
+    new function with fewer positional arguments than ``argnums`` needs is a ``TypeError``,
+    as for any call with a missing argument (JAX does the same).
     """
     _check_callable(f, "grad")
     positions, as_tuple = _positions(argnums, "grad")
 
-    def derivative(*args):
-        _, grads = _evaluate(f, args, positions, "grad")
+    def derivative(*args, **kwargs):
+        _, grads = _evaluate(f, args, kwargs, positions, "grad")
         return grads if as_tuple else grads[0]
 
     return _named_after(f, derivative, "grad")
 
 
 def value_and_grad(f, argnums=0):
-    """Like ``grad``, but the new function returns ``(f(x), df/dx)``: one forward pass."""
+    """Like ``grad``, but the new function returns ``(f(x), df/dx)``: one forward pass.
+
+    ``argnums``, keyword arguments and errors are as for ``grad``.
+    """
     _check_callable(f, "value_and_grad")
     positions, as_tuple = _positions(argnums, "value_and_grad")
 
-    def value_and_derivative(*args):
-        value, grads = _evaluate(f, args, positions, "value_and_grad")
+    def value_and_derivative(*args, **kwargs):
+        value, grads = _evaluate(f, args, kwargs, positions, "value_and_grad")
         return value, (grads if as_tuple else grads[0])
 
     return _named_after(f, value_and_derivative, "value_and_grad")
@@ -69,8 +112,9 @@ def value_and_grad(f, argnums=0):
 def hessian(f):
     """The function that returns the matrix of second derivatives of f, as a list of rows.
 
-    ``hessian(f)(x, y)[i][j]`` is d²f / d(arg i) d(arg j). Every row comes from one more
-    ``gradients`` pass over the graph of the first derivatives.
+    ``hessian(f)(x, y)[i][j]`` is d²f / d(arg i) d(arg j) over every positional argument
+    (keyword arguments are passed to ``f`` and not differentiated). Every row comes from
+    one more ``gradients`` pass over the graph of the first derivatives.
 
     >>> from autograd_lite import hessian
     >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)   # [[2y, 2x], [2x, 0]]
@@ -78,15 +122,17 @@ def hessian(f):
     """
     _check_callable(f, "hessian")
 
-    def second_derivatives(*args):
+    def second_derivatives(*args, **kwargs):
         if not args:
-            raise TypeError("hessian: the function needs at least one argument")
+            raise TypeError(
+                "hessian: the function needs at least one positional argument to "
+                "differentiate; keyword arguments are not differentiated"
+            )
         positions = tuple(range(len(args)))
         with differentiating():
-            inputs, keep_values, output = _trace(f, args, positions, "hessian")
+            inputs, keep_values, output = _trace(f, args, kwargs, positions, "hessian")
             first = gradients(output, inputs, create_graph=True)
-        rows = [gradients(g, inputs, create_graph=keep_values) for g in first]
-        return rows
+        return [gradients(g, inputs, create_graph=keep_values) for g in first]
 
     return _named_after(f, second_derivatives, "hessian")
 
@@ -94,38 +140,46 @@ def hessian(f):
 # --- the shared machinery ---------------------------------------------------------------
 
 
-def _evaluate(f, args, positions, who):
+def _evaluate(f, args, kwargs, positions, who):
     """Run f on args and differentiate it with respect to the arguments at ``positions``.
 
-    Returns ``(value, list of derivatives)``: floats for plain-number calls, Values when
+    Returns ``(value, tuple of derivatives)``: floats for plain-number calls, Values when
     the result may be differentiated again.
     """
     with differentiating():
-        inputs, keep_values, output = _trace(f, args, positions, who)
+        inputs, keep_values, output = _trace(f, args, kwargs, positions, who)
     grads = gradients(output, inputs, create_graph=keep_values)
     if keep_values:
         return output, tuple(grads)
     return float(output), tuple(float(g) for g in grads)
 
 
-def _trace(f, args, positions, who):
-    """Call f with leaves at ``positions``; return (those leaves, keep Values?, output)."""
+def _trace(f, args, kwargs, positions, who):
+    """Call f with a fresh node at each of ``positions``; return (those nodes, keep Values?,
+    output). Call it inside ``differentiating()``.
+    """
     keep_values = _outer_calls.get() > 1  # an outer grad will differentiate the result
+    if positions and max(positions) >= len(args):
+        raise TypeError(
+            f"{who}: argnums asks for argument {max(positions)}, but the function was "
+            f"called with {len(args)} positional argument(s); pass it positionally"
+        )
     args = list(args)
-    inputs = []
-    for i in positions:
-        if i >= len(args):
-            raise TypeError(
-                f"{who}: argnums asks for argument {i}, but the function was called with "
-                f"{len(args)} argument(s)"
-            )
-        if not isinstance(args[i], Value):
-            args[i] = Value(as_real(args[i], f"{who}: argument {i}"))
-        inputs.append(args[i])
-    output = f(*args)
+    for i in sorted(set(positions)):
+        args[i] = fresh_node(args[i], f"{who}: argument {i}")
+    output = f(*args, **kwargs)
     if not isinstance(output, Value):
         output = _scalar_output(output, f, who)
-    return inputs, keep_values, output
+    return [args[i] for i in positions], keep_values, output
+
+
+def fresh_node(x, where="an argument") -> Value:
+    """x as a node of its own, for differentiating: a new leaf for a number, and
+    ``argument(x)`` for a Value (equal to x, local derivative 1: derivatives reach x).
+    """
+    if isinstance(x, Value):
+        return argument(x)
+    return Value(as_real(x, where))
 
 
 class differentiating:
@@ -164,19 +218,28 @@ def _scalar_output(output, f, who):
 
 
 def _positions(argnums, who):
-    """argnums as a tuple of argument positions, and whether the caller gave a tuple."""
-    if isinstance(argnums, int) and not isinstance(argnums, bool) and argnums >= 0:
-        return (argnums,), False
-    if (
-        isinstance(argnums, tuple)
-        and argnums
-        and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in argnums)
-    ):
-        return argnums, True
-    raise TypeError(
-        f"{who}: argnums must be an argument position (an int >= 0) or a non-empty tuple "
-        f"of them, got {argnums!r}"
-    )
+    """argnums as a tuple of argument positions, and whether the caller gave a tuple.
+
+    Wrong type: TypeError; an int or tuple with a bad value: ValueError.
+    """
+    if _is_int(argnums):
+        positions, as_tuple = (argnums,), False
+    elif isinstance(argnums, tuple) and all(_is_int(i) for i in argnums):
+        positions, as_tuple = argnums, True
+    else:
+        raise TypeError(
+            f"{who}: argnums must be an argument position (an int >= 0) or a tuple of them, "
+            f"got {type(argnums).__name__} {argnums!r}"
+        )
+    if not positions:
+        raise ValueError(f"{who}: argnums is an empty tuple; name at least one position")
+    if any(i < 0 for i in positions):
+        raise ValueError(f"{who}: argnums must be positions counted from 0 (>= 0), got {argnums!r}")
+    return positions, as_tuple
+
+
+def _is_int(i) -> bool:
+    return isinstance(i, int) and not isinstance(i, bool)
 
 
 def _named_after(f, wrapper, who):

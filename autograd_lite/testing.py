@@ -34,10 +34,18 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 
 from . import ops as _ops
-from .check import GradcheckError, call, compare, extrapolated_difference, input_names
+from .check import (
+    GradcheckError,
+    call,
+    compare,
+    extrapolated_difference,
+    input_names,
+    number_of,
+    tolerance,
+)
 from .check import reverse_mode as _reverse_mode
 from .rules import Op
-from .value import Value, as_real
+from .value import Value
 
 #: ``values()`` draws from [-VALUE_RANGE, VALUE_RANGE]; ``expressions()`` are safe on a
 #: margin beyond it, where the difference quotients of ``assert_gradients_match`` reach.
@@ -441,14 +449,20 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
     gradient passes when ``|analytic - numeric| <= atol * max(1, |f|) + rtol * |numeric|
     + the estimated error of the numeric side``.
     """
+    who = "assert_gradients_match"
+    if not callable(f):
+        raise TypeError(f"{who} needs a function, got {type(f).__name__} {f!r}")
     if not inputs:
-        raise TypeError("assert_gradients_match needs at least one input")
-    points = [x.data if isinstance(x, Value) else as_real(x, "an input") for x in inputs]
-    analytic = _reverse_mode(f, points)
-    scale = max(1.0, math.fabs(float(call(f, [Value(x) for x in points]))))
+        raise TypeError(f"{who} needs at least one input: {who}(f, x, y, ...)")
+    rtol = tolerance(rtol, f"{who}: rtol")
+    atol = tolerance(atol, f"{who}: atol")
+    # Fresh leaves on both sides, as gradcheck: partial derivatives, as grad gives them.
+    points = [number_of(x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    analytic = _reverse_mode(f, points, who)
+    scale = max(1.0, math.fabs(float(call(f, [Value(x) for x in points], who))))
     numeric, slack = [], []
     for i in range(len(points)):
-        estimate, error = extrapolated_difference(f, points, i)
+        estimate, error = extrapolated_difference(f, points, i, who=who)
         numeric.append(estimate)
         slack.append(atol * scale + 2 * error)
     table = compare(analytic, numeric, slack, rtol, input_names(f, len(points)), points)

@@ -5,8 +5,8 @@ import math
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import GradcheckError, Value, gradcheck
-from autograd_lite.check import extrapolated_difference
+from autograd_lite import GradcheckError, Value, grad, gradcheck, hessian
+from autograd_lite.check import central_difference, extrapolated_difference, reverse_mode
 
 # d sin / dx is cos; this op claims 1.5 cos, wrong everywhere cos is not 0.
 sin_wrong = ag.define_op("sin_wrong", math.sin, lambda x, out: (1.5 * ag.cos(x),))
@@ -73,12 +73,65 @@ def test_constant_function_has_zero_gradient():
 
 
 def test_non_scalar_results_and_bad_arguments_are_type_errors():
-    with pytest.raises(TypeError, match="list"):
+    with pytest.raises(TypeError, match=r"^gradcheck: <lambda> must return a single number.*list"):
         gradcheck(lambda x: [x, x], 1.0)
-    with pytest.raises(TypeError, match="at least one input"):
+    with pytest.raises(TypeError, match=r"^gradcheck needs at least one input"):
         gradcheck(lambda: 1.0)
-    with pytest.raises(ValueError, match="eps"):
-        gradcheck(lambda x: x, 1.0, eps=0.0)
+    with pytest.raises(TypeError, match=r"^gradcheck needs a function"):
+        gradcheck(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"^gradcheck: input 1 needs a real number"):
+        gradcheck(lambda x, y: x, 1.0, "2")
+
+
+@pytest.mark.parametrize("name", ["eps", "atol", "rtol"])
+@pytest.mark.parametrize("bad", ["0.1", None, True, [1e-6]])
+def test_a_step_or_tolerance_that_is_not_a_number_is_a_type_error(name, bad):
+    with pytest.raises(TypeError, match=rf"^gradcheck: {name} needs a real number"):
+        gradcheck(lambda x: x, 1.0, **{name: bad})
+
+
+@pytest.mark.parametrize(
+    "name, bad",
+    [("eps", 0.0), ("eps", -1e-6), ("eps", math.inf), ("eps", math.nan)]
+    + [(name, bad) for name in ("atol", "rtol") for bad in (-1e-3, math.inf, math.nan)],
+)
+def test_a_step_or_tolerance_out_of_range_is_a_value_error(name, bad):
+    with pytest.raises(ValueError, match=rf"^gradcheck: {name} must be"):
+        gradcheck(lambda x: x, 1.0, **{name: bad})
+
+
+def test_zero_tolerances_are_allowed():
+    assert gradcheck(lambda x: 2.0 * x, 1.0, eps=0.5, atol=0, rtol=0.0) is True  # exact
+
+
+# --- both sides differentiate f's arguments, never a Value f closes over ----------------
+
+
+def closure_at_own_argument(x):
+    """x, written as d/dy (x·y) at y = x: its derivative is 1 (2 if grad confused y with x)."""
+    return grad(lambda y: x * y)(x)
+
+
+def test_both_sides_see_the_partial_derivative_inside_f():
+    assert reverse_mode(closure_at_own_argument, [3.0]) == [1.0]
+    assert central_difference(closure_at_own_argument, [3.0], 0, 1e-6) == pytest.approx(1.0)
+    assert gradcheck(closure_at_own_argument, 3.0) is True
+    # d/dx [ d²/dy² (x·y²) at y = x ] = d/dx [2x] = 2 (6 if confused: d²(x³)/dx² = 6x)
+    second = lambda x: hessian(lambda y: x * y**2)(x)[0][0]
+    assert reverse_mode(second, [3.0]) == [2.0]
+    assert central_difference(second, [3.0], 0, 1e-6) == pytest.approx(2.0)
+
+
+def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
+    c = Value(2.0)
+    # d/dx [ d/dy (x·y·c) at y = c ] = d/dx [x·c] = c, with c constant on both sides
+    f = lambda x: grad(lambda y: x * y * c)(c)
+    assert reverse_mode(f, [3.0]) == [2.0]
+    assert central_difference(f, [3.0], 0, 1e-6) == pytest.approx(2.0)
+    # c given as the input and closed over too: the partial in the argument, as grad's
+    g = lambda y: c * y
+    assert reverse_mode(g, [c.data]) == [2.0] == [grad(g)(c)]
+    assert gradcheck(g, c) is True
 
 
 def test_extrapolated_difference_is_near_machine_precision():

@@ -4,6 +4,8 @@ import math
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as ag
 from autograd_lite import Value, grad, gradients, hessian, no_grad, value_and_grad
@@ -92,17 +94,36 @@ def test_non_scalar_result_is_a_type_error_saying_what_f_returned(result, kind):
             make(f)(1.0)
 
 
-def test_bad_argnums_and_arguments():
-    with pytest.raises(TypeError, match="argnums"):
-        grad(cube, argnums="0")
-    with pytest.raises(TypeError, match="argnums"):
-        grad(cube, argnums=())
-    with pytest.raises(TypeError, match="argument 1"):
-        grad(cube, 1)(2.0)
-    with pytest.raises(TypeError, match="needs a function"):
+@pytest.mark.parametrize("make", [grad, value_and_grad])
+@pytest.mark.parametrize("argnums", [1.0, "0", True, [0], (0, 1.0), (False,), None])
+def test_argnums_of_the_wrong_type_is_a_type_error(make, argnums):
+    with pytest.raises(TypeError, match=rf"^{make.__name__}: argnums must be"):
+        make(cube, argnums=argnums)
+
+
+@pytest.mark.parametrize("make", [grad, value_and_grad])
+@pytest.mark.parametrize("argnums", [-1, (0, -2), ()])
+def test_argnums_with_a_bad_value_is_a_value_error(make, argnums):
+    with pytest.raises(ValueError, match=rf"^{make.__name__}: argnums"):
+        make(cube, argnums=argnums)
+
+
+def test_argnums_past_the_positional_arguments_is_a_type_error_like_a_missing_argument():
+    # As in JAX (and as Python itself says of a call missing an argument): TypeError.
+    f = lambda x, y=1.0: x * y
+    with pytest.raises(TypeError, match=r"^grad: argnums asks for argument 1.*1 positional"):
+        grad(f, 1)(2.0)
+    with pytest.raises(TypeError, match=r"^value_and_grad: argnums asks for argument 1"):
+        value_and_grad(f, (0, 1))(2.0, y=3.0)  # a keyword argument is not differentiated
+
+
+def test_bad_function_and_arguments():
+    with pytest.raises(TypeError, match=r"^grad needs a function"):
         grad(3.0)
-    with pytest.raises(TypeError, match="real number"):
+    with pytest.raises(TypeError, match=r"^grad: argument 0 needs a real number"):
         grad(cube)("2.0")
+    with pytest.raises(TypeError, match=r"^hessian: argument 1 needs a real number"):
+        hessian(lambda x, y: x * y)(1.0, None)
 
 
 def test_grad_records_even_inside_no_grad():
@@ -128,8 +149,10 @@ def test_hessian_is_a_symmetric_list_of_lists_of_floats():
 
 def test_hessian_of_one_variable_and_of_no_arguments():
     assert hessian(cube)(2.0) == [[12.0]]
-    with pytest.raises(TypeError, match="at least one argument"):
+    with pytest.raises(TypeError, match=r"^hessian: .*at least one positional argument"):
         hessian(lambda: 1.0)()
+    with pytest.raises(TypeError, match=r"^hessian: .*at least one positional argument"):
+        hessian(lambda scale=1.0: scale)(scale=2.0)
 
 
 def test_nesting_does_not_leak_between_threads():
@@ -169,3 +192,181 @@ def test_derived_functions_are_named_after_f_and_keep_its_parameters():
         derived = make(energy)
         assert derived.__name__ == f"{name}(energy)"
         assert list(inspect.signature(derived).parameters) == ["position", "speed"]
+
+
+# --- fresh argument nodes: no perturbation confusion ------------------------------------
+# Each differentiated argument enters f as a node of its own, so the inner derivative is
+# the partial one, even when f closes over the very Value (or outer variable) it is given.
+
+
+def test_nested_grad_of_a_closure_over_the_outer_variable_is_the_partial_derivative():
+    # d/dx [ d/dy (x·y) at y = x ] = d/dx [x] = 1 (torch.func.grad nested agrees)
+    assert grad(lambda x: grad(lambda y: x * y)(x))(3.0) == 1.0
+    # d/dx [ d/dy (x·y²) at y = x ] = d/dx [2x·x] = 4x
+    assert grad(lambda x: grad(lambda y: x * y**2)(x))(2.0) == 8.0
+    # d/dx [ x · d/dy (x·y) at y = x ] = d/dx [x²] = 2x
+    assert grad(lambda x: x * grad(lambda y: x * y)(x))(3.0) == 6.0
+    # three levels: d/dz (xyz) = xy; d/dy (xy) at y = x is x; d/dx x = 1
+    assert grad(lambda x: grad(lambda y: grad(lambda z: x * y * z)(y))(x))(2.0) == 1.0
+
+
+def test_grad_of_a_value_that_f_also_closes_over():
+    x = Value(3.0)
+    assert grad(lambda y: x * y)(x) == 3.0  # y's coefficient, not d(x²)/dx
+    assert grad(lambda y: x * y**2)(x) == 18.0  # 2xy
+    assert grad(lambda a, b: a * b, (0, 1))(x, x) == (3.0, 3.0)  # one Value, two arguments
+    assert grad(lambda a, b: a * b, (0, 0))(2.0, 5.0) == (5.0, 5.0)
+    assert x.grad == 0.0 and x.is_leaf
+
+
+def test_an_inner_grad_at_an_expression_of_the_outer_variable():
+    # d/dx [ d/dy (x·y²) at y = x² ] = d/dx [2x·x²] = 6x²
+    assert grad(lambda x: grad(lambda y: x * y**2)(x * x))(2.0) == 24.0
+
+
+def test_value_and_grad_uses_fresh_arguments_too():
+    x = Value(3.0)
+    assert value_and_grad(lambda y: x * y)(x) == (9.0, 3.0)
+    assert value_and_grad(lambda a, b: a * b, (0, 1))(x, x) == (9.0, (3.0, 3.0))
+    # the value stays differentiable through the fresh node: d/dx [x·x + d/dy(x·y)] = 2x + 1
+    outer = grad(lambda x: sum(value_and_grad(lambda y: x * y)(x)))
+    assert outer(3.0) == 7.0
+
+
+def test_hessian_uses_fresh_arguments_too():
+    x = Value(3.0)
+    assert hessian(lambda y: x * y**2)(x) == [[6.0]]  # 2x, not d²(x³)/dx² = 6x
+    assert hessian(lambda a, b: a * b * x)(x, x) == [[0.0, 3.0], [3.0, 0.0]]
+    # d/dx [ d²/dy² (x·y²) at y = x ] = d/dx [2x] = 2
+    assert grad(lambda x: hessian(lambda y: x * y**2)(x)[0][0])(3.0) == 2.0
+
+
+def test_the_fresh_node_is_a_named_identity_with_slope_one():
+    from autograd_lite.functional import argument, fresh_node
+
+    x = Value(3.0)
+    node = fresh_node(x)
+    assert node is not x and node.parents == (x,) and node.data == 3.0
+    assert node.op == "argument"
+    assert gradients(node, [x]) == [1.0]
+    assert gradients(argument(x) * x, [x]) == [6.0]  # a total derivative still reaches x
+    leaf = fresh_node(2)
+    assert leaf.is_leaf and leaf.data == 2.0
+
+
+# --- keyword arguments pass through to f, not differentiated -----------------------------
+
+
+def scaled(x, y, z, flag=False, scale=1.0):
+    return (x * y + z) * scale if flag else x
+
+
+def test_keyword_arguments_pass_through_to_f():
+    assert grad(scaled)(1.0, 2.0, 3.0, flag=True) == 2.0
+    assert grad(scaled, (0, 2))(1.0, 2.0, 3.0, flag=True, scale=5.0) == (10.0, 5.0)
+    assert value_and_grad(scaled, 1)(1.0, 2.0, 3.0, flag=True) == (5.0, 1.0)
+    assert hessian(scaled)(1.0, 2.0, 3.0, flag=True, scale=2.0) == [
+        [0.0, 2.0, 0.0],
+        [2.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0],
+    ]
+
+
+def test_a_keyword_argument_is_passed_untouched_and_outer_grads_reach_through_it():
+    seen = []
+
+    def f(y, *, c):
+        seen.append(c)
+        return y * c
+
+    c = Value(5.0)
+    assert grad(f)(2.0, c=c) == 5.0
+    assert seen == [c]  # the very object, not a copy or a fresh node
+    # d/dx [ d/dy (y·c) with c = x ] = d/dx [x] = 1
+    assert grad(lambda x: grad(f)(1.0, c=x))(3.0) == 1.0
+
+
+# --- against PyTorch (float64): nested grad and Hessians on random smooth functions ------
+# A function is a short plan of smooth steps, each combining two earlier nodes; the same
+# plan is built from autograd_lite ops and from torch ops. Every step is defined and
+# smooth for all real inputs, so any disagreement is a wrong derivative.
+
+SMOOTH_STEPS = [
+    lambda a, b, m: a + b,
+    lambda a, b, m: a * b,
+    lambda a, b, m: a - 2.0 * b,
+    lambda a, b, m: a / (b * b + 1.0),
+    lambda a, b, m: m.tanh(a) * b,
+    lambda a, b, m: m.exp(m.tanh(a)) * m.sin(b),
+    lambda a, b, m: m.log(a * a + 1.0) + m.cos(b),
+    lambda a, b, m: (a * a + 0.5) ** (m.tanh(b) + 1.5),
+    lambda a, b, m: m.sqrt(a * a + b * b + 1.0),
+    lambda a, b, m: m.sigmoid(a - b),
+]
+
+plans = st.lists(
+    st.tuples(st.integers(0, len(SMOOTH_STEPS) - 1), st.integers(0, 50), st.integers(0, 50)),
+    min_size=1,
+    max_size=4,
+)
+points = st.floats(-2.0, 2.0, allow_nan=False, allow_subnormal=False)
+TORCH_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def build(plan, m, *inputs):
+    """The last node of ``plan`` applied to ``inputs`` (ops from ``m``: ag or torch)."""
+    nodes = list(inputs)
+    for step, i, j in plan:
+        nodes.append(SMOOTH_STEPS[step](nodes[i % len(nodes)], nodes[j % len(nodes)], m))
+    return nodes[-1]
+
+
+def agree(ours, theirs):
+    theirs = float(theirs)
+    return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12) or (
+        math.isnan(ours) and math.isnan(theirs)
+    )
+
+
+# Where the inner derivative is taken, as a function of the outer variable.
+INNER_POINTS = {
+    "y = x": lambda x: x,
+    "y = x·x": lambda x: x * x,
+    "y = 0.5": lambda x: 0.5,
+}
+
+
+@TORCH_SETTINGS
+@given(plan=plans, x=points, where=st.sampled_from(sorted(INNER_POINTS)))
+def test_nested_grad_agrees_with_torch_func_grad(torch, plan, x, where):
+    at = INNER_POINTS[where]
+    ours = grad(lambda x: grad(lambda y: build(plan, ag, x, y))(at(x)))(x)
+
+    def inner_at(t):
+        point = at(t)
+        point = point if isinstance(point, torch.Tensor) else torch.tensor(point, dtype=t.dtype)
+        return torch.func.grad(lambda u: build(plan, torch, t, u))(point)
+
+    theirs = torch.func.grad(inner_at)(torch.tensor(x, dtype=torch.float64))
+    assert agree(ours, theirs), (ours, float(theirs))
+
+
+@TORCH_SETTINGS
+@given(plan=plans, c=points, y=points)
+def test_hessian_agrees_with_torch_and_is_symmetric_where_torch_is(torch, plan, c, y):
+    # f(a, b) = E(a, b, c) closes over c, and is called at a = c itself: a must still be
+    # an argument of its own (torch.autograd.functional.hessian treats c as a constant).
+    c_value = Value(c)
+    ours = hessian(lambda a, b: build(plan, ag, a, b, c_value))(c_value, y)
+    c_tensor = torch.tensor(c, dtype=torch.float64)
+    theirs = torch.autograd.functional.hessian(
+        lambda a, b: build(plan, torch, a, b, c_tensor),
+        (c_tensor.clone(), torch.tensor(y, dtype=torch.float64)),
+    )
+    for i in range(2):
+        for j in range(2):
+            assert agree(ours[i][j], theirs[i][j]), (i, j, ours, theirs)
+            if agree(float(theirs[i][j]), theirs[j][i]):
+                assert agree(ours[i][j], ours[j][i]), (i, j, ours)
