@@ -11,18 +11,16 @@ from dataclasses import dataclass
 import autograd_lite as ag
 
 from . import training
-from .harness import Row, fmt_ratio, interleaved, median, timed
+from .harness import Row, fmt_ratio, interleaved, median, rounds_of_blocks, timed
 
-try:
-    from autograd_lite import gc_paused
-except ImportError:  # until the package exports it
-    from autograd_lite.recording import gc_paused
+gc_paused = ag.gc_paused
 
 
 @dataclass
 class Settings:
     quick: bool
-    rounds: int  # rounds of the training step (case 1)
+    rounds: int  # rounds of the training step (case 1): each contender once a round
+    min_seconds: float  # how long each contender's block of steps runs (cases 1 and 5)
     big: int  # nodes in the chain and the sum (cases 2 and 3)
     big_rounds: int
     sizes: tuple  # nodes per graph in case 4
@@ -31,14 +29,21 @@ class Settings:
 
 FULL = Settings(
     False,
-    rounds=11,
+    rounds=5,
+    min_seconds=0.8,
     big=1_000_000,
     big_rounds=3,
     sizes=(10**3, 10**4, 10**5, 10**6),
     hessian_rounds=7,
 )
 QUICK = Settings(
-    True, rounds=2, big=100_000, big_rounds=1, sizes=(10**3, 10**4, 10**5), hessian_rounds=2
+    True,
+    rounds=1,
+    min_seconds=0.1,
+    big=100_000,
+    big_rounds=1,
+    sizes=(10**3, 10**4, 10**5),
+    hessian_rounds=2,
 )
 
 
@@ -74,8 +79,8 @@ def training_step(s: Settings, have: dict) -> tuple[list[Row], dict]:
             order.append(paused_name)
             fns[paused_name] = paused(factory().step)
     NN, NODES = training.NN_ROW, training.NODES_ROW
-    nn_label = NN + (" [nn.MLP]" if training.nn_available() else " [nn not ready: dot model]")
-    times = interleaved(fns, s.rounds)
+    nn_label = NN + " [nn.MLP]"
+    times = rounds_of_blocks(fns, s.rounds, s.min_seconds)
     med = {name: median(ts) for name, ts in times.items()}
     rows = []
     for name in order:
@@ -133,7 +138,7 @@ def million_chain(s: Settings, have: dict) -> list[Row]:
         "autograd-lite": lambda: chain(ag.Value, n),
         "autograd-lite, in ag.gc_paused()": paused(lambda: chain(ag.Value, n)),
     }
-    times = interleaved(fns, s.big_rounds, warmup=0)
+    times = interleaved(fns, s.big_rounds)
     ref = median(times["autograd-lite"])
     rows = [
         Row(
@@ -205,7 +210,7 @@ def million_sum(s: Settings, have: dict) -> list[Row]:
         "built-in sum (a chain as deep as the list)": with_builtin_sum,
         "built-in sum, in ag.gc_paused()": paused(with_builtin_sum),
     }
-    times = interleaved(fns, s.big_rounds, warmup=0)
+    times = interleaved(fns, s.big_rounds)
     ref = median(times["ag.sum (one node)"])
     rows = [
         Row(
@@ -269,7 +274,7 @@ def scaling(s: Settings, have: dict) -> tuple[list[Row], dict]:
         fns["autograd-lite", n] = batch
         fns["autograd-lite, in ag.gc_paused()", n] = paused(batch)
         reps_of[n] = reps
-    times = interleaved(fns, s.big_rounds, warmup=0)
+    times = interleaved(fns, s.big_rounds)
     for (name, n), ts in sorted(times.items(), key=lambda item: (item[0][1], item[0][0])):
         t = median(ts) / (n * reps_of[n])
         per_node[name, n] = t
@@ -340,12 +345,7 @@ def f_tensor(x):
 
 
 def ag_hessian(xs):
-    hessian = getattr(ag, "hessian", None)
-    if hessian is not None:
-        return hessian(f_scalar)(*xs)
-    values = [ag.Value(v) for v in xs]  # until functional.hessian lands: gradients twice
-    first = ag.gradients(f_scalar(*values), values, create_graph=True)
-    return [ag.gradients(g, values) for g in first]
+    return ag.hessian(f_scalar)(*xs)
 
 
 def hessians(s: Settings, have: dict) -> list[Row]:
@@ -358,7 +358,7 @@ def hessians(s: Settings, have: dict) -> list[Row]:
 
         xt = torch.tensor(xs, dtype=torch.float64)
         fns["torch.autograd.functional.hessian"] = lambda: torch_hessian(f_tensor, xt)
-    times = interleaved(fns, s.hessian_rounds)
+    times = rounds_of_blocks(fns, s.hessian_rounds, s.min_seconds)
     ref = median(times["autograd_lite.hessian"])
     rows = []
     ours = ag_hessian(xs)

@@ -1,9 +1,15 @@
-"""Timing and the table: interleaved repeats, medians, ratios.
+"""Timing and the table: each contender timed as a block, medians over rounds, ratios.
 
-Every contender of a case runs once per round, one after the other, for several rounds;
-the figure is the median over rounds. Interleaving matters on a shared machine: a burst of
-load from elsewhere slows every contender of that round, not just one, so the ratios hold
-even when the absolute times wander.
+How a contender is timed (``block``): collect the garbage first, untimed; one warm-up
+step; then as many steps as fit in ``min_seconds`` (at least two), timed together; the
+figure is the mean per step. Everything a contender's steps leave behind, including the
+reference cycles that only Python's cyclic collector frees (micrograd's nodes are such
+cycles), is collected inside its own block: each contender pays for its own garbage, and
+an occasional full collection is paid by whoever caused it.
+
+A round times every contender once, one block after the other; the table shows the median
+over rounds, so a burst of load from elsewhere on a shared machine moves one round, not the
+result.
 """
 
 from __future__ import annotations
@@ -27,12 +33,37 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def timed(fn):
-    """Seconds taken by one call of ``fn``, after collecting the garbage of earlier runs.
+def block(step, min_seconds: float = 0.8) -> float:
+    """Mean seconds per call of ``step``: garbage collected untimed, one warm-up call, then
+    calls for at least ``min_seconds`` (and at least two), timed together."""
+    gc.collect()
+    step()  # warm-up: caches, first-call costs
+    calls = 0
+    start = time.perf_counter()
+    while True:
+        step()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds and calls >= 2:
+            return elapsed / calls
 
-    The collection happens before the clock starts, so no contender pays for the garbage
-    another one left behind (micrograd's nodes are reference cycles: only the collector
-    frees them).
+
+def rounds_of_blocks(contenders: dict, rounds: int, min_seconds: float = 0.8) -> dict:
+    """{name: [mean seconds per step, one per round]}: every round times each contender
+    as one block, in turn."""
+    times = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, step in contenders.items():
+            times[name].append(block(step, min_seconds))
+    return times
+
+
+def timed(fn) -> float:
+    """Seconds taken by one call of ``fn`` (for the big graphs, where one call is long).
+
+    The garbage of earlier runs is collected first, untimed; ``fn``'s own garbage is freed
+    inside the call (autograd-lite frees a graph by reference counting when its last name
+    goes away).
     """
     gc.collect()
     start = time.perf_counter()
@@ -40,11 +71,8 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def interleaved(contenders: dict, rounds: int, warmup: int = 1) -> dict:
-    """{name: [seconds per round]}: each round calls every contender once, in turn."""
-    for _ in range(warmup):
-        for fn in contenders.values():
-            timed(fn)
+def interleaved(contenders: dict, rounds: int) -> dict:
+    """{name: [seconds per round]}: one ``timed`` call of each contender per round."""
     times = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, fn in contenders.items():

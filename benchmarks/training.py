@@ -45,46 +45,22 @@ def initial_weights(seed=0):
     return layers
 
 
-# --- autograd-lite with nn (or, until nn exists, the same dot-per-neuron model) ----------
-
-
 NN_ROW = "autograd-lite, nn"
 NODES_ROW = "autograd-lite, node by node"
 
 
-def nn_available():
-    try:
-        from nn import MLP, SGD, hinge_loss  # noqa: F401
-    except ImportError:
-        return False
-    return True
+# --- autograd-lite with nn: one dot node per neuron ----------------------------------
 
 
 class AgNN:
-    """autograd-lite at nn's granularity: one ``dot`` node per neuron.
-
-    Uses ``nn.MLP`` when the nn package provides it; otherwise a dot-per-neuron model
-    written here with ``ag.dot`` and ``ag.relu``, which is what nn builds.
-    """
+    """autograd-lite at nn's granularity: ``nn.MLP``, whose neurons are one ``dot`` node each."""
 
     def __init__(self, weights, X, y):
         import autograd_lite as ag
-
-        self.ag = ag
-        self.X, self.y = X, y
-        self.uses_nn = nn_available()
-        if self.uses_nn:
-            self._init_nn(weights)
-        else:
-            self.layers = [
-                ([[ag.Value(v) for v in row] for row in w], [ag.Value(v) for v in b])
-                for w, b in weights
-            ]
-            self.params = [p for w, b in self.layers for row, bj in zip(w, b) for p in (*row, bj)]
-
-    def _init_nn(self, weights):
         import nn
 
+        self.ag, self.nn = ag, nn
+        self.X, self.y = X, y
         self.model = nn.MLP(2, list(SIZES[1:]), seed=0)
         for layer, (w, b) in zip(self.model.layers, weights):
             for neuron, row, bj in zip(layer.neurons, w, b):
@@ -94,33 +70,13 @@ class AgNN:
         self.params = self.model.parameters()
         self.optimizer = nn.SGD(self.params, lr=LR)
 
-    def _forward(self, x):
-        ag = self.ag
-        last = len(self.layers) - 1
-        for i, (w, b) in enumerate(self.layers):
-            x = [ag.dot(row, x) + bj for row, bj in zip(w, b)]
-            if i != last:
-                x = [ag.relu(v) for v in x]
-        return x[0]
-
     def step(self):
-        ag = self.ag
-        if self.uses_nn:
-            import nn
-
-            scores = [self.model(row) for row in self.X]
-            loss = nn.hinge_loss(scores, self.y) + ALPHA * ag.dot(self.params, self.params)
-            self.optimizer.zero_grad()
-            loss.backward()
-            self.optimizer.step()
-            return loss.data
-        scores = [self._forward([ag.Value(v) for v in row]) for row in self.X]
-        losses = [ag.relu(1.0 - yi * si) for yi, si in zip(self.y, scores)]
-        loss = ag.mean(losses) + ALPHA * ag.dot(self.params, self.params)
-        ag.zero_grad(self.params)
+        ag, nn = self.ag, self.nn
+        scores = [self.model(row) for row in self.X]
+        loss = nn.hinge_loss(scores, self.y) + ALPHA * ag.dot(self.params, self.params)
+        self.optimizer.zero_grad()
         loss.backward()
-        for p in self.params:
-            p.data -= LR * p.grad
+        self.optimizer.step()
         return loss.data
 
 
