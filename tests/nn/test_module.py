@@ -176,13 +176,13 @@ def test_unknown_names_are_refused():
     with pytest.raises(TypeError, match="seed"):
         MLP(2, [3], seed="abc")
     # Wrong types get the same clear messages, not "unhashable type" or "not iterable".
-    with pytest.raises(ValueError, match=r"unknown activation \['relu'\]"):
+    with pytest.raises(TypeError, match=r"unknown activation \['relu'\]"):
         MLP(2, [3], activation=["relu"])
     with pytest.raises(ValueError, match="unknown output_activation 'swish'"):
         MLP(2, [3], output_activation="swish")
-    with pytest.raises(ValueError, match=r"nouts must be a list of layer sizes .* got 3"):
+    with pytest.raises(TypeError, match=r"nouts must be a list of layer sizes .* got 3"):
         MLP(2, 3)
-    with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\), got \[0\.5\]"):
+    with pytest.raises(TypeError, match=r"dropout must be a number in \[0, 1\), got \[0\.5\]"):
         MLP(2, [3, 1], dropout=[0.5])
 
 
