@@ -4,6 +4,10 @@ A module keeps its parameters (``Value`` leaves) and its sub-modules as ordinary
 attributes: a ``Value``, a list of Values, a ``Module`` or a list of Modules. Walking those
 attributes in the order they were set gives every parameter a dotted name that says where
 it lives, such as ``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1).
+
+A Value or a module reachable under two names (tied weights, a shared encoder) is walked
+once, under the first name met, as PyTorch does: one parameter is counted, saved and
+stepped once however many names it has.
 """
 
 from __future__ import annotations

@@ -275,17 +275,37 @@ def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, l
     for i, row in enumerate(X):
         rows.append(_features(row, nin, f"{x_name}[{i}]"))
         nin = len(rows[0])  # a model that does not say: every row like the first
-    outputs = (
-        output_count(model) if loss_fn in _ACCURACY_FOR or loss_fn in LOSSES.values() else None
-    )
+    # A loss of ours fixes each target's shape; a function of your own may read it its way.
+    outputs = output_count(model) if loss_fn in LOSSES.values() else None
     for i, target in enumerate(y):
         check_target(loss_fn, target, outputs, f"{y_name}[{i}]")
     return rows, y
 
 
-def check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, early_stopping,
-              progress, schedule, l2, shuffle, seed, accuracy, record) -> FitPlan:  # fmt: skip
-    """Every argument and every sample of ``fit``, checked before anything changes."""
+def check_fit(
+    model,
+    X,
+    y,
+    loss,
+    optimizer,
+    epochs,
+    batch_size=None,
+    validation=None,
+    early_stopping=None,
+    progress=True,
+    *,
+    schedule=None,
+    l2=0.0,
+    shuffle=True,
+    seed=0,
+    accuracy="auto",
+    record=False,
+) -> FitPlan:
+    """Every argument and every sample of ``fit``, checked before anything changes.
+
+    Takes what ``fit`` takes; returns a ``FitPlan`` or raises (``TypeError`` for a wrong
+    type, ``ValueError`` for a bad value, the message naming the argument or the sample).
+    """
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nn Module (an MLP, say), got {type(model).__name__}")
     for method in ("step", "zero_grad"):
@@ -319,9 +339,21 @@ def check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, earl
             )
         validation = check_samples(model, *validation, loss_fn, "validation X", "validation y")
     return FitPlan(
-        X, y, loss_fn, counter, epochs, len(X) if size is None else size, validation,
-        patience, progress, schedule, l2, shuffle, generator, record,
-    )  # fmt: skip
+        X=X,
+        y=y,
+        loss_fn=loss_fn,
+        counter=counter,
+        epochs=epochs,
+        batch_size=len(X) if size is None else size,
+        validation=validation,
+        patience=patience,
+        progress=progress,
+        schedule=schedule,
+        l2=l2,
+        shuffle=shuffle,
+        rng=generator,
+        record=record,
+    )
 
 
 # --- the parts of the loop -------------------------------------------------------------------
@@ -443,9 +475,23 @@ def fit(
     the first step, and the model is unchanged.
     """
     plan = check_fit(
-        model, X, y, loss, optimizer, epochs, batch_size, validation, early_stopping, progress,
-        schedule, l2, shuffle, seed, accuracy, record,
-    )  # fmt: skip
+        model,
+        X,
+        y,
+        loss,
+        optimizer,
+        epochs,
+        batch_size,
+        validation,
+        early_stopping,
+        progress,
+        schedule=schedule,
+        l2=l2,
+        shuffle=shuffle,
+        seed=seed,
+        accuracy=accuracy,
+        record=record,
+    )
     history = History()
     stopper = EarlyStopping(plan.patience) if plan.patience is not None else None
     if plan.record:

@@ -323,9 +323,7 @@ BAD_DATA = [
 ]
 
 
-@pytest.mark.parametrize(
-    "loss, change, error, message", BAD_DATA, ids=[m for *_, m in BAD_DATA]
-)  # fmt: skip
+@pytest.mark.parametrize("loss, change, error, message", BAD_DATA, ids=[m for *_, m in BAD_DATA])
 def test_bad_data_raises_before_the_first_step_and_changes_nothing(loss, change, error, message):
     X, y, options = _spoiled(change)
     model = MLP(2, [4, 1], seed=0)
@@ -348,10 +346,8 @@ def test_cross_entropy_targets_are_class_indices_the_model_can_give():
         fit(model, X, [*y[:7], 1.5, *y[8:]], "cross_entropy", optimizer, 1, progress=False)
     one_output = MLP(2, [4, 1], seed=0)
     with pytest.raises(ValueError, match="cross_entropy needs a model with 2 or more outputs"):
-        fit(
-            one_output, X, y, "cross_entropy", SGD(one_output.parameters(), lr=0.5), 1,
-            progress=False,
-        )  # fmt: skip
+        optimizer = SGD(one_output.parameters(), lr=0.5)
+        fit(one_output, X, y, "cross_entropy", optimizer, 1, progress=False)
     assert model.state_dict() == before
 
 
@@ -438,10 +434,11 @@ def test_history_says_the_same_best_epoch_everywhere():
     X = [[x] for x in (-0.2, -0.1, 0.1, 0.2)]
     model = Neuron(1, activation="linear", seed=0)
     model.w[0].data, model.b.data = -2.0, 0.0
+    y, y_val = [2 * x[0] + 1 for x in X], [-2 * x[0] + 1 for x in X]
+    optimizer = SGD(model.parameters(), lr=0.2)
     history = fit(
-        model, X, [2 * x[0] + 1 for x in X], "mse", SGD(model.parameters(), lr=0.2), 100,
-        validation=(X, [-2 * x[0] + 1 for x in X]), early_stopping=3, progress=False,
-    )  # fmt: skip
+        model, X, y, "mse", optimizer, 100, validation=(X, y_val), early_stopping=3, progress=False
+    )
     assert f"best: epoch {history.best_epoch})" in repr(history)
     assert history.val_loss[history.best_epoch - 1] == min(history.val_loss)
 
