@@ -9,6 +9,7 @@ from __future__ import annotations
 import autograd_lite as ag
 
 from .layers import Layer
+from .module import Module
 from .validate import positive_int, rate
 
 
@@ -32,6 +33,8 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     """
     if isinstance(model, Layer):
         layers = [("layer", model)]
+    elif not isinstance(model, Module):
+        raise TypeError(f"model must be an nn Module (an MLP, say), got {type(model).__name__}")
     else:
         layers = [(name, m) for name, m in model.named_modules() if isinstance(m, Layer)]
     rows = []

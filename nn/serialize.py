@@ -62,12 +62,12 @@ def save(model, path) -> None:
         "state_dict": state,
     }
     text = json.dumps(document, indent=1, allow_nan=False)
-    write_atomic(os.fspath(path), text + "\n")
+    write_atomic(_path(path), text + "\n")
 
 
 def load(path):
     """Read a model written by ``save``; ``ValueError`` names any problem with the file."""
-    where = os.fspath(path)
+    where = _path(path)
     raw = _read_capped(where)
     try:
         text = raw.decode("utf-8")
@@ -87,6 +87,12 @@ def load(path):
     except RecursionError:  # e.g. [[[[...]]]] 100,000 deep: no saved model looks like that
         raise ValueError(f"{where}: the JSON is nested too deeply to be a saved model") from None
     return _model_from(document, where)
+
+
+def _path(path) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a pathlib.Path, got {type(path).__name__}")
+    return os.fspath(path)
 
 
 def _read_capped(where) -> bytes:

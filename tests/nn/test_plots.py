@@ -142,3 +142,8 @@ def test_decision_grid_checks_its_arguments():
         decision_grid(model, X, resolution=1)
     with pytest.raises(ValueError, match=r"^padding must be a finite number >= 0"):
         decision_grid(model, X, padding=-1)
+
+
+def test_gradient_flow_needs_a_module():
+    with pytest.raises(TypeError, match=r"^model must be an nn Module"):
+        gradient_flow([1, 2])

@@ -308,3 +308,10 @@ def test_save_follows_the_error_convention(tmp_path):
     with pytest.raises(ValueError, match=r"^model: cannot save parameter"):
         save(model, tmp_path / "x.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^path must be a str or a pathlib.Path"):
+        save(MLP(2, [1], seed=0), 3)
+    with pytest.raises(TypeError, match=r"^path must be a str or a pathlib.Path"):
+        load(None)
