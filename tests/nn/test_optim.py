@@ -164,3 +164,24 @@ def test_step_decay_is_a_staircase():
         seen.append(optimizer.lr)
         schedule.step()
     assert seen == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda p: SGD(p, lr=0.1), TypeError, "params must be an iterable of Values"),
+        (lambda p: SGD([p], lr=0.1, nesterov=1, momentum=0.9), TypeError, "nesterov must be"),
+        (lambda p: SGD([p], lr=0.1, momentum=-0.9), ValueError, "momentum must be a finite"),
+        (lambda p: Adam([p], betas=0.9), TypeError, "betas must be a pair"),
+        (lambda p: Adam([p], betas=(0.9,)), ValueError, "betas must be a pair"),
+        (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be a number in"),
+        (lambda p: Adam([p], betas=("0.9", 0.9)), TypeError, r"betas\[0\] must be a number in"),
+        (lambda p: LinearDecay(SGD([p], lr=1.0), 1.0, 0.1, 2.0), TypeError, "steps must be"),
+        (lambda p: LinearDecay(SGD([p], lr=1.0), 1.0, 0.1, 0), ValueError, "steps must be"),
+        (lambda p: StepDecay(SGD([p], lr=1.0), "3"), TypeError, "step_size must be"),
+        (lambda p: StepDecay(0.1, 3), TypeError, "optimizer must be an SGD or Adam"),
+    ],
+)
+def test_one_error_convention(make, error, message):
+    with pytest.raises(error, match=r"^" + message):
+        make(ag.Value(1.0))
