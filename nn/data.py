@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 
-from .layers import make_rng
-
-
-def _check_count(n, name="n_samples"):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return n
+from .validate import boolean, positive_int, rate, real, rng
 
 
-def _shuffled(X, y, rng):
+def _shuffled(X, y, draw):
     order = list(range(len(X)))
-    rng.shuffle(order)
+    draw.shuffle(order)
     return [X[i] for i in order], [y[i] for i in order]
 
 
@@ -33,8 +28,9 @@ def make_moons(n_samples=100, noise=0.0, seed=None):
     Points are spread evenly along each arc, then moved by Gaussian ``noise`` (its
     standard deviation) and shuffled. Not linearly separable: a network must bend.
     """
-    _check_count(n_samples)
-    rng = make_rng(seed)
+    n_samples = positive_int(n_samples, "n_samples")
+    noise = rate(noise, "noise")
+    draw = rng(seed)
     upper = n_samples // 2
     lower = n_samples - upper
     X, y = [], []
@@ -45,17 +41,19 @@ def make_moons(n_samples=100, noise=0.0, seed=None):
                 point = [math.cos(t), math.sin(t)]
             else:
                 point = [1.0 - math.cos(t), 0.5 - math.sin(t)]
-            X.append([point[0] + rng.gauss(0.0, noise), point[1] + rng.gauss(0.0, noise)])
+            X.append([point[0] + draw.gauss(0.0, noise), point[1] + draw.gauss(0.0, noise)])
             y.append(label)
-    return _shuffled(X, y, rng)
+    return _shuffled(X, y, draw)
 
 
 def make_circles(n_samples=100, noise=0.0, factor=0.5, seed=None):
     """A small circle (label 1, radius ``factor``) inside a large one (label 0, radius 1)."""
-    _check_count(n_samples)
+    n_samples = positive_int(n_samples, "n_samples")
+    noise = rate(noise, "noise")
+    factor = real(factor, "factor")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
-    rng = make_rng(seed)
+    draw = rng(seed)
     outer = n_samples // 2
     inner = n_samples - outer
     X, y = [], []
@@ -64,12 +62,12 @@ def make_circles(n_samples=100, noise=0.0, factor=0.5, seed=None):
             t = 2.0 * math.pi * i / count
             X.append(
                 [
-                    radius * math.cos(t) + rng.gauss(0.0, noise),
-                    radius * math.sin(t) + rng.gauss(0.0, noise),
+                    radius * math.cos(t) + draw.gauss(0.0, noise),
+                    radius * math.sin(t) + draw.gauss(0.0, noise),
                 ]
             )
             y.append(label)
-    return _shuffled(X, y, rng)
+    return _shuffled(X, y, draw)
 
 
 def make_spirals(n_samples=300, classes=3, noise=0.0, turns=1.0, seed=None):
@@ -78,18 +76,20 @@ def make_spirals(n_samples=300, classes=3, noise=0.0, turns=1.0, seed=None):
     Arm k starts at angle 2*pi*k/classes; along the arm the radius grows from 0 to 1 while
     the angle turns ``turns`` full circles. ``noise`` jitters the angle (in radians / 4).
     """
-    _check_count(n_samples)
-    _check_count(classes, "classes")
-    rng = make_rng(seed)
+    n_samples = positive_int(n_samples, "n_samples")
+    classes = positive_int(classes, "classes")
+    noise = rate(noise, "noise")
+    turns = real(turns, "turns")
+    draw = rng(seed)
     X, y = [], []
     for k in range(classes):
         count = n_samples // classes + (1 if k < n_samples % classes else 0)
         for i in range(count):
             r = (i + 1) / count
-            angle = 2.0 * math.pi * (k / classes + turns * r) + rng.gauss(0.0, noise) / 4.0
+            angle = 2.0 * math.pi * (k / classes + turns * r) + draw.gauss(0.0, noise) / 4.0
             X.append([r * math.cos(angle), r * math.sin(angle)])
             y.append(k)
-    return _shuffled(X, y, rng)
+    return _shuffled(X, y, draw)
 
 
 def make_price_series(
@@ -109,19 +109,24 @@ def make_price_series(
     today's, which a model fed ``lagged_windows(log_returns(prices), 2)`` can learn.
     Returns ``n`` prices, the first equal to ``start``.
     """
-    _check_count(n, "n")
+    n = positive_int(n, "n")
+    start = real(start, "start")
     if start <= 0:
         raise ValueError(f"start must be a positive price, got {start!r}")
-    pattern = tuple(float(a) for a in pattern)
+    drift = real(drift, "drift")
+    volatility = rate(volatility, "volatility")
+    if isinstance(pattern, (str, bytes)) or not hasattr(pattern, "__iter__"):
+        raise TypeError(f"pattern must be a list of numbers such as (0.4, -0.2), got {pattern!r}")
+    pattern = tuple(real(a, f"pattern[{i}]") for i, a in enumerate(pattern))
     if sum(abs(a) for a in pattern) >= 1.0:
-        raise ValueError("the pattern coefficients must sum in absolute value to < 1 (stable)")
-    rng = make_rng(seed)
+        raise ValueError("pattern: the coefficients must sum in absolute value to < 1 (stable)")
+    draw = rng(seed)
     returns = [0.0] * len(pattern)  # a quiet past to start the pattern from
     prices = [float(start)]
     log_price = math.log(start)
     for _ in range(n - 1):
         memory = sum(a * returns[-1 - j] for j, a in enumerate(pattern))
-        r = drift + memory + volatility * rng.gauss(0.0, 1.0)
+        r = drift + memory + volatility * draw.gauss(0.0, 1.0)
         returns.append(r)
         log_price += r
         prices.append(math.exp(log_price))
@@ -143,12 +148,12 @@ def lagged_windows(series, lags, horizon=1):
     >>> lagged_windows([1, 2, 3, 4, 5], lags=2)
     ([[1, 2], [2, 3], [3, 4]], [3, 4, 5])
     """
-    _check_count(lags, "lags")
-    _check_count(horizon, "horizon")
+    lags = positive_int(lags, "lags")
+    horizon = positive_int(horizon, "horizon")
     series = list(series)
     count = len(series) - lags - horizon + 1
     if count < 1:
-        raise ValueError(f"a series of {len(series)} is too short for {lags} lags")
+        raise ValueError(f"series: {len(series)} values are too short for {lags} lags")
     X = [series[i : i + lags] for i in range(count)]
     y = [series[i + lags + horizon - 1] for i in range(count)]
     return X, y
@@ -164,17 +169,20 @@ def train_test_split(X, y, test_size=0.25, shuffle=True, seed=None):
     X, y = list(X), list(y)
     n = len(X)
     if n != len(y):
-        raise ValueError(f"X has {n} samples but y has {len(y)}")
-    if isinstance(test_size, float):
-        if not 0.0 < test_size < 1.0:
-            raise ValueError(f"a fractional test_size must be in (0, 1), got {test_size}")
-        n_test = math.ceil(test_size * n)
-    else:
+        raise ValueError(f"y has {len(y)} targets but X has {n} samples")
+    shuffle = boolean(shuffle, "shuffle")
+    draw = rng(seed)
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         n_test = int(test_size)
+    else:
+        fraction = real(test_size, "test_size")  # a str or a bool is a TypeError here
+        if not 0.0 < fraction < 1.0:
+            raise ValueError(f"test_size as a fraction must be in (0, 1), got {test_size}")
+        n_test = math.ceil(fraction * n)
     if not 0 < n_test < n:
         raise ValueError(f"test_size {test_size!r} leaves no train or no test data ({n} samples)")
     order = list(range(n))
     if shuffle:
-        make_rng(seed).shuffle(order)
+        draw.shuffle(order)
     train, test = order[: n - n_test], order[n - n_test :]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]

@@ -1,14 +1,14 @@
 """Neurons, layers, multi-layer perceptrons and dropout, built from ``autograd_lite.Value``.
 
 A neuron computes ``activation(w . x + b)``. Here the weighted sum, bias included, is ONE
-``ag.dot`` node (the bias is the weight of a constant input 1.0), followed by one activation
-node. So a neuron adds two nodes to the graph, however many inputs it has.
+``dot`` node (the bias is the weight of a constant input 1.0), followed by one activation
+node. So a neuron adds two nodes to the graph, however many inputs it has. A neuron and a
+layer compute through the same function, ``weighted_sums``.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import random
 
 import autograd_lite as ag
@@ -16,8 +16,10 @@ from autograd_lite import Value
 from autograd_lite.ops import dots
 
 from .module import Module
+from .validate import choice, positive_int, probability, rng
 
-#: Activation name -> function on Values ("linear" is no function at all).
+#: Activation name -> function on Values ("linear" is no function at all). Modules keep the
+#: NAME and look the function up here, so a model pickles and copies as plain data.
 ACTIVATIONS = {
     "relu": ag.relu,
     "tanh": ag.tanh,
@@ -26,7 +28,8 @@ ACTIVATIONS = {
     "linear": None,
 }
 
-#: The initialisation that keeps signals a sensible size for each activation.
+#: The initialisations, and the one that keeps signals a sensible size for each activation.
+INITS = ("he", "xavier", "uniform")
 DEFAULT_INIT = {
     "relu": "he",
     "leaky_relu": "he",
@@ -36,65 +39,52 @@ DEFAULT_INIT = {
 }
 
 
-def make_rng(seed) -> random.Random:
-    """A private generator: ``seed`` is None (fresh entropy), an int, or a ``random.Random``.
+def check_activation(activation, name="activation") -> str:
+    """One of the names in ``ACTIVATIONS``."""
+    return choice(activation, name, tuple(ACTIVATIONS))
 
-    Never the global ``random`` module, so seeding here cannot disturb anyone else's draws.
+
+def check_init(init, activation) -> str:
+    """``init`` if given ("he", "xavier", "uniform"), else the default for ``activation``.
+
+    Only None means "the default": "", 0 or [] are refused, never quietly swapped.
     """
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"seed must be None, an int or a random.Random, got {seed!r}")
-    return random.Random(seed)
+    return DEFAULT_INIT[activation] if init is None else choice(init, "init", INITS)
 
 
-def initial_weight(rng, init, fan_in, fan_out) -> float:
+def initial_weight(draw, init, fan_in, fan_out) -> float:
     """One starting weight.
 
     - "he" (Kaiming): normal with std sqrt(2 / fan_in); ReLU halves the signal, this undoes it.
     - "xavier" (Glorot): uniform in +-sqrt(6 / (fan_in + fan_out)); keeps tanh near its
       linear part, forwards and backwards.
     - "uniform": uniform in +-1 / sqrt(fan_in), a simple safe choice.
+
+    ``draw`` is a ``random.Random``. The sizes are ints and are divided as ints, so even an
+    absurd ``fan_out`` gives a tiny bound, never an OverflowError.
     """
     if init == "he":
-        return rng.gauss(0.0, math.sqrt(2.0 / fan_in))
+        return draw.gauss(0.0, math.sqrt(2 / fan_in))
     if init == "xavier":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-bound, bound)
+        bound = math.sqrt(6 / (fan_in + fan_out))
+        return draw.uniform(-bound, bound)
     if init == "uniform":
         bound = 1.0 / math.sqrt(fan_in)
-        return rng.uniform(-bound, bound)
-    raise ValueError(f"unknown init {init!r}: choose 'he', 'xavier' or 'uniform'")
+        return draw.uniform(-bound, bound)
+    raise ValueError(f"init must be one of {INITS}; unknown init {init!r}")
 
 
-def _check_activation(activation, what="activation"):
-    # isinstance first: a list such as ["relu"] cannot even be looked up in a dict
-    if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        names = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"unknown {what} {activation!r}: choose one of {names}")
-    return activation
-
-
-def _check_size(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
-
-
-def check_layer_sizes(nouts) -> list:
+def check_layer_sizes(nouts, name="nouts") -> list:
     """``nouts`` as a list of positive ints, one per layer, such as ``[16, 16, 1]``."""
     if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
-        raise ValueError(f"nouts must be a list of layer sizes such as [16, 1], got {nouts!r}")
+        raise TypeError(
+            f"{name} must be a list of layer sizes such as [16, 1], got {nouts!r} "
+            f"({type(nouts).__name__})"
+        )
     nouts = list(nouts)
     if not nouts:
-        raise ValueError("nouts must list at least one layer size")
-    return [_check_size(n, "each layer size in nouts") for n in nouts]
-
-
-def _check_probability(p, what):
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
-        raise ValueError(f"{what} must be a number in [0, 1), got {p!r}")
-    return float(p)
+        raise ValueError(f"{name} must list at least one layer size")
+    return [positive_int(n, f"{name}[{i}]") for i, n in enumerate(nouts)]
 
 
 def as_inputs(x, nin) -> list:
@@ -107,6 +97,26 @@ def as_inputs(x, nin) -> list:
     return x
 
 
+def weighted_sums(neurons, x) -> list[Value]:
+    """``w . x + b`` for each neuron, as one ``dot`` node each: the pre-activations.
+
+    ``x`` is one sample (a list of ``nin`` numbers or Values, or a bare number when ``nin``
+    is 1). The bias is the weight of a constant input 1.0, so each node reads
+    ``(w_1, ..., w_n, b)`` and ``(x_1, ..., x_n, 1.0)``. The inputs become nodes once and
+    are shared by every neuron, as they would be in a matrix product. ``Neuron`` and
+    ``Layer`` both compute through here.
+
+    >>> n = Neuron(2, activation="linear", seed=0)
+    >>> n.w[0].data, n.w[1].data, n.b.data = 2.0, -1.0, 0.5
+    >>> [z.data for z in weighted_sums([n], [3.0, 1.0])]   # 2*3 - 1*1 + 0.5
+    [5.5]
+    """
+    nin = len(neurons[0].w)
+    xs = [v if type(v) is Value else Value(v) for v in as_inputs(x, nin)]
+    xs.append(Value(1.0))
+    return dots([(*n.w, n.b) for n in neurons], xs)
+
+
 class Neuron(Module):
     """``activation(w . x + b)``: weights ``w`` (a list of Values) and a bias ``b``.
 
@@ -117,21 +127,21 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, activation="relu", init=None, seed=None, *, fan_out=1):
-        self.nin = _check_size(nin, "nin")
-        self.activation = _check_activation(activation)
-        self.init = init or DEFAULT_INIT[activation]
-        rng = make_rng(seed)
-        self.w = [Value(initial_weight(rng, self.init, nin, fan_out)) for _ in range(nin)]
+        self.nin = positive_int(nin, "nin")
+        self.activation = check_activation(activation)
+        self.init = check_init(init, activation)
+        fan_out = positive_int(fan_out, "fan_out")  # the layer's width, for "xavier"
+        draw = rng(seed)
+        self.w = [Value(initial_weight(draw, self.init, nin, fan_out)) for _ in range(nin)]
         self.b = Value(0.0)  # biases start at zero: the weights already break the symmetry
-        self._act = ACTIVATIONS[activation]
         self.label_parameters()
 
     def forward(self, x):
-        return self.activate(ag.dot([*self.w, self.b], [*as_inputs(x, self.nin), 1.0]))
+        return self.activate(weighted_sums([self], x)[0])
 
     def activate(self, z):
         """The activation node on top of the weighted sum ``z``."""
-        act = self._act
+        act = ACTIVATIONS[self.activation]
         return z if act is None else act(z)
 
     def extra_repr(self):
@@ -144,20 +154,19 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all read the same inputs; returns a list of ``nout`` outputs."""
 
+    repr_children = False  # extra_repr already describes the neurons
+
     def __init__(self, nin, nout, activation="relu", init=None, seed=None):
-        self.nin = _check_size(nin, "nin")
-        self.nout = _check_size(nout, "nout")
-        self.activation = _check_activation(activation)
-        self.init = init or DEFAULT_INIT[activation]
-        rng = make_rng(seed)
-        self.neurons = [Neuron(nin, activation, self.init, rng, fan_out=nout) for _ in range(nout)]
+        self.nin = positive_int(nin, "nin")
+        self.nout = positive_int(nout, "nout")
+        self.activation = check_activation(activation)
+        self.init = check_init(init, activation)
+        draw = rng(seed)
+        self.neurons = [Neuron(nin, activation, self.init, draw, fan_out=nout) for _ in range(nout)]
         self.label_parameters()
 
     def forward(self, x) -> list:
-        # The inputs and the constant 1.0 become nodes once here, not once per neuron.
-        xs = [v if type(v) is Value else Value(v) for v in as_inputs(x, self.nin)]
-        xs.append(Value(1.0))
-        sums = dots([(*n.w, n.b) for n in self.neurons], xs)
+        sums = weighted_sums(self.neurons, x)
         return [n.activate(z) for n, z in zip(self.neurons, sums)]
 
     def extra_repr(self):
@@ -180,8 +189,8 @@ class Dropout(Module):
     """
 
     def __init__(self, p=0.5, seed=None):
-        self.p = _check_probability(p, "dropout probability p")
-        self._rng = make_rng(seed)
+        self.p = probability(p, "p (the dropout probability)")
+        self._rng = rng(seed)
 
     def forward(self, x):
         if not self.training or self.p == 0.0:
@@ -218,22 +227,24 @@ class MLP(Module):
         seed=None,
         dropout=0.0,
     ):
-        self.nin = _check_size(nin, "nin")
+        self.nin = positive_int(nin, "nin")
         self.nouts = nouts = check_layer_sizes(nouts)
-        self.activation = _check_activation(activation)
-        self.output_activation = _check_activation(output_activation, "output_activation")
-        self.init = init
-        self.dropout_p = _check_probability(dropout, "dropout")
-        rng = make_rng(seed)
+        self.activation = check_activation(activation)
+        self.output_activation = check_activation(output_activation, "output_activation")
+        if init is not None:
+            choice(init, "init", INITS)
+        self.init = init  # None: each layer takes the default for its activation
+        self.dropout_p = probability(dropout, "dropout")
+        draw = rng(seed)
         sizes = [nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activation if i < last else output_activation, init, rng)
+            Layer(sizes[i], sizes[i + 1], activation if i < last else output_activation, init, draw)
             for i in range(len(nouts))
         ]
         # One Dropout after each hidden layer, seeded from the same generator.
         self.dropouts = (
-            [Dropout(dropout, random.Random(rng.getrandbits(64))) for _ in range(last)]
+            [Dropout(dropout, random.Random(draw.getrandbits(64))) for _ in range(last)]
             if dropout
             else []
         )

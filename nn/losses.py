@@ -17,27 +17,64 @@ the small log away against m first).
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import autograd_lite as ag
 from autograd_lite import Value
 
 
-def _flat(x) -> list:
+def _flat(x, name) -> list:
     """A prediction or target as a flat list: a number, a list, or a list of lists."""
-    if isinstance(x, (Value, int, float)):
+    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
         return [x]
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
     out = []
     for item in x:
         if isinstance(item, (list, tuple)):
             out.extend(item)
         else:
             out.append(item)
+    for item in out:
+        if isinstance(item, bool) or not isinstance(item, (Value, numbers.Real)):
+            raise TypeError(f"{name}: expected numbers, got {item!r} ({type(item).__name__})")
     return out
 
 
+# --- what each loss accepts as a target: one rule, used by the loss and by fit ----------------
+
+
+def hinge_sign(label, name="hinge_loss") -> float:
+    """A hinge label as +1.0 or -1.0: labels are +1 and -1, and 0 is read as -1."""
+    label = float(label)
+    if label not in (1.0, -1.0, 0.0):
+        raise ValueError(f"{name}: labels must be +1 or -1 (or 0 for -1), got {label}")
+    return 1.0 if label > 0 else -1.0
+
+
+def bce_target(target, name="bce_with_logits") -> float:
+    """A BCE target: a probability in [0, 1] (usually a label 0 or 1)."""
+    t = float(target)
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"{name}: targets must be in [0, 1], got {t}")
+    return t
+
+
+def class_index(target, classes, name="cross_entropy") -> int:
+    """A cross-entropy target: an int class index in 0 .. classes - 1."""
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise TypeError(f"{name}: a target must be a class index (an int), got {target!r}")
+    if not float(target).is_integer():
+        raise ValueError(f"{name}: a target must be a class index, got {target!r}")
+    target = int(target)
+    if not 0 <= target < classes:
+        raise ValueError(f"{name}: target {target} is not in 0..{classes - 1}")
+    return target
+
+
 def _pair(prediction, target, name):
-    p, t = _flat(prediction), _flat(target)
+    p, t = _flat(prediction, name), _flat(target, name)
     if len(p) != len(t):
         raise ValueError(f"{name}: {len(p)} prediction(s) but {len(t)} target(s)")
     if not p:
@@ -81,12 +118,7 @@ def hinge_loss(scores, labels):
     nothing once it is on the right side of the boundary by a margin of 1.
     """
     s, y = _pair(scores, labels, "hinge_loss")
-    signs = []
-    for label in y:
-        label = float(label)
-        if label not in (1.0, -1.0, 0.0):
-            raise ValueError(f"hinge_loss: labels must be +1 or -1 (or 0 for -1), got {label}")
-        signs.append(1.0 if label > 0 else -1.0)
+    signs = [hinge_sign(label) for label in y]
     return _as_value(ag.mean([ag.relu(1.0 - si * yi) for si, yi in zip(s, signs)]))
 
 
@@ -97,21 +129,13 @@ def bce_with_logits(logits, targets):
     ``log(0)``; targets are probabilities in [0, 1] (usually 0 or 1).
     """
     z, t = _pair(logits, targets, "bce_with_logits")
-    for ti in t:
-        if not 0.0 <= float(ti) <= 1.0:
-            raise ValueError(f"bce_with_logits: targets must be in [0, 1], got {float(ti)}")
-    return _as_value(ag.mean([softplus(zi) - float(ti) * zi for zi, ti in zip(z, t)]))
+    t = [bce_target(ti) for ti in t]
+    return _as_value(ag.mean([softplus(zi) - ti * zi for zi, ti in zip(z, t)]))
 
 
 def _one_cross_entropy(logits, target):
     logits = list(logits)
-    if isinstance(target, bool) or not isinstance(target, numbers.Real):
-        raise ValueError(f"cross_entropy: a target must be a class index, got {target!r}")
-    if not float(target).is_integer():
-        raise ValueError(f"cross_entropy: a target must be a class index, got {target!r}")
-    target = int(target)
-    if not 0 <= target < len(logits):
-        raise ValueError(f"cross_entropy: target {target} is not in 0..{len(logits) - 1}")
+    target = class_index(target, len(logits))
     # logsumexp(z) - z[target], with logsumexp's shift m moved next to z[target]:
     # log(sum(exp(z - m))) + (m - z[target]) is two terms >= 0, so nothing cancels.
     m = max(float(v) for v in logits)
@@ -136,6 +160,33 @@ def cross_entropy(logits, target_index):
     else:
         losses = [_one_cross_entropy(logits, target_index)]
     return _as_value(ag.mean(losses))
+
+
+def check_target(loss_fn, target, outputs, name) -> None:
+    """Check one sample's target before training: the rule of a known loss, and the shape.
+
+    ``outputs`` is the model's number of outputs (None when unknown). A target is a number
+    for a one-output model and a list of ``outputs`` numbers otherwise; cross-entropy takes
+    a class index. ``name`` says which target it is (``y[16]``) in the message.
+    """
+    if loss_fn is cross_entropy:
+        if outputs is not None and outputs < 2:
+            raise ValueError(
+                f"loss: cross_entropy needs a model with 2 or more outputs, not {outputs}"
+            )
+        class_index(target, outputs if outputs is not None else float("inf"), name)
+        return
+    entries = _flat(target, name)
+    count = len(entries)
+    if outputs is not None and count != outputs:
+        raise ValueError(f"{name} has {count} number(s) but the model has {outputs} output(s)")
+    for entry in entries:
+        if not math.isfinite(float(entry)):
+            raise ValueError(f"{name} is {float(entry)}: targets must be finite numbers")
+        if loss_fn is hinge_loss:
+            hinge_sign(entry, name)
+        elif loss_fn is bce_with_logits:
+            bce_target(entry, name)
 
 
 #: Loss names that ``fit`` understands.

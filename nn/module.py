@@ -4,15 +4,22 @@ A module keeps its parameters (``Value`` leaves) and its sub-modules as ordinary
 attributes: a ``Value``, a list of Values, a ``Module`` or a list of Modules. Walking those
 attributes in the order they were set gives every parameter a dotted name that says where
 it lives, such as ``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1).
+
+A Value or a module reachable under two names (tied weights, a shared encoder) is walked
+once, under the first name met, as PyTorch does: one parameter is counted, saved and
+stepped once however many names it has.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from autograd_lite import Value
+
+from .validate import boolean
 
 
 class LoadResult(NamedTuple):
@@ -31,6 +38,10 @@ class Module:
 
     training = True
 
+    #: Whether ``repr`` lists the sub-modules one per line. A module whose own
+    #: ``extra_repr`` already describes its parts (a Layer, of its neurons) sets it False.
+    repr_children = True
+
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
@@ -41,36 +52,62 @@ class Module:
     def _public_attributes(self):
         return ((k, v) for k, v in vars(self).items() if not k.startswith("_"))
 
-    def children(self):
-        """``(name, module)`` for each direct sub-module, in the order they were set."""
+    def _named_members(self):
+        """``(name, item)`` for each Value or Module held directly, lists entry by entry."""
         for name, value in self._public_attributes():
-            if isinstance(value, Module):
+            if isinstance(value, (Value, Module)):
                 yield name, value
             elif isinstance(value, (list, tuple)):
                 for i, item in enumerate(value):
-                    if isinstance(item, Module):
+                    if isinstance(item, (Value, Module)):
                         yield f"{name}.{i}", item
+
+    def children(self):
+        """``(name, module)`` for each direct sub-module, in the order they were set.
+
+        A module held under two names (shared) is listed once, under its first name.
+        """
+        seen = set()
+        for name, item in self._named_members():
+            if isinstance(item, Module) and id(item) not in seen:
+                seen.add(id(item))
+                yield name, item
+
+    def named_modules(self, prefix=""):
+        """``(dotted name, module)`` for this module (named ``prefix``, "" by default) and
+        every module inside it, parents before children; a shared one once, under its first
+        name."""
+        return self._walk_modules(prefix, set())
+
+    def _walk_modules(self, name, seen):
+        seen.add(id(self))
+        yield name, self
+        for child_name, child in self.children():
+            if id(child) not in seen:
+                yield from child._walk_modules(f"{name}.{child_name}" if name else child_name, seen)
 
     def modules(self):
         """This module and every module inside it, parents before children."""
-        yield self
-        for _, child in self.children():
-            yield from child.modules()
+        return (module for _, module in self.named_modules())
 
     def named_parameters(self, prefix=""):
-        """``(dotted name, Value)`` for every parameter, in a fixed order."""
-        for name, value in self._public_attributes():
-            full = prefix + name
-            if isinstance(value, Value):
-                yield full, value
-            elif isinstance(value, Module):
-                yield from value.named_parameters(full + ".")
-            elif isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if isinstance(item, Value):
-                        yield f"{full}.{i}", item
-                    elif isinstance(item, Module):
-                        yield from item.named_parameters(f"{full}.{i}.")
+        """``(dotted name, Value)`` for every parameter, in the order the attributes were set.
+
+        A Value reachable under two names (tied weights, a shared sub-module) is ONE
+        parameter: it is listed once, under the first name met, as PyTorch does. Listing it
+        twice would count it twice in ``num_parameters`` and step it twice in an optimizer.
+        """
+        return self._walk_parameters(prefix, set(), set())
+
+    def _walk_parameters(self, prefix, seen_values, seen_modules):
+        seen_modules.add(id(self))
+        for name, item in self._named_members():
+            if isinstance(item, Value):
+                if id(item) not in seen_values:
+                    seen_values.add(id(item))
+                    yield prefix + name, item
+            elif id(item) not in seen_modules:
+                yield from item._walk_parameters(f"{prefix}{name}.", seen_values, seen_modules)
 
     def label_parameters(self) -> None:
         """Label each parameter with its dotted name, so a picture says which weight is which.
@@ -96,13 +133,40 @@ class Module:
     # --- training and evaluation mode ---------------------------------------------------
     def train(self, mode=True):
         """Switch to training mode (dropout active); returns the module."""
+        mode = boolean(mode, "mode")
         for m in self.modules():
-            m.training = bool(mode)
+            m.training = mode
         return self
 
     def eval(self):
         """Switch to evaluation mode (dropout off); returns the module."""
         return self.train(False)
+
+    @contextlib.contextmanager
+    def in_mode(self, training):
+        """Inside the ``with``, every module is in training (True) or evaluation (False) mode;
+        afterwards, even after an error, each one is back in the mode it had."""
+        before = [(m, m.training) for m in self.modules()]
+        self.train(training)
+        try:
+            yield self
+        finally:
+            for m, mode in before:
+                m.training = mode
+
+    def evaluating(self):
+        """``with model.evaluating(): ...`` runs in evaluation mode (no dropout), then puts
+        every module's mode back.
+
+        >>> from nn import MLP
+        >>> model = MLP(2, [4, 1], dropout=0.5, seed=0)
+        >>> with model.evaluating():
+        ...     model.training
+        False
+        >>> model.training
+        True
+        """
+        return self.in_mode(False)
 
     # --- weights as plain numbers --------------------------------------------------------
     def state_dict(self) -> dict[str, float]:
@@ -118,6 +182,7 @@ class Module:
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict needs a mapping of name -> number, got {state!r}")
+        strict = boolean(strict, "strict")
         params = dict(self.named_parameters())
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
@@ -144,9 +209,7 @@ class Module:
     def __repr__(self):
         head = f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"{head}  # {self.num_parameters():,} parameters"]
-        for name, child in self.children():
-            if type(child).__name__ == "Neuron":  # a layer lists its neurons in one line
-                continue
+        for name, child in self.children() if self.repr_children else ():
             inner = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}) {inner}")
         return "\n".join(lines)

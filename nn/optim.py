@@ -12,27 +12,43 @@ gradient is a number (0.0 after ``zero_grad``), so every parameter is updated.
 from __future__ import annotations
 
 import math
-import numbers
 
 from autograd_lite import Value
 
+from .validate import boolean, positive_int, probability, rate
 
-def _check_rate(x, name):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
+
+def check_parameters(params) -> list:
+    """``params`` as a list of distinct Values, such as ``model.parameters()``.
+
+    A Value given twice would be stepped twice per ``step()``, so it is refused.
+    """
+    if isinstance(params, Value) or not hasattr(params, "__iter__"):
+        raise TypeError(
+            f"params must be an iterable of Values such as model.parameters(), "
+            f"got {type(params).__name__}"
+        )
+    params = list(params)
+    if not params:
+        raise ValueError("params is empty: the optimizer got no parameters")
+    first = {}
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
+        if id(p) in first:
+            raise ValueError(
+                f"params[{i}] is the same Value as params[{first[id(p)]}]; give each parameter "
+                "once (model.parameters() lists tied weights once)"
+            )
+        first[id(p)] = i
+    return params
 
 
 class Optimizer:
     """What every optimizer shares: the parameter list, ``lr``, ``zero_grad()``."""
 
     def __init__(self, params, lr):
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("the optimizer got no parameters")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise TypeError(f"parameter {i} must be a Value, got {type(p).__name__}")
+        self.params = check_parameters(params)
         self.lr = lr
 
     @property
@@ -42,7 +58,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value):
-        self._lr = _check_rate(value, "lr")
+        self._lr = rate(value, "lr")
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 before the next ``backward()``."""
@@ -69,11 +85,11 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0, nesterov=False):
         super().__init__(params, lr)
-        self.momentum = _check_rate(momentum, "momentum")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay")
-        self.nesterov = bool(nesterov)
+        self.momentum = rate(momentum, "momentum")
+        self.weight_decay = rate(weight_decay, "weight_decay")
+        self.nesterov = boolean(nesterov, "nesterov")
         if self.nesterov and self.momentum == 0.0:
-            raise ValueError("Nesterov momentum needs momentum > 0")
+            raise ValueError("nesterov: Nesterov momentum needs momentum > 0")
         self.velocity = [None] * len(self.params)  # the momentum buffers b
 
     def step(self) -> None:
@@ -106,13 +122,13 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        beta1, beta2 = betas
-        for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
-        self.betas = (float(beta1), float(beta2))
-        self.eps = _check_rate(eps, "eps")
-        self.weight_decay = _check_rate(weight_decay, "weight_decay")
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"betas must be a pair such as (0.9, 0.999), got {betas!r}")
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair such as (0.9, 0.999), got {betas!r}")
+        self.betas = (probability(betas[0], "betas[0]"), probability(betas[1], "betas[1]"))
+        self.eps = rate(eps, "eps")
+        self.weight_decay = rate(weight_decay, "weight_decay")
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -135,6 +151,11 @@ class Adam(Optimizer):
 
 
 # --- learning-rate schedules ---------------------------------------------------------------
+
+
+def _check_optimizer(optimizer):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an SGD or Adam, got {type(optimizer).__name__}")
 
 
 class Schedule:
@@ -161,11 +182,10 @@ class LinearDecay(Schedule):
     """
 
     def __init__(self, optimizer, start, end, steps):
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps must be a positive int, got {steps!r}")
-        self.start = _check_rate(start, "start")  # no silent float("1.0") or True
-        self.end = _check_rate(end, "end")
-        self.steps = steps
+        _check_optimizer(optimizer)
+        self.start = rate(start, "start")  # no silent float("1.0") or True
+        self.end = rate(end, "end")
+        self.steps = positive_int(steps, "steps")
         super().__init__(optimizer)
 
     def lr_at(self, t):
@@ -179,10 +199,10 @@ class StepDecay(Schedule):
     """
 
     def __init__(self, optimizer, step_size, gamma=0.1, start=None):
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size, self.gamma = step_size, _check_rate(gamma, "gamma")
-        self.start = optimizer.lr if start is None else _check_rate(start, "start")
+        _check_optimizer(optimizer)
+        self.step_size = positive_int(step_size, "step_size")
+        self.gamma = rate(gamma, "gamma")
+        self.start = optimizer.lr if start is None else rate(start, "start")
         super().__init__(optimizer)
 
     def lr_at(self, t):

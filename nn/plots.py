@@ -9,6 +9,8 @@ from __future__ import annotations
 import autograd_lite as ag
 
 from .layers import Layer
+from .module import Module
+from .validate import positive_int, rate
 
 
 def _axes(ax, **figure_options):
@@ -31,20 +33,15 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     """
     if isinstance(model, Layer):
         layers = [("layer", model)]
+    elif not isinstance(model, Module):
+        raise TypeError(f"model must be an nn Module (an MLP, say), got {type(model).__name__}")
     else:
-        layers = [(name, m) for name, m in _named_modules(model) if isinstance(m, Layer)]
+        layers = [(name, m) for name, m in model.named_modules() if isinstance(m, Layer)]
     rows = []
     for name, layer in layers:
         sizes = [abs(w.grad) for n in layer.neurons for w in n.w]
         rows.append((name, sum(sizes) / len(sizes), max(sizes)))
     return rows
-
-
-def _named_modules(module, prefix=""):
-    for name, child in module.children():
-        full = prefix + name
-        yield full, child
-        yield from _named_modules(child, full + ".")
 
 
 def plot_gradient_flow(model, ax=None):
@@ -77,7 +74,7 @@ def plot_history(history, ax=None):
             epochs[: len(history.val_loss)], history.val_loss, "--", color="C0", label="val loss"
         )
     if history.best_epoch is not None:
-        ax.axvline(history.best_epoch + 1, color="grey", linestyle=":", label="best epoch")
+        ax.axvline(history.best_epoch, color="grey", linestyle=":", label="best epoch")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     handles, labels = ax.get_legend_handles_labels()
@@ -111,19 +108,18 @@ def decision_grid(model, X, resolution=60, padding=0.5):
 
 def _grid(model, X, resolution, padding, read):
     """``read(model(point))`` on a grid around the data, in eval mode and without a graph."""
+    resolution = positive_int(resolution, "resolution")
+    if resolution < 2:
+        raise ValueError(f"resolution must be 2 or more (points per side), got {resolution}")
+    padding = rate(padding, "padding")
     x0 = [p[0] for p in X]
     x1 = [p[1] for p in X]
     lo0, hi0 = min(x0) - padding, max(x0) + padding
     lo1, hi1 = min(x1) - padding, max(x1) + padding
     xs = [lo0 + (hi0 - lo0) * i / (resolution - 1) for i in range(resolution)]
     ys = [lo1 + (hi1 - lo1) * j / (resolution - 1) for j in range(resolution)]
-    was_training = model.training
-    model.eval()
-    try:
-        with ag.no_grad():
-            grid = [[read(model([a, b])) for a in xs] for b in ys]
-    finally:
-        model.train(was_training)
+    with model.evaluating(), ag.no_grad():
+        grid = [[read(model([a, b])) for a in xs] for b in ys]
     return xs, ys, grid
 
 
@@ -142,12 +138,8 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
     later training gives exactly what it would have without the plot. The mode is put
     back afterwards, even on an error.
     """
-    was_training = model.training
-    model.eval()
-    try:
+    with model.evaluating():
         return _draw_decision_boundary(model, X, y, ax, resolution, padding)
-    finally:
-        model.train(was_training)
 
 
 def _draw_decision_boundary(model, X, y, ax, resolution, padding):

@@ -4,8 +4,11 @@ A file holds the format name and version, the model's class and constructor argu
 (its architecture), and its ``state_dict``. Python writes each float with the shortest
 digits that read back to the same float, so a round trip is bit-identical.
 
-Loading trusts nothing: a damaged, truncated or foreign file raises ``ValueError`` saying
-what is wrong, before any model is built.
+Saving is atomic: the text goes to a temporary file beside the target, which then replaces
+it in one step, so a full disk or a crash leaves the old file whole.
+
+Loading trusts nothing: a damaged, truncated, oversized or foreign file raises
+``ValueError`` saying what is wrong, before any model is built.
 """
 
 from __future__ import annotations
@@ -14,25 +17,43 @@ import itertools
 import json
 import math
 import os
+import stat
 
-from .layers import MLP, Layer, Neuron, _check_size, check_layer_sizes
+from autograd_lite.files import write_atomic
+
+from .layers import ACTIVATIONS, MLP, Layer, Neuron, check_layer_sizes
+from .validate import positive_int
 
 FORMAT = "autograd-lite/nn"
 VERSION = 1
 
-#: The classes a file may name, with the constructor arguments each one needs.
+#: The classes a file may name.
 MODEL_CLASSES = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+
+#: The constructor arguments each class's ``config()`` writes; a file may hold no others.
+CONFIG_KEYS = {
+    "MLP": {"nin", "nouts", "activation", "output_activation", "init", "dropout"},
+    "Layer": {"nin", "nout", "activation", "init"},
+    "Neuron": {"nin", "activation", "init"},
+}
+
+#: The largest file ``load`` reads (64 MiB, about a million parameters, more than a scalar
+#: engine can train). A bigger file, or an endless one such as /dev/zero, is refused
+#: before it can fill the memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def save(model, path) -> None:
-    """Write ``model`` (an ``MLP``, ``Layer`` or ``Neuron``) to ``path`` as JSON."""
+    """Write ``model`` (an ``MLP``, ``Layer`` or ``Neuron``) to ``path`` as JSON, atomically."""
     kind = type(model).__name__
     if MODEL_CLASSES.get(kind) is not type(model):
-        raise TypeError(f"save knows {sorted(MODEL_CLASSES)}, not {kind}")
+        raise TypeError(f"model: save knows {sorted(MODEL_CLASSES)}, not {kind}")
     state = model.state_dict()
     for name, number in state.items():
         if not math.isfinite(number):
-            raise ValueError(f"cannot save: parameter {name!r} is {number!r} (not finite)")
+            raise ValueError(
+                f"model: cannot save parameter {name!r}, it is {number!r} (not finite)"
+            )
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -41,34 +62,67 @@ def save(model, path) -> None:
         "state_dict": state,
     }
     text = json.dumps(document, indent=1, allow_nan=False)
-    with open(os.fspath(path), "w", encoding="utf-8") as f:
-        f.write(text + "\n")
+    write_atomic(_path(path), text + "\n")
 
 
 def load(path):
     """Read a model written by ``save``; ``ValueError`` names any problem with the file."""
-    where = os.fspath(path)
+    where = _path(path)
+    raw = _read_capped(where)
     try:
-        with open(where, encoding="utf-8") as f:
-            text = f.read()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"{where}: not a text file, so not a saved model") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_refuse_duplicates
+        )
     except json.JSONDecodeError as error:
         raise ValueError(
             f"{where}: not valid JSON (damaged or truncated?): {error.msg} "
             f"at line {error.lineno}, column {error.colno}"
         ) from None
-    except ValueError as error:  # NaN or Infinity in the file
+    except ValueError as error:  # NaN or Infinity, or a key given twice
         raise ValueError(f"{where}: {error}") from None
     except RecursionError:  # e.g. [[[[...]]]] 100,000 deep: no saved model looks like that
         raise ValueError(f"{where}: the JSON is nested too deeply to be a saved model") from None
     return _model_from(document, where)
 
 
+def _path(path) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a pathlib.Path, got {type(path).__name__}")
+    return os.fspath(path)
+
+
+def _read_capped(where) -> bytes:
+    """The file's bytes, refusing more than ``MAX_FILE_BYTES`` without reading them all."""
+    cap = MAX_FILE_BYTES
+    with open(where, "rb") as f:
+        info = os.fstat(f.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size > cap:
+            raise ValueError(
+                f"{where}: {info.st_size:,} bytes is too large for a saved model "
+                f"(at most {cap:,}); not loaded"
+            )
+        raw = f.read(cap + 1)  # a pipe or a device has no size: read one byte past the cap
+    if len(raw) > cap:
+        raise ValueError(f"{where}: more than {cap:,} bytes, too large for a saved model")
+    return raw
+
+
 def _reject_constant(name):
     raise ValueError(f"{name} is not a number a saved model may contain")
+
+
+def _refuse_duplicates(pairs):
+    """A JSON object as a dict, refusing a key given twice (json would keep the last one)."""
+    document = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} appears twice in one object; which one is meant?")
+        document[key] = value
+    return document
 
 
 def _model_from(document, where):
@@ -92,9 +146,21 @@ def _model_from(document, where):
         raise ValueError(f"{where}: unknown model class {kind!r}")
     if not isinstance(config, dict) or not isinstance(state, dict):
         raise ValueError(f"{where}: 'config' and 'state_dict' must be JSON objects")
+    for key in ("activation", "output_activation"):  # a file's words, named as the file has them
+        if key in config and not (isinstance(config[key], str) and config[key] in ACTIVATIONS):
+            raise ValueError(
+                f"{where}: the architecture in 'config' is invalid: unknown {key} "
+                f"{config[key]!r} (one of {', '.join(map(repr, ACTIVATIONS))})"
+            )
+    unknown = sorted(set(config) - CONFIG_KEYS[kind])
+    if unknown:
+        raise ValueError(
+            f"{where}: the architecture in 'config' is invalid: unknown entries {unknown} "
+            f"(a {kind} has {sorted(CONFIG_KEYS[kind])})"
+        )
     try:
         size = _parameter_count(kind, config)
-    except ValueError as error:
+    except (TypeError, ValueError) as error:
         raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
     # A tiny file could ask for 10**8 weights: compare the sizes before building anything.
     if size != len(state):
@@ -115,10 +181,10 @@ def _model_from(document, where):
 
 def _parameter_count(kind, config) -> int:
     """How many parameters the architecture in ``config`` has (each neuron: nin + 1)."""
-    nin = _check_size(config.get("nin"), "nin")
+    nin = positive_int(config.get("nin"), "nin")
     if kind == "Neuron":
         return nin + 1
     if kind == "Layer":
-        return (nin + 1) * _check_size(config.get("nout"), "nout")
+        return (nin + 1) * positive_int(config.get("nout"), "nout")
     sizes = [nin, *check_layer_sizes(config.get("nouts"))]
     return sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))

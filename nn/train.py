@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from dataclasses import dataclass
 
 import autograd_lite as ag
+from autograd_lite import Value
 
-from .layers import make_rng
-from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
-from .optim import _check_rate
+from .layers import MLP, Layer, Neuron
+from .losses import LOSSES, bce_with_logits, check_target, cross_entropy, hinge_loss
+from .module import Module
+from .validate import boolean, finite_float, non_negative_int, positive_int_or_none, rate, rng
 
 
 def _floats(prediction):
@@ -65,21 +68,37 @@ _ACCURACY_FOR = {
 def _resolve_loss(loss):
     if isinstance(loss, str):
         if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}: use one of {sorted(LOSSES)} or a function")
+            raise ValueError(
+                f"loss must be one of {sorted(LOSSES)} or a function; unknown loss {loss!r}"
+            )
         return LOSSES[loss]
     if not callable(loss):
         raise TypeError(f"loss must be a name or a function, got {loss!r}")
     return loss
 
 
+class _CountTrue:
+    """A user's ``accuracy(prediction, target) -> bool`` as a ``(right, counted)`` rule."""
+
+    def __init__(self, accuracy):
+        self.accuracy = accuracy
+
+    def __call__(self, prediction, target):
+        return int(bool(self.accuracy(prediction, target))), 1
+
+
 def _resolve_accuracy(accuracy, loss_fn):
-    if accuracy == "auto":
+    if isinstance(accuracy, str):
+        if accuracy != "auto":
+            raise ValueError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
         return _ACCURACY_FOR.get(loss_fn)
     if accuracy is None:
         return None
     if not callable(accuracy):
-        raise TypeError("accuracy must be 'auto', None, or a function (prediction, target)")
-    return lambda prediction, target: (int(bool(accuracy(prediction, target))), 1)
+        raise TypeError(
+            f"accuracy must be 'auto', None, or a function (prediction, target), got {accuracy!r}"
+        )
+    return _CountTrue(accuracy)
 
 
 # --- evaluation ---------------------------------------------------------------------------
@@ -90,13 +109,8 @@ def predict(model, X) -> list:
 
     Runs in evaluation mode (no dropout) and records no graph.
     """
-    was_training = model.training
-    model.eval()
-    try:
-        with ag.no_grad():
-            out = [model(x) for x in X]
-    finally:
-        model.train(was_training)
+    with model.evaluating(), ag.no_grad():
+        out = [model(x) for x in X]
     return [[float(v) for v in o] if isinstance(o, (list, tuple)) else float(o) for o in out]
 
 
@@ -104,14 +118,12 @@ def evaluate(model, X, y, loss="mse", accuracy="auto"):
     """``(mean loss, accuracy or None)`` on ``X, y``, in evaluation mode, without a graph."""
     loss_fn = _resolve_loss(loss)
     counter = _resolve_accuracy(accuracy, loss_fn)
-    was_training = model.training
-    model.eval()
-    try:
-        with ag.no_grad():
-            predictions = [model(x) for x in X]
-            value = float(loss_fn(predictions, list(y)))
-    finally:
-        model.train(was_training)
+    X, y = list(X), list(y)
+    if len(X) != len(y):
+        raise ValueError(f"y has {len(y)} targets but X has {len(X)} samples")
+    with model.evaluating(), ag.no_grad():
+        predictions = [model(x) for x in X]
+        value = float(loss_fn(predictions, y))
     return value, _accuracy(counter, predictions, y)
 
 
@@ -132,6 +144,9 @@ def _accuracy(counter, predictions, targets):
 class History:
     """Per-epoch figures of a training run; ``plot()`` draws the curves.
 
+    Epochs are counted from 1, everywhere: ``best_epoch == 3`` is the third epoch, whose
+    loss is ``loss[2]`` (``loss[best_epoch - 1]``), and the plot's x axis starts at 1.
+
     ``loss`` and ``accuracy`` are training figures (averaged over the epoch's batches, so
     measured while the weights were still moving); ``val_loss`` and ``val_accuracy`` are
     measured at the end of each epoch. Lists stay empty for figures that do not apply
@@ -144,10 +159,11 @@ class History:
         self.val_loss: list[float] = []
         self.val_accuracy: list[float] = []
         self.lr: list[float] = []
-        self.best_epoch: int | None = None  # set by early stopping (0-based)
+        self.best_epoch: int | None = None  # set by early stopping; counted from 1
         self.stopped_early = False
         self.steps = 0  # optimizer steps taken
         self.seconds = 0.0  # wall-clock time of the run
+        self.recording = None  # what fit(..., record=True) recorded, for replay()
 
     @property
     def epochs(self) -> int:
@@ -163,8 +179,7 @@ class History:
 
     def __repr__(self):
         figures = ", ".join(f"{k}={v:.4g}" for k, v in self.last().items())
-        # best_epoch indexes the lists; people count epochs from 1, as the plot does
-        stop = f", stopped early (best: epoch {self.best_epoch + 1})" if self.stopped_early else ""
+        stop = f", stopped early (best: epoch {self.best_epoch})" if self.stopped_early else ""
         return f"History({self.epochs} epochs{', ' if figures else ''}{figures}{stop})"
 
     def plot(self, ax=None):
@@ -173,8 +188,237 @@ class History:
 
         return plot_history(self, ax=ax)
 
+    def replay(self, path):
+        """Write the recorded run as one HTML page to ``path`` (needs ``fit(..., record=True)``)."""
+        if self.recording is None:
+            raise ValueError(
+                "History.replay: this run was not recorded; call fit(..., record=True)"
+            )
+        from .replay import write_replay
 
-# --- the loop --------------------------------------------------------------------------------
+        return write_replay(self.recording, path)
+
+
+# --- checking everything before the first step ----------------------------------------------
+
+
+@dataclass
+class FitPlan:
+    """``fit``'s arguments, checked and in the form the loop uses."""
+
+    X: list
+    y: list
+    loss_fn: object
+    counter: object  # (prediction, target) -> (right, counted), or None: no accuracy
+    epochs: int
+    batch_size: int
+    validation: tuple | None
+    patience: int | None
+    progress: bool
+    schedule: object
+    l2: float
+    shuffle: bool
+    rng: object
+    record: bool
+
+
+def output_count(model) -> int | None:
+    """How many numbers ``model`` returns per sample, when its class says so (else None)."""
+    if isinstance(model, MLP):
+        return model.nouts[-1]
+    if isinstance(model, Layer):
+        return model.nout
+    if isinstance(model, Neuron):
+        return 1
+    return None
+
+
+def _sequence(data, name) -> list:
+    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
+        raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
+    return list(data)
+
+
+def _features(row, nin, name) -> list[float]:
+    """One sample as a list of finite floats, ``nin`` of them when the model says."""
+    if isinstance(row, numbers.Real) and not isinstance(row, bool):
+        row = [row]
+    elif isinstance(row, (str, bytes, dict, Value)) or not hasattr(row, "__iter__"):
+        raise TypeError(f"{name} must be a list of numbers, got {row!r}")
+    row = list(row)
+    if nin is not None and len(row) != nin:
+        raise ValueError(f"{name} has {len(row)} feature(s) but the model takes {nin}")
+    out = []
+    for j, x in enumerate(row):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(f"{name}[{j}] must be a number, got {x!r} ({type(x).__name__})")
+        number = finite_float(x)  # Fraction(10**400) is inf here, never an OverflowError
+        if not math.isfinite(number):
+            raise ValueError(f"{name}[{j}] is {x!r}: fit needs finite numbers")
+        out.append(number)
+    return out
+
+
+def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, list]:
+    """``X`` and ``y`` checked entry by entry for ``model`` and the loss; nothing is trained."""
+    X, y = _sequence(X, x_name), _sequence(y, y_name)
+    if len(X) != len(y):
+        raise ValueError(
+            f"{y_name} has {len(y)} targets but {x_name} has {len(X)} samples; "
+            "fit needs as many targets as samples"
+        )
+    if not X:
+        raise ValueError(f"{x_name} is empty: fit needs at least one sample")
+    nin = getattr(model, "nin", None)
+    nin = nin if isinstance(nin, int) else None
+    rows = []
+    for i, row in enumerate(X):
+        rows.append(_features(row, nin, f"{x_name}[{i}]"))
+        nin = len(rows[0])  # a model that does not say: every row like the first
+    # A loss of ours fixes each target's shape; a function of your own may read it its way.
+    outputs = output_count(model) if loss_fn in LOSSES.values() else None
+    for i, target in enumerate(y):
+        check_target(loss_fn, target, outputs, f"{y_name}[{i}]")
+    return rows, y
+
+
+def check_fit(
+    model,
+    X,
+    y,
+    loss,
+    optimizer,
+    epochs,
+    batch_size=None,
+    validation=None,
+    early_stopping=None,
+    progress=True,
+    *,
+    schedule=None,
+    l2=0.0,
+    shuffle=True,
+    seed=0,
+    accuracy="auto",
+    record=False,
+) -> FitPlan:
+    """Every argument and every sample of ``fit``, checked before anything changes.
+
+    Takes what ``fit`` takes; returns a ``FitPlan`` or raises (``TypeError`` for a wrong
+    type, ``ValueError`` for a bad value, the message naming the argument or the sample).
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be an nn Module (an MLP, say), got {type(model).__name__}")
+    for method in ("step", "zero_grad"):
+        if not callable(getattr(optimizer, method, None)):
+            raise TypeError(
+                f"optimizer must have a {method}() method (an SGD or Adam), got {optimizer!r}"
+            )
+    if not hasattr(optimizer, "lr"):
+        raise TypeError(f"optimizer must have an lr (an SGD or Adam), got {optimizer!r}")
+    epochs = non_negative_int(epochs, "epochs")
+    size = positive_int_or_none(batch_size, "batch_size", "the whole set")
+    patience = positive_int_or_none(
+        early_stopping, "early_stopping (a patience in epochs)", "no early stopping"
+    )
+    progress = boolean(progress, "progress")
+    if schedule is not None and not callable(getattr(schedule, "step", None)):
+        raise TypeError(f"schedule must be None or have a step() method, got {schedule!r}")
+    l2 = rate(l2, "l2")
+    shuffle = boolean(shuffle, "shuffle")
+    generator = rng(seed)  # an int (or None, or a random.Random); 2.5 or "a" are refused
+    record = boolean(record, "record")
+    loss_fn = _resolve_loss(loss)
+    counter = _resolve_accuracy(accuracy, loss_fn)
+    X, y = check_samples(model, X, y, loss_fn)
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)):
+            raise TypeError(f"validation must be None or a pair (X_val, y_val), got {validation!r}")
+        if len(validation) != 2:
+            raise ValueError(
+                f"validation must be a pair (X_val, y_val), got {len(validation)} items"
+            )
+        validation = check_samples(model, *validation, loss_fn, "validation X", "validation y")
+    return FitPlan(
+        X=X,
+        y=y,
+        loss_fn=loss_fn,
+        counter=counter,
+        epochs=epochs,
+        batch_size=len(X) if size is None else size,
+        validation=validation,
+        patience=patience,
+        progress=progress,
+        schedule=schedule,
+        l2=l2,
+        shuffle=shuffle,
+        rng=generator,
+        record=record,
+    )
+
+
+# --- the parts of the loop -------------------------------------------------------------------
+
+
+class EarlyStopping:
+    """Stop when a watched loss has not improved for ``patience`` epochs in a row.
+
+    ``update(model, epoch, loss)`` after each epoch returns True when it is time to stop;
+    the best weights are kept, and ``restore(model)`` puts them back.
+    """
+
+    def __init__(self, patience):
+        self.patience = patience
+        self.best = math.inf
+        self.best_epoch = None  # counted from 1
+        self.best_state = None
+        self.waited = 0
+
+    def update(self, model, epoch, loss) -> bool:
+        if loss < self.best:  # a NaN loss never improves
+            self.best, self.best_epoch, self.best_state = loss, epoch, model.state_dict()
+            self.waited = 0
+        else:
+            self.waited += 1
+        return self.waited >= self.patience
+
+    def restore(self, model) -> None:
+        if self.best_state is not None:
+            model.load_state_dict(self.best_state)
+
+
+def run_epoch(model, optimizer, plan, order) -> tuple[float, float | None, int]:
+    """One pass over the training data in mini-batches: ``(mean loss, accuracy, steps)``.
+
+    Each step runs inside ``ag.gc_paused()``: Python's cyclic garbage collector would
+    otherwise walk the step's graph again and again while it grows, though the graph holds
+    no cycles and is freed by reference counting anyway.
+    """
+    X, y, loss_fn, counter, size = plan.X, plan.y, plan.loss_fn, plan.counter, plan.batch_size
+    n = len(X)
+    params = model.parameters()
+    if plan.shuffle and size < n:
+        plan.rng.shuffle(order)
+    total, right, counted, steps = 0.0, 0, 0, 0
+    for start in range(0, n, size):
+        batch = order[start : start + size]
+        targets = [y[i] for i in batch]
+        with ag.gc_paused():  # one step builds a large graph with no cycles in it
+            predictions = [model(X[i]) for i in batch]
+            data_loss = loss_fn(predictions, targets)
+            objective = data_loss + plan.l2 * ag.dot(params, params) if plan.l2 else data_loss
+            optimizer.zero_grad()
+            objective.backward()
+            optimizer.step()
+        if plan.schedule is not None:
+            plan.schedule.step()
+        steps += 1
+        total += data_loss.data * len(batch)
+        if counter is not None:
+            for p, t in zip(predictions, targets):
+                r, c = counter(p, t)
+                right += r
+                counted += c
+    return total / n, (right / counted if counter is not None else None), steps
 
 
 def _progress_bar(epochs, enabled):
@@ -186,6 +430,9 @@ def _progress_bar(epochs, enabled):
     except ImportError:
         return None
     return tqdm(total=epochs, unit="epoch", desc="fit")
+
+
+# --- the loop --------------------------------------------------------------------------------
 
 
 def fit(
@@ -205,6 +452,7 @@ def fit(
     shuffle=True,
     seed=0,
     accuracy="auto",
+    record=False,
 ) -> History:
     """Train ``model`` on ``X, y`` for ``epochs`` passes; return the ``History``.
 
@@ -220,103 +468,79 @@ def fit(
     - ``l2``: adds ``l2 * sum(p * p)`` over the parameters to the loss being minimised
       (the figures in the History are the loss alone).
     - ``accuracy``: "auto" (from the loss), None, or a function ``(prediction, target) -> bool``.
+    - ``record``: True keeps a recording of the run for ``history.replay(path)``.
 
-    Each step runs inside ``ag.gc_paused()``: Python's cyclic garbage collector would
-    otherwise walk the step's graph again and again while it grows, though the graph holds
-    no cycles and is freed by reference counting anyway. The collector is back on (if it
-    was on) as soon as the step is over.
+    Every argument and every sample is checked first (``check_fit``): feature counts,
+    labels the loss accepts, finite numbers, the validation set. Bad input raises before
+    the first step, and the model is unchanged.
     """
-    X, y = list(X), list(y)
-    if len(X) != len(y) or not X:
-        raise ValueError(f"fit needs as many targets as samples, got {len(X)} and {len(y)}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
-    n = len(X)
-    # No silent int(): batch_size=2.5 must not quietly become 2.
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-    ):
-        raise TypeError(f"batch_size must be None (the whole set) or an int, got {batch_size!r}")
-    size = n if batch_size is None else int(batch_size)
-    if size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
-    l2 = _check_rate(l2, "l2")
-    if schedule is not None and not callable(getattr(schedule, "step", None)):
-        raise TypeError(f"schedule must be None or have a step() method, got {schedule!r}")
-    if early_stopping is not None and (
-        isinstance(early_stopping, bool)
-        or not isinstance(early_stopping, int)
-        or early_stopping < 1
-    ):
-        raise ValueError(f"early_stopping must be a patience >= 1 (epochs), got {early_stopping!r}")
-    loss_fn = _resolve_loss(loss)
-    counter = _resolve_accuracy(accuracy, loss_fn)
-    params = model.parameters()
-    watch = validation if validation is not None else (X, y)
-    rng = make_rng(seed)  # an int (or None, or a random.Random); 2.5 or "a" are refused
-    order = list(range(n))
+    plan = check_fit(
+        model,
+        X,
+        y,
+        loss,
+        optimizer,
+        epochs,
+        batch_size,
+        validation,
+        early_stopping,
+        progress,
+        schedule=schedule,
+        l2=l2,
+        shuffle=shuffle,
+        seed=seed,
+        accuracy=accuracy,
+        record=record,
+    )
     history = History()
-    best, best_state, waited = math.inf, None, 0
-    was_training = model.training
-    bar = _progress_bar(epochs, progress)
+    stopper = EarlyStopping(plan.patience) if plan.patience is not None else None
+    if plan.record:
+        from .replay import Recorder
+
+        history.recording = Recorder(model, plan.X, plan.y, loss)
+    order = list(range(len(plan.X)))
+    bar = _progress_bar(plan.epochs, plan.progress)
     started = time.perf_counter()
     try:
-        for epoch in range(epochs):
-            model.train()
-            if shuffle and size < n:
-                rng.shuffle(order)
-            history.lr.append(optimizer.lr)
-            total, right, counted = 0.0, 0, 0
-            for start in range(0, n, size):
-                batch = order[start : start + size]
-                targets = [y[i] for i in batch]
-                with ag.gc_paused():  # one step builds a large graph with no cycles in it
-                    predictions = [model(X[i]) for i in batch]
-                    data_loss = loss_fn(predictions, targets)
-                    objective = data_loss + l2 * ag.dot(params, params) if l2 else data_loss
-                    optimizer.zero_grad()
-                    objective.backward()
-                    optimizer.step()
-                if schedule is not None:
-                    schedule.step()
-                history.steps += 1
-                total += data_loss.data * len(batch)
-                if counter is not None:
-                    for p, t in zip(predictions, targets):
-                        r, c = counter(p, t)
-                        right += r
-                        counted += c
-            history.loss.append(total / n)
-            if counter is not None:
-                history.accuracy.append(right / counted)
-            if validation is not None:
-                val_loss, val_acc = evaluate(model, *validation, loss=loss_fn, accuracy=accuracy)
-                history.val_loss.append(val_loss)
-                if val_acc is not None:
-                    history.val_accuracy.append(val_acc)
-            if early_stopping is not None:
-                watched = history.val_loss[-1] if validation is not None else None
-                if watched is None:
-                    watched = evaluate(model, *watch, loss=loss_fn, accuracy=None)[0]
-                if watched < best:
-                    best, best_state, waited = watched, model.state_dict(), 0
-                    history.best_epoch = epoch
-                else:
-                    waited += 1
-            if bar is not None:
-                bar.set_postfix(_short(history.last()), refresh=False)
-                bar.update(1)
-            if early_stopping is not None and waited >= early_stopping:
-                history.stopped_early = True
-                break
+        with model.in_mode(True):
+            for epoch in range(1, plan.epochs + 1):
+                history.lr.append(optimizer.lr)
+                loss_value, accuracy_value, steps = run_epoch(model, optimizer, plan, order)
+                history.steps += steps
+                history.loss.append(loss_value)
+                if accuracy_value is not None:
+                    history.accuracy.append(accuracy_value)
+                if plan.validation is not None:
+                    val_loss, val_acc = evaluate(model, *plan.validation, plan.loss_fn, accuracy)
+                    history.val_loss.append(val_loss)
+                    if val_acc is not None:
+                        history.val_accuracy.append(val_acc)
+                if history.recording is not None:
+                    history.recording.end_epoch(model, epoch)
+                stop = stopper is not None and stopper.update(
+                    model, epoch, _watched_loss(model, plan, history)
+                )
+                if bar is not None:
+                    bar.set_postfix(_short(history.last()), refresh=False)
+                    bar.update(1)
+                if stop:
+                    history.stopped_early = True
+                    break
     finally:
         if bar is not None:
             bar.close()
-        model.train(was_training)
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    if stopper is not None:
+        history.best_epoch = stopper.best_epoch
+        stopper.restore(model)
     history.seconds = time.perf_counter() - started
     return history
+
+
+def _watched_loss(model, plan, history) -> float:
+    """What early stopping watches: the validation loss, else the training loss re-measured."""
+    if plan.validation is not None:
+        return history.val_loss[-1]
+    return evaluate(model, plan.X, plan.y, plan.loss_fn, accuracy=None)[0]
 
 
 def _short(figures):

@@ -17,7 +17,7 @@ a ``random.Random``), so a caller writes ``self.lr = rate(lr, "lr")``.
 >>> positive_int(2.0, "epochs")
 Traceback (most recent call last):
     ...
-TypeError: epochs must be an int, got float 2.0
+TypeError: epochs must be a positive int, got 2.0 (float)
 >>> rate(-0.1, "lr")
 Traceback (most recent call last):
     ...
@@ -30,7 +30,19 @@ import math
 import numbers
 import random
 
-__all__ = ["integer", "non_negative_int", "positive_int", "probability", "rate", "real", "rng"]
+__all__ = [
+    "boolean",
+    "choice",
+    "finite_float",
+    "integer",
+    "non_negative_int",
+    "positive_int",
+    "positive_int_or_none",
+    "probability",
+    "rate",
+    "real",
+    "rng",
+]
 
 
 def _shown(value) -> str:
@@ -38,24 +50,61 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _wrong_type(name: str, accepted: str, value) -> TypeError:
+    """The one TypeError message: what was accepted, then what came and of which type."""
+    return TypeError(f"{name} must be {accepted}, got {_shown(value)} ({type(value).__name__})")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def finite_float(value) -> float:
+    """A real number as a float; one too large for a float becomes +-inf (never OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def integer(value, name: str) -> int:
     """``value`` as an ``int``: any integral number but a bool (``True`` is not 1 here)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {_shown(value)}")
+    if not _is_int(value):
+        raise _wrong_type(name, "an int", value)
     return int(value)
 
 
 def positive_int(value, name: str) -> int:
     """An int >= 1: a count of samples, epochs, units, steps."""
-    n = integer(value, name)
+    if not _is_int(value):
+        raise _wrong_type(name, "a positive int", value)
+    n = int(value)
     if n < 1:
         raise ValueError(f"{name} must be a positive int (1 or more), got {n}")
     return n
 
 
+def positive_int_or_none(value, name: str, none_means: str) -> int | None:
+    """None (which means ``none_means``) or an int >= 1: a batch size, a patience."""
+    if value is None:
+        return None
+    if not _is_int(value):
+        raise _wrong_type(name, f"None ({none_means}) or an int", value)
+    n = int(value)
+    if n < 1:
+        raise ValueError(f"{name} must be >= 1, got {n}; None means {none_means}")
+    return n
+
+
 def non_negative_int(value, name: str) -> int:
     """An int >= 0: a patience, a number of epochs that may be zero."""
-    n = integer(value, name)
+    if not _is_int(value):
+        raise _wrong_type(name, "an int >= 0", value)
+    n = int(value)
     if n < 0:
         raise ValueError(f"{name} must be an int >= 0, got {n}")
     return n
@@ -63,12 +112,9 @@ def non_negative_int(value, name: str) -> int:
 
 def real(value, name: str) -> float:
     """Any finite real number as a float: an int, a float, a Fraction, a NumPy scalar."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {_shown(value)}")
-    try:
-        x = float(value)
-    except OverflowError:
-        x = math.inf if value > 0 else -math.inf
+    if not _is_real(value):
+        raise _wrong_type(name, "a number", value)
+    x = finite_float(value)
     if not math.isfinite(x):
         raise ValueError(f"{name} must be a finite number, got {_shown(value)}")
     return x
@@ -76,12 +122,9 @@ def real(value, name: str) -> float:
 
 def rate(value, name: str) -> float:
     """A finite number >= 0: a learning rate, a weight decay, a momentum."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {_shown(value)}")
-    try:
-        x = float(value)
-    except OverflowError:
-        x = math.inf
+    if not _is_real(value):
+        raise _wrong_type(name, "a finite number >= 0", value)
+    x = finite_float(value)
     if not (math.isfinite(x) and x >= 0):
         raise ValueError(f"{name} must be a finite number >= 0, got {_shown(value)}")
     return x
@@ -89,12 +132,40 @@ def rate(value, name: str) -> float:
 
 def probability(value, name: str) -> float:
     """A number in [0, 1): a dropout rate, a test fraction (1 would leave nothing)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {_shown(value)}")
-    x = float(value)
+    if not _is_real(value):
+        raise _wrong_type(name, "a number in [0, 1)", value)
+    x = finite_float(value)
     if not 0.0 <= x < 1.0:
         raise ValueError(f"{name} must be a number in [0, 1), got {_shown(value)}")
     return x
+
+
+def boolean(value, name: str) -> bool:
+    """``True`` or ``False``; 0, 1 or "yes" are refused, not guessed."""
+    if isinstance(value, bool):
+        return value
+    raise _wrong_type(name, "True or False", value)
+
+
+def choice(value, name: str, choices) -> str:
+    """One of the names in ``choices`` (a str): an activation, an initialisation, a loss.
+
+    >>> choice("tanh", "activation", ("relu", "tanh"))
+    'tanh'
+    >>> choice("swish", "activation", ("relu", "tanh"))
+    Traceback (most recent call last):
+        ...
+    ValueError: activation must be one of 'relu', 'tanh'; unknown activation 'swish'
+    """
+    names = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} must be a str, one of {names}; unknown {name} {_shown(value)} "
+            f"({type(value).__name__})"
+        )
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {names}; unknown {name} {_shown(value)}")
+    return value
 
 
 def rng(seed, name: str = "seed") -> random.Random:
@@ -106,9 +177,6 @@ def rng(seed, name: str = "seed") -> random.Random:
         return seed
     if seed is None:
         return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"{name} must be None, an int or a random.Random, got "
-            f"{type(seed).__name__} {_shown(seed)}"
-        )
+    if not _is_int(seed):
+        raise _wrong_type(name, "None, an int or a random.Random", seed)
     return random.Random(int(seed))

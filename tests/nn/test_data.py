@@ -115,3 +115,43 @@ def test_train_test_split_without_shuffle_tests_on_the_end():
     assert X_train == list("abcdefg") and X_test == list("hij") and y_test == [7, 8, 9]
     with pytest.raises(ValueError, match="leaves no"):
         train_test_split([1, 2], [1, 2], test_size=2)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: make_moons("a"), TypeError, "n_samples must be a positive int"),
+        (lambda: make_moons(10.0), TypeError, "n_samples must be a positive int"),
+        (lambda: make_moons(0), ValueError, "n_samples must be a positive int"),
+        (lambda: make_moons(10, noise=-0.1), ValueError, "noise must be a finite number >= 0"),
+        (lambda: make_moons(10, noise="0.1"), TypeError, "noise must be a finite number >= 0"),
+        (lambda: make_moons(10, seed=1.5), TypeError, "seed must be None"),
+        (lambda: make_circles(10, factor="0.5"), TypeError, "factor must be a number"),
+        (lambda: make_circles(10, factor=1.5), ValueError, "factor must be between 0 and 1"),
+        (lambda: make_spirals(10, classes=2.0), TypeError, "classes must be a positive int"),
+        (lambda: make_price_series("5"), TypeError, "n must be a positive int"),
+        (lambda: make_price_series(5, start=-1.0), ValueError, "start must be a positive price"),
+        (lambda: make_price_series(5, pattern=0.4), TypeError, "pattern must be a list"),
+        (lambda: make_price_series(5, pattern=("a",)), TypeError, r"pattern\[0\] must be"),
+        (lambda: lagged_windows([1, 2, 3], lags=1.0), TypeError, "lags must be a positive int"),
+        (lambda: lagged_windows([1, 2, 3], lags=0), ValueError, "lags must be a positive int"),
+        (lambda: train_test_split([1, 2], [1, 2], test_size="a"), TypeError, "test_size must be"),
+        (lambda: train_test_split([1, 2], [1, 2], test_size=True), TypeError, "test_size must"),
+        (lambda: train_test_split([1, 2], [1, 2], test_size=1.5), ValueError, "test_size as a"),
+        (lambda: train_test_split([1, 2], [1, 2], shuffle="no"), TypeError, "shuffle must be"),
+        (lambda: train_test_split([1, 2], [1], test_size=1), ValueError, "y has 1 targets"),
+    ],
+)
+def test_one_error_convention(make, error, message):
+    with pytest.raises(error, match=r"^" + message):
+        make()
+
+
+def test_train_test_split_takes_any_fraction_type():
+    from fractions import Fraction
+
+    X, y = list(range(8)), list(range(8))
+    assert len(train_test_split(X, y, test_size=Fraction(1, 4), seed=0)[1]) == 2
+    numpy = pytest.importorskip("numpy")
+    assert len(train_test_split(X, y, test_size=numpy.float64(0.25), seed=0)[1]) == 2
+    assert len(train_test_split(X, y, test_size=numpy.int64(3), seed=0)[1]) == 3

@@ -156,3 +156,16 @@ def test_bce_with_logits_matches_torch(scale):
     tloss.backward()
     assert loss.data == pytest.approx(tloss.item(), rel=1e-12)
     assert [v.grad for v in z] == pytest.approx(tz.grad.tolist(), rel=1e-12, abs=1e-15)
+
+
+def test_targets_of_the_wrong_type_are_type_errors():
+    with pytest.raises(TypeError, match=r"^hinge_loss: expected"):
+        hinge_loss(_values([0.5]), ["1"])
+    with pytest.raises(TypeError, match=r"^bce_with_logits: expected"):
+        bce_with_logits(_values([0.5]), [True])
+    with pytest.raises(TypeError, match=r"^mse_loss: expected"):
+        mse_loss(_values([0.5]), "1")
+    with pytest.raises(TypeError, match=r"^cross_entropy: a target must be a class index"):
+        cross_entropy(_values([1.0, 2.0]), "0")
+    with pytest.raises(ValueError, match=r"^bce_with_logits: targets must be in"):
+        bce_with_logits(_values([0.5]), [-1])

@@ -176,13 +176,13 @@ def test_unknown_names_are_refused():
     with pytest.raises(TypeError, match="seed"):
         MLP(2, [3], seed="abc")
     # Wrong types get the same clear messages, not "unhashable type" or "not iterable".
-    with pytest.raises(ValueError, match=r"unknown activation \['relu'\]"):
+    with pytest.raises(TypeError, match=r"unknown activation \['relu'\]"):
         MLP(2, [3], activation=["relu"])
     with pytest.raises(ValueError, match="unknown output_activation 'swish'"):
         MLP(2, [3], output_activation="swish")
-    with pytest.raises(ValueError, match=r"nouts must be a list of layer sizes .* got 3"):
+    with pytest.raises(TypeError, match=r"nouts must be a list of layer sizes .* got 3"):
         MLP(2, 3)
-    with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\), got \[0\.5\]"):
+    with pytest.raises(TypeError, match=r"dropout must be a number in \[0, 1\), got \[0\.5\]"):
         MLP(2, [3, 1], dropout=[0.5])
 
 
@@ -297,3 +297,175 @@ def test_parameters_are_labelled_with_their_dotted_names():
     assert [p.label for p in model.parameters()] == [n for n, _ in model.named_parameters()]
     assert model.layers[0].neurons[1].w[0].label == "layers.0.neurons.1.w.0"
     assert [p.label for p in Neuron(2, seed=0).parameters()] == ["w.0", "w.1", "b"]
+
+
+# --- tied weights and shared sub-modules: one parameter, listed once -----------------------
+
+
+class _TiedScalar(Module):
+    """``a`` and ``b`` are the same Value: ``out = a * x + b * 2x`` = 3 a x."""
+
+    def __init__(self):
+        self.a = ag.Value(1.0)
+        self.b = self.a
+
+    def forward(self, x):
+        return self.a * x + self.b * (2.0 * x)
+
+
+class _SharedNeuron(Module):
+    """One neuron held under two names, as an encoder whose decoder is tied to it."""
+
+    def __init__(self):
+        self.encoder = Neuron(2, activation="linear", seed=0)
+        self.scale = ag.Value(2.0)
+        self.decoder = self.encoder
+
+    def forward(self, x):
+        return self.decoder([self.encoder(x), self.scale])
+
+
+def test_a_value_under_two_names_is_one_parameter_under_its_first_name():
+    model = _TiedScalar()
+    assert [name for name, _ in model.named_parameters()] == ["a"]
+    assert model.parameters() == [model.a] and model.num_parameters() == 1
+    assert list(model.state_dict()) == ["a"]
+
+
+def test_a_shared_submodule_is_listed_once_under_its_first_name():
+    model = _SharedNeuron()
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["encoder.w.0", "encoder.w.1", "encoder.b", "scale"]
+    assert [name for name, _ in model.named_modules()] == ["", "encoder"]
+    assert [name for name, _ in model.children()] == ["encoder"]
+    model.load_state_dict({name: 0.5 for name in names})  # strict: these are all the names
+    assert model.decoder.b.data == 0.5
+
+
+def test_tied_weights_take_one_sgd_step_as_in_torch(torch):
+    from nn import SGD
+
+    ours = _TiedScalar()
+    optimizer = SGD(ours.parameters(), lr=0.1)
+    ours(1.0).backward()  # d/da (a + 2a) = 3
+    optimizer.step()
+
+    class TorchTied(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = torch.nn.Parameter(torch.tensor(1.0, dtype=torch.float64))
+            self.b = self.a
+
+        def forward(self, x):
+            return self.a * x + self.b * (2.0 * x)
+
+    theirs = TorchTied()
+    optimizer = torch.optim.SGD(theirs.parameters(), lr=0.1)
+    theirs(1.0).backward()
+    optimizer.step()
+    assert [n for n, _ in theirs.named_parameters()] == [n for n, _ in ours.named_parameters()]
+    assert ours.a.data == pytest.approx(theirs.a.item(), rel=1e-15) == 0.7
+
+
+def test_an_optimizer_given_one_value_twice_refuses_it():
+    from nn import SGD, Adam
+
+    p, q = ag.Value(1.0), ag.Value(2.0)
+    for make in (SGD, Adam):
+        with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
+            make([p, q, p], lr=0.1)
+
+
+def test_named_modules_gives_dotted_names_parents_first():
+    model = MLP(2, [3, 1], seed=0, dropout=0.5)
+    names = [name for name, _ in model.named_modules()]
+    assert names[:3] == ["", "layers.0", "layers.0.neurons.0"]
+    assert "layers.1.neurons.0" in names and names[-1] == "dropouts.0"
+    assert [m for _, m in model.named_modules()] == list(model.modules())
+    assert dict(model.named_modules())["layers.1"] is model.layers[1]
+
+
+# --- evaluation mode as a context -----------------------------------------------------------
+
+
+def test_evaluating_puts_every_module_back_as_it_was_even_after_an_error():
+    model = MLP(2, [4, 4, 1], seed=0, dropout=0.5)
+    model.dropouts[0].eval()  # a mixed state: it must come back exactly
+    before = [m.training for m in model.modules()]
+    with model.evaluating():
+        assert not any(m.training for m in model.modules())
+    assert [m.training for m in model.modules()] == before
+    with pytest.raises(ZeroDivisionError), model.evaluating():
+        1 / 0
+    assert [m.training for m in model.modules()] == before
+    with model.in_mode(True):
+        assert all(m.training for m in model.modules())
+    assert [m.training for m in model.modules()] == before
+
+
+def test_train_refuses_a_mode_that_is_not_a_bool():
+    with pytest.raises(TypeError, match="mode must be True or False"):
+        MLP(2, [1], seed=0).train("no")
+
+
+# --- a layer computes as its neurons do ------------------------------------------------------
+
+
+def test_a_layer_gives_bit_for_bit_what_its_neurons_give():
+    from nn.layers import weighted_sums
+
+    layer = Layer(3, 4, activation="tanh", seed=1)
+    x = [0.3, -1.7, 2.2]
+    assert [v.data for v in layer(x)] == [n(x).data for n in layer.neurons]
+    sums = weighted_sums(layer.neurons, x)
+    assert [z.op for z in sums] == ["dot"] * 4
+    assert [ag.tanh(z).data for z in sums] == [v.data for v in layer(x)]
+
+
+def test_repr_does_not_recognise_a_class_by_its_name():
+    class Neuron(Module):  # a user's own class that happens to share the name
+        def __init__(self):
+            self.w = ag.Value(1.0)
+
+    class Holder(Module):
+        def __init__(self):
+            self.part = Neuron()
+
+    assert "(part) Neuron()" in repr(Holder())
+    assert "(neurons" not in repr(Layer(2, 3, seed=0))  # a layer describes its neurons itself
+
+
+# --- one error convention --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda: Neuron(2, init=0), TypeError, "init must be a str"),
+        (lambda: Neuron(2, init=[]), TypeError, "init must be a str"),
+        (lambda: Neuron(2, init={}), TypeError, "init must be a str"),
+        (lambda: Neuron(2, init=""), ValueError, "init must be one of"),
+        (lambda: Layer(2, 2, init=""), ValueError, "init must be one of"),
+        (lambda: MLP(2, [2], init=0), TypeError, "init must be a str"),
+        (lambda: Neuron(2, fan_out=-1), ValueError, "fan_out must be a positive int"),
+        (lambda: Neuron(2, fan_out=2.0), TypeError, "fan_out must be a positive int"),
+        (lambda: Neuron("a"), TypeError, "nin must be a positive int"),
+        (lambda: Neuron(2.0), TypeError, "nin must be a positive int"),
+        (lambda: Neuron(0), ValueError, "nin must be a positive int"),
+        (lambda: Layer(2, "a"), TypeError, "nout must be a positive int"),
+        (lambda: MLP(2, ["a"]), TypeError, r"nouts\[0\] must be a positive int"),
+        (lambda: MLP(2, [4, 0]), ValueError, r"nouts\[1\] must be a positive int"),
+        (lambda: MLP(2, [4], activation=3), TypeError, "activation must be a str"),
+        (lambda: MLP(2, [4], activation="swish"), ValueError, "activation must be one of"),
+        (lambda: Dropout("0.5"), TypeError, "p .*must be a number in"),
+        (lambda: Dropout(1.5), ValueError, "p .*must be a number in"),
+    ],
+)
+def test_wrong_types_are_type_errors_and_bad_values_value_errors(make, error, message):
+    with pytest.raises(error, match="^" + message):
+        make()
+
+
+def test_an_absurd_fan_out_gives_tiny_weights_not_an_overflow_error():
+    n = Neuron(2, activation="tanh", fan_out=10**400, seed=0)  # xavier: 6 / (2 + 10**400)
+    assert [w.data for w in n.w] == [0.0, 0.0]

@@ -123,7 +123,7 @@ def test_rates_may_be_any_real_number_but_not_a_bool_or_a_string():
     optimizer = Adam([p], lr=numpy.float32(0.5), weight_decay=numpy.float64(0.1))
     assert type(optimizer.lr) is float and optimizer.lr == 0.5
     for bad in (True, "0.1", None):
-        with pytest.raises(ValueError, match="lr must be a finite number"):
+        with pytest.raises(TypeError, match="lr must be a finite number"):
             SGD([p], lr=bad)
 
 
@@ -141,17 +141,17 @@ def test_linear_decay_is_micrograds_schedule():
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make, error",
     [
-        lambda opt: LinearDecay(opt, "1.0", 0.1, 100),
-        lambda opt: LinearDecay(opt, 1.0, True, 100),
-        lambda opt: StepDecay(opt, 3, gamma="0.5"),
-        lambda opt: StepDecay(opt, 3, start=-1.0),
+        (lambda opt: LinearDecay(opt, "1.0", 0.1, 100), TypeError),
+        (lambda opt: LinearDecay(opt, 1.0, True, 100), TypeError),
+        (lambda opt: StepDecay(opt, 3, gamma="0.5"), TypeError),
+        (lambda opt: StepDecay(opt, 3, start=-1.0), ValueError),
     ],
 )
-def test_schedules_refuse_rates_that_are_not_numbers_and_leave_lr_alone(make):
+def test_schedules_refuse_rates_that_are_not_numbers_and_leave_lr_alone(make, error):
     optimizer = SGD([ag.Value(0.0)], lr=0.8)
-    with pytest.raises(ValueError, match=r"(start|end|gamma) must be a finite number >= 0"):
+    with pytest.raises(error, match=r"(start|end|gamma) must be a finite number >= 0"):
         make(optimizer)
     assert optimizer.lr == 0.8
 
@@ -164,3 +164,24 @@ def test_step_decay_is_a_staircase():
         seen.append(optimizer.lr)
         schedule.step()
     assert seen == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda p: SGD(p, lr=0.1), TypeError, "params must be an iterable of Values"),
+        (lambda p: SGD([p], lr=0.1, nesterov=1, momentum=0.9), TypeError, "nesterov must be"),
+        (lambda p: SGD([p], lr=0.1, momentum=-0.9), ValueError, "momentum must be a finite"),
+        (lambda p: Adam([p], betas=0.9), TypeError, "betas must be a pair"),
+        (lambda p: Adam([p], betas=(0.9,)), ValueError, "betas must be a pair"),
+        (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be a number in"),
+        (lambda p: Adam([p], betas=("0.9", 0.9)), TypeError, r"betas\[0\] must be a number in"),
+        (lambda p: LinearDecay(SGD([p], lr=1.0), 1.0, 0.1, 2.0), TypeError, "steps must be"),
+        (lambda p: LinearDecay(SGD([p], lr=1.0), 1.0, 0.1, 0), ValueError, "steps must be"),
+        (lambda p: StepDecay(SGD([p], lr=1.0), "3"), TypeError, "step_size must be"),
+        (lambda p: StepDecay(0.1, 3), TypeError, "optimizer must be an SGD or Adam"),
+    ],
+)
+def test_one_error_convention(make, error, message):
+    with pytest.raises(error, match=r"^" + message):
+        make(ag.Value(1.0))

@@ -118,3 +118,32 @@ def test_the_boundary_of_one_output_is_where_the_score_crosses_zero():
     lines = [c for c in figure.axes[0].collections if isinstance(c, ContourSet) and not c.filled]
     points = [p for path in lines[0].get_paths() for p in path.vertices]
     assert points and all(abs(x - 0.25) < 1e-9 for x, _ in points)
+
+
+def test_the_best_epoch_line_sits_at_history_best_epoch():
+    from nn import History
+
+    history = History()
+    history.loss = [3.0, 1.0, 2.0, 2.5]
+    history.best_epoch, history.stopped_early = 2, True  # counted from 1, as the x axis is
+    ax = history.plot().axes[0]
+    (line,) = [line for line in ax.get_lines() if line.get_label() == "best epoch"]
+    assert list(line.get_xdata()) == [2, 2]
+    assert list(ax.get_lines()[0].get_xdata()) == [1, 2, 3, 4]
+    assert "best: epoch 2)" in repr(history)
+
+
+def test_decision_grid_checks_its_arguments():
+    model = MLP(2, [2, 1], seed=0)
+    X = [[0.0, 0.0], [1.0, 1.0]]
+    with pytest.raises(TypeError, match=r"^resolution must be a positive int"):
+        decision_grid(model, X, resolution=10.0)
+    with pytest.raises(ValueError, match=r"^resolution must be 2 or more"):
+        decision_grid(model, X, resolution=1)
+    with pytest.raises(ValueError, match=r"^padding must be a finite number >= 0"):
+        decision_grid(model, X, padding=-1)
+
+
+def test_gradient_flow_needs_a_module():
+    with pytest.raises(TypeError, match=r"^model must be an nn Module"):
+        gradient_flow([1, 2])

@@ -1,8 +1,13 @@
 """save / load: bit-identical round trips, and clear errors for files that are not models."""
 
+import builtins
+import errno
 import json
 import math
+import os
 import struct
+import subprocess
+import sys
 
 import pytest
 
@@ -161,3 +166,152 @@ def test_json_that_is_not_an_object_or_has_nan_is_reported(saved):
 def test_only_known_models_are_saved(tmp_path):
     with pytest.raises(TypeError, match="save knows"):
         save(object(), tmp_path / "x.json")
+
+
+# --- saving is atomic: a failed write leaves the old file whole -------------------------------
+
+
+class _DiskFillsUp:
+    """A file whose write stores half the bytes, then fails as a full disk does."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def write(self, data):
+        self._f.write(data[: len(data) // 2])
+        self._f.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._f.close()
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_model_and_no_debris(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    old = path.read_bytes()
+    real_open = builtins.open
+
+    def failing_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return _DiskFillsUp(f) if "w" in mode else f
+
+    monkeypatch.setattr(builtins, "open", failing_open)
+    with pytest.raises(OSError, match="No space left"):
+        save(MLP(2, [16, 16, 1], seed=1), path)
+    monkeypatch.undo()
+    assert path.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
+    assert load(path).state_dict() == MLP(2, [3, 1], seed=0).state_dict()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs ulimit (POSIX)")
+def test_a_file_size_limit_mid_write_leaves_the_old_model(tmp_path):
+    # The real thing: the kernel refuses bytes past RLIMIT_FSIZE (ulimit -f), like a full disk.
+    path = tmp_path / "model.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    old = path.read_bytes()
+    code = (
+        "import resource, signal, sys\n"
+        "import nn\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "try:\n"
+        "    nn.save(nn.MLP(2, [16, 16, 1], seed=1), sys.argv[1])\n"
+        "except OSError as error:\n"
+        "    print('refused', error.errno)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.startswith("refused"), done.stdout + done.stderr
+    assert path.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
+
+
+# --- loading reads at most a capped number of bytes -------------------------------------------
+
+
+def test_a_huge_file_is_refused_by_its_size_before_reading(tmp_path):
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as f:  # 2 GB, sparse: costs no disk, and must cost no memory either
+        f.truncate(2 * 1024**3)
+    with pytest.raises(ValueError, match=r"2,147,483,648 bytes is too large for a saved model"):
+        load(path)
+
+
+def test_a_file_just_over_the_cap_is_refused(saved, monkeypatch):
+    import nn.serialize
+
+    monkeypatch.setattr(nn.serialize, "MAX_FILE_BYTES", saved.stat().st_size - 1)
+    with pytest.raises(ValueError, match="too large for a saved model"):
+        load(saved)
+    monkeypatch.setattr(nn.serialize, "MAX_FILE_BYTES", saved.stat().st_size)
+    assert isinstance(load(saved), MLP)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_file_is_read_only_up_to_the_cap(monkeypatch):
+    import nn.serialize
+
+    monkeypatch.setattr(nn.serialize, "MAX_FILE_BYTES", 10_000)
+    with pytest.raises(ValueError, match="more than 10,000 bytes"):
+        load("/dev/zero")
+
+
+# --- loading refuses ambiguous and malformed configs ------------------------------------------
+
+
+def test_a_key_given_twice_is_refused(saved):
+    text = saved.read_text()
+    saved.write_text(text.replace('"version": 1,', '"version": 1, "version": 1,', 1))
+    with pytest.raises(ValueError, match="'version' appears twice"):
+        load(saved)
+
+
+@pytest.mark.parametrize("fan_out", [-2, 0, 10**400])
+def test_a_config_with_fan_out_is_a_value_error(tmp_path, fan_out):
+    path = tmp_path / "n.json"
+    save(Neuron(2, activation="tanh", seed=0), path)
+    _edit(path, lambda d: d["config"].update(fan_out=fan_out))
+    with pytest.raises(ValueError, match="invalid"):
+        load(path)
+
+
+@pytest.mark.parametrize("init", ["", 0, [], {}, "zeros"])
+@pytest.mark.parametrize("model", [Neuron(2, seed=0), Layer(2, 2, seed=0), MLP(2, [2], seed=0)])
+def test_an_empty_or_wrong_init_is_refused_not_replaced_by_the_default(tmp_path, model, init):
+    path = tmp_path / "m.json"
+    save(model, path)
+    _edit(path, lambda d: d["config"].update(init=init))
+    with pytest.raises(ValueError, match="invalid: init must be"):
+        load(path)
+
+
+def test_constructor_arguments_that_config_never_writes_are_refused(saved):
+    _edit(saved, lambda d: d["config"].update(seed=3))
+    with pytest.raises(ValueError, match=r"unknown entries \['seed'\]"):
+        load(saved)
+
+
+def test_save_follows_the_error_convention(tmp_path):
+    with pytest.raises(TypeError, match=r"^model: save knows"):
+        save(object(), tmp_path / "x.json")
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[0].neurons[0].w[0].data = math.inf
+    with pytest.raises(ValueError, match=r"^model: cannot save parameter"):
+        save(model, tmp_path / "x.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^path must be a str or a pathlib.Path"):
+        save(MLP(2, [1], seed=0), 3)
+    with pytest.raises(TypeError, match=r"^path must be a str or a pathlib.Path"):
+        load(None)

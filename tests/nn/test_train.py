@@ -1,5 +1,6 @@
 """fit: micrograd's demo, the loop's arithmetic, batches, validation, early stopping."""
 
+import math
 import subprocess
 import sys
 
@@ -158,11 +159,11 @@ def test_early_stopping_stops_and_restores_the_best_weights():
         early_stopping=3,
         progress=False,
     )
-    best = history.best_epoch
-    assert history.stopped_early and 3 <= best < 20
-    assert history.val_loss[best] == min(history.val_loss)
-    assert len(history.loss) == best + 1 + 3
-    assert model.state_dict() == optimizer.states[best]
+    best = history.best_epoch  # counted from 1: the list index is best - 1
+    assert history.stopped_early and 4 <= best <= 20
+    assert history.val_loss[best - 1] == min(history.val_loss)
+    assert len(history.loss) == best + 3
+    assert model.state_dict() == optimizer.states[best - 1]
     assert model.state_dict() != optimizer.states[-1]
 
 
@@ -171,7 +172,7 @@ def test_early_stopping_without_validation_watches_the_training_loss():
     model = Neuron(1, activation="linear", seed=0)
     optimizer = _Recorder(model, lr=2.5)  # too large: the loss grows every step
     history = fit(model, X, y, "mse", optimizer, 50, early_stopping=2, progress=False)
-    assert history.stopped_early and history.best_epoch == 0
+    assert history.stopped_early and history.best_epoch == 1  # epochs count from 1
     assert model.state_dict() == optimizer.states[0]
     assert "stopped early (best: epoch 1)" in repr(history)  # people count from 1
 
@@ -216,8 +217,8 @@ def test_fit_checks_its_arguments():
         ({"batch_size": True}, TypeError, "batch_size must be None .* got True"),
         ({"batch_size": 0}, ValueError, "batch_size must be >= 1, got 0"),
         ({"l2": -0.1}, ValueError, "l2 must be a finite number >= 0"),
-        ({"l2": "0.1"}, ValueError, "l2 must be a finite number >= 0"),
-        ({"l2": True}, ValueError, "l2 must be a finite number >= 0"),
+        ({"l2": "0.1"}, TypeError, "l2 must be a finite number >= 0"),
+        ({"l2": True}, TypeError, "l2 must be a finite number >= 0"),
         ({"schedule": 0.5}, TypeError, r"schedule must be None or have a step\(\) method"),
         ({"seed": 2.5}, TypeError, "seed must be None, an int"),
     ],
@@ -259,3 +260,197 @@ def test_fit_pauses_the_collector_during_a_step_and_restores_it():
     assert gc.isenabled()
     fit(model, [[0.0], [1.0]], [0.0, 1.0], loss, SGD(model.parameters(), lr=0.1), 3, progress=False)
     assert seen == [False, False, False] and gc.isenabled()
+
+
+# --- everything is checked before the first step ----------------------------------------------
+
+
+def _twenty(label=1.0):
+    X = [[0.1 * i, -0.05 * i] for i in range(20)]
+    y = [label if i % 2 else 0.0 for i in range(20)]
+    return X, y
+
+
+def _spoiled(change):
+    X, y = _twenty()
+    X, y = [list(row) for row in X], list(y)
+    options = {}
+    change(X, y, options)
+    return X, y, options
+
+
+BAD_DATA = [
+    # (loss, change, error, message)
+    ("bce", lambda X, y, o: y.__setitem__(16, 2), ValueError, r"y\[16\]: targets must be in"),
+    ("hinge", lambda X, y, o: y.__setitem__(16, 2), ValueError, r"y\[16\]: labels must be"),
+    ("bce", lambda X, y, o: y.__setitem__(3, -1), ValueError, r"y\[3\]: targets must be in"),
+    ("bce", lambda X, y, o: X.__setitem__(5, [1.0, 2.0, 3.0]), ValueError, r"X\[5\] has 3"),
+    ("bce", lambda X, y, o: X.__setitem__(5, [1.0]), ValueError, r"X\[5\] has 1 feature"),
+    ("mse", lambda X, y, o: X[7].__setitem__(1, math.nan), ValueError, r"X\[7\]\[1\] is nan"),
+    ("mse", lambda X, y, o: X[7].__setitem__(0, math.inf), ValueError, r"X\[7\]\[0\] is inf"),
+    ("mse", lambda X, y, o: y.__setitem__(9, math.inf), ValueError, r"y\[9\] is inf"),
+    ("mse", lambda X, y, o: y.__setitem__(9, math.nan), ValueError, r"y\[9\] is nan"),
+    ("mse", lambda X, y, o: X[2].__setitem__(0, "1.0"), TypeError, r"X\[2\]\[0\] must be a number"),
+    ("mse", lambda X, y, o: y.__setitem__(4, "1"), TypeError, r"y\[4\]: expected a number"),
+    ("mse", lambda X, y, o: y.__setitem__(4, [1.0, 2.0]), ValueError, r"y\[4\] has 2 number"),
+    ("mse", lambda X, y, o: y.pop(), ValueError, "y has 19 targets but X has 20"),
+    (
+        "bce",
+        lambda X, y, o: o.update(validation=(X[:5], y[:4])),
+        ValueError,
+        "validation y has 4 targets but validation X has 5",
+    ),
+    (
+        "bce",
+        lambda X, y, o: o.update(validation=(X[:5], [0, 1, 0, 1, 2])),
+        ValueError,
+        r"validation y\[4\]: targets must be in",
+    ),
+    (
+        "bce",
+        lambda X, y, o: o.update(validation=([[0.0, 0.0, 0.0]], [1])),
+        ValueError,
+        r"validation X\[0\] has 3 feature",
+    ),
+    (
+        "bce",
+        lambda X, y, o: o.update(validation=(X, y, X)),
+        ValueError,
+        "validation must be a pair",
+    ),
+    ("bce", lambda X, y, o: o.update(validation=X), ValueError, "validation must be a pair"),
+    ("bce", lambda X, y, o: o.update(validation="data"), TypeError, "validation must be None or a"),
+]
+
+
+@pytest.mark.parametrize("loss, change, error, message", BAD_DATA, ids=[m for *_, m in BAD_DATA])
+def test_bad_data_raises_before_the_first_step_and_changes_nothing(loss, change, error, message):
+    X, y, options = _spoiled(change)
+    model = MLP(2, [4, 1], seed=0)
+    optimizer = SGD(model.parameters(), lr=0.5, momentum=0.9)
+    before = model.state_dict()
+    with pytest.raises(error, match=message):
+        fit(model, X, y, loss, optimizer, 3, batch_size=1, progress=False, **options)
+    assert model.state_dict() == before
+    assert optimizer.velocity == [None] * len(optimizer.params)  # no step was ever taken
+
+
+def test_cross_entropy_targets_are_class_indices_the_model_can_give():
+    X, y = make_spirals(30, classes=3, seed=0)
+    model = MLP(2, [4, 3], seed=0)
+    before = model.state_dict()
+    optimizer = SGD(model.parameters(), lr=0.5)
+    with pytest.raises(ValueError, match=r"y\[7\]: target 3 is not in 0\.\.2"):
+        fit(model, X, [*y[:7], 3, *y[8:]], "cross_entropy", optimizer, 1, progress=False)
+    with pytest.raises(ValueError, match="class index"):
+        fit(model, X, [*y[:7], 1.5, *y[8:]], "cross_entropy", optimizer, 1, progress=False)
+    one_output = MLP(2, [4, 1], seed=0)
+    with pytest.raises(ValueError, match="cross_entropy needs a model with 2 or more outputs"):
+        optimizer = SGD(one_output.parameters(), lr=0.5)
+        fit(one_output, X, y, "cross_entropy", optimizer, 1, progress=False)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"epochs": 2.0}, TypeError, "epochs must be an int >= 0"),
+        ({"epochs": -1}, ValueError, "epochs must be an int >= 0"),
+        ({"batch_size": 2.0}, TypeError, "batch_size must be None"),
+        ({"early_stopping": 2.0}, TypeError, "early_stopping .* must be None"),
+        ({"early_stopping": True}, TypeError, "early_stopping .* must be None"),
+        ({"progress": "yes"}, TypeError, "progress must be True or False"),
+        ({"shuffle": 1}, TypeError, "shuffle must be True or False"),
+        ({"record": "yes"}, TypeError, "record must be True or False"),
+        ({"record": 1}, TypeError, "record must be True or False"),
+        ({"loss": 3}, TypeError, "loss must be a name or a function"),
+        ({"loss": "l1"}, ValueError, "loss must be one of"),
+        ({"accuracy": "yes"}, ValueError, "accuracy must be 'auto', None or a function"),
+        ({"accuracy": 3}, TypeError, "accuracy must be 'auto', None"),
+        ({"optimizer": 0.1}, TypeError, r"optimizer must have a step\(\) method"),
+        ({"model": lambda x: x}, TypeError, "model must be an nn Module"),
+        ({"X": 3}, TypeError, "X must be a list"),
+        ({"X": [], "y": []}, ValueError, "X is empty"),
+    ],
+)
+def test_one_error_convention_for_fits_arguments(options, error, message):
+    model = Neuron(1, seed=0)
+    arguments = {
+        "model": model,
+        "X": [[1.0], [2.0]],
+        "y": [1.0, 2.0],
+        "loss": "mse",
+        "optimizer": SGD(model.parameters(), lr=0.1),
+        "epochs": 1,
+        "progress": False,
+    }
+    before = model.state_dict()
+    with pytest.raises(error, match=r"^" + message):
+        fit(**{**arguments, **options})
+    assert model.state_dict() == before
+
+
+def test_a_custom_loss_gets_any_finite_targets_but_not_nan():
+    model = MLP(1, [2, 3], seed=0)
+
+    def first_output_mse(predictions, targets):
+        return mse_loss([p[0] for p in predictions], targets)
+
+    X, y = [[0.0], [1.0]], [0.5, 1.5]  # one number per sample for a 3-output model: its choice
+    fit(model, X, y, first_output_mse, SGD(model.parameters(), lr=0.1), 1, progress=False)
+    with pytest.raises(ValueError, match=r"y\[1\] is nan"):
+        fit(model, X, [0.5, math.nan], first_output_mse, SGD(model.parameters(), lr=0.1), 1)
+
+
+def test_big_fractions_are_refused_as_not_finite_not_as_overflow():
+    from fractions import Fraction
+
+    model = Neuron(1, seed=0)
+    with pytest.raises(ValueError, match=r"X\[0\]\[0\] is Fraction"):
+        fit(model, [[Fraction(10**400)]], [1.0], "mse", SGD(model.parameters(), lr=0.1), 1)
+
+
+# --- early stopping, and epochs counted from 1 ------------------------------------------------
+
+
+def test_early_stopping_object_counts_patience_and_keeps_the_best():
+    from nn.train import EarlyStopping
+
+    model = Neuron(1, seed=0)
+    stopper = EarlyStopping(patience=2)
+    assert not stopper.update(model, 1, 3.0)
+    model.b.data = 7.0
+    assert not stopper.update(model, 2, 2.0)  # better: remembered
+    best = model.state_dict()
+    model.b.data = 9.0
+    assert not stopper.update(model, 3, math.nan)  # NaN never counts as better
+    assert stopper.update(model, 4, 2.0)  # equal is not better: the second in a row
+    assert stopper.best_epoch == 2
+    stopper.restore(model)
+    assert model.state_dict() == best
+
+
+def test_history_says_the_same_best_epoch_everywhere():
+    X = [[x] for x in (-0.2, -0.1, 0.1, 0.2)]
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data, model.b.data = -2.0, 0.0
+    y, y_val = [2 * x[0] + 1 for x in X], [-2 * x[0] + 1 for x in X]
+    optimizer = SGD(model.parameters(), lr=0.2)
+    history = fit(
+        model, X, y, "mse", optimizer, 100, validation=(X, y_val), early_stopping=3, progress=False
+    )
+    assert f"best: epoch {history.best_epoch})" in repr(history)
+    assert history.val_loss[history.best_epoch - 1] == min(history.val_loss)
+
+
+# --- recording a run for a replay -------------------------------------------------------------
+
+
+def test_a_run_is_not_recorded_unless_asked_and_replay_says_how(tmp_path):
+    X, y = make_moons(10, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 1, progress=False)
+    assert history.recording is None
+    with pytest.raises(ValueError, match=r"^History.replay: this run was not recorded; call fit"):
+        history.replay(tmp_path / "replay.html")
+    assert list(tmp_path.iterdir()) == []

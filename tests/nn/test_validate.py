@@ -1,0 +1,85 @@
+"""nn.validate: wrong type is a TypeError, a bad value a ValueError, the name comes first."""
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from nn.validate import (
+    boolean,
+    choice,
+    integer,
+    non_negative_int,
+    positive_int,
+    positive_int_or_none,
+    probability,
+    rate,
+    real,
+    rng,
+)
+
+
+@pytest.mark.parametrize(
+    "check, value, error",
+    [
+        (integer, 2.0, TypeError),
+        (integer, True, TypeError),
+        (integer, "3", TypeError),
+        (positive_int, 2.0, TypeError),
+        (positive_int, None, TypeError),
+        (positive_int, 0, ValueError),
+        (non_negative_int, 1.5, TypeError),
+        (non_negative_int, -1, ValueError),
+        (real, "1.0", TypeError),
+        (real, False, TypeError),
+        (real, float("nan"), ValueError),
+        (real, Fraction(10**400), ValueError),  # not OverflowError
+        (rate, None, TypeError),
+        (rate, -0.5, ValueError),
+        (rate, float("inf"), ValueError),
+        (probability, "0.5", TypeError),
+        (probability, 1.0, ValueError),
+        (probability, Fraction(10**400), ValueError),  # not OverflowError
+        (probability, -Fraction(10**400), ValueError),
+        (boolean, 1, TypeError),
+        (boolean, "yes", TypeError),
+        (boolean, None, TypeError),
+    ],
+)
+def test_wrong_type_is_a_type_error_and_bad_value_a_value_error(check, value, error):
+    with pytest.raises(error, match=r"^size "):
+        check(value, "size")
+
+
+def test_good_values_come_back_in_the_form_to_keep():
+    assert positive_int(3, "n") == 3 and type(integer(True + 0, "n")) is int
+    assert non_negative_int(0, "n") == 0
+    assert rate(Fraction(1, 4), "lr") == 0.25 and type(rate(1, "lr")) is float
+    assert real(-2, "x") == -2.0 and probability(0, "p") == 0.0
+    assert boolean(False, "flag") is False
+    assert positive_int_or_none(None, "batch_size", "the whole set") is None
+
+
+def test_none_or_a_positive_int():
+    with pytest.raises(TypeError, match=r"^batch_size must be None \(the whole set\) or an int"):
+        positive_int_or_none(2.5, "batch_size", "the whole set")
+    with pytest.raises(ValueError, match=r"^batch_size must be >= 1, got 0; None means"):
+        positive_int_or_none(0, "batch_size", "the whole set")
+
+
+def test_choice_names_the_choices():
+    assert choice("he", "init", ("he", "xavier")) == "he"
+    with pytest.raises(TypeError, match=r"^init must be a str, one of 'he', 'xavier'"):
+        choice(0, "init", ("he", "xavier"))
+    with pytest.raises(ValueError, match=r"^init must be one of 'he', 'xavier'; unknown init ''"):
+        choice("", "init", ("he", "xavier"))
+
+
+def test_rng_is_private_and_seeded():
+    assert rng(3).random() == rng(3).random() == random.Random(3).random()
+    own = random.Random(1)
+    assert rng(own) is own
+    assert isinstance(rng(None), random.Random)
+    for bad in (2.5, "a", True):
+        with pytest.raises(TypeError, match=r"^seed must be None, an int or a random.Random"):
+            rng(bad)
