@@ -1,0 +1,180 @@
+"""A replay of training: one self-contained HTML page with a slider over the epochs.
+
+``fit(..., record=True)`` keeps a ``Recorder``: at the end of every epoch it notes the
+weights, the loss and accuracy of the model as it stands, the predictions on the training
+data, and how large the gradients of each layer were in the epoch's last step.
+``history.replay("run.html")`` writes the page. Move the slider (or press play) and see,
+side by side,
+
+- the decision boundary with the data, for a 2-D problem (computed in the page from that
+  epoch's weights), or predictions against targets for a regression,
+- the loss and accuracy curves, with a marker at that epoch,
+- the gradient flow: mean |grad| per layer at that epoch, on a log scale.
+
+The page needs no network: the data, the weights and a small script are inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import re
+from html import escape
+from pathlib import Path
+
+import autograd_lite as ag
+from autograd_lite.files import write_atomic
+
+from .layers import MLP
+from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
+
+__all__ = ["Recorder", "write_replay"]
+
+# Which accuracy a loss implies: how a prediction is read as a class.
+_SIGN_LOSSES = {hinge_loss: "sign", bce_with_logits: "logit"}
+
+
+def _floats(prediction) -> list[float]:
+    if isinstance(prediction, (list, tuple)):
+        return [float(p) for p in prediction]
+    return [float(prediction)]
+
+
+def _round(x: float) -> float | None:
+    """Six significant digits keep the page small; inf and NaN become null (JSON has none)."""
+    x = float(x)
+    return float(f"{x:.6g}") if math.isfinite(x) else None
+
+
+def _layer_of(name: str) -> str:
+    """The layer a parameter belongs to: ``layers.0.neurons.3.w.1`` -> ``layers.0``."""
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[1].isdigit():
+        return ".".join(parts[:2])
+    return parts[0]
+
+
+class Recorder:
+    """What ``fit(..., record=True)`` keeps of each epoch, for ``History.replay``."""
+
+    def __init__(self, model, X, y, loss):
+        self.X = [_floats(row) for row in X]
+        self.y = [_floats(t) if isinstance(t, (list, tuple)) else float(t) for t in y]
+        self.loss_fn = LOSSES[loss] if isinstance(loss, str) else loss
+        self.loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", "loss")
+        if self.loss_fn is cross_entropy:
+            self.task = "argmax"
+        else:
+            self.task = _SIGN_LOSSES.get(self.loss_fn, "regression")
+        self.layers = _mlp_layers(model)  # None: the page shows predictions, no boundary
+        self.epochs: list[dict] = []
+
+    def end_epoch(self, model, epoch: int) -> None:
+        """Note the model as it stands after ``epoch`` (numbered from 1)."""
+        weights = None if self.layers is None else _mlp_weights(model)
+        if weights is not None:  # plain floats: the same arithmetic, without making nodes
+            predictions = [_mlp_forward(self.layers, weights, x) for x in self.X]
+            predictions = [p[0] if len(p) == 1 else p for p in predictions]
+        else:
+            was_training = model.training
+            model.eval()
+            try:
+                with ag.no_grad():
+                    predictions = [model(x) for x in self.X]
+            finally:
+                model.train(was_training)
+        with ag.no_grad():
+            loss = float(self.loss_fn(predictions, self.y))
+        flow: dict[str, list[float]] = {}
+        for name, p in model.named_parameters():
+            flow.setdefault(_layer_of(name), []).append(abs(p.grad))
+        self.epochs.append(
+            {
+                "epoch": int(epoch),
+                "loss": _round(loss),
+                "accuracy": self._accuracy(predictions),
+                "predictions": [[_round(v) for v in _floats(p)] for p in predictions],
+                "weights": None if weights is None else _rounded(weights),
+                "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
+            }
+        )
+
+    def _accuracy(self, predictions) -> float | None:
+        if self.task == "regression":
+            return None
+        right = 0
+        for p, t in zip(predictions, self.y):
+            scores = _floats(p)
+            if self.task == "argmax":
+                right += max(range(len(scores)), key=scores.__getitem__) == int(t)
+            elif self.task == "sign":
+                right += (scores[0] > 0) == (float(t) > 0)
+            else:  # logits with 0/1 targets
+                right += (scores[0] > 0) == (float(t) > 0.5)
+        return right / len(self.y)
+
+    def as_data(self) -> dict:
+        """Everything the page needs, as JSON-ready data."""
+        two_d = len(self.X[0]) == 2 if self.X else False
+        return {
+            "task": self.task,
+            "loss_name": self.loss_name,
+            "X": [[_round(v) for v in row] for row in self.X],
+            "y": self.y,
+            "layers": self.layers,
+            "boundary": two_d and self.layers is not None and self.task != "regression",
+            "epochs": self.epochs,
+        }
+
+
+def _mlp_layers(model):
+    """[{"activation": name, "sizes": [nin, nout]}] per layer, or None for other models."""
+    if not isinstance(model, MLP):
+        return None
+    return [
+        {"activation": layer.activation, "nin": layer.nin, "nout": layer.nout}
+        for layer in model.layers
+    ]
+
+
+def _mlp_weights(model) -> list:
+    """Per layer: [[w_1 .. w_n, b] per neuron], as floats."""
+    return [
+        [[w.data for w in neuron.w] + [neuron.b.data] for neuron in layer.neurons]
+        for layer in model.layers
+    ]
+
+
+def _rounded(weights) -> list:
+    return [[[_round(v) for v in row] for row in layer] for layer in weights]
+
+
+def _mlp_forward(layers, weights, x) -> list[float]:
+    """An MLP's output in evaluation mode, on floats (the page's script does the same)."""
+    a = [float(v) for v in x]
+    for layer, rows in zip(layers, weights):
+        activation = layer["activation"]
+        function = None if activation == "linear" else getattr(ag, activation)
+        z = [sum(map(operator.mul, row, a)) + row[-1] for row in rows]
+        a = z if function is None else [function(v) for v in z]
+    return a
+
+
+def _page_template() -> str:
+    """The page: replay.html beside this file (HTML, CSS and the script that draws)."""
+    return (Path(__file__).with_name("replay.html")).read_text(encoding="utf-8")
+
+
+def write_replay(recorder: Recorder, path) -> Path:
+    """Write the replay page to ``path`` (atomically) and return the path."""
+    if not isinstance(recorder, Recorder):
+        raise TypeError(f"write_replay: recorder must be a Recorder, got {type(recorder).__name__}")
+    if not recorder.epochs:
+        raise ValueError("write_replay: nothing was recorded (the run had no epochs)")
+    path = Path(path)
+    data = json.dumps(recorder.as_data(), separators=(",", ":"), allow_nan=False)
+    data = re.sub(r"</", r"<\\/", data)  # never end the script element early
+    title = f"Training replay: {len(recorder.epochs)} epochs, {recorder.loss_name}"
+    page = _page_template().replace("__TITLE__", escape(title)).replace("__DATA__", data)
+    return write_atomic(path, page)

@@ -1,0 +1,153 @@
+"""The training replay: what the Recorder keeps, the page it writes, and the page in a browser."""
+
+import json
+import re
+import shutil
+
+import pytest
+
+import nn
+from nn.data import make_moons, make_price_series
+from nn.replay import Recorder, write_replay
+
+
+def recorded_run(epochs=5, loss="hinge", model=None, X=None, y=None):
+    """Train epoch by epoch, noting each one as fit(..., record=True) does."""
+    if X is None:
+        X, y = make_moons(40, noise=0.1, seed=1)
+    model = model or nn.MLP(2, [8, 8, 1], seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.05)
+    recorder = Recorder(model, X, y, loss)
+    for epoch in range(1, epochs + 1):
+        nn.fit(model, X, y, loss, optimizer, epochs=1, progress=False)
+        recorder.end_epoch(model, epoch)
+    return model, recorder
+
+
+def page_data(path):
+    text = path.read_text()
+    found = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S)
+    return text, json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def test_each_epoch_keeps_weights_figures_predictions_and_gradient_flow():
+    model, recorder = recorded_run(epochs=3)
+    assert [e["epoch"] for e in recorder.epochs] == [1, 2, 3]
+    last = recorder.epochs[-1]
+    assert set(last["flow"]) == {"layers.0", "layers.1", "layers.2"}
+    assert all(v >= 0 for v in last["flow"].values())
+    assert 0.0 <= last["accuracy"] <= 1.0
+    # the float forward pass the page and the recorder use is the model's own arithmetic
+    model.eval()
+    for x, p in zip(recorder.X, last["predictions"]):
+        assert p[0] == pytest.approx(float(model(x)), rel=1e-5, abs=1e-6)  # rounded to 6 digits
+    with pytest.raises(AssertionError):  # the check above can fail: a changed weight shows
+        model.layers[0].neurons[0].w[0].data += 1.0
+        for x, p in zip(recorder.X, last["predictions"]):
+            assert p[0] == pytest.approx(float(model(x)), rel=1e-5, abs=1e-6)
+
+
+def test_the_loss_is_the_models_at_the_end_of_the_epoch():
+    model, recorder = recorded_run(epochs=2)
+    X, y = recorder.X, recorder.y
+    model.eval()
+    assert recorder.epochs[-1]["loss"] == pytest.approx(
+        float(nn.hinge_loss([model(x) for x in X], y)), rel=1e-5
+    )
+
+
+def test_the_page_is_one_file_with_no_network_and_every_epoch(tmp_path):
+    _, recorder = recorded_run(epochs=4)
+    path = write_replay(recorder, tmp_path / "replay.html")
+    text, data = page_data(path)
+    assert len(data["epochs"]) == 4 and data["boundary"] is True
+    assert "default-src 'none'" in text  # the page may not load anything
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", text)) - {"http://www.w3.org/2000/svg"}
+    assert not urls
+    assert not list(tmp_path.glob(".*"))  # written atomically: no temporary file left
+
+
+def test_a_regression_replays_predictions_against_targets(tmp_path):
+    prices = make_price_series(60, seed=3)
+    X = [prices[i : i + 3] for i in range(50)]
+    y = [prices[i + 3] for i in range(50)]
+    model = nn.MLP(3, [4, 1], activation="tanh", seed=1)
+    _, recorder = recorded_run(epochs=2, loss="mse", model=model, X=X, y=y)
+    _, data = page_data(write_replay(recorder, tmp_path / "r.html"))
+    assert data["task"] == "regression" and data["boundary"] is False
+    assert data["epochs"][0]["accuracy"] is None
+
+
+def test_bad_arguments_are_refused(tmp_path):
+    with pytest.raises(TypeError, match="write_replay: recorder"):
+        write_replay("not a recorder", tmp_path / "x.html")
+    X, y = make_moons(10, seed=1)
+    empty = Recorder(nn.MLP(2, [1], seed=0), X, y, "hinge")
+    with pytest.raises(ValueError, match="nothing was recorded"):
+        write_replay(empty, tmp_path / "x.html")
+    assert not list(tmp_path.iterdir())
+
+
+def test_two_hundred_epochs_of_the_moons_mlp_stay_under_3_mb(tmp_path):
+    X, y = make_moons(100, noise=0.1, seed=1)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    recorder = Recorder(model, X, y, "hinge")
+    for epoch in range(1, 201):  # the weights need not change for the size to be honest
+        recorder.end_epoch(model, epoch)
+    path = write_replay(recorder, tmp_path / "replay.html")
+    assert path.stat().st_size < 3_000_000
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1300,700",
+    ):
+        options.add_argument(flag)
+    from selenium.webdriver.chrome.service import Service
+
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_moving_the_slider_changes_the_epoch_shown(tmp_path, browser):
+    _, recorder = recorded_run(epochs=6)
+    path = write_replay(recorder, tmp_path / "replay.html")
+    browser.get(path.as_uri())
+    caption = lambda: browser.find_element("id", "caption").text
+    picture = lambda: browser.execute_script("return document.getElementById('left').toDataURL()")
+    assert caption().startswith("epoch 6 of 6")
+    last_picture = picture()
+    browser.execute_script(
+        "const s = document.getElementById('epoch'); s.value = 0;"
+        "s.dispatchEvent(new Event('input'));"
+    )
+    assert caption().startswith("epoch 1 of 6")
+    assert picture() != last_picture  # the boundary of epoch 1 is not that of epoch 6
+    body = browser.find_element("tag name", "body")
+    body.send_keys("\ue014")  # the right arrow key
+    assert caption().startswith("epoch 2 of 6")
+    marker = browser.find_element("id", "marker").get_attribute("x1")
+    body.send_keys("\ue014")
+    assert browser.find_element("id", "marker").get_attribute("x1") != marker
+    requests = browser.execute_script("return performance.getEntriesByType('resource').length")
+    assert requests == 0
