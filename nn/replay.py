@@ -77,13 +77,8 @@ class Recorder:
             predictions = [_mlp_forward(self.layers, weights, x) for x in self.X]
             predictions = [p[0] if len(p) == 1 else p for p in predictions]
         else:
-            was_training = model.training
-            model.eval()
-            try:
-                with ag.no_grad():
-                    predictions = [model(x) for x in self.X]
-            finally:
-                model.train(was_training)
+            with model.evaluating(), ag.no_grad():
+                predictions = [model(x) for x in self.X]
         with ag.no_grad():
             loss = float(self.loss_fn(predictions, self.y))
         flow: dict[str, list[float]] = {}

@@ -24,6 +24,21 @@ def recorded_run(epochs=5, loss="hinge", model=None, X=None, y=None):
     return model, recorder
 
 
+def test_fit_records_a_run_and_history_replays_it(tmp_path):
+    X, y = make_moons(40, noise=0.1, seed=1)
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    history = nn.fit(
+        model, X, y, "hinge", nn.Adam(model.parameters(), lr=0.05), 4, progress=False, record=True
+    )
+    path = history.replay(tmp_path / "run.html")
+    _, data = page_data(path)
+    assert [e["epoch"] for e in data["epochs"]] == [1, 2, 3, 4]
+    assert data["epochs"][-1]["loss"] == pytest.approx(history.recording.epochs[-1]["loss"])
+    unrecorded = nn.fit(model, X, y, "hinge", nn.SGD(model.parameters(), lr=0.1), 1, progress=False)
+    with pytest.raises(ValueError, match="not recorded"):
+        unrecorded.replay(tmp_path / "none.html")
+
+
 def page_data(path):
     text = path.read_text()
     found = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S)
