@@ -88,11 +88,25 @@ class Result:
 
     def _repr_html_(self):
         color, background = ("#2e7d32", "#f1f8e9") if self.passed else ("#c62828", "#fdecea")
+        title, *rest = self.message.split("\n", 1)
+        body = ""
+        if rest and self.failing_input:  # the parts, with the numbers in a fixed-width font
+            parts = [
+                ("The smallest input where it goes wrong:", self.failing_input),
+                ("It returned:", self.returned),
+                ("Expected:", self.expected),
+            ]
+            body = "".join(
+                f'<div>{label}</div><pre style="margin: 2px 0 6px 1.5em">{html.escape(text)}</pre>'
+                for label, text in parts
+            )
+            body += f"<div><b>Hint:</b> {html.escape(self.hint)}</div>"
+        elif rest:
+            body = f"<div>{html.escape(rest[0])}</div>"
         return (
             f'<div style="border-left: 4px solid {color}; background: {background}; '
-            f'padding: 6px 12px; color: #222">'
-            f'<pre style="margin: 0; background: none; white-space: pre-wrap; '
-            f'font-family: inherit">{html.escape(self.message)}</pre></div>'
+            f'padding: 6px 12px; color: #222"><div><b>{html.escape(title)}</b></div>'
+            f"{body}</div>"
         )
 
 
@@ -201,11 +215,9 @@ def _run(task, answer):
         return Result(
             task.name,
             False,
-            (
-                f"✗ {task.name} gave different answers for the same input. Does it use random "
-                "numbers, or change something outside itself (a global variable)? It should "
-                "compute its answer from its arguments alone."
-            ),
+            f"✗ {task.name} gave different answers for the same input.\n"
+            "Does it use random numbers, or change something outside itself (a global "
+            "variable)? It should compute its answer from its arguments alone.",
         )
     return _passed(task, passed, task.noun)
 
@@ -311,6 +323,8 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
 
 
 def _shown(out) -> str:
+    if _is_number(out):
+        return _num(out)
     if isinstance(out, (tuple, list)) and all(_is_number(x) for x in out):
         inner = ", ".join(_num(x) for x in out)
         return f"({inner})" if isinstance(out, tuple) else f"[{inner}]"

