@@ -203,8 +203,9 @@ def _run(task, answer):
         else:
             passed += 1
             return
-        # Raised from this one line, whatever went wrong: then hypothesis sees a single kind
-        # of failure and shrinks to the smallest input of all that fail.
+        # Raised from this one line, whatever went wrong, and outside the except block (no
+        # __context__): hypothesis tells failures apart by where they come from, and must
+        # see a single kind, so that it shrinks to the smallest input of all that fail.
         raise Found(problem)
 
     try:
