@@ -65,18 +65,19 @@ class Result:
     """The verdict on one task: ``passed``, and a ``message`` for people.
 
     Prints as text in a terminal and shows as a coloured box in Jupyter. When the answer is
-    wrong, ``failing_input``, ``returned``, ``expected`` and ``hint`` hold the parts of the
-    message.
+    wrong, ``failing_input``, ``returned`` (under the heading ``got``, "It returned:" or
+    "It raised:" or "After it ran:"), ``expected`` and ``hint`` hold the parts of the message.
     """
 
-    def __init__(self, task, passed, message, failing_input="", returned="", expected="", hint=""):
+    def __init__(self, task, passed, message, wrong=None):
         self.task = task
         self.passed = passed
         self.message = message
-        self.failing_input = failing_input
-        self.returned = returned
-        self.expected = expected
-        self.hint = hint
+        self.failing_input = wrong.failing_input if wrong else ""
+        self.got = wrong.got if wrong else ""
+        self.returned = wrong.returned if wrong else ""
+        self.expected = wrong.expected if wrong else ""
+        self.hint = wrong.hint if wrong else ""
 
     def __bool__(self):
         return self.passed
@@ -93,7 +94,7 @@ class Result:
         if rest and self.failing_input:  # the parts, with the numbers in a fixed-width font
             parts = [
                 ("The smallest input where it goes wrong:", self.failing_input),
-                ("It returned:", self.returned),
+                (self.got, self.returned),
                 ("Expected:", self.expected),
             ]
             body = "".join(
@@ -113,8 +114,9 @@ class Result:
 class Wrong(Exception):
     """Raised inside the hypothesis test when an answer is wrong: what to tell the learner."""
 
-    def __init__(self, failing_input, returned, expected, hint):
+    def __init__(self, failing_input, returned, expected, hint, got="It returned:"):
         super().__init__(failing_input)
+        self.got = got
         self.failing_input = failing_input
         self.returned = returned
         self.expected = expected
@@ -137,22 +139,14 @@ def _failed(task, wrong):
     lines = [
         f"✗ {task.name} is not right yet.",
         f"The smallest input where it goes wrong:\n{_indent(wrong.failing_input)}",
-        f"It returned:\n{_indent(wrong.returned)}",
+        f"{wrong.got}\n{_indent(wrong.returned)}",
         f"Expected:\n{_indent(wrong.expected)}",
         f"Hint: {wrong.hint}",
     ]
-    return Result(
-        task.name,
-        False,
-        "\n".join(lines),
-        wrong.failing_input,
-        wrong.returned,
-        wrong.expected,
-        wrong.hint,
-    )
+    return Result(task.name, False, "\n".join(lines), wrong)
 
 
-MARK = "    <-- wrong"
+_MARK = "    <-- wrong"
 
 
 def _indent(text):
@@ -257,7 +251,9 @@ def _call(answer, args, where, hint):
     try:
         return answer(*args)
     except Exception as error:  # the learner's code may raise anything: say what and where
-        raise Wrong(where, f"an error: {type(error).__name__}: {error}", "no error", hint) from None
+        raise Wrong(
+            where, f"{type(error).__name__}: {error}", "no error", hint, "It raised:"
+        ) from None
 
 
 def _not_returned(out):
@@ -420,7 +416,8 @@ class Node:
         self.label = label
 
     def __repr__(self):
-        return f"Node({self.label}: data={_num(self.data)}, grad={_num(self.grad)})"
+        name = f"{self.label}: " if self.label else ""
+        return f"Node({name}data={_num(self.data)}, grad={_num(self.grad)})"
 
 
 # op name -> (number of operands, how the engine computes it, how to write it)
@@ -578,14 +575,14 @@ def _judge_backward(answer, plan):
     if all(_is_number(g) and _close(float(g), e) for g, e in zip(got, expected)):
         return
     returned = "\n".join(
-        f"{node.label}.grad = {_shown(g)}{'' if _is_number(g) and _close(g, e) else MARK}"
+        f"{node.label}.grad = {_shown(g)}{'' if _is_number(g) and _close(g, e) else _MARK}"
         for node, g, e in zip(nodes, got, expected)
     )
     wanted = "\n".join(f"{node.label}.grad = {_num(e)}" for node, e in zip(nodes, expected))
     hint = _BACKWARD_HINT
     if graph.root.grad != 1.0 and all(g == 0.0 for g in got):
         hint = "Every gradient is still 0: backward starts with root.grad = 1.0. " + hint
-    raise Wrong(where, returned, wanted, hint)
+    raise Wrong(where, returned, wanted, hint, "After it ran:")
 
 
 # --- task 8: a neuron -----------------------------------------------------------------
@@ -710,7 +707,7 @@ def _judge_sgd_step(answer, case):
         return
     returned = ", ".join(f"{p.label}.data = {_shown(p.data)}" for p in params)
     wanted = ", ".join(f"{p.label}.data = {_num(e)}" for p, e in zip(params, expected))
-    raise Wrong(where, "afterwards " + returned, wanted, _SGD_HINT)
+    raise Wrong(where, returned, wanted, _SGD_HINT, "After it ran:")
 
 
 # --- the list of tasks ----------------------------------------------------------------
