@@ -1,0 +1,272 @@
+"""The grader of lesson 00: right answers pass, wrong ones are caught at their smallest input."""
+
+import importlib
+import math
+import sys
+
+import pytest
+
+from autograd_lite.exercises import TASKS, Node, Result, check
+
+# --- right answers, written as a learner would ------------------------------------------
+
+
+def topological_sort(root):
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def backward(root):
+    root.grad = 1.0
+    for node in reversed(topological_sort(root)):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+
+
+def mul(a, b):
+    return Node(a.data * b.data, (a, b), (b.data, a.data))
+
+
+def add(a, b):
+    return Node(a.data + b.data, (a, b), (1.0, 1.0))
+
+
+def tanh(a):
+    t = math.tanh(a.data)
+    return Node(t, (a,), (1 - t * t,))
+
+
+def neuron(xs, ws, b):
+    total = b
+    for x, w in zip(xs, ws):
+        total = add(total, mul(w, x))
+    return tanh(total)
+
+
+def sgd_step(params, lr):
+    for p in params:
+        p.data -= lr * p.grad
+
+
+RIGHT = {
+    "mul_derivative": lambda a, b: (b, a),
+    "add_derivative": lambda a, b: (1.0, 1.0),
+    "tanh_derivative": lambda x: 1 - math.tanh(x) ** 2,
+    "exp_derivative": math.exp,
+    "pow_derivative": lambda x, n: n * x ** (n - 1),
+    "topological_sort": topological_sort,
+    "backward": backward,
+    "neuron": neuron,
+    "sgd_step": sgd_step,
+}
+
+
+def test_the_tasks_come_in_the_lessons_order():
+    assert tuple(RIGHT) == TASKS
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_a_right_answer_passes_on_200_random_inputs(task):
+    result = check(task, RIGHT[task])
+    assert result.passed and bool(result)
+    noun = "graphs" if task in ("topological_sort", "backward") else "inputs"
+    assert str(result) == f"✓ {task}: correct on 200 random {noun}."
+
+
+# --- wrong answers: each is caught, at the smallest input where it is wrong --------------
+
+
+def topological_sort_without_visited(root):
+    order = []
+
+    def visit(node):
+        for parent in node.parents:
+            visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+def backward_with_assignment(root):  # = instead of +=
+    root.grad = 1.0
+    for node in reversed(topological_sort(root)):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad = node.grad * local
+
+
+def backward_not_reversed(root):
+    root.grad = 1.0
+    for node in topological_sort(root):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+
+
+def neuron_without_tanh(xs, ws, b):
+    total = b
+    for x, w in zip(xs, ws):
+        total = add(total, mul(w, x))
+    return total
+
+
+def neuron_of_floats(xs, ws, b):
+    return Node(math.tanh(sum(w.data * x.data for w, x in zip(ws, xs)) + b.data))
+
+
+def sgd_step_uphill(params, lr):
+    for p in params:
+        p.data += lr * p.grad
+
+
+# task, wrong answer, the smallest failing input, what it returned, a phrase of the hint
+# fmt: off
+WRONG = [
+    ("mul_derivative", lambda a, b: (a, b), "a = 0.0, b = 1.0", "(0.0, 1.0)", "swapped"),
+    ("add_derivative", lambda a, b: (a, b), "a = 0.0, b = 0.0", "(0.0, 0.0)", "are 1"),
+    ("tanh_derivative", lambda x: 1 - math.tanh(x), "x = 1.0", "0.238405844", "**2"),
+    ("exp_derivative", lambda x: x * math.exp(x - 1), "x = 0.0", "0.0", "its own derivative"),
+    ("pow_derivative", lambda x, n: x ** (n - 1), "x = 1.0, n = 2", "1.0", "n * x**(n - 1)"),
+    ("topological_sort", topological_sort_without_visited, "a = 0.0\nb = a + a    (the root)",
+     "[a, a, b]", "a is in the list twice"),
+    ("topological_sort", lambda root: [root], "a = 0.0\nb = a + a    (the root)", "[b]",
+     "b comes before its parent a"),
+    ("backward", backward_with_assignment, "a = 0.0\nb = a + a    (the root)",
+     "a.grad = 1.0    <-- wrong\nb.grad = 1.0", "+="),
+    ("backward", backward_not_reversed, "a = 0.0\nb = tanh(a)\nc = tanh(b)    (the root)",
+     "a.grad = 0.0    <-- wrong\nb.grad = 1.0\nc.grad = 1.0", "reversed"),
+    ("backward", lambda root: None, "a = 0.0    (the root)", "a.grad = 0.0    <-- wrong",
+     "root.grad = 1.0"),
+    ("neuron", neuron_without_tanh, "xs = [0.0], ws = [0.0], b = 1.0", "a node with data 1.0",
+     "tanh("),
+    ("neuron", neuron_of_floats, "xs = [0.0], ws = [0.0], b = 0.0",
+     "a node with the right data (0.0), but no parents", "plain numbers"),
+    ("sgd_step", sgd_step_uphill, "p1.data = 0.0, p1.grad = 1.0; lr = 0.1",
+     "p1.data = 0.1", "against the gradient"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("task", "answer", "smallest", "returned", "hint"), WRONG)
+def test_a_wrong_answer_is_caught_at_its_smallest_failing_input(
+    task, answer, smallest, returned, hint
+):
+    result = check(task, answer)
+    assert not result.passed
+    assert result.failing_input == smallest
+    assert result.returned == returned
+    assert result.got == ("After it ran:" if task in ("backward", "sgd_step") else "It returned:")
+    assert hint in result.hint
+    message = str(result)
+    assert message.startswith(f"✗ {task} is not right yet.")
+    for part in (smallest, returned, result.expected, hint):
+        assert "\n".join(line.strip() for line in part.splitlines()) in "\n".join(
+            line.strip() for line in message.splitlines()
+        )
+
+
+def test_the_expected_derivative_comes_with_the_numerical_slope():
+    result = check("tanh_derivative", lambda x: 1 - math.tanh(x))
+    assert result.expected == "0.419974342   (a numerical slope gives 0.41997434)"
+
+
+def test_the_gradients_expected_of_backward_are_autograd_lites():
+    result = check("backward", backward_with_assignment)
+    assert result.expected == "a.grad = 2.0\nb.grad = 1.0"
+
+
+def test_an_answer_that_raises_is_reported_not_thrown():
+    result = check("mul_derivative", lambda a, b: (1 / a, 1 / b))
+    assert result.failing_input == "a = 0.0, b = 0.0"
+    assert result.got == "It raised:"
+    assert result.returned == "ZeroDivisionError: float division by zero"
+    assert "Traceback" not in str(result)
+
+
+def test_a_missing_return_gets_its_own_hint():
+    result = check("pow_derivative", lambda x, n: None)
+    assert result.returned == "None"
+    assert result.hint.startswith("It returned None: did you forget the `return`?")
+
+
+def test_the_wrong_number_of_derivatives_is_explained():
+    result = check("add_derivative", lambda a, b: 1.0)
+    assert result.hint.startswith("Return 2 numbers, one per input: (a, b).")
+
+
+def test_one_derivative_may_come_as_a_number_or_a_one_tuple():
+    assert check("exp_derivative", lambda x: (math.exp(x),)).passed
+
+
+def test_an_answer_that_changes_between_runs_is_told_so():
+    calls = []
+
+    def wrong_only_the_first_time(x):
+        calls.append(x)
+        return math.exp(x) + (1.0 if len(calls) == 1 else 0.0)
+
+    result = check("exp_derivative", wrong_only_the_first_time)
+    assert not result.passed
+    assert "different answers for the same input" in str(result)
+
+
+def test_checking_prints_nothing(capsys):
+    check("mul_derivative", lambda a, b: (a, b))
+    check("sgd_step", sgd_step)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_same_answer_gets_the_same_verdict_every_time():
+    first = check("neuron", neuron_without_tanh)
+    assert str(check("neuron", neuron_without_tanh)) == str(first)
+
+
+def test_the_result_shows_as_a_coloured_box_in_jupyter():
+    good = check("add_derivative", RIGHT["add_derivative"])
+    bad = check("backward", backward_with_assignment)
+    assert "#2e7d32" in good._repr_html_() and "correct on 200" in good._repr_html_()
+    page = bad._repr_html_()
+    assert "#c62828" in page and "&lt;-- wrong" in page and "<-- wrong" not in page
+    assert repr(bad) == str(bad)
+
+
+# --- bad calls ----------------------------------------------------------------------
+
+
+def test_an_unknown_task_lists_the_tasks_and_guesses():
+    with pytest.raises(ValueError, match=r"^check: there is no task 'mul'") as error:
+        check("mul", RIGHT["mul_derivative"])
+    assert "Did you mean 'mul_derivative'?" in str(error.value)
+    assert ", ".join(TASKS) in str(error.value)
+
+
+def test_a_task_that_is_not_a_name_is_a_type_error():
+    with pytest.raises(TypeError, match=r"^check: the task must be a name"):
+        check(RIGHT["mul_derivative"], "mul_derivative")
+
+
+def test_an_answer_that_was_called_instead_of_passed_is_explained():
+    with pytest.raises(TypeError, match=r"without calling it: check\('exp_derivative'"):
+        check("exp_derivative", math.exp(1.0))
+
+
+def test_without_hypothesis_the_import_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "hypothesis", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "autograd_lite.exercises")
+    with pytest.raises(ImportError, match=r"pip install 'autograd-lite\[testing\]'"):
+        importlib.import_module("autograd_lite.exercises")
+
+
+def test_the_checkers_nodes_show_their_label_and_numbers():
+    node = Node(1.5, label="a")
+    node.grad = -2.0
+    assert repr(node) == "Node(a: data=1.5, grad=-2.0)"
+    assert isinstance(check("exp_derivative", math.exp), Result)

@@ -1,0 +1,112 @@
+"""Lesson 00 with a wrong answer in every task: each check says so, at the smallest input.
+
+``pytest --nbmake notebooks`` (in ``make test``) runs the lesson as committed, with our
+answers, so every task is solvable. This test runs it once more with each hidden answer
+cell swapped for a typical mistake, and reads what each ``check`` cell printed.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from autograd_lite.exercises import TASKS
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "notebooks" / "00_build_your_own.ipynb"
+ANSWER = re.compile(r'^if "(\w+)" not in globals\(\):', re.MULTILINE)
+
+# task -> (a wrong answer, the smallest input where the check must say it fails)
+MISTAKES = {
+    "mul_derivative": ("def mul_derivative(a, b):\n    return a, b", "a = 0.0, b = 1.0"),
+    "add_derivative": ("def add_derivative(a, b):\n    return a, b", "a = 0.0, b = 0.0"),
+    "tanh_derivative": ("def tanh_derivative(x):\n    return 1 - math.tanh(x)", "x = 1.0"),
+    "exp_derivative": ("def exp_derivative(x):\n    return x * math.exp(x)", "x = 0.0"),
+    "pow_derivative": ("def pow_derivative(x, n):\n    return x ** (n - 1)", "x = 1.0, n = 2"),
+    "topological_sort": (
+        "def topological_sort(root):\n"
+        "    order = []\n"
+        "    for parent in root.parents:\n"
+        "        order += topological_sort(parent)\n"
+        "    return order + [root]",
+        "a = 0.0\nb = a + a    (the root)",
+    ),
+    "backward": (  # forgets root.grad = 1.0
+        "def backward(root):\n"
+        "    for node in reversed(topological_sort(root)):\n"
+        "        for parent, local in zip(node.parents, node.local):\n"
+        "            parent.grad += node.grad * local",
+        "a = 0.0    (the root)",
+    ),
+    # Forgets tanh, which is wrong from b = 1.0 on; but its add() uses the wrong
+    # add_derivative above, so the gradients are wrong already at b = 0.0 (the direct
+    # tests of autograd_lite.exercises check this mistake alone).
+    "neuron": (
+        "def neuron(xs, ws, b):\n"
+        "    total = b\n"
+        "    for x, w in zip(xs, ws):\n"
+        "        total = add(total, mul(w, x))\n"
+        "    return total",
+        "xs = [0.0], ws = [0.0], b = 0.0",
+    ),
+    "sgd_step": (  # uphill
+        "def sgd_step(params, lr):\n    for p in params:\n        p.data += lr * p.grad",
+        "p1.data = 0.0, p1.grad = 1.0; lr = 0.1",
+    ),
+}
+
+
+def answer_cells(notebook):
+    """(index, task) of every hidden answer cell."""
+    found = []
+    for i, cell in enumerate(notebook.cells):
+        if "solution" in cell.metadata.get("tags", []):
+            found.append((i, ANSWER.search(cell.source).group(1)))
+    return found
+
+
+def test_every_task_has_an_empty_cell_a_hidden_answer_and_a_check():
+    notebook = nbformat.read(LESSON, as_version=4)
+    cells = notebook.cells
+    found = answer_cells(notebook)
+    assert [task for _, task in found] == list(TASKS)
+    for i, task in found:
+        assert cells[i - 1].cell_type == "code" and cells[i - 1].source == ""
+        assert cells[i].metadata["jupyter"]["source_hidden"] is True
+        assert cells[i + 1].source == f'check("{task}", {task})'
+        assert f"✓ {task}: correct on 200 random" in output_text(cells[i + 1])
+
+
+def output_text(cell) -> str:
+    return "".join(
+        output.get("text", "") or output.get("data", {}).get("text/plain", "")
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.slow
+def test_a_wrong_answer_to_every_task_is_caught_at_its_smallest_input(monkeypatch, tmp_path):
+    notebook = nbformat.read(LESSON, as_version=4)
+    answers = answer_cells(notebook)
+    for i, task in answers:
+        notebook.cells[i].source = MISTAKES[task][0]
+    # The kernel imports this checkout's autograd_lite and writes nothing outside tmp_path.
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    monkeypatch.setenv("PYTHONPATH", path)
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path))
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+
+    for i, task in answers:
+        said = output_text(notebook.cells[i + 1])
+        smallest = MISTAKES[task][1]
+        assert said.startswith(f"✗ {task} is not right yet."), said
+        indented = "\n".join("    " + line for line in smallest.splitlines())
+        assert f"The smallest input where it goes wrong:\n{indented}\n" in said, said
+        assert "Traceback" not in said
