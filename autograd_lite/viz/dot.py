@@ -17,7 +17,7 @@ from collections import deque
 
 from ..steps import Step, replay, short, use_counts
 from ..value import Value
-from .colors import HIGHLIGHT, grad_color, legend_ticks, text_color
+from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
 from .programs import Picture
 
 FONT = "Helvetica"
@@ -110,6 +110,9 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
             uses = use_counts(step.backward_pass.order)
             grads, received = replay(step)
     index = {node: i for i, node in enumerate(nodes)}
+    shown = _shown_grads(nodes, grads, received, root)
+    coloured = color_by == "grad" and show_grad
+    scale = GradScale.fit(shown.values()) if coloured else None
 
     picture = Picture(name="autograd_lite", format="svg")
     picture.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35")
@@ -118,7 +121,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
 
     for node, i in index.items():
         received_so_far = None if received is None else received[node]
-        record = _record(node, grads[node], show_grad, color_by, node in highlight,
+        record = _record(node, shown[node], show_grad, scale, node in highlight,
                          uses[node], received_so_far)  # fmt: skip
         picture.node(f"v{i}", record, shape="plaintext", margin="0")
         if node.parents:
@@ -135,8 +138,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
             fillcolor="#fff3cd",
             fontsize="10",
         )
-    if color_by == "grad" and show_grad:  # the legend explains the shading, if there is any
-        picture.node("legend", _legend(), shape="plaintext", margin="0")
+    if coloured:  # the legend explains the shading, if there is any
+        picture.node("legend", _legend(scale), shape="plaintext", margin="0")
     return picture
 
 
@@ -169,9 +172,21 @@ def _add_operation(picture, node, i, index, step):
         picture.edge(f"cut{i}", f"op{i}", style="dashed", color="#999999")
 
 
-def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str:
-    """A node's box as a Graphviz HTML-like label: title, data, grad (and running sum)."""
-    fill = grad_color(grad) if color_by == "grad" and show_grad else "#ffffff"
+def _shown_grads(nodes, grads, received, root) -> dict:
+    """The gradient each box shows, None where it has not arrived yet: at a step, a node
+    that has received nothing so far (the root has its seed); in a plain picture, every
+    node when all gradients are 0 (no backward yet)."""
+    if received is not None:
+        return {n: grads[n] if received[n] or n is root else None for n in nodes}
+    if all(grads[n] == 0.0 for n in nodes):
+        return dict.fromkeys(nodes)
+    return {n: grads[n] for n in nodes}
+
+
+def _record(node, grad, show_grad, scale, highlighted, uses, received) -> str:
+    """A node's box as a Graphviz HTML-like label: title, data, grad (and running sum).
+    ``grad`` None means not reached yet; ``scale`` None means no colours."""
+    fill = scale.fill(grad) if scale is not None else PLAIN_FILL
     ink = text_color(fill)
     if node.parents:
         op = escape(node.op_label)
@@ -180,13 +195,15 @@ def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str
         title = f"<B>{escape(node.label)}</B>" if node.label else "<I>leaf</I>"
     rows = [title, f"data {short(node.data)}"]
     if show_grad:
-        rows.append(f"grad {short(grad)}")
+        rows.append("grad (not reached yet)" if grad is None else f"grad {short(grad)}")
     if uses > 1:
         if received is None:
             rows.append(f"grad sums {uses} uses")
         else:
             rows.append(f"sum so far: {received} of {uses} uses")
     border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
+    if scale is not None:
+        border += _style(outline_style(grad))
     cells = "".join(
         f'<TR><TD WIDTH="96"><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows
     )
@@ -196,13 +213,18 @@ def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str
     )
 
 
-def _legend() -> str:
-    """The colour scale: one cell per tick, titled."""
+def _legend(scale: GradScale) -> str:
+    """The colour scale of this picture: its range in words, then one cell per tick."""
     cells = "".join(
-        f'<TD BGCOLOR="{fill}" BORDER="1"><FONT COLOR="{text_color(fill)}" POINT-SIZE="9">'
-        f"{escape(text)}</FONT></TD>"
-        for text, fill in legend_ticks()
+        f'<TD BGCOLOR="{fill}" BORDER="1"{_style(style)}>'
+        f'<FONT COLOR="{text_color(fill)}" POINT-SIZE="9">{escape(text)}</FONT></TD>'
+        for text, fill, style in scale.legend()
     )
-    title = "|grad| (log scale): dark = vanishing, yellow = exploding"
-    title = f'<TR><TD COLSPAN="{len(legend_ticks())}">{title}</TD></TR>'
-    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+    count = len(scale.legend())
+    title = f'<TR><TD COLSPAN="{count}">{escape(scale.caption())}</TD></TR>'
+    return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+
+
+def _style(style: str) -> str:
+    """The STYLE attribute of a table or cell: nothing for a solid outline."""
+    return "" if style == "solid" else f' STYLE="{style}"'
