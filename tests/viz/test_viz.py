@@ -253,18 +253,23 @@ def test_importing_viz_in_ipython_makes_values_show_as_pictures(monkeypatch):
 
     from autograd_lite.viz.jupyter import show_values_as_pictures
 
-    svg_formatter = {}
-    svg_formatter_api = SimpleNamespace(
-        for_type=lambda kind, f: svg_formatter.__setitem__(kind, f),
-        pop=lambda kind, default=None: svg_formatter.pop(kind, default),
-    )
+    registered = {"image/svg+xml": {}, "text/plain": {}}
+
+    def formatter(kind):
+        table = registered[kind]
+        return SimpleNamespace(
+            for_type=lambda cls, f: table.__setitem__(cls, f),
+            pop=lambda cls, default=None: table.pop(cls, default),
+        )
+
     shell = SimpleNamespace(
-        display_formatter=SimpleNamespace(formatters={"image/svg+xml": svg_formatter_api})
+        display_formatter=SimpleNamespace(formatters={k: formatter(k) for k in registered})
     )
     monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: shell))
     assert show_values_as_pictures() is True
-    assert svg_formatter[Value] is value_svg
-    assert show_values_as_pictures(False) is True and Value not in svg_formatter
+    assert registered["image/svg+xml"][Value] is value_svg and Value in registered["text/plain"]
+    assert show_values_as_pictures(False) is True
+    assert registered == {"image/svg+xml": {}, "text/plain": {}}
     monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: None))
     assert show_values_as_pictures() is False
 
