@@ -151,7 +151,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
     expand = len(nodes) <= EXPAND_UP_TO if expand_dots is None else expand_dots
 
     picture = Picture(name="autograd_lite", format="svg")
-    picture.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35")
+    picture.attr(rankdir=rankdir, fontname=FONT, fontsize=str(EDGE_SIZE), nodesep="0.25",
+                 ranksep="0.35")  # fmt: skip
     picture.attr("node", fontname=FONT, fontsize=str(BOX_SIZE))
     picture.attr("edge", fontname=FONT, fontsize=str(EDGE_SIZE), arrowsize="0.7")
 
@@ -170,19 +171,19 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
                        uses[node], None if received is None else received[node])  # fmt: skip
             drawing.place(node, i, box)
 
+    heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if total > len(nodes):
         left_out = total - len(nodes)
-        picture.node(
-            "summary",
-            f"Showing the {len(nodes):,} nodes nearest the output of "
-            f"{total:,}: {left_out:,} left out (raise max_nodes to see more).",
-            shape="box",
-            style="rounded,filled",
-            fillcolor="#fff3cd",
-            fontsize=str(NOTE_SIZE + 1),
-        )
+        note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
+                f"{left_out:,} left out (raise max_nodes to see more).")  # fmt: skip
+        heading.append(f'<TABLE ID="summary" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
+                       f'CELLPADDING="4"><TR><TD>{escape(note)}</TD></TR></TABLE>')  # fmt: skip
     if scale is not None:  # the legend explains the shading, if there is any
-        picture.node("legend", _legend(scale), shape="plaintext", margin="0")
+        heading.append(_legend(scale))
+    if heading:
+        rows = "".join(f'<TR><TD ALIGN="LEFT">{part}</TD></TR>' for part in heading)
+        picture.attr(label=f'<<TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE>>',
+                     labelloc="t", labeljust="l")  # fmt: skip
     return picture
 
 
@@ -359,8 +360,9 @@ def _legend(scale: GradScale) -> str:
         f'<FONT COLOR="{text_color(fill)}" POINT-SIZE="{NOTE_SIZE}">{escape(text)}</FONT></TD>'
         for text, fill, style in legend
     )
-    title = f'<TR><TD COLSPAN="{len(legend)}">{escape(scale.caption())}</TD></TR>'
-    return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+    title = f'<TR><TD COLSPAN="{len(legend)}" ALIGN="LEFT">{escape(scale.caption())}</TD></TR>'
+    table = '<TABLE ID="legend" BORDER="0" CELLSPACING="2" CELLPADDING="3">'
+    return f"{table}{title}<TR>{cells}</TR></TABLE>"
 
 
 def _style(style: str) -> str:
