@@ -22,7 +22,16 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..names import dot_pairs, expression, is_bias_pair, is_constant, operands, paired_name, short
+from ..names import (
+    dot_pairs,
+    expression,
+    is_bias_pair,
+    is_constant,
+    operands,
+    paired_name,
+    short,
+    short_label,
+)
 from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
@@ -277,7 +286,11 @@ class _Drawing:
         self._note_hidden(hidden, f"op{i}", i)
 
     def _name(self, node, partner) -> str:
-        if node.label or node.parents:
+        """How a product box names one factor: ``w.1`` for ``layers.0.neurons.2.w.1``, ``x.1``
+        for the constant input it meets, a short expression otherwise."""
+        if node.label:
+            return short_label(node)
+        if node.parents:
             return expression(node, 16)
         return paired_name(node, partner) or short(node.data)
 

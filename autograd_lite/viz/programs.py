@@ -9,6 +9,9 @@ and draws it. We look for one once and remember it:
    Python or on ``PATH``.
 
 Both speak the same command line (``-Tsvg``, ``-Tpng``), so we call the program directly.
+Every run has a time bound (``DEFAULT_TIMEOUT``, or ``timeout=``), a format the program
+cannot write (PDF with ``graphviz-pure``) is refused before anything runs, PNGs are drawn
+at 144 dpi (two pixels per point), and files are written atomically (``files.py``).
 """
 
 from __future__ import annotations

@@ -117,7 +117,9 @@ def test_big_pictures_keep_the_dot_nodes_whole_unless_asked():
 
     out = MLP(2, [8, 8, 1], seed=0)([1.0, 2.0])
     assert "w.0*x.0</I>" not in draw_dot(out).source  # 100+ values: one node per neuron
-    assert "w.0*x.0</I>" in draw_dot(out, expand_dots=True).source
+    expanded = draw_dot(out, expand_dots=True).source
+    assert "<I>w.0*x.0</I>" in expanded  # a product names its factors short: w.0, not layers...
+    assert "<B>layers.0.neurons.0.w.0</B>" in expanded and "neurons.0.w.0*" not in expanded
     with pytest.raises(TypeError, match="expand_dots"):
         draw_dot(out, expand_dots="yes")
 
