@@ -163,7 +163,9 @@ def test_hostile_labels_are_drawn_visibly_in_every_picture(label):
 
 
 def test_visible_escapes():
-    assert labels.visible("a\nb\t\x00\x1b\ud800\u202e\\") == "a⧵nb⧵t⧵0⧵x1b⧵ud800⧵u202e⧵"
+    hostile = "a\nb\t\x00\x1b\ud800\u202e\\"
+    assert labels.visible(hostile) == "a\\nb\\t\\0\\x1b\\ud800\\u202e\\"  # as Python shows them
+    assert labels.escape("\\N<") == "\\\\N&lt;"  # Graphviz reads \\ as one backslash
     assert labels.visible("ｘ·é 😀") == "ｘ·é 😀"  # printable text is left alone
     assert labels.escape('<b>&"') == "&lt;b&gt;&amp;&quot;"
 
