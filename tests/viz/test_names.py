@@ -122,6 +122,10 @@ def test_the_name_reads_back_as_the_same_computation(f):
         assert again == out.data or (math.isnan(again) and math.isnan(out.data)), text
 
 
-def test_expressions_refuse_what_is_not_a_value():
-    with pytest.raises(AttributeError):
-        expression(2.0)
+def test_expression_checks_its_length():
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match="max_chars"):
+        expression(x * 2, max_chars=3.5)
+    with pytest.raises(ValueError, match="max_chars must be at least 2"):
+        expression(x * 2, max_chars=1)
+    assert expression(x * 2, max_chars=2) == "x…"
