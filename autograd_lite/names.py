@@ -98,11 +98,21 @@ def expression(node: Value, max_chars: int = MAX_CHARS, digits: int = 4) -> str:
 
 
 def operands(node: Value) -> list[str]:
-    """How each operand edge of ``node`` is marked in a picture: "1st" and "2nd" for the
-    operations where the order matters (``a - b``, ``a / b``, ``a ** b``), else ""."""
-    if node.op in ("-", "/", "**") and len(node.parents) == 2:
-        return ["1st", "2nd"]
-    return [""] * len(node.parents)
+    """How each operand edge of ``node`` is marked in a picture: "1st", "2nd", ... where
+    the order matters (``a - b``, ``a / b``, ``a ** b``, an op of your own with several
+    inputs); "" for one operand, or for ``+ * sum mean dot``, where it does not."""
+    count = len(node.parents)
+    if count < 2 or node.op in _COMMUTATIVE:
+        return [""] * count
+    return [_ordinal(k) for k in range(1, count + 1)]
+
+
+_COMMUTATIVE = {"+", "*", "sum", "mean", "dot"}
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 class _TooLong(Exception):
