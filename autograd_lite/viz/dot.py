@@ -4,8 +4,9 @@ Every Value is a box: its name (its label, or the expression that made it, ``x*w
 its data and its grad, filled by the colour rules of ``colors.py`` (legend included).
 Every operation is a small circle between its operands and its result, one arrow per
 operand (``a * a`` has two arrows from ``a``); where the order of the operands matters
-(``-``, ``/``, ``**``, your own ops) the arrows are marked ``1st``, ``2nd``, ... A constant (an unlabelled leaf, such as the ``2`` of ``2*x``) is
-a small grey box with just its number: it has no gradient worth showing.
+(``-``, ``/``, ``**``, your own ops) the arrows are marked ``1st``, ``2nd``, ... A constant
+(an unlabelled leaf, such as the ``2`` of ``2*x``) is a small grey box with just its
+number: it has no gradient worth showing.
 
 A ``dot`` node (a neuron's weighted sum, ``ag.dot``) can be drawn expanded: each product
 ``w.0*x.0`` as a box of its own feeding a ``+``, and the bias (the weight paired with the

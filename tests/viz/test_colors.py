@@ -176,6 +176,19 @@ def test_fill_rules():
     assert text_color(colors.UNREACHED_FILL) == "#000000"
 
 
+def test_the_legend_runs_from_minus_to_plus_the_largest_then_the_special_cases():
+    cells = colors.legend(2.0, 3)
+    texts = [text for text, _, _ in cells]
+    assert texts[:9] == ["\u22122", "\u22120.2", "\u22120.02", "\u22120.002", "0",
+                         "0.002", "0.02", "0.2", "2"]  # fmt: skip
+    assert texts[9:] == ["not reached", "nan", "\u00b1inf"]
+    assert cells[0][1] == colors.NEGATIVE_RAMP[-1] and cells[8][1] == colors.POSITIVE_RAMP[-1]
+    assert cells[9] == ("not reached", colors.UNREACHED_FILL, "dashed")
+    assert [t for t, _, _ in colors.legend(None)] == ["0", "not reached", "nan", "\u00b1inf"]
+    wide = [t for t, _, _ in colors.legend(1.0, 8)]
+    assert wide[:5] == ["\u22121", "\u22120.001", "\u22121e\u22126", "\u22121e\u22128", "0"]
+
+
 def test_bad_scales_and_grads_are_refused():
     for largest in (0.0, -1.0, math.inf, math.nan):
         with pytest.raises(ValueError, match="GradScale: largest"):

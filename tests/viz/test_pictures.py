@@ -168,6 +168,9 @@ def test_visible_escapes():
     assert labels.escape("\\N<") == "\\\\N&lt;"  # Graphviz reads \\ as one backslash
     assert labels.visible("ｘ·é 😀") == "ｘ·é 😀"  # printable text is left alone
     assert labels.escape('<b>&"') == "&lt;b&gt;&amp;&quot;"
+    assert labels.text_width("x*w + b", 10) == 7 * 6.0  # 0.6 of the size per character
+    assert labels.text_width("a\nb", 10) == 4 * 6.0  # as drawn: a\nb
+    assert labels.clip("abcdef", 4) == "abc…" and labels.clip("abc", 4) == "abc"
 
 
 # --- one font, sized by it -----------------------------------------------------------------------
