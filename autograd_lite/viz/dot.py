@@ -72,6 +72,8 @@ def draw_dot(
     max_nodes: int = 500,
     highlight=None,
     expand_dots: bool | None = None,
+    *,
+    scale: GradScale | None = None,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -83,12 +85,14 @@ def draw_dot(
     - ``max_nodes``: past this many Values, draw only those nearest ``root``, with a note;
     - ``highlight``: a Value (or several) to outline in red;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
-      and a sum, the bias named; None (default) does so for pictures of at most 60 Values.
+      and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
+    - ``scale``: a ``colors.GradScale`` to colour by instead of one fitted to this picture
+      (``GradScale.fit(grads)``), so that several pictures share one scale.
 
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
-                 expand_dots=expand_dots)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale)  # fmt: skip
 
 
 def draw_step(
@@ -97,18 +101,20 @@ def draw_step(
     rankdir: str = "LR",
     max_nodes: int = 500,
     expand_dots: bool | None = None,
+    *,
+    scale: GradScale | None = None,
 ) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node and its edges are red, each edge carries ``upstream × local = product``,
     every grad is as it was just after this step (a node that has received nothing yet is
     "not reached yet"), and a node used more than once shows its running sum ("sum so far:
-    2 of 3 uses").
+    2 of 3 uses"). ``expand_dots`` and ``scale`` are as in ``draw_dot``.
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
-                 expand_dots=expand_dots)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale)  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -119,7 +125,7 @@ def _as_set(highlight) -> set:
     return set(highlight)
 
 
-def _check(root, rankdir, color_by, max_nodes, step, expand_dots):
+def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
     if color_by not in ("grad", None, "none"):
@@ -132,6 +138,8 @@ def _check(root, rankdir, color_by, max_nodes, step, expand_dots):
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     if expand_dots not in (None, True, False):
         raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
+    if scale is not None and not isinstance(scale, GradScale):
+        raise TypeError(f"scale must be a colors.GradScale, got {type(scale).__name__}")
     if step is not None and step.backward_pass.root is not root:
         raise ValueError("draw_step: this step comes from backward_steps of another root")
 
@@ -142,7 +150,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
     worked out once: ``(nodes, total, uses, grads, received)``, as computed below; ``scale``
     a ``GradScale`` to use instead of fitting one to this picture (one scale for every
     frame of an animation)."""
-    _check(root, rankdir, color_by, max_nodes, step, expand_dots)
+    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale)
     if scene is not None:
         nodes, total, uses, grads, received = scene
     else:

@@ -145,6 +145,22 @@ def test_the_legend_states_this_pictures_range():
         assert "legend" not in draw_dot(y, color_by=plain).source
 
 
+def test_pictures_can_share_one_scale():
+    def picture(seed, scale=None):
+        u = Value(1.0, label="u")
+        y = labelled(u * 0.5, "y")
+        y.backward(seed)
+        return boxes(draw_dot(y, scale=scale))
+
+    assert picture(1.0)["u"] == picture(100.0)["u"]  # each fitted to itself: the same
+    shared = GradScale(100.0, 4)
+    small, large = picture(1.0, shared), picture(100.0, shared)
+    assert small["u"][0] == shared.fill(0.5) and large["u"][0] == shared.fill(50.0)
+    assert lightness(small["u"][0]) > lightness(large["u"][0])  # on one scale: fainter
+    with pytest.raises(TypeError, match=r"scale must be a colors\.GradScale"):
+        draw_dot(Value(1.0) * 2.0, scale=1.0)
+
+
 # --- the rules themselves ------------------------------------------------------------------
 def test_fit_spans_whole_powers_of_ten_between_the_smallest_and_the_largest():
     assert GradScale.fit([1.5, -0.5, 0.0, None, 1e-3]) == GradScale(1.5, 4)
