@@ -1,0 +1,203 @@
+"""Lay a graph out once with Graphviz, then draw it as SVG as often as you like.
+
+Graphviz is good at one thing we need, placing boxes and routing arrows, and slow at it on
+big graphs. So ``lay_out`` asks it once, for boxes of sizes we choose (``-Tplain`` answers
+with positions only), and ``Layout.svg`` draws any number of frames from that answer in
+plain Python: same places, same sizes, only the words and colours differ.
+
+Coordinates are in points (1/72 inch), with y growing downwards as in SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .programs import run_graphviz
+
+#: Text lines in a box: 11 pt type on 14 pt lines, 3 pt of padding above and below.
+FONT_SIZE, LINE, PAD = 11.0, 14.0, 3.0
+FONTS = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
+#: Above this many boxes, Graphviz draws straight arrows and tries less hard to untangle
+#: crossings: the layout takes a second instead of many.
+QUICK_FROM = 150
+STROKE, VISIT, RECEIVE = "#555555", "#d62728", "#ff7f0e"
+
+
+class Layout:
+    """Where each box and each arrow goes. ``boxes[i]`` is ``(x, y, width, height)`` of box
+    i (top left corner); ``edges[n]`` is ``(path, (x, y))``: the n-th arrow as SVG path data
+    and the point half way along it, where its label goes."""
+
+    def __init__(self, width: float, height: float, boxes: list, edges: list):
+        self.width = width
+        self.height = height
+        self.boxes = boxes
+        self.edges = edges
+
+    def svg(self, contents, uid, visit=None, hot=(), standalone=False) -> str:
+        """Draw one frame. ``contents[i]`` is ``(lines, paint, bold_title)`` for box i, where
+        ``paint`` has ``fill``, ``ink`` and ``dashed``; ``visit`` is the box to outline;
+        ``hot`` lists ``(box, edge, label)`` for the boxes receiving and their arrows.
+
+        ``standalone`` writes the outline colours into the SVG itself (for a file or a
+        notebook output); without it the page's style sheet and script supply them.
+        """
+        receiving = {box for box, _, _ in hot}
+        hot_edges = {edge: label for _, edge, label in hot if edge >= 0}
+        namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+        out = [
+            f'<svg{namespace} class="agl-graph" width="{self.width:.0f}pt" '
+            f'height="{self.height:.0f}pt" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+            f'font-family="{FONTS}" font-size="{FONT_SIZE:g}">',
+            "<defs>",
+            _marker(f"{uid}-arrow", "#777777"),
+            _marker(f"{uid}-hot", VISIT),
+            "</defs>",
+            f'<g class="agl-edges" fill="none" stroke="#777777" marker-end="url(#{uid}-arrow)">',
+        ]
+        for n, (path, _) in enumerate(self.edges):
+            if n in hot_edges and standalone:
+                out.append(f'<path class="agl-hot" stroke="{VISIT}" stroke-width="2.5" '
+                           f'marker-end="url(#{uid}-hot)" d="{path}"/>')  # fmt: skip
+            else:
+                out.append(f'<path d="{path}"/>')
+        out.append('</g>\n<g class="agl-nodes" text-anchor="middle">')
+        for i, (place, content) in enumerate(zip(self.boxes, contents)):
+            out.append(_box(place, content, _outline(i, visit, receiving), standalone))
+        out.append("</g>")
+        if standalone:
+            out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="10" text-anchor="middle"'
+                       ' stroke="#ffffff" stroke-width="3" paint-order="stroke">')  # fmt: skip
+            for edge, label in hot_edges.items():
+                x, y = self.edges[edge][1]
+                out.append(f'<text x="{x:.1f}" y="{y - 3:.1f}">{escape(label)}</text>')
+            out.append("</g>")
+        else:
+            out.append('<g class="agl-labels"></g>')
+        out.append("</svg>")
+        return "\n".join(out)
+
+
+def _outline(i, visit, receiving) -> tuple[str, str, str]:
+    """How box i is outlined in this frame: its class, stroke colour and width."""
+    if i == visit:
+        return "agl-node agl-visit", VISIT, "3.5"
+    if i in receiving:
+        return "agl-node agl-receive", RECEIVE, "2.5"
+    return "agl-node", STROKE, "1"
+
+
+def _box(place, content, outline, standalone) -> str:
+    """One box: a rounded rectangle and its lines (title, data, grad, sum so far)."""
+    (x, y, w, h), (lines, paint, bold), (kind, stroke, width) = place, content, outline
+    if not standalone:  # the page's style sheet outlines the boxes
+        stroke, width = STROKE, "1"
+    dash = ' stroke-dasharray="4 3"' if paint.dashed else ""
+    texts = []
+    for j, line in enumerate(lines):
+        role = {0: ' font-weight="bold"' if bold else ' font-style="italic"',
+                2: ' class="agl-g"', 3: ' class="agl-s"'}.get(j, "")  # fmt: skip
+        baseline = PAD + LINE * j + FONT_SIZE
+        texts.append(f'<text x="{w / 2:.1f}" y="{baseline:.1f}"{role}>{escape(line)}</text>')
+    return (
+        f'<g class="{kind}" transform="translate({x:.1f},{y:.1f})" fill="{paint.ink}">'
+        f'<rect width="{w:.1f}" height="{h:.1f}" rx="3" fill="{paint.fill}" stroke="{stroke}" '
+        f'stroke-width="{width}"{dash}/>' + "".join(texts) + "</g>"
+    )
+
+
+def _marker(name, color) -> str:
+    return (
+        f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+        'markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
+        f'<path d="M0,0L10,5L0,10z" fill="{color}" stroke="none"/></marker>'
+    )
+
+
+def lay_out(nodes, index, sizes, rankdir="LR", timeout=None) -> Layout:
+    """Ask Graphviz once where to put ``nodes`` (boxes of ``sizes`` in points) and the
+    arrows from each drawn parent to its child (one per use, in operand order)."""
+    quick = len(nodes) > QUICK_FROM
+    lines = [
+        "digraph layout {",
+        f"graph [rankdir={rankdir} nodesep=0.18"
+        # a small picture gets room for the arithmetic written on its arrows
+        + (
+            " ranksep=0.4 splines=line mclimit=0.05 nslimit=0.5 nslimit1=0.5 searchsize=5"
+            if quick
+            else " ranksep=1.2"
+        )
+        + "];",
+        'node [shape=box fixedsize=true label=""];',
+        "edge [arrowhead=none];",
+    ]
+    for i, (width, height) in enumerate(sizes):
+        lines.append(f"v{i} [width={width / 72:.4f} height={height / 72:.4f}];")
+    wanted = []
+    for node in nodes:
+        for parent in node.parents:
+            if parent in index:
+                wanted.append((f"v{index[parent]}", f"v{index[node]}"))
+                lines.append(f"{wanted[-1][0]} -> {wanted[-1][1]};")
+    lines.append("}")
+    answer = run_graphviz("\n".join(lines), "plain", timeout=timeout).decode("utf-8")
+    return _read_plain(answer, len(nodes), wanted)
+
+
+def _read_plain(answer: str, count: int, wanted: list) -> Layout:
+    """Graphviz's ``-Tplain`` answer (inches, y up) as a Layout (points, y down)."""
+    margin = 4.0
+    height = 0.0
+    boxes = [None] * count
+    routes: dict[tuple, list] = {}
+    for line in answer.splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "graph":
+            width, height = float(parts[2]) * 72, float(parts[3]) * 72
+        elif parts[0] == "node":
+            x, y, w, h = (float(v) * 72 for v in parts[2:6])
+            boxes[int(parts[1][1:])] = (x - w / 2 + margin, height - y - h / 2 + margin, w, h)
+        elif parts[0] == "edge":
+            n = int(parts[3])
+            coords = [float(v) * 72 for v in parts[4 : 4 + 2 * n]]
+            points = [
+                (coords[k] + margin, height - coords[k + 1] + margin) for k in range(0, 2 * n, 2)
+            ]
+            routes.setdefault((parts[1], parts[2]), []).append(points)
+    edges = []
+    for pair in wanted:  # a repeated operand has several arrows: take them in turn
+        points = routes[pair].pop(0)
+        edges.append((_path(points), _middle(points)))
+    return Layout(width + 2 * margin, height + 2 * margin, boxes, edges)
+
+
+def _path(points) -> str:
+    """SVG path data for a Graphviz spline (cubic Bézier pieces); a straight one as a line."""
+    text = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    if len(points) == 4 and _straight(points):
+        return text[0] + f"L{points[3][0]:.1f},{points[3][1]:.1f}"
+    for k in range(1, len(points) - 2, 3):
+        text.append("C" + " ".join(f"{x:.1f},{y:.1f}" for x, y in points[k : k + 3]))
+    return "".join(text)
+
+
+def _straight(points) -> bool:
+    """True when the two control points lie within half a point of the chord."""
+    (x0, y0), (x3, y3) = points[0], points[3]
+    length = math.hypot(x3 - x0, y3 - y0) or 1.0
+    return all(abs((x3 - x0) * (y - y0) - (y3 - y0) * (x - x0)) / length < 0.5
+               for x, y in points[1:3])  # fmt: skip
+
+
+def _middle(points) -> tuple[float, float]:
+    """The point half way along a Bézier spline (the middle of its middle piece)."""
+    pieces = (len(points) - 1) // 3
+    k = 3 * (pieces // 2)
+    if pieces % 2 == 0:  # an even number of pieces meet at the middle
+        return points[k]
+    p0, p1, p2, p3 = points[k : k + 4]
+    return tuple(0.125 * a + 0.375 * b + 0.375 * c + 0.125 * d
+                 for a, b, c, d in zip(p0, p1, p2, p3))  # fmt: skip
