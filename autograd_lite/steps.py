@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .graph import local_derivatives, topological_order
+from .names import expression, short
 from .value import Value, as_real
 
 
@@ -239,21 +240,16 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     print("\n".join(lines), file=file)
 
 
-def name_of(node: Value, depth: int = 1) -> str:
-    """A node's label; without one, a constant's value or how the node was made: (x * w)."""
-    if node.label:
-        return node.label
-    if not node.parents:
-        return short(node.data)  # an unlabelled leaf is usually a constant: show it
-    if depth == 0:
-        return f"({node.op_label} …)"
-    return f"({formula(node, depth - 1)})"
+def name_of(node: Value) -> str:
+    """A node's name as ``names.py`` writes it: its label, a constant's number, or the
+    expression that made it (``x*w + b``)."""
+    return expression(node)
 
 
-def formula(node: Value, depth: int = 1) -> str:
-    """How a node was computed, in the usual notation: "a * b", "x**2", "tanh(x)"."""
+def formula(node: Value) -> str:
+    """How a node was computed, from its operands' names: "a * b", "x**2", "tanh(x)"."""
     label = node.op_label
-    names = [name_of(p, depth) for p in node.parents[:4]]
+    names = [name_of(p) for p in node.parents[:4]]
     if len(node.parents) > 4:
         names[3:] = [f"… {len(node.parents) - 3:,} more"]
     if len(names) == 2 and label in ("+", "-", "*", "/", "**"):
@@ -265,14 +261,3 @@ def formula(node: Value, depth: int = 1) -> str:
     if label == "neg":
         return f"-{names[0]}"
     return f"{label}({', '.join(names)})"
-
-
-def short(x: float) -> str:
-    """A number in at most about 10 characters: 1.5, 2.0, -0.0, 1e-12, 1e+9, -inf, nan."""
-    text = f"{x:.4g}"
-    if "e" in text:  # 1e-12 and 1e+9, not 1e-12 and 1e+09
-        mantissa, exponent = text.split("e")
-        return f"{mantissa}e{int(exponent):+d}"
-    if text.lstrip("-").isdigit():  # 2.0 and -0.0, so that a float looks like one
-        return text + ".0"
-    return text

@@ -23,15 +23,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import math
 from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
 from ..files import write_atomic
+from ..names import is_constant
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value, as_real
-from .colors import grad_color, legend_ticks, text_color
+from .colors import GradScale, outline_style, text_color
+from .labels import BOX_SIZE, clip, visible
+from .labels import text_width as _width
 from .layout import Layout, lay_out
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
@@ -49,27 +51,25 @@ class Paint(NamedTuple):
     dashed: bool
 
 
-#: A box that no gradient has reached yet: pale, grey text, dashed border.
-UNREACHED = Paint("#f4f4f4", "#777777", True)
+#: A constant (the ``2`` of ``2*x``): just its number, grey on white, as in ``draw_dot``.
+CONSTANT = Paint("#ffffff", "#555555", False)
 
 
-def paint(grad: float, largest: float, reached: bool) -> Paint:
-    """The colours of a box whose gradient is ``grad`` (``colors.py`` has the rules)."""
-    if not reached:
-        return UNREACHED
-    fill = grad_color(grad)
-    return Paint(fill, text_color(fill), False)
+def paint(grad: float | None, scale: GradScale) -> Paint:
+    """The colours of a box whose gradient is ``grad`` (None: not reached yet), by the
+    rules of ``colors.py``."""
+    fill = scale.fill(grad)
+    return Paint(fill, text_color(fill), outline_style(grad) == "dashed")
 
 
-def legend_html(largest: float) -> str:
-    """The colour scale of the picture, as a line of HTML."""
+def legend_html(scale: GradScale) -> str:
+    """The colour scale of this animation (its range in words, then the cells), as HTML."""
     cells = "".join(
-        f'<span style="background:{fill};color:{text_color(fill)}">{escape(text)}</span>'
-        for text, fill in legend_ticks()
+        f'<span style="background:{fill};color:{text_color(fill)};border-style:{style}">'
+        f"{escape(text)}</span>"
+        for text, fill, style in scale.legend()
     )
-    unreached = (f'<span style="background:{UNREACHED.fill};color:{UNREACHED.ink};'
-                 f'border-style:dashed">not reached yet</span>')  # fmt: skip
-    return f'<p class="agl-legend">|grad| (log scale): {cells} {unreached}</p>'
+    return f'<p class="agl-legend">{escape(scale.caption())}: {cells}</p>'
 
 
 class Frame:
@@ -126,10 +126,7 @@ def nearest(root: Value, max_nodes: int) -> list[Value]:
 
 def title(node: Value) -> str:
     """The first line of a box: the node's name, and for a labelled result its formula."""
-    text = name_of(node)
-    if node.label and node.parents:
-        text = f"{text} = {formula(node)}"
-    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+    return clip(visible(_called(node) if node.label else name_of(node)), TITLE_CHARS)
 
 
 class BackpropAnimation:
@@ -162,19 +159,22 @@ class BackpropAnimation:
         grads = dict.fromkeys(self.nodes, 0.0)  # the drawn boxes' gradients so far
         received = dict.fromkeys(uses, 0)  # every node's products received so far
         grads[root] = self.seed
-        values = [abs(self.seed)]
+        shown = [self.seed]  # every gradient a box will show, for the colour scale
         for step in self.steps:
-            values += [abs(total) for total in step.running]
-        self.largest = max((v for v in values if math.isfinite(v)), default=0.0)
+            shown += [t for (p, _, _), t in zip(step.contributions, step.running)
+                      if p in grads and not is_constant(p)]  # fmt: skip
+        self.scale = GradScale.fit(shown)
         self.paints: list[Paint] = []
         self._paint_index: dict[Paint, int] = {}
 
         def state(node):
+            if is_constant(node):  # a constant shows its number only, never a gradient
+                return "", self._paint_id(CONSTANT), ""
             reached = node is root or received[node] > 0
-            text = f"grad {short(grads[node])}" if reached else "grad –"
+            text = f"grad {short(grads[node])}" if reached else "grad: not reached"
             count = uses[node]
             total = f"sum so far: {received[node]} of {count} uses" if count > 1 else ""
-            return text, self._paint_id(paint(grads[node], self.largest, reached)), total
+            return text, self._paint_id(paint(grads[node] if reached else None, self.scale)), total
 
         self._start = [state(node) for node in self.nodes]
         widest = [[len(text), len(total)] for text, _, total in self._start]
@@ -220,18 +220,18 @@ class BackpropAnimation:
 
     def _first_caption(self) -> str:
         return (
-            f"Start: the forward pass is done. Backward begins at {name_of(self.root)} with "
-            f"the seed gradient {short(self.seed)}; the grey dashed boxes are not reached yet. "
+            f"Start: the forward pass is done. Backward begins at {_name(self.root)} with "
+            f"the seed gradient {short(self.seed)}; the white dashed boxes are not reached yet. "
             f"{self.total:,} steps follow, one per node (→ or space to go on)."
         )
 
     def _edge_line(self, parent, arithmetic, total, received) -> str:
-        line = f"  {name_of(parent)} receives {arithmetic}"
+        line = f"  {_name(parent)} receives {arithmetic}"
         count = self.uses[parent]
         if count > 1:
             line += f"; sum so far: {short(total)} ({received} of {count} uses)"
         if not parent.parents and received == count:
-            line += f"; {name_of(parent)} is a leaf, so its gradient is now final: {short(total)}"
+            line += f"; {_name(parent)} is a leaf, so its gradient is now final: {short(total)}"
         return line
 
     def _caption(self, step, lines) -> str:
@@ -241,10 +241,15 @@ class BackpropAnimation:
         if not node.parents:
             uses = self.uses[node]
             times = f"the sum of its {uses} uses" if uses > 1 else "from its one use"
-            output = self.root.label or "output"
+            if is_constant(node):
+                return head + (
+                    f"the constant {_name(node)}{where} is a leaf: nothing to pass on "
+                    f"(its gradient, {short(step.upstream)}, changes nothing)."
+                )
+            output = visible(self.root.label) or "output"
             return (
-                head + f"{name_of(node)} is a leaf{where}: nothing to pass on. Its gradient "
-                f"d {output} / d {name_of(node)} = {short(step.upstream)} is final ({times})."
+                head + f"{_name(node)} is a leaf{where}: nothing to pass on. Its gradient "
+                f"d {output} / d {_name(node)} = {short(step.upstream)} is final ({times})."
             )
         return "\n".join(
             [
@@ -258,8 +263,11 @@ class BackpropAnimation:
         """Width and height (points) of each box, for the widest text it will ever show."""
         sizes = []
         for node, (grad_chars, sum_chars) in zip(self.nodes, self._widest):
+            if is_constant(node):
+                sizes.append((text_width(short(node.data)) + 10.0, LINE + 6.0))
+                continue
             chars = [len(f"data {short(node.data)}"), grad_chars, sum_chars]
-            width = max(text_width(title(node), bold=True), text_width("x" * max(chars)))
+            width = max(text_width(title(node)), text_width("x" * max(chars)))
             lines = 4 if sum_chars else 3
             sizes.append((width + 12.0, lines * LINE + 6.0))
         return sizes
@@ -303,6 +311,8 @@ class BackpropAnimation:
 
     def _box(self, node, state) -> tuple:
         text, paint_id, summed = state
+        if is_constant(node):
+            return [short(node.data)], self.paints[paint_id], False
         lines = [title(node), f"data {short(node.data)}", text] + ([summed] if summed else [])
         return lines, self.paints[paint_id], bool(node.label)
 
@@ -371,7 +381,7 @@ class BackpropAnimation:
             last=last,
             options=options,
             caption=escape(self.frames[-1].caption),
-            legend=legend_html(self.largest),
+            legend=legend_html(self.scale),
             note=note,
             svg=svg,
             data=data,
@@ -379,15 +389,22 @@ class BackpropAnimation:
         )
 
 
+def _name(node: Value) -> str:
+    """A node's name for a caption (see ``names.py``), control characters made visible."""
+    return visible(name_of(node))
+
+
 def _called(node: Value) -> str:
-    """``n = a + b`` for a labelled node, just ``a + b`` for an unlabelled one."""
-    return f"{node.label} = {formula(node)}" if node.label else formula(node)
+    """``n = a + b`` for a labelled result, just its name otherwise."""
+    if node.label and node.parents:
+        return visible(f"{node.label} = {formula(node)}")
+    return _name(node)
 
 
-def text_width(text: str, bold: bool = False) -> float:
-    """Points that ``text`` takes at 11 pt in a wide sans-serif font (DejaVu Sans), a little
-    generous so that narrower fonts fit too. The page squeezes any text that still doesn't."""
-    return len(text) * (7.4 if bold else 6.9)
+def text_width(text: str) -> float:
+    """Points that ``text`` takes in the pictures' monospaced font (``labels.py``), which
+    every renderer sets at the same width. The page squeezes any text that still doesn't fit."""
+    return _width(text, BOX_SIZE)
 
 
 _POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
@@ -481,7 +498,7 @@ zoom</button>
     var state = stateAt(k);
     state.forEach(function (s, i) {{
       var was = shown[i];
-      if (was[0] !== s[0]) {{ grads[i].textContent = s[0]; fit(grads[i], rects[i]); }}
+      if (grads[i] && was[0] !== s[0]) {{ grads[i].textContent = s[0]; fit(grads[i], rects[i]); }}
       if (was[1] !== s[1]) {{
         var paint = data.paints[s[1]];
         rects[i].setAttribute("fill", paint[0]);

@@ -1,32 +1,41 @@
 """``draw_dot`` and ``draw_step``: the computation graph as a picture.
 
-Every Value is a box showing its label, data and grad; every operation is a small circle
-between its operands and its result, with one arrow per operand (``a * a`` has two arrows
-from ``a``). Boxes are filled by |grad| (see ``colors.py``) with a legend.
+Every Value is a box: its name (its label, or the expression that made it, ``x*w + b``),
+its data and its grad, filled by the colour rules of ``colors.py`` (legend included).
+Every operation is a small circle between its operands and its result, one arrow per
+operand (``a * a`` has two arrows from ``a``); the operands of ``-``, ``/`` and ``**`` are
+marked ``1st`` and ``2nd``. A constant (an unlabelled leaf, such as the ``2`` of ``2*x``) is
+a small grey box with just its number: it has no gradient worth showing.
 
-Big graphs are cut down to the ``max_nodes`` Values nearest the output (breadth first, the
-way the gradient arrives), with a note saying how many were left out. Nothing here recurses
-and nothing here runs Graphviz: building the picture is plain Python, drawing it is
-``render.py``'s job.
+A ``dot`` node (a neuron's weighted sum, ``ag.dot``) can be drawn expanded: each product
+``w.0*x.0`` as a box of its own feeding a ``+``, and the bias (the weight paired with the
+constant 1) arriving as the bias. That is the default for small pictures.
+
+Shaped to be quick to lay out: a node used more than ``REPEAT_LIMIT`` times (the ``x`` of
+``x*x*...*x``, an input read by every neuron) is drawn again beside each use instead of
+sending one long arrow to each, which Graphviz is slow to untangle. Big graphs are cut down
+to the ``max_nodes`` Values nearest the output, with a note. Nothing here recurses and
+nothing here runs Graphviz (that is ``programs.py``).
 """
 
 from __future__ import annotations
 
-import html
 from collections import deque
 
-from ..steps import Step, replay, short, use_counts
+from ..names import dot_pairs, expression, is_bias_pair, is_constant, operands, paired_name, short
+from ..steps import Step, replay, use_counts
 from ..value import Value
-from .colors import HIGHLIGHT, grad_color, legend_ticks, text_color
+from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
+from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape
 from .programs import Picture
 
-FONT = "Helvetica"
-
-
-def escape(text: str) -> str:
-    """``text`` for a Graphviz HTML label: <, >, & and quotes as entities. A backslash is
-    drawn as the look-alike "⧵", since Graphviz reads ``\\N`` as the node's name even there."""
-    return html.escape(text).replace("\\", "\u29f5")
+#: A node used more often than this is drawn once per use (see the module docstring).
+REPEAT_LIMIT = 3
+#: ``expand_dots=None`` expands the dot nodes of pictures of at most this many Values.
+EXPAND_UP_TO = 60
+#: Longest label written in a box (labels are data: a huge one must not make a huge box).
+MAX_LABEL = 40
+CONSTANT_INK = "#555555"
 
 
 def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
@@ -52,30 +61,44 @@ def draw_dot(
     color_by: str | None = "grad",
     max_nodes: int = 500,
     highlight=None,
+    expand_dots: bool | None = None,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
     - ``rankdir``: "LR" (inputs left, output right) or "TB" (top to bottom);
-    - ``show_grad``: write each node's grad (after ``backward()``);
-    - ``color_by``: "grad" to fill boxes by |grad| on a log scale; None or "none" for plain;
+    - ``show_grad``: write each node's grad (after ``backward()``); before any backward
+      (every grad 0) the boxes say "not reached yet";
+    - ``color_by``: "grad" to fill boxes by the colour rules of ``colors.py`` (sign as hue,
+      |grad| relative to this picture's largest); None or "none" for plain boxes;
     - ``max_nodes``: past this many Values, draw only those nearest ``root``, with a note;
-    - ``highlight``: a Value (or several) to outline in red.
+    - ``highlight``: a Value (or several) to outline in red;
+    - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
+      and a sum, the bias named; None (default) does so for pictures of at most 60 Values.
 
-    In Jupyter the result shows itself; ``.write("graph.svg")`` saves it.
+    In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
-    return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight))
+    return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
+                 expand_dots=expand_dots)  # fmt: skip
 
 
-def draw_step(root: Value, step: Step, rankdir: str = "LR", max_nodes: int = 500) -> Picture:
+def draw_step(
+    root: Value,
+    step: Step,
+    rankdir: str = "LR",
+    max_nodes: int = 500,
+    expand_dots: bool | None = None,
+) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node and its edges are red, each edge carries ``upstream × local = product``,
-    every grad is as it was just after this step, and a node used more than once shows its
-    running sum ("2 of 3 uses so far").
+    every grad is as it was just after this step (a node that has received nothing yet is
+    "not reached yet"), and a node used more than once shows its running sum ("sum so far:
+    2 of 3 uses").
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
-    return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step)
+    return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
+                 expand_dots=expand_dots)  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -86,19 +109,30 @@ def _as_set(highlight) -> set:
     return set(highlight)
 
 
-def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, scene=None):
-    """The picture. ``scene``, when given, is what a caller drawing many steps of one pass
-    worked out once: ``(nodes, total, uses, grads, received)``, as computed below."""
+def _check(root, rankdir, color_by, max_nodes, step, expand_dots):
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
     if color_by not in ("grad", None, "none"):
         raise ValueError(f'color_by must be "grad", "none" or None, got {color_by!r}')
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}")
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    if expand_dots not in (None, True, False):
+        raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
     if step is not None and step.backward_pass.root is not root:
         raise ValueError("draw_step: this step comes from backward_steps of another root")
+
+
+def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, scene=None,
+          *, expand_dots=None, scale=None):  # fmt: skip
+    """The picture. ``scene``, when given, is what a caller drawing many steps of one pass
+    worked out once: ``(nodes, total, uses, grads, received)``, as computed below; ``scale``
+    a ``GradScale`` to use instead of fitting one to this picture (one scale for every
+    frame of an animation)."""
+    _check(root, rankdir, color_by, max_nodes, step, expand_dots)
     if scene is not None:
         nodes, total, uses, grads, received = scene
     else:
@@ -109,20 +143,32 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
         else:
             uses = use_counts(step.backward_pass.order)
             grads, received = replay(step)
-    index = {node: i for i, node in enumerate(nodes)}
+    shown = _shown_grads(nodes, grads, received, root)
+    if color_by == "grad" and show_grad:
+        scale = scale or GradScale.fit(shown[n] for n in nodes if not is_constant(n))
+    else:
+        scale = None
+    expand = len(nodes) <= EXPAND_UP_TO if expand_dots is None else expand_dots
 
     picture = Picture(name="autograd_lite", format="svg")
     picture.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35")
-    picture.attr("node", fontname=FONT, fontsize="11")
-    picture.attr("edge", fontname=FONT, fontsize="10", arrowsize="0.7")
+    picture.attr("node", fontname=FONT, fontsize=str(BOX_SIZE))
+    picture.attr("edge", fontname=FONT, fontsize=str(EDGE_SIZE), arrowsize="0.7")
 
-    for node, i in index.items():
-        received_so_far = None if received is None else received[node]
-        record = _record(node, grads[node], show_grad, color_by, node in highlight,
-                         uses[node], received_so_far)  # fmt: skip
-        picture.node(f"v{i}", record, shape="plaintext", margin="0")
-        if node.parents:
-            _add_operation(picture, node, i, index, step)
+    drawing = _Drawing(picture, {node: i for i, node in enumerate(nodes)}, step)
+    for node, i in drawing.index.items():
+        if not node.parents:
+            continue
+        if expand and node.op == "dot" and len(node.parents) % 2 == 0:
+            drawing.expanded_dot(node, i, shown[node], scale, show_grad)
+        else:
+            drawing.operation(node, i)
+    for node, i in drawing.index.items():
+        if node is root or drawing.sources[node]:
+            title = drawing.names.get(node)
+            box = _box(node, title, shown[node], show_grad, scale, node in highlight,
+                       uses[node], None if received is None else received[node])  # fmt: skip
+            drawing.place(node, i, box)
 
     if total > len(nodes):
         left_out = total - len(nodes)
@@ -133,76 +179,190 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
             shape="box",
             style="rounded,filled",
             fillcolor="#fff3cd",
-            fontsize="10",
+            fontsize=str(NOTE_SIZE + 1),
         )
-    if color_by == "grad" and show_grad:  # the legend explains the shading, if there is any
-        picture.node("legend", _legend(), shape="plaintext", margin="0")
+    if scale is not None:  # the legend explains the shading, if there is any
+        picture.node("legend", _legend(scale), shape="plaintext", margin="0")
     return picture
 
 
-def _add_operation(picture, node, i, index, step):
-    """The op circle of node ``v{i}``, with one arrow per operand and one to the result.
+class _Drawing:
+    """Collects the arrows of one picture, then writes the boxes they start from.
 
-    At the step being drawn the arrows are red and carry ``upstream × local = product``;
-    operands cut off by ``max_nodes`` are counted in a small note instead.
+    Arrows are recorded first so that a node used many times can be drawn once per use
+    (``place``), and a constant that only serves as a bias's partner is not drawn at all.
     """
-    visited = step is not None and node is step.node
-    red = {"color": HIGHLIGHT, "penwidth": "2.5"} if visited else {}
-    picture.node(f"op{i}", f"<{escape(node.op_label)}>", shape="circle", style="filled",
-                 fillcolor="#eeeeee", fontsize="10", margin="0.02", width="0.3", **red)  # fmt: skip
-    picture.edge(f"op{i}", f"v{i}", **red)
-    hidden = 0
-    for k, parent in enumerate(node.parents):
-        j = index.get(parent)
-        if j is None:
-            hidden += 1
-        elif visited:
-            _, local, product = step.contributions[k]
-            arithmetic = f"{short(step.upstream)} × {short(local)} = {short(product)}"
-            picture.edge(f"v{j}", f"op{i}", label=arithmetic, fontcolor=HIGHLIGHT, **red)
-        else:
-            picture.edge(f"v{j}", f"op{i}")
-    if hidden:
-        note = f"… {hidden:,} operand{'s' * (hidden > 1)} not shown"
-        picture.node(f"cut{i}", note, shape="note", fontsize="9", color="#999999",
-                     fontcolor="#666666")  # fmt: skip
-        picture.edge(f"cut{i}", f"op{i}", style="dashed", color="#999999")
+
+    def __init__(self, picture, index, step):
+        self.picture = picture
+        self.index = index
+        self.step = step
+        # node -> [(target id, edge attributes)], one per arrow leaving its box
+        self.sources = {node: [] for node in index}
+        # a constant input that meets weight w.3 in a dot product is called x.3
+        self.names = {}
+
+    def visited(self, node) -> bool:
+        return self.step is not None and node is self.step.node
+
+    def arithmetic(self, k) -> str:
+        """``upstream × local = product`` for operand ``k`` of the visited node."""
+        _, local, product = self.step.contributions[k]
+        return f"{short(self.step.upstream)} × {short(local)} = {short(product)}"
+
+    def _circle(self, name, text, red):
+        self.picture.node(name, f"<{escape(text)}>", shape="circle", style="filled",
+                          fillcolor="#eeeeee", fontsize=str(EDGE_SIZE), margin="0.02",
+                          width="0.3", **red)  # fmt: skip
+
+    def _red(self, node) -> dict:
+        return {"color": HIGHLIGHT, "penwidth": "2.5"} if self.visited(node) else {}
+
+    def operation(self, node, i):
+        """The op circle of node ``v{i}``, one arrow per operand and one to the result.
+
+        At the step being drawn the arrows are red and carry ``upstream × local = product``;
+        operands cut off by ``max_nodes`` are counted in a small note instead.
+        """
+        red = self._red(node)
+        self._circle(f"op{i}", node.op_label, red)
+        self.picture.edge(f"op{i}", f"v{i}", **red)
+        hidden = 0
+        for k, (parent, mark) in enumerate(zip(node.parents, operands(node))):
+            if parent not in self.index:
+                hidden += 1
+                continue
+            attrs = {"label": self.arithmetic(k), "fontcolor": HIGHLIGHT, **red} if red else {}
+            if mark:  # which operand is which, beside the arrow's head
+                attrs.update(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
+                             labelfontcolor="#444444")  # fmt: skip
+            self.sources[parent].append((f"op{i}", attrs))
+        self._note_hidden(hidden, f"op{i}", i)
+
+    def expanded_dot(self, node, i, grad, scale, show_grad):
+        """A ``dot`` node as its products and a sum: ``w.k``, ``x.k`` -> ``*`` -> a box
+        ``w.k*x.k`` -> ``+`` -> the node; a weight paired with the constant 1 (a neuron's
+        bias) arrives at the ``+`` directly, its arrow labelled "bias"."""
+        red = self._red(node)
+        ink = {"fontcolor": HIGHLIGHT, **red} if red else {}
+        self._circle(f"op{i}", "+", red)
+        self.picture.edge(f"op{i}", f"v{i}", **red)
+        pairs = dot_pairs(node.parents)
+        n, hidden = len(pairs), 0
+        for k, (a, b) in enumerate(pairs):
+            if a not in self.index or b not in self.index:
+                hidden += 1
+                continue
+            for one, other in ((a, b), (b, a)):
+                if paired_name(one, other):
+                    self.names.setdefault(one, paired_name(one, other))
+            if k == n - 1 and is_bias_pair(a, b):
+                bias, at = (a, k) if is_constant(b) else (b, n + k)
+                label = "bias" + (f": {self.arithmetic(at)}" if red else "")
+                self.sources[bias].append((f"op{i}", {"label": label, **ink}))
+                continue
+            term = f"v{i}t{k}"
+            self._circle(f"op{i}m{k}", "*", red)
+            for operand, at in ((a, k), (b, n + k)):
+                attrs = {"label": self.arithmetic(at), **ink} if red else {}
+                self.sources[operand].append((f"op{i}m{k}", attrs))
+            self.picture.edge(f"op{i}m{k}", term, **red)
+            title = f"{self._name(a, b)}*{self._name(b, a)}"
+            box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
+            self.picture.node(term, box, shape="plaintext", margin="0")
+            upstream = short(self.step.upstream) if red else ""
+            label = {"label": f"{upstream} × 1.0 = {upstream}", **ink} if red else {}
+            self.picture.edge(term, f"op{i}", **label)
+        self._note_hidden(hidden, f"op{i}", i)
+
+    def _name(self, node, partner) -> str:
+        if node.label or node.parents:
+            return expression(node, 16)
+        return paired_name(node, partner) or short(node.data)
+
+    def _note_hidden(self, hidden, target, i):
+        if hidden:
+            note = f"… {hidden:,} operand{'s' * (hidden > 1)} not shown"
+            self.picture.node(f"cut{i}", note, shape="note", fontsize=str(NOTE_SIZE),
+                              color="#999999", fontcolor="#666666")  # fmt: skip
+            self.picture.edge(f"cut{i}", target, style="dashed", color="#999999")
+
+    def place(self, node, i, box):
+        """Node ``v{i}``'s box and its arrows; drawn again beside each use when it is used
+        more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...)."""
+        arrows = self.sources[node]
+        self.picture.node(f"v{i}", box, shape="plaintext", margin="0")
+        repeat = len(arrows) > REPEAT_LIMIT
+        for k, (target, attrs) in enumerate(arrows):
+            source = f"v{i}"
+            if repeat and k:
+                source = f"v{i}r{k}"
+                self.picture.node(source, box, shape="plaintext", margin="0")
+            self.picture.edge(source, target, **attrs)
 
 
-def _record(node, grad, show_grad, color_by, highlighted, uses, received) -> str:
-    """A node's box as a Graphviz HTML-like label: title, data, grad (and running sum)."""
-    fill = grad_color(grad) if color_by == "grad" and show_grad else "#ffffff"
+def _shown_grads(nodes, grads, received, root) -> dict:
+    """The gradient each box shows, None where it has not arrived yet: at a step, a node
+    that has received nothing so far (the root has its seed); in a plain picture, every
+    node when all gradients are 0 (no backward yet)."""
+    if received is not None:
+        return {n: grads[n] if received[n] or n is root else None for n in nodes}
+    if all(grads[n] == 0.0 for n in nodes):
+        return dict.fromkeys(nodes)
+    return {n: grads[n] for n in nodes}
+
+
+def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None) -> str:
+    """A box as a Graphviz HTML-like label: name, data, grad (and running sum).
+
+    ``node`` None draws a product of an expanded dot (``title`` and ``data`` given).
+    ``grad`` None means not reached yet; ``scale`` None means no colours.
+    """
+    border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
+    if node is not None and is_constant(node):  # just the number, small and grey
+        text = f"{title} = {short(node.data)}" if title else short(node.data)
+        border = border if highlighted else f' BORDER="1" COLOR="{CONSTANT_INK}"'
+        return (
+            f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="rounded">'
+            f'<TR><TD><FONT POINT-SIZE="{EDGE_SIZE}" COLOR="{CONSTANT_INK}">{escape(text)}'
+            "</FONT></TD></TR></TABLE>>"
+        )
+    fill = scale.fill(grad) if scale is not None else PLAIN_FILL
     ink = text_color(fill)
-    if node.parents:
-        op = escape(node.op_label)
-        title = f"<B>{escape(node.label)}</B> = {op}" if node.label else f"<I>{op}</I>"
+    if node is None:
+        rows = [f"<I>{escape(title)}</I>", f"data {short(data)}"]
     else:
-        title = f"<B>{escape(node.label)}</B>" if node.label else "<I>leaf</I>"
-    rows = [title, f"data {short(node.data)}"]
+        name = title or (node.label and clip(node.label, MAX_LABEL))
+        rows = [f"<B>{escape(name)}</B>" if name else f"<I>{escape(expression(node))}</I>"]
+        rows.append(f"data {short(node.data)}")
     if show_grad:
-        rows.append(f"grad {short(grad)}")
+        rows.append("grad: not reached" if grad is None else f"grad {short(grad)}")
     if uses > 1:
         if received is None:
             rows.append(f"grad sums {uses} uses")
         else:
             rows.append(f"sum so far: {received} of {uses} uses")
-    border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
-    cells = "".join(
-        f'<TR><TD WIDTH="96"><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows
-    )
+    if scale is not None:
+        border += _style(outline_style(grad))
+    cells = "".join(f'<TR><TD><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows)
     return (
         f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
         f'BGCOLOR="{fill}">{cells}</TABLE>>'
     )
 
 
-def _legend() -> str:
-    """The colour scale: one cell per tick, titled."""
+def _legend(scale: GradScale) -> str:
+    """The colour scale of this picture: its range in words, then one cell per tick."""
+    legend = scale.legend()
     cells = "".join(
-        f'<TD BGCOLOR="{fill}" BORDER="1"><FONT COLOR="{text_color(fill)}" POINT-SIZE="9">'
-        f"{escape(text)}</FONT></TD>"
-        for text, fill in legend_ticks()
+        f'<TD BGCOLOR="{fill}" BORDER="1"{_style(style)}>'
+        f'<FONT COLOR="{text_color(fill)}" POINT-SIZE="{NOTE_SIZE}">{escape(text)}</FONT></TD>'
+        for text, fill, style in legend
     )
-    title = "|grad| (log scale): dark = vanishing, yellow = exploding"
-    title = f'<TR><TD COLSPAN="{len(legend_ticks())}">{title}</TD></TR>'
-    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+    title = f'<TR><TD COLSPAN="{len(legend)}">{escape(scale.caption())}</TD></TR>'
+    return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+
+
+def _style(style: str) -> str:
+    """The STYLE attribute of a table or cell: nothing for a solid outline."""
+    return "" if style == "solid" else f' STYLE="{style}"'

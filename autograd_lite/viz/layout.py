@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from html import escape
 
+from .labels import FONT
 from .programs import run_graphviz
 
 #: Text lines in a box: 11 pt type on 14 pt lines, 3 pt of padding above and below.
 FONT_SIZE, LINE, PAD = 11.0, 14.0, 3.0
-FONTS = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
+FONTS = f"{FONT}, Cousine, Liberation Mono, DejaVu Sans Mono, monospace"
 #: Above this many boxes, Graphviz draws straight arrows and tries less hard to untangle
 #: crossings: the layout takes a second instead of many.
 QUICK_FROM = 150

@@ -1,0 +1,217 @@
+"""Names a learner can read: an unlabelled node is called by the expression that made it.
+
+>>> from autograd_lite import Value
+>>> x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(1.0, label="b")
+>>> expression(x * w + b), expression(2 * x), expression((x - b) / (w ** 2))
+('x*w + b', '2*x', '(x - b)/w**2')
+>>> expression(((x * w + b) * x + b * w + x).tanh())
+'tanh((x*w + b)*x + b*w + x)'
+>>> expression(((x * w + b) * x + b * w + x).tanh(), max_chars=20)
+'tanh(…*x + b*w + x)'
+
+The rules:
+
+- a labelled node is its label;
+- an **unlabelled leaf is a constant**, named by its number (``2`` in ``2*x``). The engine
+  wraps the plain numbers of ``2 * x`` as leaves with the label "", and a ``Value(2.0)``
+  made without a label cannot be told apart from them: label a leaf to make it an input;
+- an unlabelled result is its expression, written as Python would (``x*w + b``,
+  ``tanh(x*w + b)``, ``x**2``), with only the brackets the order of operations needs;
+- long ones are shortened from the inside: the deepest parts become ``…`` until the name
+  fits ``max_chars`` (``tanh(…*x + b*w + x)``), and n-ary sums keep their first and last
+  terms (``w.0*x.0 + … + b``). Nothing here recurses deeper than a name can be long.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .value import Value
+
+#: How long a name may be before it is shortened.
+MAX_CHARS = 32
+
+# How tightly each kind of expression binds: brackets go round a part that binds less
+# tightly than the place it is put in.
+_SUM, _PRODUCT, _SIGN, _POWER, _ATOM = 1, 2, 3, 4, 5
+_BINARY = {"+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT}
+#: The deepest a name looks into the graph (so a name never recurses further).
+_DEEPEST = 200
+_ELLIPSIS = "\u2026"
+
+
+def is_constant(node: Value) -> bool:
+    """True for an unlabelled leaf: a plain number the engine wrapped (or a Value made
+    without a label). Pictures draw it as its number, without a gradient."""
+    return not node.parents and not node.label
+
+
+def number(x: float, digits: int = 4) -> str:
+    """A number as short as it reads well: 2, -0.5, 0.3333, 1e-12, 1.5e+9, inf, nan."""
+    if math.isinf(x) or math.isnan(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e6:
+        return str(int(x)) if x or math.copysign(1.0, x) > 0 else "-0"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    return text
+
+
+def short(x: float) -> str:
+    """A number in at most about 10 characters, always looking like a float: 1.5, 2.0,
+    -0.0, 1e-12, 1e+9, -inf, nan (for data and grads in pictures and tables)."""
+    text = f"{x:.4g}"
+    if "e" in text:  # 1e-12 and 1e+9, not 1e-12 and 1e+09
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    if text.lstrip("-").isdigit():  # 2.0 and -0.0, so that a float looks like one
+        return text + ".0"
+    return text
+
+
+def expression(node: Value, max_chars: int = MAX_CHARS, digits: int = 4) -> str:
+    """The node's name: its label, its number (a constant), or the expression that made it,
+    shortened to about ``max_chars`` characters; constants with ``digits`` significant
+    digits."""
+    if node.label:
+        return node.label
+    # A name of n characters cannot show more than n levels: try the deepest that could
+    # fit, then shallower ones. Each try stops as soon as it grows past max_chars.
+    for depth in range(min(max_chars, _DEEPEST), 0, -1):
+        try:
+            return _Writer(max_chars, digits).write(node, depth)[0]
+        except _TooLong:
+            continue
+    text = _Writer(math.inf, digits).write(node, 1)[0]  # even that is too long: cut it
+    return text[: max_chars - 1] + _ELLIPSIS
+
+
+def operands(node: Value) -> list[str]:
+    """How each operand edge of ``node`` is marked in a picture: "1st" and "2nd" for the
+    operations where the order matters (``a - b``, ``a / b``, ``a ** b``), else ""."""
+    if node.op in ("-", "/", "**") and len(node.parents) == 2:
+        return ["1st", "2nd"]
+    return [""] * len(node.parents)
+
+
+class _TooLong(Exception):
+    """A name grew past its length while being written: try a shallower one."""
+
+
+class _Writer:
+    """Writes one name, ``max_chars`` long at most, constants with ``digits`` digits."""
+
+    def __init__(self, max_chars: int, digits: int):
+        self.max_chars = max_chars
+        self.digits = digits
+
+    def write(self, node: Value, depth: int) -> tuple[str, int]:
+        """``(text, how tightly it binds)`` for ``node``, written ``depth`` levels deep."""
+        text, binds = self._write(node, depth)
+        if len(text) > self.max_chars:
+            raise _TooLong
+        return text, binds
+
+    def _write(self, node: Value, depth: int) -> tuple[str, int]:
+        if node.label:
+            return short_label(node), _ATOM
+        if not node.parents:
+            text = number(node.data, self.digits)
+            return text, (_SIGN if text.startswith("-") else _ATOM)
+        if depth <= 0:
+            return _ELLIPSIS, _ATOM
+        parents, label, op = node.parents, node.op_label, node.op
+        below = depth - 1
+
+        def part(parent, at_least):
+            text, binds = self.write(parent, below)
+            return f"({text})" if binds < at_least else text
+
+        if op in _BINARY and len(parents) == 2:
+            binds = _BINARY[op]
+            sep = f" {op} " if binds == _SUM else op
+            # brackets on the right at the same level, as in the graph: a - (b + c)
+            return part(parents[0], binds) + sep + part(parents[1], binds + 1), binds
+        if op == "neg":
+            return "-" + part(parents[0], _POWER), _SIGN
+        if op == "**" and len(parents) == 2:
+            return part(parents[0], _ATOM) + "**" + part(parents[1], _POWER), _POWER
+        if label.startswith("**") and len(parents) == 1:  # x ** 2: the exponent is in the op
+            return part(parents[0], _ATOM) + label, _POWER
+        if label.endswith("**") and len(parents) == 1:  # 2 ** x, and (-2) ** x
+            base = label[:-2]
+            base = f"({base})" if base.startswith("-") else base
+            return base + "**" + part(parents[0], _POWER), _POWER
+        if op == "sum":
+            return _terms([part(p, _SUM + 1) for p in _ends(parents)], len(parents)), _SUM
+        if op == "dot":
+            return _terms(_dot_terms(parents, part), len(parents) // 2), _SUM
+        arguments = [self.write(p, below)[0] for p in _ends(parents)]
+        if len(parents) > 3:
+            arguments[1:-1] = [_ELLIPSIS]
+        name, _, setting = label.partition("(")  # leaky_relu(0.2): the slope comes last
+        if setting.endswith(")"):
+            arguments.append(setting[:-1])
+        return f"{name if setting else label}({', '.join(arguments)})", _ATOM
+
+
+def _ends(parents) -> tuple:
+    """All of a short operand list; the first and the last of a long one (the rest become
+    "…"): enough to recognise the expression without writing every term."""
+    return parents if len(parents) <= 3 else (parents[0], parents[-1])
+
+
+def _terms(texts: list[str], count: int) -> str:
+    if count > 3:
+        texts = [texts[0], _ELLIPSIS, texts[-1]]
+    return " + ".join(texts)
+
+
+def _dot_terms(parents, part) -> list[str]:
+    """``w.0*x.0``, ``w.1*x.1``, ... of a dot product, each pair side by side; a last pair
+    with the constant 1 is written as the other one alone (a neuron's bias)."""
+    pairs = dot_pairs(parents)
+    ends = pairs if len(pairs) <= 3 else [pairs[0], pairs[-1]]
+    terms = []
+    for a, b in ends:
+        if (a, b) == pairs[-1] and is_bias_pair(a, b):
+            terms.append(part(a if is_constant(b) else b, _SUM + 1))
+        else:
+            terms.append(_text(a, part, _PRODUCT, b) + "*" + _text(b, part, _PRODUCT + 1, a))
+    return terms
+
+
+def dot_pairs(parents) -> list[tuple[Value, Value]]:
+    """The ``(x_i, y_i)`` pairs of a ``dot`` node's operands ``(x_1..x_n, y_1..y_n)``."""
+    n = len(parents) // 2
+    return list(zip(parents[:n], parents[n:]))
+
+
+def is_bias_pair(a: Value, b: Value) -> bool:
+    """True when one of the pair is the constant 1: the term is the other one, a bias."""
+    return (is_constant(b) and b.data == 1.0) or (is_constant(a) and a.data == 1.0)
+
+
+def paired_name(node: Value, partner: Value) -> str | None:
+    """The name of a constant input that meets the weight ``w.3`` in a dot product:
+    ``x.3``, so that the weights and the inputs they multiply pair up. None otherwise."""
+    if not is_constant(node):
+        return None
+    head, dot, index = short_label(partner).rpartition(".")
+    return f"x.{index}" if dot and head == "w" and index.isdigit() else None
+
+
+def short_label(node: Value) -> str:
+    """A label as an expression writes it: a module's dotted parameter name by its last
+    part (``layers.0.neurons.3.w.1`` -> ``w.1``, ``layers.0.neurons.3.b`` -> ``b``)."""
+    parts = node.label.split(".")
+    if len(parts) <= 2:
+        return node.label
+    keep = 2 if parts[-1].isdigit() else 1
+    return ".".join(parts[-keep:])
+
+
+def _text(node, part, at_least, partner) -> str:
+    return paired_name(node, partner) or part(node, at_least)

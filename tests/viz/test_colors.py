@@ -1,0 +1,195 @@
+"""The colour rules (colors.py), checked on the DOT that draw_dot and draw_step write:
+sign, not-reached versus zero, a scale relative to each picture, broken numbers."""
+
+import math
+import re
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from autograd_lite import Value, backward_steps
+from autograd_lite.viz import colors, draw_dot, draw_step
+from autograd_lite.viz.colors import GradScale, grad_fill, text_color
+
+
+def boxes(picture):
+    """{title: (fill, dashed)} for every Value's box, read back from the DOT source."""
+    found = {}
+    for line in picture.source.splitlines():
+        if not re.match(r"\s*v\d+ \[", line):
+            continue
+        title = re.search(r"<B>([^<]*)</B>", line)
+        if title is None:  # an unlabelled box: not looked at here
+            continue
+        table = re.search(r"<TABLE[^>]*>", line).group(0)
+        fill = re.search(r'BGCOLOR="(#\w+)"', table).group(1)
+        found[title.group(1)] = (fill, 'STYLE="dashed"' in table)
+    return found
+
+
+def warm(fill):
+    r, _, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return r > b
+
+
+def lightness(fill):
+    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def labelled(value, label):
+    value.label = label
+    return value
+
+
+def signs():
+    """y = p*1 - n*1 + z*0: p gets +1, n gets -1, z gets 0."""
+    p, n, z = Value(1.0, label="p"), Value(1.0, label="n"), Value(1.0, label="z")
+    return labelled(p * 1.0 - n * 1.0 + z * 0.0, "y"), p, n, z
+
+
+# --- on the pictures ---------------------------------------------------------------------
+def test_the_sign_of_a_gradient_is_its_hue():
+    y, *_ = signs()
+    y.backward()
+    drawn = boxes(draw_dot(y))
+    assert warm(drawn["p"][0]) and not warm(drawn["n"][0])  # orange +, blue -
+    assert drawn["p"][0] == colors.POSITIVE_RAMP[-1] and drawn["n"][0] == colors.NEGATIVE_RAMP[-1]
+
+
+def test_exactly_zero_is_grey_and_not_reached_is_white_and_dashed():
+    y, *_ = signs()
+    before = boxes(draw_dot(y))  # no backward yet: nothing has arrived anywhere
+    assert all(box == (colors.UNREACHED_FILL, True) for box in before.values())
+    y.backward()
+    after = boxes(draw_dot(y))
+    assert after["z"] == (colors.ZERO_FILL, False)
+    assert colors.ZERO_FILL != colors.UNREACHED_FILL
+    assert not any(dashed for _, dashed in after.values())
+
+
+def test_a_step_shows_which_gradients_have_not_arrived_yet():
+    a, b = Value(2.0, label="a"), Value(0.0, label="b")
+    y = labelled(labelled(a * b, "m").tanh(), "y")  # a gets 0 * ... = 0 exactly
+    steps = list(backward_steps(y))
+    first = boxes(draw_step(y, steps[0]))
+    assert not first["y"][1] and not first["m"][1]  # the root and its operand: reached
+    assert first["a"] == (colors.UNREACHED_FILL, True) and first["b"][1]
+    last = boxes(draw_step(y, steps[-1]))
+    assert last["a"] == (colors.ZERO_FILL, False)  # d y / d a = tanh'(0) * b = 0 exactly
+    assert not any(dashed for _, dashed in last.values())
+
+
+def test_the_scale_is_relative_to_the_pictures_largest_gradient():
+    def picture(seed):
+        u, v, w = Value(1.0, label="u"), Value(1.0, label="v"), Value(1.0, label="w")
+        y = labelled(u - v * 1.5 + w * 0.5, "y")
+        y.backward(seed)  # every gradient times seed: the same picture in other units
+        return boxes(draw_dot(y))
+
+    small, large = picture(1.0), picture(1000.0)
+    assert small["u"][0] != small["w"][0]  # 1.0 and 0.5 look different
+    assert warm(small["u"][0]) and not warm(small["v"][0])  # and -1.5 has its own hue
+    assert small == large  # only ratios matter
+    assert lightness(small["w"][0]) > lightness(small["u"][0])  # smaller is fainter
+
+
+def test_a_vanishing_gradient_is_faint_next_to_the_others():
+    x = Value(0.5, label="x0")
+    y = x
+    for i in range(1, 21):  # notebook 04's chain of sigmoids: each step scales by <= 1/4
+        y = labelled(y.sigmoid(), f"x{i}")
+    y.backward()
+    drawn = boxes(draw_dot(y))
+    assert x.grad < 1e-12
+    assert drawn["x20"][0] == colors.POSITIVE_RAMP[-1]  # the output: darkest
+    assert drawn["x0"][0] == colors.POSITIVE_RAMP[0]  # 12 powers of ten below: faintest
+    assert drawn["x0"][0] not in (colors.ZERO_FILL, colors.UNREACHED_FILL)
+    fills = [drawn[f"x{i}"][0] for i in range(21)]
+    assert [lightness(f) for f in fills] == sorted((lightness(f) for f in fills), reverse=True)
+
+
+def test_an_exploding_gradient_is_the_dark_one():
+    x = Value(1.0, label="x")
+    y = labelled(labelled(x * 1e9, "big") + labelled(x * 1.0, "small"), "y")
+    y.backward()
+    drawn = boxes(draw_dot(y))
+    assert drawn["x"][0] == colors.POSITIVE_RAMP[-1]  # 1e9 + 1: the largest
+    assert drawn["small"][0] == colors.POSITIVE_RAMP[0]  # grad 1, nine powers of ten below
+    assert lightness(drawn["x"][0]) < 100
+
+
+def test_nan_and_inf_have_their_own_colours():
+    u = Value(1.0, label="u")
+    s = labelled(u * 0.0, "s")
+    t = labelled(s * Value(math.inf, label="big"), "t")
+    t.backward()  # s.grad = inf, so u.grad = inf * 0.0 = nan
+    drawn = boxes(draw_dot(t))
+    assert drawn["u"][0] == colors.NAN_FILL and drawn["s"][0] == colors.INF_FILL
+    u = Value(1e308, label="u")
+    z = labelled(u * u, "z")
+    z.backward()
+    assert boxes(draw_dot(z))["u"][0] == colors.INF_FILL
+
+
+def test_the_legend_states_this_pictures_range():
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    y = labelled(a * 1.5 + b * 1e-3, "y")  # grads from 1e-3 to 1.5: four powers of ten
+    y.backward()
+    source = draw_dot(y).source
+    legend = next(line for line in source.splitlines() if line.strip().startswith("legend"))
+    assert "from 0.00015 (faintest) to 1.5, the largest here" in legend
+    assert "not reached" in legend and "nan" in legend
+    for plain in (None, "none"):
+        assert "legend" not in draw_dot(y, color_by=plain).source
+
+
+# --- the rules themselves ------------------------------------------------------------------
+def test_fit_spans_whole_powers_of_ten_between_the_smallest_and_the_largest():
+    assert GradScale.fit([1.5, -0.5, 0.0, None, 1e-3]) == GradScale(1.5, 4)
+    assert GradScale.fit([1.0, 0.5]) == GradScale(1.0, 1)  # at least one power of ten
+    assert GradScale.fit([1.0, 1e-30]) == GradScale(1.0, 8)  # at most eight
+    assert GradScale.fit([0.0, None, math.nan, math.inf]) == GradScale(None, 1)
+    assert GradScale.fit([-4.0]).largest == 4.0
+
+
+def test_fill_rules():
+    scale = GradScale(2.0, 4)
+    assert (
+        scale.fill(2.0) == colors.POSITIVE_RAMP[-1]
+        and scale.fill(-2.0) == (colors.NEGATIVE_RAMP[-1])
+    )
+    assert scale.fill(2e-4) == colors.POSITIVE_RAMP[0] == scale.fill(1e-300)
+    assert scale.fill(0.0) == scale.fill(-0.0) == colors.ZERO_FILL
+    assert scale.fill(None) == colors.UNREACHED_FILL
+    assert scale.fill(math.nan) == colors.NAN_FILL
+    assert scale.fill(math.inf) == scale.fill(-math.inf) == colors.INF_FILL
+    assert (
+        grad_fill(1.0, 1.0) == colors.POSITIVE_RAMP[-1]
+        and grad_fill(1.0, None) == (colors.POSITIVE_RAMP[-1])
+    )
+    fills = {scale.fill(s * 2.0 * 10.0**-k) for s in (1, -1) for k in range(5)}
+    assert len(fills) == 10  # every power of ten its own shade, per sign
+    assert colors.outline_style(None) == "dashed" and colors.outline_style(0.0) == "solid"
+    assert text_color(colors.POSITIVE_RAMP[-1]) == "#ffffff"
+    assert text_color(colors.UNREACHED_FILL) == "#000000"
+
+
+def test_bad_scales_and_grads_are_refused():
+    for largest in (0.0, -1.0, math.inf, math.nan):
+        with pytest.raises(ValueError, match="GradScale: largest"):
+            GradScale(largest)
+    for decades in (0, 9):
+        with pytest.raises(ValueError, match="GradScale: decades"):
+            GradScale(1.0, decades)
+    with pytest.raises(TypeError, match="decades"):
+        GradScale(1.0, 2.5)
+    with pytest.raises(TypeError, match="grad must be a number or None"):
+        grad_fill("1", 1.0)
+
+
+def test_every_ramp_gets_darker():
+    for ramp in (colors.POSITIVE_RAMP, colors.NEGATIVE_RAMP):
+        shades = [lightness(c) for c in ramp]
+        assert shades == sorted(shades, reverse=True)
