@@ -246,10 +246,11 @@ def name_of(node: Value) -> str:
     return expression(node)
 
 
-def formula(node: Value) -> str:
-    """How a node was computed, from its operands' names: "a * b", "x**2", "tanh(x)"."""
+def formula(node: Value, name=name_of) -> str:
+    """How a node was computed, from its operands' names: "a * b", "x**2", "tanh(x)".
+    (``name`` names each operand; a caller naming many nodes may pass a cached one.)"""
     label = node.op_label
-    names = [name_of(p) for p in node.parents[:4]]
+    names = [name(p) for p in node.parents[:4]]
     if len(node.parents) > 4:
         names[3:] = [f"… {len(node.parents) - 3:,} more"]
     if len(names) == 2 and label in ("+", "-", "*", "/", "**"):

@@ -33,6 +33,7 @@ from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value, as_real
 from .colors import GradScale, outline_style, text_color
 from .labels import BOX_SIZE, clip, visible
+from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
 from .layout import Layout, lay_out
 
@@ -124,9 +125,28 @@ def nearest(root: Value, max_nodes: int) -> list[Value]:
     return kept
 
 
+class Names(dict):
+    """Each node's name (``names.py``), control characters made visible, worked out once:
+    a caption names a weight as often as it is used."""
+
+    def __missing__(self, node: Value) -> str:
+        name = self[node] = visible(name_of(node))
+        return name
+
+    def called(self, node: Value) -> str:
+        """``n = a + b`` for a labelled result, just its name otherwise."""
+        if node.label and node.parents:
+            return f"{self[node]} = {visible(formula(node, self.__getitem__))}"
+        return self[node]
+
+    def title(self, node: Value) -> str:
+        """The first line of a box: ``called``, shortened to fit."""
+        return clip(self.called(node), TITLE_CHARS)
+
+
 def title(node: Value) -> str:
-    """The first line of a box: the node's name, and for a labelled result its formula."""
-    return clip(visible(_called(node) if node.label else name_of(node)), TITLE_CHARS)
+    """The first line of a node's box."""
+    return Names().title(node)
 
 
 class BackpropAnimation:
@@ -145,9 +165,15 @@ class BackpropAnimation:
         self.nodes = nearest(root, max_nodes) if max_nodes < len(order) else order[::-1]
         self.index = {node: i for i, node in enumerate(self.nodes)}
         self.uses = use_counts(order)
+        self.names = Names()
         self._work_out_frames()
+        widest_label = max(
+            (len(change[5]) for changes in self._changes for change in changes if change[1] >= 0),
+            default=0,
+        )
+        gap = _width("x" * widest_label, LABEL_SIZE) + 24.0  # room for the arithmetic
         self.layout: Layout = lay_out(
-            self.nodes, self.index, self._box_sizes(), rankdir, timeout=timeout
+            self.nodes, self.index, self._box_sizes(), rankdir, gap, timeout=timeout
         )
 
     # --- what each frame shows ---------------------------------------------------------------
@@ -220,18 +246,18 @@ class BackpropAnimation:
 
     def _first_caption(self) -> str:
         return (
-            f"Start: the forward pass is done. Backward begins at {_name(self.root)} with "
+            f"Start: the forward pass is done. Backward begins at {self.names[self.root]} with "
             f"the seed gradient {short(self.seed)}; the white dashed boxes are not reached yet. "
             f"{self.total:,} steps follow, one per node (→ or space to go on)."
         )
 
     def _edge_line(self, parent, arithmetic, total, received) -> str:
-        line = f"  {_name(parent)} receives {arithmetic}"
+        line = f"  {self.names[parent]} receives {arithmetic}"
         count = self.uses[parent]
         if count > 1:
             line += f"; sum so far: {short(total)} ({received} of {count} uses)"
         if not parent.parents and received == count:
-            line += f"; {_name(parent)} is a leaf, so its gradient is now final: {short(total)}"
+            line += f"; {self.names[parent]} is a leaf: its gradient is now final, {short(total)}"
         return line
 
     def _caption(self, step, lines) -> str:
@@ -243,17 +269,17 @@ class BackpropAnimation:
             times = f"the sum of its {uses} uses" if uses > 1 else "from its one use"
             if is_constant(node):
                 return head + (
-                    f"the constant {_name(node)}{where} is a leaf: nothing to pass on "
+                    f"the constant {self.names[node]}{where} is a leaf: nothing to pass on "
                     f"(its gradient, {short(step.upstream)}, changes nothing)."
                 )
             output = visible(self.root.label) or "output"
             return (
-                head + f"{_name(node)} is a leaf{where}: nothing to pass on. Its gradient "
-                f"d {output} / d {_name(node)} = {short(step.upstream)} is final ({times})."
+                head + f"{self.names[node]} is a leaf{where}: nothing to pass on. Its gradient "
+                f"d {output} / d {self.names[node]} = {short(step.upstream)} is final ({times})."
             )
         return "\n".join(
             [
-                head + f"visit {_called(node)}{where}. Its gradient is "
+                head + f"visit {self.names.called(node)}{where}. Its gradient is "
                 f"complete: {short(step.upstream)}. Each parent receives upstream × local:",
                 *lines,
             ]
@@ -267,7 +293,7 @@ class BackpropAnimation:
                 sizes.append((text_width(short(node.data)) + 10.0, LINE + 6.0))
                 continue
             chars = [len(f"data {short(node.data)}"), grad_chars, sum_chars]
-            width = max(text_width(title(node)), text_width("x" * max(chars)))
+            width = max(text_width(self.names.title(node)), text_width("x" * max(chars)))
             lines = 4 if sum_chars else 3
             sizes.append((width + 12.0, lines * LINE + 6.0))
         return sizes
@@ -313,7 +339,8 @@ class BackpropAnimation:
         text, paint_id, summed = state
         if is_constant(node):
             return [short(node.data)], self.paints[paint_id], False
-        lines = [title(node), f"data {short(node.data)}", text] + ([summed] if summed else [])
+        lines = [self.names.title(node), f"data {short(node.data)}", text]
+        lines += [summed] if summed else []
         return lines, self.paints[paint_id], bool(node.label)
 
     # --- the page ------------------------------------------------------------------------------
@@ -389,18 +416,6 @@ class BackpropAnimation:
         )
 
 
-def _name(node: Value) -> str:
-    """A node's name for a caption (see ``names.py``), control characters made visible."""
-    return visible(name_of(node))
-
-
-def _called(node: Value) -> str:
-    """``n = a + b`` for a labelled result, just its name otherwise."""
-    if node.label and node.parents:
-        return visible(f"{node.label} = {formula(node)}")
-    return _name(node)
-
-
 def text_width(text: str) -> float:
     """Points that ``text`` takes in the pictures' monospaced font (``labels.py``), which
     every renderer sets at the same width. The page squeezes any text that still doesn't fit."""
@@ -416,7 +431,7 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
   margin: 0.3em 0; }}
 #{uid} .agl-controls input[type=range] {{ flex: 1 1 14em; }}
 #{uid} .agl-controls input[type=number] {{ width: 5em; }}
-#{uid} .agl-caption {{ white-space: pre-line; min-height: 4.5em; max-height: 12em;
+#{uid} .agl-caption {{ white-space: pre-wrap; min-height: 4.5em; max-height: 12em;
   overflow-y: auto; margin: 0.3em 0; font-size: 0.95em; }}
 #{uid} .agl-view {{ overflow: auto; max-height: 80vh; border: 1px solid #ddd; }}
 #{uid}.agl-fit .agl-view svg {{ max-width: 100%; height: auto; }}
@@ -579,7 +594,8 @@ zoom</button>
   (wholePage ? document : box).addEventListener("keydown", key);
   var natural = svg.width.baseVal.value;
   if (natural * 0.75 <= view.clientWidth) box.classList.add("agl-fit");
-  show(0);
+  var asked = wholePage && /step=([0-9]+)/.exec(location.hash);  // backprop.html#step=4
+  show(asked ? Number(asked[1]) : 0);
 }})();
 </script>
 </div>"""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import FONT
 from .programs import run_graphviz
 
@@ -68,8 +69,9 @@ class Layout:
             out.append(_box(place, content, _outline(i, visit, receiving), standalone))
         out.append("</g>")
         if standalone:
-            out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="10" text-anchor="middle"'
-                       ' stroke="#ffffff" stroke-width="3" paint-order="stroke">')  # fmt: skip
+            out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="{LABEL_SIZE}" '
+                       'text-anchor="middle" stroke="#ffffff" stroke-width="3" '
+                       'paint-order="stroke">')  # fmt: skip
             for edge, label in hot_edges.items():
                 x, y = self.edges[edge][1]
                 out.append(f'<text x="{x:.1f}" y="{y - 3:.1f}">{escape(label)}</text>')
@@ -116,18 +118,21 @@ def _marker(name, color) -> str:
     )
 
 
-def lay_out(nodes, index, sizes, rankdir="LR", timeout=None) -> Layout:
+def lay_out(nodes, index, sizes, rankdir="LR", gap=86.0, timeout=None) -> Layout:
     """Ask Graphviz once where to put ``nodes`` (boxes of ``sizes`` in points) and the
-    arrows from each drawn parent to its child (one per use, in operand order)."""
+    arrows from each drawn parent to its child (one per use, in operand order).
+
+    ``gap``: the room between ranks, in points, so that the arithmetic written on an arrow
+    fits along it. A big graph gets less room and straight arrows: it must lay out quickly.
+    """
     quick = len(nodes) > QUICK_FROM
     lines = [
         "digraph layout {",
         f"graph [rankdir={rankdir} nodesep=0.18"
-        # a small picture gets room for the arithmetic written on its arrows
         + (
             " ranksep=0.4 splines=line mclimit=0.05 nslimit=0.5 nslimit1=0.5 searchsize=5"
             if quick
-            else " ranksep=1.2"
+            else f" ranksep={gap / 72:.3f}"
         )
         + "];",
         'node [shape=box fixedsize=true label=""];',

@@ -148,7 +148,7 @@ def test_captions_give_the_arithmetic_and_the_running_sums():
     ]
     assert captions[2].splitlines()[-1] == (
         "  a receives 12.0 × 1.0 = 12.0; sum so far: 24.0 (2 of 2 uses); "
-        "a is a leaf, so its gradient is now final: 24.0"
+        "a is a leaf: its gradient is now final, 24.0"
     )
     assert captions[3] == (
         "Step 3 of 3: a is a leaf: nothing to pass on. Its gradient d c / d a = 24.0 is final "
