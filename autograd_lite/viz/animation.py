@@ -220,6 +220,7 @@ class BackpropAnimation:
                     text, paint_id, summed = state(parent)
                     i = index[parent]
                     widest[i][0] = max(widest[i][0], len(text))
+                    widest[i][1] = max(widest[i][1], len(summed))
                     edge = edge_numbers.get((step.node, k), -1)
                     changes.append((i, edge, text, paint_id, summed, arithmetic))
             self._changes.append(changes)

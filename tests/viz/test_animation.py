@@ -123,16 +123,19 @@ def test_nothing_moves_between_frames_only_numbers_and_colours_change():
 
 
 @needs_a_program
-def test_each_box_is_wide_enough_for_everything_it_will_show():
-    c = reused()
+@pytest.mark.parametrize("uses", [2, 10])
+def test_each_box_is_wide_enough_for_everything_it_will_show(uses):
+    a = Value(3.0, label="a")
+    c = ag.sum([a] * uses)  # "sum so far: 0 of 10 uses" grows to "10 of 10 uses"
+    c.label = "c"
     animation = backprop_animation(c)
     width = {lines[0]: float(place[1]) for place, lines in boxes(animation.svg(0))}
     for k in range(len(animation)):
         for _, lines in boxes(animation.svg(k)):
-            for line in lines:
-                assert text_width(line) < width[lines[0]], (k, line)
+            for line in lines:  # each line with its padding, 6 points either side
+                assert text_width(line) + 12 <= width[lines[0]], (k, line)
     a_lines = boxes(animation.svg())[-1][1]
-    assert a_lines == ["a", "data 3.0", "grad 24.0", "sum so far: 2 of 2 uses"]
+    assert a_lines == ["a", "data 3.0", f"grad {uses}.0", f"sum so far: {uses} of {uses} uses"]
 
 
 @needs_a_program
