@@ -445,8 +445,8 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
 #{uid} .agl-edges path {{ fill: none; stroke: #777; stroke-width: 1; }}
 #{uid} .agl-edges path.agl-hot {{ stroke: #d62728; stroke-width: 2.5;
   marker-end: url(#{uid}-hot); }}
-#{uid} .agl-labels text {{ fill: #d62728; font-size: 10px; paint-order: stroke;
-  stroke: #fff; stroke-width: 3px; text-anchor: middle; }}
+#{uid} .agl-labels text {{ fill: #d62728; font-size: 10px; text-anchor: middle; }}
+#{uid} .agl-labels rect {{ fill: #fff; opacity: 0.92; }}
 </style>
 <div class="agl-controls">
 <button type="button" data-go="-1" title="previous step (←)">&#9664; previous</button>
@@ -498,16 +498,22 @@ zoom</button>
     }});
     return state;
   }}
-  function label(edge, text, placed) {{
-    var p = edge.getPointAtLength(edge.getTotalLength() / 2), y = p.y - 3;
-    function near(q) {{ return Math.abs(q[0] - p.x) < 40 && Math.abs(q[1] - y) < 11; }}
-    while (placed.some(near)) y += 12;
+  function label(edge, text, placed) {{  // on a white card, centred on the arrow
+    var p = edge.getPointAtLength(edge.getTotalLength() / 2), y = p.y;
+    function near(q) {{ return Math.abs(q[0] - p.x) < 40 && Math.abs(q[1] - y) < 13; }}
+    while (placed.some(near)) y += 14;
     placed.push([p.x, y]);
-    var t = document.createElementNS(NS, "text");
+    var card = document.createElementNS(NS, "rect"), t = document.createElementNS(NS, "text");
     t.setAttribute("x", p.x.toFixed(1));
-    t.setAttribute("y", y.toFixed(1));
+    t.setAttribute("y", (y + 3.5).toFixed(1));
     t.textContent = text;
+    labels.appendChild(card);
     labels.appendChild(t);
+    var box = t.getBBox();
+    card.setAttribute("x", (box.x - 2).toFixed(1));
+    card.setAttribute("y", (box.y - 1).toFixed(1));
+    card.setAttribute("width", (box.width + 4).toFixed(1));
+    card.setAttribute("height", (box.height + 2).toFixed(1));
   }}
   function show(k) {{
     k = Math.max(0, Math.min(last, k));
@@ -594,7 +600,7 @@ zoom</button>
   }}
   (wholePage ? document : box).addEventListener("keydown", key);
   var natural = svg.width.baseVal.value;
-  if (natural * 0.75 <= view.clientWidth) box.classList.add("agl-fit");
+  if (natural * 0.5 <= view.clientWidth) box.classList.add("agl-fit");  // fit if still legible
   var asked = wholePage && /step=([0-9]+)/.exec(location.hash);  // backprop.html#step=4
   show(asked ? Number(asked[1]) : 0);
 }})();

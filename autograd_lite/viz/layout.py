@@ -14,7 +14,7 @@ import math
 from html import escape
 
 from .labels import EDGE_SIZE as LABEL_SIZE
-from .labels import FONT
+from .labels import FONT, text_width
 from .programs import run_graphviz
 
 #: Text lines in a box: 11 pt type on 14 pt lines, 3 pt of padding above and below.
@@ -68,13 +68,15 @@ class Layout:
         for i, (place, content) in enumerate(zip(self.boxes, contents)):
             out.append(_box(place, content, _outline(i, visit, receiving), standalone))
         out.append("</g>")
-        if standalone:
+        if standalone:  # each label on a white card, centred on its arrow
             out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="{LABEL_SIZE}" '
-                       'text-anchor="middle" stroke="#ffffff" stroke-width="3" '
-                       'paint-order="stroke">')  # fmt: skip
+                       'text-anchor="middle">')  # fmt: skip
             for edge, label in hot_edges.items():
                 x, y = self.edges[edge][1]
-                out.append(f'<text x="{x:.1f}" y="{y - 3:.1f}">{escape(label)}</text>')
+                width = text_width(label, LABEL_SIZE) + 4
+                card = (f'<rect x="{x - width / 2:.1f}" y="{y - 7:.1f}" width="{width:.1f}" '
+                        'height="14" fill="#ffffff" opacity="0.92"/>')  # fmt: skip
+                out.append(f'{card}<text x="{x:.1f}" y="{y + 3.5:.1f}">{escape(label)}</text>')
             out.append("</g>")
         else:
             out.append('<g class="agl-labels"></g>')
