@@ -257,7 +257,7 @@ class BackpropAnimation:
         count = self.uses[parent]
         if count > 1:
             line += f"; sum so far: {short(total)} ({received} of {count} uses)"
-        if not parent.parents and received == count:
+        if not parent.parents and received == count and not is_constant(parent):
             line += f"; {self.names[parent]} is a leaf: its gradient is now final, {short(total)}"
         return line
 
@@ -267,7 +267,9 @@ class BackpropAnimation:
         where = "" if node in self.index else " (outside the picture)"
         if not node.parents:
             uses = self.uses[node]
-            times = f"the sum of its {uses} uses" if uses > 1 else "from its one use"
+            times = {0: "the seed: it is the output", 1: "from its one use"}.get(
+                uses, f"the sum of its {uses} uses"
+            )
             if is_constant(node):
                 return head + (
                     f"the constant {self.names[node]}{where} is a leaf: nothing to pass on "

@@ -218,6 +218,19 @@ def test_a_big_graph_draws_the_nodes_nearest_the_output_and_keeps_every_step():
     assert x.grad == 0.0
 
 
+@needs_a_program
+def test_a_leaf_alone_and_constants_get_honest_captions():
+    x = Value(2.0, label="x")
+    (only,) = backprop_animation(x).frames[1:]
+    assert only.caption.endswith("d x / d x = 1.0 is final (the seed: it is the output).")
+    captions = [f.caption for f in backprop_animation(x * 2).frames]
+    assert captions[1].splitlines()[1:] == [
+        "  x receives 1.0 × 2.0 = 2.0; x is a leaf: its gradient is now final, 2.0",
+        "  2 receives 1.0 × 2.0 = 2.0",  # a constant: its gradient is no result
+    ]
+    assert "the constant 2 is a leaf" in captions[2] + captions[3]
+
+
 def test_long_names_are_shortened_in_the_boxes():
     x = Value(1.0, label="a_rather_long_input_name_indeed")
     y = x * x

@@ -147,6 +147,35 @@ def test_every_box_keeps_its_place_and_size_from_first_to_last_frame(browser, pa
     assert overflowing == []  # every line fits its box in the browser's own font
 
 
+def test_a_long_pass_is_navigable_and_follows_the_visited_box(browser, tmp_path):
+    from nn import MLP, hinge_loss
+    from nn.data import make_moons
+
+    X, y = make_moons(6, noise=0.1, seed=0)
+    model = MLP(2, [6, 6, 1], seed=0)
+    loss = hinge_loss([model(x) for x in X], y)
+    animation = backprop_animation(loss)
+    assert len(animation.nodes) > 150  # the quick layout for big graphs
+    open_page(browser, animation.save(tmp_path / "big.html"))
+    last = len(animation) - 1
+    assert browser.find_element(By.CSS_SELECTOR, "input[type=range]").get_attribute("max") == (
+        str(last)
+    )
+    for k in (last // 3, last - 40, 7):
+        number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
+        number.clear()
+        number.send_keys(str(k), Keys.ENTER)
+        assert caption(browser).startswith(f"Step {k} of {last}")
+        in_sight = browser.execute_script(
+            "var v = document.querySelector('.agl-view').getBoundingClientRect();"
+            "var n = document.querySelector('.agl-node.agl-visit');"
+            "if (!n) return null; var r = n.getBoundingClientRect();"
+            "return r.left >= v.left && r.right <= v.right"
+            "    && r.top >= v.top && r.bottom <= v.bottom;"
+        )
+        assert in_sight is True, k
+
+
 def test_the_page_asks_the_network_for_nothing(browser, page):
     open_page(browser, page)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
