@@ -502,9 +502,10 @@ zoom</button>
   }}
   function label(edge, text, placed) {{  // on a white card, centred on the arrow
     var p = edge.getPointAtLength(edge.getTotalLength() / 2), y = p.y;
-    function near(q) {{ return Math.abs(q[0] - p.x) < 40 && Math.abs(q[1] - y) < 13; }}
-    while (placed.some(near)) y += 14;
-    placed.push([p.x, y]);
+    var half = 3 * text.length + 3;  // half the card's width: 10 px type, 0.6 em a letter
+    function near(q) {{ return Math.abs(q[0] - p.x) < q[2] + half && Math.abs(q[1] - y) < 14; }}
+    while (placed.some(near)) y += 15;
+    placed.push([p.x, y, half]);
     var card = document.createElementNS(NS, "rect"), t = document.createElementNS(NS, "text");
     t.setAttribute("x", p.x.toFixed(1));
     t.setAttribute("y", (y + 3.5).toFixed(1));

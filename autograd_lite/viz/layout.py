@@ -11,6 +11,7 @@ Coordinates are in points (1/72 inch), with y growing downwards as in SVG.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from html import escape
 
 from .labels import EDGE_SIZE as LABEL_SIZE
@@ -20,6 +21,10 @@ from .programs import run_graphviz
 #: Text lines in a box: 11 pt type on 14 pt lines, 3 pt of padding above and below.
 FONT_SIZE, LINE, PAD = 11.0, 14.0, 3.0
 FONTS = f"{FONT}, Cousine, Liberation Mono, DejaVu Sans Mono, monospace"
+#: A box with more arrows than this leaving it (a weight read by every sample, the x of
+#: x*x*...*x) gives Graphviz only one of them: many long arrows from one box are what makes
+#: a layout slow (each becomes a chain of hidden nodes). The others are drawn straight.
+MANY_USES = 3
 #: Above this many boxes, Graphviz draws straight arrows and tries less hard to untangle
 #: crossings: the layout takes a second instead of many.
 QUICK_FROM = 150
@@ -142,19 +147,29 @@ def lay_out(nodes, index, sizes, rankdir="LR", gap=86.0, timeout=None) -> Layout
     ]
     for i, (width, height) in enumerate(sizes):
         lines.append(f"v{i} [width={width / 72:.4f} height={height / 72:.4f}];")
-    wanted = []
-    for node in nodes:
-        for parent in node.parents:
-            if parent in index:
-                wanted.append((f"v{index[parent]}", f"v{index[node]}"))
-                lines.append(f"{wanted[-1][0]} -> {wanted[-1][1]};")
+    arrows = [(index[p], index[node]) for node in nodes for p in node.parents if p in index]
+    routed = _routed(arrows)
+    lines += [f"v{p} -> v{c};" for (p, c), route in zip(arrows, routed) if route]
     lines.append("}")
     answer = run_graphviz("\n".join(lines), "plain", timeout=timeout).decode("utf-8")
-    return _read_plain(answer, len(nodes), wanted)
+    return _read_plain(answer, len(nodes), arrows, routed)
 
 
-def _read_plain(answer: str, count: int, wanted: list) -> Layout:
-    """Graphviz's ``-Tplain`` answer (inches, y up) as a Layout (points, y down)."""
+def _routed(arrows) -> list[bool]:
+    """Which arrows Graphviz routes: all but those of a box with more than ``MANY_USES``
+    arrows leaving it, of which only the one to its earliest use (the child furthest from
+    the output, so the box stays left of its uses)."""
+    uses = Counter(p for p, _ in arrows)
+    earliest = {}
+    for p, c in arrows:
+        if uses[p] > MANY_USES:
+            earliest[p] = max(earliest.get(p, -1), c)
+    return [uses[p] <= MANY_USES or c == earliest[p] for p, c in arrows]
+
+
+def _read_plain(answer: str, count: int, arrows: list, routed: list) -> Layout:
+    """Graphviz's ``-Tplain`` answer (inches, y up) as a Layout (points, y down); the
+    arrows Graphviz did not route are drawn from box to box (``_straight_arrow``)."""
     margin = 4.0
     height = 0.0
     boxes = [None] * count
@@ -174,12 +189,44 @@ def _read_plain(answer: str, count: int, wanted: list) -> Layout:
             points = [
                 (coords[k] + margin, height - coords[k + 1] + margin) for k in range(0, 2 * n, 2)
             ]
-            routes.setdefault((parts[1], parts[2]), []).append(points)
+            routes.setdefault((int(parts[1][1:]), int(parts[2][1:])), []).append(points)
     edges = []
-    for pair in wanted:  # a repeated operand has several arrows: take them in turn
-        points = routes[pair].pop(0)
+    for (p, c), route in zip(arrows, routed):  # a repeated operand: its arrows in turn
+        points = routes[(p, c)].pop(0) if route else _straight_arrow(boxes[p], boxes[c])
         edges.append((_path(points), _middle(points)))
     return Layout(width + 2 * margin, height + 2 * margin, boxes, edges)
+
+
+def _straight_arrow(start, end) -> list:
+    """An arrow from the border of box ``start`` to the border of box ``end``, bowed a
+    little to its left (so that the many arrows of one box along a row stay apart), as the
+    four points of a Bézier piece."""
+    a = _border(start, _centre(end))
+    b = _border(end, _centre(start))
+    length = math.hypot(b[0] - a[0], b[1] - a[1]) or 1.0
+    bow = min(0.12 * length, 40.0) / length
+    nx, ny = (b[1] - a[1]) * bow, (a[0] - b[0]) * bow  # a normal, ``bow * length`` long
+    one, two = _between(a, b, 1 / 3), _between(a, b, 2 / 3)
+    return [a, (one[0] + nx, one[1] + ny), (two[0] + nx, two[1] + ny), b]
+
+
+def _centre(box):
+    x, y, w, h = box
+    return (x + w / 2, y + h / 2)
+
+
+def _between(a, b, t):
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def _border(box, towards):
+    """Where the line from the centre of ``box`` to the point ``towards`` leaves the box."""
+    (cx, cy), (_, _, w, h) = _centre(box), box
+    dx, dy = towards[0] - cx, towards[1] - cy
+    if dx == 0 and dy == 0:
+        return (cx, cy)
+    t = min(w / 2 / abs(dx) if dx else math.inf, h / 2 / abs(dy) if dy else math.inf)
+    return (cx + dx * t, cy + dy * t)
 
 
 def _path(points) -> str:
