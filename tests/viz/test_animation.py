@@ -12,6 +12,7 @@ import autograd_lite as ag
 from autograd_lite import Value, backward_steps
 from autograd_lite.steps import print_steps
 from autograd_lite.viz import backprop_animation, draw_step
+from autograd_lite.viz import layout as layout_module
 from autograd_lite.viz import programs as programs_module
 from autograd_lite.viz.animation import text_width, title
 
@@ -106,6 +107,25 @@ def test_graphviz_runs_once_whatever_the_number_of_frames(monkeypatch, tmp_path)
         animation.svg(k)
     assert len(animation) == 62
     assert len(calls) == 1 and calls[0][1] == "-Tplain"  # positions only, asked once
+
+
+@needs_a_program
+def test_a_box_used_many_times_sends_graphviz_one_arrow_and_draws_the_rest(monkeypatch):
+    sources = []
+    real = layout_module.run_graphviz
+    monkeypatch.setattr(layout_module, "run_graphviz", lambda s, *a, **k: sources.append(s) or
+                        real(s, *a, **k))  # fmt: skip
+    x = Value(1.0001, label="x")
+    y = x
+    for _ in range(59):
+        y = y * x  # x*x*...*x: a tangle of long arrows that Graphviz is slow to untie
+    animation = backprop_animation(y)
+    x_box = f"v{animation.index[x]}"
+    # only the arrows to x's earliest use, x*x (two of them), go to Graphviz ...
+    assert len(re.findall(rf"^{x_box} -> ", sources[0], re.M)) == 2
+    assert len(re.findall(r"^v\d+ -> ", sources[0], re.M)) == 58 + 2  # and the chain
+    assert len(animation.layout.edges) == 2 * 59  # yet every arrow is drawn
+    assert len(ET.fromstring(animation.svg()).findall(f"./{SVG}g/{SVG}path")) == 2 * 59
 
 
 @needs_a_program
