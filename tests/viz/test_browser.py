@@ -120,12 +120,19 @@ def test_next_the_arrow_key_and_the_slider_each_move_the_pass(browser, page):
     assert caption(browser).startswith("Step 4 of 10")
 
 
-def test_play_runs_to_the_end(browser, page):
+def test_play_runs_to_the_end_and_space_plays_and_pauses(browser, page):
     open_page(browser, page)
+    play = browser.find_element(By.CSS_SELECTOR, '[data-go="play"]')
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.SPACE)
+    assert play.text == "pause"
+    body.send_keys(Keys.SPACE)
+    assert play.text == "play"
+    body.send_keys(Keys.HOME)
     browser.execute_script("document.querySelector('select').value = '15';")
-    browser.find_element(By.CSS_SELECTOR, '[data-go="play"]').click()
+    play.click()
     WebDriverWait(browser, 10).until(lambda d: caption(d).startswith("Step 10 of 10"))
-    assert browser.find_element(By.CSS_SELECTOR, '[data-go="play"]').text == "play"
+    assert play.text == "play"  # stopped at the end
 
 
 def test_every_box_keeps_its_place_and_size_from_first_to_last_frame(browser, page):
