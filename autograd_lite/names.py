@@ -75,25 +75,44 @@ def expression(node: Value, max_chars: int = MAX_CHARS, digits: int = 4) -> str:
     """The node's name: its label, its number (a constant), or the expression that made it,
     shortened to about ``max_chars`` characters; constants with ``digits`` significant
     digits."""
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int):
+        raise TypeError(f"expression: max_chars must be an int, got {max_chars!r}")
+    if max_chars < 2:
+        raise ValueError(f"expression: max_chars must be at least 2, got {max_chars}")
     if node.label:
         return node.label
-    # A name of n characters cannot show more than n levels: try the deepest that could
-    # fit, then shallower ones. Each try stops as soon as it grows past max_chars.
-    for depth in range(min(max_chars, _DEEPEST), 0, -1):
+    # A name of n characters cannot show more than n levels, and a deeper name is never
+    # shorter: find the deepest that fits by halving. Each try stops once past max_chars.
+    fits, low, high = None, 1, min(max_chars, _DEEPEST)
+    while low <= high:
+        depth = (low + high) // 2
         try:
-            return _Writer(max_chars, digits).write(node, depth)[0]
+            fits = _Writer(max_chars, digits).write(node, depth)[0]
+            low = depth + 1
         except _TooLong:
-            continue
+            high = depth - 1
+    if fits is not None:
+        return fits
     text = _Writer(math.inf, digits).write(node, 1)[0]  # even that is too long: cut it
     return text[: max_chars - 1] + _ELLIPSIS
 
 
 def operands(node: Value) -> list[str]:
-    """How each operand edge of ``node`` is marked in a picture: "1st" and "2nd" for the
-    operations where the order matters (``a - b``, ``a / b``, ``a ** b``), else ""."""
-    if node.op in ("-", "/", "**") and len(node.parents) == 2:
-        return ["1st", "2nd"]
-    return [""] * len(node.parents)
+    """How each operand edge of ``node`` is marked in a picture: "1st", "2nd", ... where
+    the order matters (``a - b``, ``a / b``, ``a ** b``, an op of your own with several
+    inputs); "" for one operand, or for ``+ * sum mean dot``, where it does not."""
+    count = len(node.parents)
+    if count < 2 or node.op in _COMMUTATIVE:
+        return [""] * count
+    return [_ordinal(k) for k in range(1, count + 1)]
+
+
+_COMMUTATIVE = {"+", "*", "sum", "mean", "dot"}
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 class _TooLong(Exception):

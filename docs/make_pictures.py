@@ -22,17 +22,12 @@ DOCS = Path(__file__).resolve().parent
 
 
 def neuron() -> ag.Value:
-    """out = tanh(x1*w1 + x2*w2 + b): the example of the README."""
+    """out = tanh(x1*w1 + x2*w2 + b): the example of the README, written as it is there
+    (the unlabelled sums are named by their expressions in the picture)."""
     x1, x2 = ag.Value(2.0, label="x1"), ag.Value(0.0, label="x2")
     w1, w2 = ag.Value(-3.0, label="w1"), ag.Value(1.0, label="w2")
     b = ag.Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    n = x1w1 + x2w2 + b
-    n.label = "n"
-    out = n.tanh()
+    out = (x1 * w1 + x2 * w2 + b).tanh()
     out.label = "out"
     return out
 
@@ -48,14 +43,19 @@ def reused() -> ag.Value:
 
 
 def graph_pictures() -> list[Path]:
+    """neuron.svg and step.svg: still pictures of the README's examples."""
     out = neuron()
     out.backward()
     written = [draw_dot(out).write(DOCS / "neuron.svg")]
-    written.append(backprop_animation(neuron()).save(DOCS / "backprop.html"))
     c = reused()
     steps = list(c.backward_steps())
     written.append(draw_step(c, steps[1]).write(DOCS / "step.svg"))  # visiting b
     return written
+
+
+def animation() -> list[Path]:
+    """backprop.html: the neuron's whole backward pass, step by step."""
+    return [backprop_animation(neuron()).save(DOCS / "backprop.html")]
 
 
 # --- the part that needs nn.plots (the nn developer's) -------------------------------------
@@ -81,7 +81,7 @@ def gradient_flow_picture() -> list[Path]:
 
 
 def main() -> None:
-    for path in graph_pictures() + gradient_flow_picture():
+    for path in graph_pictures() + animation() + gradient_flow_picture():
         print(f"wrote {path.relative_to(DOCS.parent)}")
 
 

@@ -136,7 +136,7 @@ class Names(dict):
     def called(self, node: Value) -> str:
         """``n = a + b`` for a labelled result, just its name otherwise."""
         if node.label and node.parents:
-            return f"{self[node]} = {visible(formula(node, self.__getitem__))}"
+            return f"{self[node]} = {visible(formula(node, name=self.__getitem__))}"
         return self[node]
 
     def title(self, node: Value) -> str:

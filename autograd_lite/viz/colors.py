@@ -171,6 +171,12 @@ def grad_fill(grad: float | None, largest: float | None, decades: int = MAX_DECA
     return GradScale(largest, decades).fill(grad)
 
 
+def legend(largest: float | None, decades: int = MAX_DECADES) -> list[tuple[str, str, str]]:
+    """The legend cells ``(text, fill, outline style)`` of a picture whose largest |grad| is
+    ``largest`` (see ``GradScale.legend``)."""
+    return GradScale(largest, decades).legend()
+
+
 def outline_style(grad: float | None) -> str:
     """The box outline: dashed while the gradient has not arrived (None), else solid."""
     return UNREACHED_STYLE if grad is None else "solid"

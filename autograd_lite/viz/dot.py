@@ -3,9 +3,10 @@
 Every Value is a box: its name (its label, or the expression that made it, ``x*w + b``),
 its data and its grad, filled by the colour rules of ``colors.py`` (legend included).
 Every operation is a small circle between its operands and its result, one arrow per
-operand (``a * a`` has two arrows from ``a``); the operands of ``-``, ``/`` and ``**`` are
-marked ``1st`` and ``2nd``. A constant (an unlabelled leaf, such as the ``2`` of ``2*x``) is
-a small grey box with just its number: it has no gradient worth showing.
+operand (``a * a`` has two arrows from ``a``); where the order of the operands matters
+(``-``, ``/``, ``**``, your own ops) the arrows are marked ``1st``, ``2nd``, ... A constant
+(an unlabelled leaf, such as the ``2`` of ``2*x``) is a small grey box with just its
+number: it has no gradient worth showing.
 
 A ``dot`` node (a neuron's weighted sum, ``ag.dot``) can be drawn expanded: each product
 ``w.0*x.0`` as a box of its own feeding a ``+``, and the bias (the weight paired with the
@@ -22,7 +23,16 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..names import dot_pairs, expression, is_bias_pair, is_constant, operands, paired_name, short
+from ..names import (
+    dot_pairs,
+    expression,
+    is_bias_pair,
+    is_constant,
+    operands,
+    paired_name,
+    short,
+    short_label,
+)
 from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
@@ -62,6 +72,8 @@ def draw_dot(
     max_nodes: int = 500,
     highlight=None,
     expand_dots: bool | None = None,
+    *,
+    scale: GradScale | None = None,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -73,12 +85,14 @@ def draw_dot(
     - ``max_nodes``: past this many Values, draw only those nearest ``root``, with a note;
     - ``highlight``: a Value (or several) to outline in red;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
-      and a sum, the bias named; None (default) does so for pictures of at most 60 Values.
+      and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
+    - ``scale``: a ``colors.GradScale`` to colour by instead of one fitted to this picture
+      (``GradScale.fit(grads)``), so that several pictures share one scale.
 
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
-                 expand_dots=expand_dots)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale)  # fmt: skip
 
 
 def draw_step(
@@ -87,18 +101,20 @@ def draw_step(
     rankdir: str = "LR",
     max_nodes: int = 500,
     expand_dots: bool | None = None,
+    *,
+    scale: GradScale | None = None,
 ) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node and its edges are red, each edge carries ``upstream × local = product``,
     every grad is as it was just after this step (a node that has received nothing yet is
     "not reached yet"), and a node used more than once shows its running sum ("sum so far:
-    2 of 3 uses").
+    2 of 3 uses"). ``expand_dots`` and ``scale`` are as in ``draw_dot``.
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
-                 expand_dots=expand_dots)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale)  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -109,7 +125,7 @@ def _as_set(highlight) -> set:
     return set(highlight)
 
 
-def _check(root, rankdir, color_by, max_nodes, step, expand_dots):
+def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
     if color_by not in ("grad", None, "none"):
@@ -122,6 +138,8 @@ def _check(root, rankdir, color_by, max_nodes, step, expand_dots):
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     if expand_dots not in (None, True, False):
         raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
+    if scale is not None and not isinstance(scale, GradScale):
+        raise TypeError(f"scale must be a colors.GradScale, got {type(scale).__name__}")
     if step is not None and step.backward_pass.root is not root:
         raise ValueError("draw_step: this step comes from backward_steps of another root")
 
@@ -132,7 +150,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
     worked out once: ``(nodes, total, uses, grads, received)``, as computed below; ``scale``
     a ``GradScale`` to use instead of fitting one to this picture (one scale for every
     frame of an animation)."""
-    _check(root, rankdir, color_by, max_nodes, step, expand_dots)
+    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale)
     if scene is not None:
         nodes, total, uses, grads, received = scene
     else:
@@ -151,7 +169,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
     expand = len(nodes) <= EXPAND_UP_TO if expand_dots is None else expand_dots
 
     picture = Picture(name="autograd_lite", format="svg")
-    picture.attr(rankdir=rankdir, fontname=FONT, nodesep="0.25", ranksep="0.35")
+    picture.attr(rankdir=rankdir, fontname=FONT, fontsize=str(EDGE_SIZE), nodesep="0.25",
+                 ranksep="0.35")  # fmt: skip
     picture.attr("node", fontname=FONT, fontsize=str(BOX_SIZE))
     picture.attr("edge", fontname=FONT, fontsize=str(EDGE_SIZE), arrowsize="0.7")
 
@@ -170,19 +189,19 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, s
                        uses[node], None if received is None else received[node])  # fmt: skip
             drawing.place(node, i, box)
 
+    heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if total > len(nodes):
         left_out = total - len(nodes)
-        picture.node(
-            "summary",
-            f"Showing the {len(nodes):,} nodes nearest the output of "
-            f"{total:,}: {left_out:,} left out (raise max_nodes to see more).",
-            shape="box",
-            style="rounded,filled",
-            fillcolor="#fff3cd",
-            fontsize=str(NOTE_SIZE + 1),
-        )
+        note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
+                f"{left_out:,} left out (raise max_nodes to see more).")  # fmt: skip
+        heading.append(f'<TABLE ID="summary" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
+                       f'CELLPADDING="4"><TR><TD>{escape(note)}</TD></TR></TABLE>')  # fmt: skip
     if scale is not None:  # the legend explains the shading, if there is any
-        picture.node("legend", _legend(scale), shape="plaintext", margin="0")
+        heading.append(_legend(scale))
+    if heading:
+        rows = "".join(f'<TR><TD ALIGN="LEFT">{part}</TD></TR>' for part in heading)
+        picture.attr(label=f'<<TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE>>',
+                     labelloc="t", labeljust="l")  # fmt: skip
     return picture
 
 
@@ -276,7 +295,11 @@ class _Drawing:
         self._note_hidden(hidden, f"op{i}", i)
 
     def _name(self, node, partner) -> str:
-        if node.label or node.parents:
+        """How a product box names one factor: ``w.1`` for ``layers.0.neurons.2.w.1``, ``x.1``
+        for the constant input it meets, a short expression otherwise."""
+        if node.label:
+            return short_label(node)
+        if node.parents:
             return expression(node, 16)
         return paired_name(node, partner) or short(node.data)
 
@@ -359,8 +382,9 @@ def _legend(scale: GradScale) -> str:
         f'<FONT COLOR="{text_color(fill)}" POINT-SIZE="{NOTE_SIZE}">{escape(text)}</FONT></TD>'
         for text, fill, style in legend
     )
-    title = f'<TR><TD COLSPAN="{len(legend)}">{escape(scale.caption())}</TD></TR>'
-    return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="3">{title}<TR>{cells}</TR></TABLE>>'
+    title = f'<TR><TD COLSPAN="{len(legend)}" ALIGN="LEFT">{escape(scale.caption())}</TD></TR>'
+    table = '<TABLE ID="legend" BORDER="0" CELLSPACING="2" CELLPADDING="3">'
+    return f"{table}{title}<TR>{cells}</TR></TABLE>"
 
 
 def _style(style: str) -> str:

@@ -9,6 +9,9 @@ and draws it. We look for one once and remember it:
    Python or on ``PATH``.
 
 Both speak the same command line (``-Tsvg``, ``-Tpng``), so we call the program directly.
+Every run has a time bound (``DEFAULT_TIMEOUT``, or ``timeout=``), a format the program
+cannot write (PDF with ``graphviz-pure``) is refused before anything runs, PNGs are drawn
+at 144 dpi (two pixels per point), and files are written atomically (``files.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import sysconfig
 from pathlib import Path
 
 import graphviz
+
+from ..files import write_atomic
 
 INSTALL_HINT = (
     "no Graphviz program found to draw the picture. Install one:\n"
@@ -79,28 +84,85 @@ class GraphvizTimeoutError(RuntimeError):
     """Graphviz took longer than the time it was given."""
 
 
+#: Seconds a Graphviz run may take unless told otherwise: our pictures are shaped to lay
+#: out in well under a second, so a run this long is a tangle, and it is stopped.
+DEFAULT_TIMEOUT = 30.0
+#: Resolution of raster pictures: 144 dpi is two pixels per point, sharp on a high-density
+#: screen (Graphviz's own default, 96 dpi, looks blurred there).
+RASTER_DPI = 144
+RASTER_FORMATS = {"png", "jpg", "jpeg", "jpe", "gif", "bmp", "tif", "tiff", "webp"}
+
+
+def _check_timeout(timeout) -> float:
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, got {type(timeout).__name__}")
+    if not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+@functools.lru_cache(maxsize=8)
+def output_formats(program: str) -> frozenset[str] | None:
+    """The formats ``program`` can write (``svg``, ``png``, ...), asked once; None if it
+    does not say. (Both ``dot`` and ``graphviz-pure`` list them when asked for ``-T?``.)"""
+    try:
+        done = subprocess.run([program, "-T?"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    _, found, listed = done.stderr.decode("utf-8", "replace").partition("Use one of:")
+    if not found:
+        return None
+    return frozenset(word.split(":")[0] for word in listed.split())
+
+
+def check_format(format: str, program: str | None = None) -> str:
+    """``format`` if the Graphviz program can write it, else a ValueError saying which it
+    can (``graphviz-pure`` writes SVG and PNG, not PDF)."""
+    program = program or graphviz_program()
+    known = output_formats(program)
+    base = format.split(":")[0].lower()
+    if known is not None and base not in known:
+        shown = ", ".join(f for f in ("svg", "png", "jpg", "dot") if f in known)
+        hint = (
+            " For PDF, install the system Graphviz (apt-get install graphviz, brew install "
+            "graphviz) or convert the SVG (rsvg-convert -f pdf g.svg > g.pdf)."
+            if base in ("pdf", "ps", "eps")
+            else ""
+        )
+        raise ValueError(
+            f"format {format!r}: the Graphviz program {Path(program).name} cannot write it; "
+            f"it writes {shown} and others.{hint}"
+        )
+    return format
+
+
 def run_graphviz(
     source: str, format: str = "svg", program: str | None = None, timeout: float | None = None
 ) -> bytes:
-    """Lay out and draw DOT ``source`` in ``format`` ("svg", "png", "pdf", ...).
+    """Lay out and draw DOT ``source`` in ``format`` ("svg", "png", ...).
 
-    ``timeout``: seconds to wait at most. Layout time grows fast with tangles (one node
-    used a hundred times), so a program that must answer promptly can set one.
+    ``timeout``: seconds to wait at most (default ``DEFAULT_TIMEOUT``); past it the run is
+    stopped and ``GraphvizTimeoutError`` says what to do. Raster formats are drawn at
+    ``RASTER_DPI``. A format the program cannot write is refused before anything runs.
     """
+    timeout = _check_timeout(timeout)
     program = program or graphviz_program()
+    check_format(format, program)
+    command = [program, f"-T{format}"]
+    if format.split(":")[0].lower() in RASTER_FORMATS:
+        command.append(f"-Gdpi={RASTER_DPI}")
     try:
         done = subprocess.run(
-            [program, f"-T{format}"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
+            command, input=source.encode("utf-8"), capture_output=True, timeout=timeout
         )
     except FileNotFoundError:
         raise GraphvizNotFoundError(f"{program!r} is not there. " + INSTALL_HINT) from None
     except subprocess.TimeoutExpired:
         raise GraphvizTimeoutError(
-            f"Graphviz could not lay out this graph in {timeout:g} s (a node used many times "
-            "makes a tangle that is slow to untie); draw fewer nodes (max_nodes)"
+            f"Graphviz could not lay out this graph in {timeout:g} s and was stopped. Draw "
+            "fewer nodes (draw_dot(..., max_nodes=100)), or give it longer (timeout=...)"
         ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
@@ -108,23 +170,22 @@ def run_graphviz(
     return done.stdout
 
 
-def to_svg(digraph: graphviz.Digraph, program: str | None = None) -> str:
+def to_svg(digraph: graphviz.Digraph, program: str | None = None, timeout=None) -> str:
     """The picture as SVG text, ready to embed in HTML or to parse as XML."""
-    return run_graphviz(digraph.source, "svg", program).decode("utf-8")
+    return run_graphviz(digraph.source, "svg", program, timeout).decode("utf-8")
 
 
 def render(
     digraph: graphviz.Digraph, path, format: str | None = None, program=None, timeout=None
 ) -> Path:
-    """Write the picture to ``path``; the format comes from the suffix (.svg, .png) if not given.
-    ``timeout`` is as in ``run_graphviz``.
+    """Write the picture to ``path`` atomically; the format comes from the suffix (.svg,
+    .png) if not given. ``timeout`` is as in ``run_graphviz``.
 
     >>> render(draw_dot(loss), "loss.svg")          # doctest: +SKIP
     """
     path = Path(path)
     format = format or path.suffix.lstrip(".").lower() or "svg"
-    path.write_bytes(run_graphviz(digraph.source, format, program, timeout))
-    return path
+    return write_atomic(path, run_graphviz(digraph.source, format, program, timeout))
 
 
 class Picture(graphviz.Digraph):
@@ -133,6 +194,9 @@ class Picture(graphviz.Digraph):
     So it shows in Jupyter, and ``.pipe()`` / ``.render()`` work, even with only
     ``graphviz-pure`` installed. ``.write("graph.png")`` writes a picture file.
     """
+
+    #: Seconds Graphviz may take for this picture (None: ``DEFAULT_TIMEOUT``).
+    timeout: float | None = None
 
     def __repr__(self):
         return f"<Picture: {len(self.body)} lines of Graphviz DOT; .write(path) saves it as a file>"
@@ -143,7 +207,8 @@ class Picture(graphviz.Digraph):
 
     def pipe(self, format=None, renderer=None, formatter=None, neato_no_op=None, quiet=False,
              *, engine=None, encoding=None):  # fmt: skip
-        data = run_graphviz(self.source, self._spec(format, renderer, formatter))
+        data = run_graphviz(self.source, self._spec(format, renderer, formatter),
+                            timeout=self.timeout)  # fmt: skip
         return data.decode(encoding) if encoding else data
 
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
@@ -163,20 +228,21 @@ class Picture(graphviz.Digraph):
             outfile = Path(outfile)
             format = format or outfile.suffix.lstrip(".") or self.format
             filename = filename or outfile.with_suffix(".gv")
-        spec = self._spec(format, renderer, formatter)
+        spec = check_format(self._spec(format, renderer, formatter))  # before writing anything
         source_path = self.save(filename, directory=directory)
         target = outfile if outfile is not None else Path(f"{source_path}.{format or self.format}")
         if raise_if_result_exists and target.exists():
             raise FileExistsError(f"Picture.render: {target} exists already")
-        target.write_bytes(run_graphviz(self.source, spec))
+        write_atomic(target, run_graphviz(self.source, spec, timeout=self.timeout))
         if cleanup:
             os.remove(source_path)
         return str(target)
 
-    def write(self, path, format: str | None = None) -> Path:
-        """Write the picture to ``path`` (SVG, PNG, ... from the suffix)."""
-        return render(self, path, format)
+    def write(self, path, format: str | None = None, timeout: float | None = None) -> Path:
+        """Write the picture to ``path`` (SVG, PNG at 144 dpi, ... from the suffix).
+        ``timeout``: seconds Graphviz may take (default: ``self.timeout``, then 30)."""
+        return render(self, path, format, timeout=timeout or self.timeout)
 
-    def svg(self) -> str:
+    def svg(self, timeout: float | None = None) -> str:
         """The picture as SVG text."""
-        return to_svg(self)
+        return to_svg(self, timeout=timeout or self.timeout)

@@ -138,11 +138,27 @@ def test_the_legend_states_this_pictures_range():
     y = labelled(a * 1.5 + b * 1e-3, "y")  # grads from 1e-3 to 1.5: four powers of ten
     y.backward()
     source = draw_dot(y).source
-    legend = next(line for line in source.splitlines() if line.strip().startswith("legend"))
+    legend = source[source.index('<TABLE ID="legend"') :]
     assert "from 0.00015 (faintest) to 1.5, the largest here" in legend
     assert "not reached" in legend and "nan" in legend
     for plain in (None, "none"):
         assert "legend" not in draw_dot(y, color_by=plain).source
+
+
+def test_pictures_can_share_one_scale():
+    def picture(seed, scale=None):
+        u = Value(1.0, label="u")
+        y = labelled(u * 0.5, "y")
+        y.backward(seed)
+        return boxes(draw_dot(y, scale=scale))
+
+    assert picture(1.0)["u"] == picture(100.0)["u"]  # each fitted to itself: the same
+    shared = GradScale(100.0, 4)
+    small, large = picture(1.0, shared), picture(100.0, shared)
+    assert small["u"][0] == shared.fill(0.5) and large["u"][0] == shared.fill(50.0)
+    assert lightness(small["u"][0]) > lightness(large["u"][0])  # on one scale: fainter
+    with pytest.raises(TypeError, match=r"scale must be a colors\.GradScale"):
+        draw_dot(Value(1.0) * 2.0, scale=1.0)
 
 
 # --- the rules themselves ------------------------------------------------------------------
@@ -174,6 +190,19 @@ def test_fill_rules():
     assert colors.outline_style(None) == "dashed" and colors.outline_style(0.0) == "solid"
     assert text_color(colors.POSITIVE_RAMP[-1]) == "#ffffff"
     assert text_color(colors.UNREACHED_FILL) == "#000000"
+
+
+def test_the_legend_runs_from_minus_to_plus_the_largest_then_the_special_cases():
+    cells = colors.legend(2.0, 3)
+    texts = [text for text, _, _ in cells]
+    assert texts[:9] == ["\u22122", "\u22120.2", "\u22120.02", "\u22120.002", "0",
+                         "0.002", "0.02", "0.2", "2"]  # fmt: skip
+    assert texts[9:] == ["not reached", "nan", "\u00b1inf"]
+    assert cells[0][1] == colors.NEGATIVE_RAMP[-1] and cells[8][1] == colors.POSITIVE_RAMP[-1]
+    assert cells[9] == ("not reached", colors.UNREACHED_FILL, "dashed")
+    assert [t for t, _, _ in colors.legend(None)] == ["0", "not reached", "nan", "\u00b1inf"]
+    wide = [t for t, _, _ in colors.legend(1.0, 8)]
+    assert wide[:5] == ["\u22121", "\u22120.001", "\u22121e\u22126", "\u22121e\u22128", "0"]
 
 
 def test_bad_scales_and_grads_are_refused():

@@ -100,8 +100,13 @@ def test_the_order_of_operands_is_marked_where_it_matters():
     x, y, _ = variables()
     for node in (x - y, x / y, x**y):
         assert operands(node) == ["1st", "2nd"]
-    for node in (x + y, x * y, x**2, x.tanh()):
+    for node in (x + y, x * y, x**2, x.tanh(), ag.sum([x, y]), ag.dot([x], [y])):
         assert operands(node) == [""] * len(node.parents)
+    clamp = ag.define_op("clamp_names", lambda v, lo, hi: min(max(v, lo), hi),
+                         lambda v, lo, hi, out: (1.0, 0.0, 0.0))  # fmt: skip
+    assert operands(clamp(x, y, Value(5.0))) == ["1st", "2nd", "3rd"]  # yours: order matters
+    many = ag.define_op("many_names", lambda *v: sum(v), lambda *v: (1.0,) * (len(v) - 1))
+    assert operands(many(*[x] * 12))[10:] == ["11th", "12th"]
 
 
 OPS = ["+", "-", "*", "/", "neg", "**", "x**c", "c**x", "exp", "tanh", "sigmoid", "sin"]
@@ -122,6 +127,10 @@ def test_the_name_reads_back_as_the_same_computation(f):
         assert again == out.data or (math.isnan(again) and math.isnan(out.data)), text
 
 
-def test_expressions_refuse_what_is_not_a_value():
-    with pytest.raises(AttributeError):
-        expression(2.0)
+def test_expression_checks_its_length():
+    x = Value(1.0, label="x")
+    with pytest.raises(TypeError, match="max_chars"):
+        expression(x * 2, max_chars=3.5)
+    with pytest.raises(ValueError, match="max_chars must be at least 2"):
+        expression(x * 2, max_chars=1)
+    assert expression(x * 2, max_chars=2) == "x…"
