@@ -406,8 +406,12 @@ class BackpropAnimation:
             for ms, name in ((2000, "slow"), (1000, "normal"), (250, "fast"), (60, "faster"),
                              (15, "fastest"))
         )  # fmt: skip
+        # One height for every caption (the longest, within reason), so the picture below
+        # never moves; a longer caption scrolls.
+        lines = max(frame.caption.count("\n") for frame in self.frames) + 2
         return _TEMPLATE.format(
             uid=uid,
+            caption_height=f"{1.3 * min(lines, 8):.1f}",
             last=last,
             options=options,
             caption=escape(self.frames[-1].caption),
@@ -434,8 +438,8 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
   margin: 0.3em 0; }}
 #{uid} .agl-controls input[type=range] {{ flex: 1 1 14em; }}
 #{uid} .agl-controls input[type=number] {{ width: 5em; }}
-#{uid} .agl-caption {{ white-space: pre-wrap; min-height: 4.5em; max-height: 12em;
-  overflow-y: auto; margin: 0.3em 0; font-size: 0.95em; }}
+#{uid} .agl-caption {{ white-space: pre-wrap; height: {caption_height}em; overflow-y: auto;
+  margin: 0.3em 0; font-size: 0.95em; line-height: 1.3; }}
 #{uid} .agl-view {{ overflow: auto; max-height: 80vh; border: 1px solid #ddd; }}
 #{uid}.agl-fit .agl-view svg {{ max-width: 100%; height: auto; }}
 #{uid} .agl-legend {{ font-size: 0.8em; margin: 0.3em 0; }}
@@ -461,7 +465,7 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
 <button type="button" data-go="zoom" title="fit the picture to the width, or full size">
 zoom</button>
 </div>
-<p class="agl-caption">{caption}</p>
+<p class="agl-caption" aria-live="polite">{caption}</p>
 {legend}{note}
 <div class="agl-view">
 {svg}

@@ -139,6 +139,10 @@ def test_every_box_keeps_its_place_and_size_from_first_to_last_frame(browser, pa
     open_page(browser, page)
     first = box_places(browser)
     texts_first = browser.find_element(By.CSS_SELECTOR, ".agl-view").text
+    for k in range(1, 10):  # and in every frame between
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+        assert caption(browser).startswith(f"Step {k} of 10")
+        assert box_places(browser) == first, k
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
     assert caption(browser).startswith("Step 10 of 10")
     last = box_places(browser)
