@@ -8,7 +8,7 @@ generator: it pauses after each node and hands you a ``Step`` saying what just h
 for every parent edge. Nothing else differs: the same topological order, the same reset of
 every non-leaf to 0 before the pass, the same seed gradient at the root, the same additions
 in the same order. So running every step leaves each ``.grad`` bit-for-bit as ``backward()``
-would. (Stop half way and the gradients are half way too.)
+would. (Stop half way and the gradients are half way too.) It IS backward, done by hand.
 
 A node used twice (``b`` in ``b * b``, or any weight shared by many neurons) receives one
 product per use; its ``.grad`` is the running sum of them. That is why backward must visit
@@ -23,8 +23,14 @@ a node only after every node that uses it: only then is the sum complete.
 c 1.0 [6.0, 6.0]
 b 12.0 [12.0, 12.0]
 a 24.0 []
+>>> a.grad                  # backward_steps changed the gradients, as backward() does
+24.0
+
+The tools that only *show* a pass are observers: ``observe_steps``, ``print_steps`` and the
+pictures show one pass that starts from zero, worked out on the side, and leave every
+``.grad`` as they found it. So they agree with each other however often you call them:
+
 >>> from autograd_lite.steps import print_steps
->>> a.grad = 0.0            # leaves accumulate, as in backward(): start again from zero
 >>> print_steps(c)          # the same pass as a table; c's products add up to b's 12.0
 step  node  op    upstream  parent  local  product  parent sum
 ----  ----  ----  --------  ------  -----  -------  ----------
@@ -33,6 +39,8 @@ step  node  op    upstream  parent  local  product  parent sum
 1     b     +     12.0      a       1.0    12.0     12.0
                             a       1.0    12.0     24.0
 2     a     leaf  24.0
+>>> a.grad                  # untouched: still what backward_steps left
+24.0
 """
 
 from __future__ import annotations
@@ -47,17 +55,15 @@ from .value import Value, as_real
 class BackwardPass:
     """What a pass started from, so a Step can be replayed later (``replay``).
 
-    ``order`` is the topological order (root last), ``seed`` the starting gradient, and
-    ``leaf_start`` the ``.grad`` each leaf had before the pass (leaves accumulate).
+    ``order`` is the topological order (root last) and ``seed`` the starting gradient.
     """
 
-    __slots__ = ("root", "order", "seed", "leaf_start")
+    __slots__ = ("root", "order", "seed")
 
-    def __init__(self, root, order, seed, leaf_start):
+    def __init__(self, root, order, seed):
         self.root = root
         self.order = order
         self.seed = seed
-        self.leaf_start = leaf_start
 
 
 class Step:
@@ -118,21 +124,21 @@ class Step:
 def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     """Run backward on ``output`` one node at a time, yielding a ``Step`` per node.
 
-    Each step's products are already added to its parents' ``.grad`` when it is yielded.
-    Iterating to the end leaves every ``.grad`` exactly as ``output.backward(gradient)``.
+    This is backward itself, by hand: it changes ``.grad`` exactly as
+    ``output.backward(gradient)`` does (non-leaves start from zero, leaves accumulate).
+    Each step's products are already added to its parents' ``.grad`` when it is yielded,
+    and iterating to the end leaves every ``.grad`` as ``backward()`` would. To look at a
+    pass without changing anything, use ``observe_steps``.
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "backward_steps(gradient)")
     order = topological_order(output)
-    leaf_start = {}
     for node in order:  # as in backward: every non-leaf starts from zero
         if node.parents:
             node.grad = 0.0
-        else:
-            leaf_start[node] = node.grad
     output.grad += seed
-    backward_pass = BackwardPass(output, order, seed, leaf_start)
+    backward_pass = BackwardPass(output, order, seed)
     for index, node in enumerate(reversed(order)):
         upstream = node.grad
         contributions, running = [], []
@@ -146,17 +152,46 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
         yield Step(node, upstream, tuple(contributions), tuple(running), index, backward_pass)
 
 
+def observe_steps(output: Value, gradient=1.0) -> Iterator[Step]:
+    """The steps of one backward pass from a zero start, worked out on the side.
+
+    The same order, products and running sums as ``backward_steps`` after ``zero_grad``,
+    bit for bit, but the gradients live in a dictionary of this call: no ``.grad`` is read
+    or changed. This is what every tool that only shows a pass uses.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"observe_steps needs a Value, got {type(output).__name__}")
+    seed = as_real(gradient, "observe_steps(gradient)")
+    order = topological_order(output)
+    grads = dict.fromkeys(order, 0.0)
+    grads[output] += seed
+    backward_pass = BackwardPass(output, order, seed)
+    for index, node in enumerate(reversed(order)):
+        upstream = grads[node]
+        contributions, running = [], []
+        parents = node.parents
+        if parents:
+            for parent, local in zip(parents, local_derivatives(node)):
+                product = upstream * local
+                total = grads[parent] + product
+                grads[parent] = total
+                contributions.append((parent, local, product))
+                running.append(total)
+        yield Step(node, upstream, tuple(contributions), tuple(running), index, backward_pass)
+
+
 def replay(step: Step) -> tuple[dict, dict]:
-    """The state just after ``step``, replayed without touching any ``.grad``.
+    """The state just after ``step`` in a pass from a zero start, without touching ``.grad``.
 
     Returns ``(grads, received)``: each node's gradient so far, and how many products it
     has received so far (one per use already visited). Handy when the steps were collected
-    first and looked at later: by then ``.grad`` holds the end of the pass instead.
+    first and looked at later: by then ``.grad`` holds the end of the pass instead. Leaves
+    start from 0 here even if the pass was run on top of earlier gradients: an observer
+    shows this pass's sums.
     """
     backward_pass = step.backward_pass
     order = backward_pass.order
     grads = dict.fromkeys(order, 0.0)
-    grads.update(backward_pass.leaf_start)
     grads[backward_pass.root] += backward_pass.seed
     received = dict.fromkeys(order, 0)
     for node in reversed(order[len(order) - step.index - 1 :]):
@@ -181,14 +216,15 @@ def use_counts(nodes) -> dict:
 
 
 def print_steps(output: Value, gradient=1.0, file=None) -> None:
-    """Run backward on ``output`` and print each step as a row of a table.
+    """Print the backward pass of ``output`` as a table, one row per edge.
 
-    One row per edge: the node visited, its upstream gradient, the parent, the local
-    derivative, the product it sends, and the parent's running sum.
+    Each row: the node visited, its upstream gradient, the parent, the local derivative,
+    the product it sends, and the parent's running sum. An observer: the pass starts from
+    zero (``observe_steps``) and every ``.grad`` is left as it was.
     """
     header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
     rows = []
-    for step in backward_steps(output, gradient):
+    for step in observe_steps(output, gradient):
         node = step.node
         head = [str(step.index), name_of(node), node.op_label if node.parents else "leaf"]
         head.append(short(step.upstream))
@@ -210,10 +246,12 @@ def name_of(node: Value, depth: int = 1) -> str:
     return expression(node)
 
 
-def formula(node: Value, depth: int = 1) -> str:
-    """How a node was computed, in the usual notation: "a * b", "x**2", "tanh(x)"."""
+def formula(node: Value, depth: int = 1, *, name=name_of) -> str:
+    """How a node was computed, from its operands' names: "a * b", "x**2", "tanh(x)".
+    (``name`` names each operand: a caller naming many nodes may pass a cached one;
+    ``depth`` is kept for old callers, unused.)"""
     label = node.op_label
-    names = [name_of(p, depth) for p in node.parents[:4]]
+    names = [name(p) for p in node.parents[:4]]
     if len(node.parents) > 4:
         names[3:] = [f"… {len(node.parents) - 3:,} more"]
     if len(names) == 2 and label in ("+", "-", "*", "/", "**"):

@@ -1,231 +1,615 @@
-"""``backprop_animation``: the backward pass as a slide show, one frame per step.
+"""``backprop_animation``: the backward pass as a slide show, laid out once.
 
 Frame 0 is the graph after the forward pass, with only the seed gradient at the output.
-Each further frame is ``draw_step`` for one step of ``backward_steps``, captioned with that
-step's arithmetic. The last frame holds the gradients ``backward()`` gives.
+Frame k shows the graph just after step k of the backward pass: the visited node outlined,
+its edges red and labelled ``upstream × local = product``, every gradient as it is at that
+moment. The caption gives the same arithmetic and the running sum at each node used more
+than once ("sum so far: 2 of 3 uses"). Every step is a frame; a leaf's frame is short,
+since a leaf passes nothing on (its final gradient is also named in the step that
+completes it).
 
-Everything goes into one HTML file: the frames as inline SVG, a few lines of CSS, and a
-few lines of JavaScript for the previous / next / play buttons. No network, no scripts or
-fonts from elsewhere, so the file works offline and can be mailed to a friend.
+Graphviz runs once, only to place the boxes (``layout.py``). Each box is sized for the
+widest text it will ever show, so nothing moves between frames: a frame changes only
+colours, outlines, numbers and the caption. The page holds one SVG and each step's changes
+as JSON; a small script applies them. Nothing comes from the network, so the page works
+offline and can be mailed to a friend.
 
-Your numbers are left alone: the animation shows one backward pass that starts from zero
-gradients (as after ``zero_grad``), and puts every ``.grad`` back as it found it.
+An observer: the pass is worked out on the side (``observe_steps``) from a zero start, and
+no ``.grad`` is read or changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import os
-from concurrent.futures import ThreadPoolExecutor
+import json
 from html import escape
 from pathlib import Path
+from typing import NamedTuple
 
-from ..graph import topological_order
-from ..steps import Step, backward_steps, formula, name_of, short, use_counts
+from ..files import write_atomic
+from ..names import is_constant
+from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value, as_real
-from .dot import _draw, draw_dot, nearest_nodes
-from .programs import to_svg
+from .colors import GradScale, outline_style, text_color
+from .labels import BOX_SIZE, clip, visible
+from .labels import EDGE_SIZE as LABEL_SIZE
+from .labels import text_width as _width
+from .layout import Layout, lay_out
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
 
+#: Lines of text in a box: title, data, grad, and (for a node used twice or more) its sum.
+LINE = 14.0
+TITLE_CHARS = 30  # longer names are shortened with "…"
+
+
+class Paint(NamedTuple):
+    """How a box is filled: background, text colour, and a dashed border (not reached yet)."""
+
+    fill: str
+    ink: str
+    dashed: bool
+
+
+#: A constant (the ``2`` of ``2*x``): just its number, grey on white, as in ``draw_dot``.
+CONSTANT = Paint("#ffffff", "#555555", False)
+
+
+def paint(grad: float | None, scale: GradScale) -> Paint:
+    """The colours of a box whose gradient is ``grad`` (None: not reached yet), by the
+    rules of ``colors.py``."""
+    fill = scale.fill(grad)
+    return Paint(fill, text_color(fill), outline_style(grad) == "dashed")
+
+
+def legend_html(scale: GradScale) -> str:
+    """The colour scale of this animation (its range in words, then the cells), as HTML."""
+    cells = "".join(
+        f'<span style="background:{fill};color:{text_color(fill)};border-style:{style}">'
+        f"{escape(text)}</span>"
+        for text, fill, style in scale.legend()
+    )
+    return f'<p class="agl-legend">{escape(scale.caption())}: {cells}</p>'
+
 
 class Frame:
-    """One frame: ``caption`` (text), ``svg`` (the picture), ``grads`` (node -> gradient at
-    this moment, for each node drawn; the last frame has every node's) and the ``step`` it
-    shows (None for the first and for a closing summary frame)."""
+    """One frame: its ``caption`` and the ``step`` it shows (None for the first)."""
 
-    __slots__ = ("caption", "svg", "grads", "step")
+    __slots__ = ("caption", "step")
 
-    def __init__(self, caption, svg, grads, step):
+    def __init__(self, caption, step):
         self.caption = caption
-        self.svg = svg
-        self.grads = grads
         self.step = step
 
     def __repr__(self):
         return f"Frame({self.caption!r})"
 
 
-def caption(step: Step, count: int) -> str:
-    """The arithmetic of one step in words."""
-    node = step.node
-    head = f"Step {step.index + 1} of {count}: "
-    if not step.contributions:
-        return head + f"{name_of(node)} is a leaf; its gradient is final: {short(step.upstream)}."
-    sends = "; ".join(
-        f"{name_of(parent)} receives {short(step.upstream)} × {short(local)} = {short(product)}"
-        f" (its sum so far: {short(total)})"
-        for (parent, local, product), total in zip(step.contributions, step.running)
-    )
-    return (
-        head + f"visit {name_of(node)} = {formula(node)}, whose gradient is complete: "
-        f"{short(step.upstream)}. {sends}."
-    )
-
-
 def backprop_animation(
-    root: Value, gradient=1.0, rankdir: str = "LR", max_frames: int = 300, max_nodes: int = 100
+    root: Value,
+    gradient=1.0,
+    rankdir: str = "LR",
+    max_nodes: int = 1000,
+    timeout: float | None = 60.0,
 ) -> BackpropAnimation:
     """Step through the backward pass of ``root``: show it in Jupyter, or ``.save(path)``.
 
-    One frame for the seed, then one per step. Each frame draws at most ``max_nodes`` boxes
-    (the ones nearest the output), and at most ``max_frames`` frames are drawn: a bigger
-    graph shows its first steps one by one, skipping those whose node is outside the picture,
-    then a last frame with the finished pass. So a huge graph never hangs. Needs a Graphviz
-    program (the frames are drawn now, several at once). Every ``.grad`` is left as it was.
+    One frame for the start, then one per step of the pass. At most ``max_nodes`` boxes
+    are drawn (those nearest the output); steps at nodes outside the picture still get
+    their frame and caption. Graphviz runs once, for at most ``timeout`` seconds. Every
+    ``.grad`` is left as it was.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
-    if max_frames < 3:
-        raise ValueError(f"backprop_animation: max_frames must be at least 3, got {max_frames}")
-    order = topological_order(root)
-    limit = len(order) if len(order) + 1 <= max_frames else max_frames - 2  # steps to draw
-    saved = [node.grad for node in order]
-    try:
-        for node in order:  # one pass from zero, as after zero_grad
-            node.grad = 0.0
-        root.grad = as_real(gradient, "backprop_animation(gradient)")
-        # Worked out once for the whole pass, so each frame costs the same in any graph.
-        nodes, total = nearest_nodes(root, max_nodes)
-        uses = use_counts(order)
-        received = dict.fromkeys(nodes, 0)  # products received so far, per drawn node
-        start = "Start: the forward pass is done; the output's gradient is the seed, "
-        pictures = [draw_dot(root, rankdir=rankdir, highlight=root, max_nodes=max_nodes)]
-        frames = [Frame(f"{start}{short(root.grad)}.", None, {n: n.grad for n in nodes}, None)]
-        root.grad = 0.0
-        drawn = 0  # steps drawn so far; a step whose node is outside the picture is skipped
-        for step in backward_steps(root, gradient):
-            for parent, _, _ in step.contributions:
-                if parent in received:
-                    received[parent] += 1
-            if drawn < limit and step.node in received:
-                grads = {node: node.grad for node in nodes}
-                scene = (nodes, total, uses, grads, dict(received))
-                pictures.append(
-                    _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step, scene)
-                )
-                frames.append(Frame(caption(step, len(order)), None, grads, step))
-                drawn += 1
-        if drawn < len(order):
-            pictures.append(draw_dot(root, rankdir=rankdir, max_nodes=max_nodes))
-            words = (
-                f"{len(order) - drawn:,} of the {len(order):,} steps were not drawn one by one "
-                "(their node is outside the picture, or there were too many). "
-                "The pass is complete: every gradient is now what backward() gives."
-            )
-            frames.append(Frame(words, None, {node: node.grad for node in order}, None))
-    finally:
-        for node, grad in zip(order, saved):
-            node.grad = grad
-    # Graphviz draws each frame in its own process: run as many at once as we have cores.
-    with ThreadPoolExecutor(max_workers=_usable_cores()) as pool:
-        for frame, svg in zip(frames, pool.map(to_svg, pictures)):
-            frame.svg = svg
-    return BackpropAnimation(frames)
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f'backprop_animation: rankdir must be "LR", "TB", "RL" or "BT", '
+                         f"got {rankdir!r}")  # fmt: skip
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+        raise TypeError(f"backprop_animation: max_nodes must be an int, got {max_nodes!r}")
+    if max_nodes < 1:
+        raise ValueError(f"backprop_animation: max_nodes must be at least 1, got {max_nodes}")
+    seed = as_real(gradient, "backprop_animation(gradient)")
+    return BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
 
 
-def _usable_cores() -> int:
-    """The cores this process may run on (fewer than the machine's in a container), at most 8."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no sched_getaffinity
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+def nearest(root: Value, max_nodes: int) -> list[Value]:
+    """The first ``max_nodes`` Values met going back from ``root`` breadth first."""
+    kept, seen, at = [root], {root}, 0
+    while at < len(kept) and len(kept) < max_nodes:
+        for parent in kept[at].parents:
+            if parent not in seen and len(kept) < max_nodes:
+                seen.add(parent)
+                kept.append(parent)
+        at += 1
+    return kept
+
+
+class Names(dict):
+    """Each node's name (``names.py``), control characters made visible, worked out once:
+    a caption names a weight as often as it is used."""
+
+    def __missing__(self, node: Value) -> str:
+        name = self[node] = visible(name_of(node))
+        return name
+
+    def called(self, node: Value) -> str:
+        """``n = a + b`` for a labelled result, just its name otherwise."""
+        if node.label and node.parents:
+            return f"{self[node]} = {visible(formula(node, name=self.__getitem__))}"
+        return self[node]
+
+    def title(self, node: Value) -> str:
+        """The first line of a box: ``called``, shortened to fit."""
+        return clip(self.called(node), TITLE_CHARS)
+
+
+def title(node: Value) -> str:
+    """The first line of a node's box."""
+    return Names().title(node)
 
 
 class BackpropAnimation:
-    """The frames of one backward pass, as a small self-contained HTML player."""
+    """The backward pass of one graph as a small self-contained HTML player.
 
-    def __init__(self, frames: list[Frame]):
-        self.frames = frames
+    ``frames`` (caption and step of each), ``steps`` (from ``observe_steps``), ``grads(k)``
+    (every node's gradient in frame k), ``svg(k)`` (frame k as a picture), ``save(path)``.
+    """
 
+    def __init__(self, root, seed, rankdir="LR", max_nodes=1000, timeout=60.0):
+        self.root = root
+        self.seed = seed
+        self.steps = list(observe_steps(root, seed))
+        order = self.steps[0].backward_pass.order
+        self.total = len(order)
+        self.nodes = nearest(root, max_nodes) if max_nodes < len(order) else order[::-1]
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.uses = use_counts(order)
+        self.names = Names()
+        self._work_out_frames()
+        widest_label = max(
+            (len(change[5]) for changes in self._changes for change in changes if change[1] >= 0),
+            default=0,
+        )
+        gap = _width("x" * widest_label, LABEL_SIZE) + 24.0  # room for the arithmetic
+        self.layout: Layout = lay_out(
+            self.nodes, self.index, self._box_sizes(), rankdir, gap, timeout=timeout
+        )
+
+    # --- what each frame shows ---------------------------------------------------------------
+    def _work_out_frames(self):
+        """Walk the pass once: the start state of every drawn box, then what each step
+        changes (as ``(box, edge, grad text, paint, sum text, arithmetic)`` per edge), the
+        captions, and the widest text each box will ever hold."""
+        index, uses, root = self.index, self.uses, self.root
+        grads = dict.fromkeys(self.nodes, 0.0)  # the drawn boxes' gradients so far
+        received = dict.fromkeys(uses, 0)  # every node's products received so far
+        grads[root] = self.seed
+        shown = [self.seed]  # every gradient a box will show, for the colour scale
+        for step in self.steps:
+            shown += [t for (p, _, _), t in zip(step.contributions, step.running)
+                      if p in grads and not is_constant(p)]  # fmt: skip
+        self.scale = GradScale.fit(shown)
+        self.paints: list[Paint] = []
+        self._paint_index: dict[Paint, int] = {}
+
+        def state(node):
+            if is_constant(node):  # a constant shows its number only, never a gradient
+                return "", self._paint_id(CONSTANT), ""
+            reached = node is root or received[node] > 0
+            text = f"grad {short(grads[node])}" if reached else "grad: not reached"
+            count = uses[node]
+            total = f"sum so far: {received[node]} of {count} uses" if count > 1 else ""
+            return text, self._paint_id(paint(grads[node] if reached else None, self.scale)), total
+
+        self._start = [state(node) for node in self.nodes]
+        widest = [[len(text), len(total)] for text, _, total in self._start]
+        edge_numbers = self._edge_numbers()
+        self._changes = []
+        captions = [self._first_caption()]
+        for step in self.steps:
+            changes, lines = [], []
+            for k, ((parent, local, product), total) in enumerate(
+                zip(step.contributions, step.running)
+            ):
+                arithmetic = f"{short(step.upstream)} × {short(local)} = {short(product)}"
+                received[parent] += 1
+                lines.append(self._edge_line(parent, arithmetic, total, received[parent]))
+                if parent in grads:
+                    grads[parent] = total
+                    text, paint_id, summed = state(parent)
+                    i = index[parent]
+                    widest[i][0] = max(widest[i][0], len(text))
+                    widest[i][1] = max(widest[i][1], len(summed))
+                    edge = edge_numbers.get((step.node, k), -1)
+                    changes.append((i, edge, text, paint_id, summed, arithmetic))
+            self._changes.append(changes)
+            captions.append(self._caption(step, lines))
+        self.frames = [Frame(captions[0], None)]
+        self.frames += [Frame(text, step) for text, step in zip(captions[1:], self.steps)]
+        self._widest = widest
+
+    def _edge_numbers(self) -> dict:
+        """``(node, operand position) -> n``: the n-th arrow drawn, for each drawn edge."""
+        numbers = {}
+        for node in self.nodes:
+            for k, parent in enumerate(node.parents):
+                if parent in self.index:
+                    numbers[(node, k)] = len(numbers)
+        return numbers
+
+    def _paint_id(self, chosen: Paint) -> int:
+        number = self._paint_index.get(chosen)
+        if number is None:
+            number = self._paint_index[chosen] = len(self.paints)
+            self.paints.append(chosen)
+        return number
+
+    def _first_caption(self) -> str:
+        return (
+            f"Start: the forward pass is done. Backward begins at {self.names[self.root]} with "
+            f"the seed gradient {short(self.seed)}; the white dashed boxes are not reached yet. "
+            f"{self.total:,} steps follow, one per node (→ or space to go on)."
+        )
+
+    def _edge_line(self, parent, arithmetic, total, received) -> str:
+        line = f"  {self.names[parent]} receives {arithmetic}"
+        count = self.uses[parent]
+        if count > 1:
+            line += f"; sum so far: {short(total)} ({received} of {count} uses)"
+        if not parent.parents and received == count and not is_constant(parent):
+            line += f"; {self.names[parent]} is a leaf: its gradient is now final, {short(total)}"
+        return line
+
+    def _caption(self, step, lines) -> str:
+        node, count = step.node, self.total
+        head = f"Step {step.index + 1} of {count}: "
+        where = "" if node in self.index else " (outside the picture)"
+        if not node.parents:
+            uses = self.uses[node]
+            times = {0: "the seed: it is the output", 1: "from its one use"}.get(
+                uses, f"the sum of its {uses} uses"
+            )
+            if is_constant(node):
+                return head + (
+                    f"the constant {self.names[node]}{where} is a leaf: nothing to pass on "
+                    f"(its gradient, {short(step.upstream)}, changes nothing)."
+                )
+            output = visible(self.root.label) or "output"
+            return (
+                head + f"{self.names[node]} is a leaf{where}: nothing to pass on. Its gradient "
+                f"d {output} / d {self.names[node]} = {short(step.upstream)} is final ({times})."
+            )
+        return "\n".join(
+            [
+                head + f"visit {self.names.called(node)}{where}. Its gradient is "
+                f"complete: {short(step.upstream)}. Each parent receives upstream × local:",
+                *lines,
+            ]
+        )
+
+    def _box_sizes(self) -> list[tuple[float, float]]:
+        """Width and height (points) of each box, for the widest text it will ever show."""
+        sizes = []
+        for node, (grad_chars, sum_chars) in zip(self.nodes, self._widest):
+            if is_constant(node):
+                sizes.append((text_width(short(node.data)) + 10.0, LINE + 6.0))
+                continue
+            chars = [len(f"data {short(node.data)}"), grad_chars, sum_chars]
+            width = max(text_width(self.names.title(node)), text_width("x" * max(chars)))
+            lines = 4 if sum_chars else 3
+            sizes.append((width + 12.0, lines * LINE + 6.0))
+        return sizes
+
+    # --- the state of a frame, in Python (the page does the same in JavaScript) -----------
+    def _state(self, k: int) -> list[tuple[str, int, str]]:
+        if not 0 <= k < len(self.frames):
+            raise IndexError(f"frame {k} does not exist: there are {len(self.frames)} frames")
+        state = list(self._start)
+        for changes in self._changes[:k]:
+            for i, _, text, paint_id, summed, _ in changes:
+                state[i] = (text, paint_id, summed)
+        return state
+
+    def grads(self, k: int) -> dict:
+        """Every node's gradient in frame ``k`` (0: the start; the last: what backward gives)."""
+        if k == 0:
+            grads = dict.fromkeys(self.steps[0].backward_pass.order, 0.0)
+            grads[self.root] = self.seed
+            return grads
+        self._state(k)  # checks k
+        return replay(self.steps[k - 1])[0]
+
+    def svg(self, k: int | None = None, uid: str = "agl") -> str:
+        """Frame ``k`` (default: the last) as SVG text, with the visited node outlined and
+        the arithmetic on its edges. Drawn from the one layout, no Graphviz needed."""
+        k = len(self.frames) - 1 if k is None else k
+        state = self._state(k)
+        visit, hot = None, []
+        if k > 0:
+            step = self.steps[k - 1]
+            visit = self.index.get(step.node)
+            hot = [(i, edge, arithmetic) for i, edge, _, _, _, arithmetic in self._changes[k - 1]]
+        return self.layout.svg(
+            [self._box(node, state[i]) for i, node in enumerate(self.nodes)],
+            uid,
+            visit=visit,
+            hot=hot,
+            standalone=True,
+        )
+
+    def _box(self, node, state) -> tuple:
+        text, paint_id, summed = state
+        if is_constant(node):
+            return [short(node.data)], self.paints[paint_id], False
+        lines = [self.names.title(node), f"data {short(node.data)}", text]
+        lines += [summed] if summed else []
+        return lines, self.paints[paint_id], bool(node.label)
+
+    # --- the page ------------------------------------------------------------------------------
     def __len__(self):
         return len(self.frames)
 
     def __repr__(self):
-        return f"<BackpropAnimation: {len(self.frames)} frames>"
+        return (
+            f"<BackpropAnimation: {len(self.frames)} frames, {len(self.nodes):,} of "
+            f"{self.total:,} nodes drawn; .save(path) writes the page>"
+        )
 
     def _repr_html_(self) -> str:
         return self.html_fragment(f"-{next(_display_count)}")
 
     def save(self, path) -> Path:
-        """Write one HTML file that plays the animation offline, and return its path."""
-        path = Path(path)
+        """Write one HTML file that plays the animation offline, and return its path.
+
+        The file is written atomically; its Content-Security-Policy lets it load nothing.
+        """
         page = (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             "<title>Backpropagation, step by step</title>\n</head>\n<body>\n"
-            f"{self.html_fragment()}\n</body>\n</html>\n"
+            f"{self.html_fragment(page=True)}\n</body>\n</html>\n"
         )
-        path.write_text(page, encoding="utf-8")
-        return path
+        return write_atomic(Path(path), page)
 
-    def html_fragment(self, suffix: str = "") -> str:
-        """The player as one ``<div>`` with its own style and script."""
-        frames = "\n".join(
-            f'<div class="agl-frame{" agl-on" if i == 0 else ""}">'
-            f'<p class="agl-caption">{escape(frame.caption)}</p>{_inline(frame.svg)}</div>'
-            for i, frame in enumerate(self.frames)
+    def data(self) -> dict:
+        """What the page's script needs: the start state, each step's changes, captions."""
+        return {
+            "paints": [[p.fill, p.ink, int(p.dashed)] for p in self.paints],
+            "start": [list(s) for s in self._start],
+            "steps": [
+                [self.index.get(step.node, -1), int(not step.node.parents), changes]
+                for step, changes in zip(self.steps, self._changes)
+            ],
+            "captions": [frame.caption for frame in self.frames],
+        }
+
+    def html_fragment(self, suffix: str = "", page: bool = False) -> str:
+        """The player as one ``<div>`` with its own style, picture, data and script."""
+        data = json.dumps(self.data(), ensure_ascii=False, separators=(",", ":"))
+        data = data.replace("<", "\\u003c")  # no "</script>" can end the data early
+        uid = "agl-" + hashlib.sha1(data.encode()).hexdigest()[:10] + suffix
+        state = self._state(len(self.frames) - 1)
+        svg = self.layout.svg([self._box(node, state[i]) for i, node in enumerate(self.nodes)], uid)
+        note = ""
+        if len(self.nodes) < self.total:
+            note = (
+                f'<p class="agl-note">Showing the {len(self.nodes):,} nodes nearest the output '
+                f"of {self.total:,}: {self.total - len(self.nodes):,} left out (raise max_nodes "
+                "to see more). Every step still has its frame.</p>"
+            )
+        last = len(self.frames) - 1
+        speed = 1000 if last <= 40 else 250
+        options = "".join(
+            f'<option value="{ms}"{" selected" if ms == speed else ""}>{name}</option>'
+            for ms, name in ((2000, "slow"), (1000, "normal"), (250, "fast"), (60, "faster"),
+                             (15, "fastest"))
+        )  # fmt: skip
+        # One height for every caption (the longest, within reason), so the picture below
+        # never moves; a longer caption scrolls.
+        lines = max(frame.caption.count("\n") for frame in self.frames) + 2
+        return _TEMPLATE.format(
+            uid=uid,
+            caption_height=f"{1.3 * min(lines, 8):.1f}",
+            last=last,
+            options=options,
+            caption=escape(self.frames[-1].caption),
+            legend=legend_html(self.scale),
+            note=note,
+            svg=svg,
+            data=data,
+            page="true" if page else "false",
         )
-        uid = "agl-" + hashlib.sha1(frames.encode()).hexdigest()[:10] + suffix
-        return _TEMPLATE.format(uid=uid, frames=frames, last=len(self.frames) - 1)
 
 
-def _inline(svg: str) -> str:
-    """An SVG file's text without the XML prologue, ready to sit inside HTML.
-
-    The namespace declarations go too: inside HTML an ``<svg>`` is SVG anyway, and the page
-    then names no web address at all.
-    """
-    svg = svg[svg.index("<svg") :]
-    for declaration in (' xmlns="http://www.w3.org/2000/svg"',
-                        ' xmlns:xlink="http://www.w3.org/1999/xlink"'):  # fmt: skip
-        svg = svg.replace(declaration, "", 1)
-    return svg
+def text_width(text: str) -> float:
+    """Points that ``text`` takes in the pictures' monospaced font (``labels.py``), which
+    every renderer sets at the same width. The page squeezes any text that still doesn't fit."""
+    return _width(text, BOX_SIZE)
 
 
-_TEMPLATE = """<div id="{uid}" class="agl-animation">
+_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+
+_TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
 <style>
-#{uid} {{ font-family: sans-serif; }}
-#{uid} .agl-frame {{ display: none; }}
-#{uid} .agl-frame.agl-on {{ display: block; }}
-#{uid} .agl-caption {{ min-height: 3em; max-width: 60em; }}
-#{uid} svg {{ max-width: 100%; height: auto; }}
+#{uid} {{ font-family: "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; outline: none; }}
+#{uid} .agl-controls {{ display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center;
+  margin: 0.3em 0; }}
+#{uid} .agl-controls input[type=range] {{ flex: 1 1 14em; }}
+#{uid} .agl-controls input[type=number] {{ width: 5em; }}
+#{uid} .agl-caption {{ white-space: pre-wrap; height: {caption_height}em; overflow-y: auto;
+  margin: 0.3em 0; font-size: 0.95em; line-height: 1.3; }}
+#{uid} .agl-view {{ overflow: auto; max-height: 80vh; border: 1px solid #ddd; }}
+#{uid}.agl-fit .agl-view svg {{ max-width: 100%; height: auto; }}
+#{uid} .agl-legend {{ font-size: 0.8em; margin: 0.3em 0; }}
+#{uid} .agl-legend span {{ display: inline-block; padding: 0 0.4em; border: 1px solid #999; }}
+#{uid} .agl-note {{ font-size: 0.85em; color: #665; }}
+#{uid} .agl-node rect {{ stroke: #555; stroke-width: 1; }}
+#{uid} .agl-node.agl-visit rect {{ stroke: #d62728; stroke-width: 3.5; }}
+#{uid} .agl-node.agl-receive rect {{ stroke: #ff7f0e; stroke-width: 2.5; }}
+#{uid} .agl-edges path {{ fill: none; stroke: #777; stroke-width: 1; }}
+#{uid} .agl-edges path.agl-hot {{ stroke: #d62728; stroke-width: 2.5;
+  marker-end: url(#{uid}-hot); }}
+#{uid} .agl-labels text {{ fill: #d62728; font-size: 10px; text-anchor: middle; }}
+#{uid} .agl-labels rect {{ fill: #fff; opacity: 0.92; }}
 </style>
-<noscript><style>#{uid} .agl-frame {{ display: block; }}</style></noscript>
 <div class="agl-controls">
-<button type="button" data-go="-1">&#9664; previous</button>
-<button type="button" data-go="play">play</button>
-<button type="button" data-go="1">next &#9654;</button>
-<span class="agl-count">0 / {last}</span>
+<button type="button" data-go="-1" title="previous step (←)">&#9664; previous</button>
+<button type="button" data-go="play" title="play / pause (space)">play</button>
+<button type="button" data-go="1" title="next step (→)">next &#9654;</button>
+<input type="range" min="0" max="{last}" value="{last}" aria-label="step">
+<label>step <input type="number" min="0" max="{last}" value="{last}"
+  aria-label="go to step"></label><span class="agl-count">of {last}</span>
+<label>speed <select>{options}</select></label>
+<button type="button" data-go="zoom" title="fit the picture to the width, or full size">
+zoom</button>
 </div>
-{frames}
+<p class="agl-caption" aria-live="polite">{caption}</p>
+{legend}{note}
+<div class="agl-view">
+{svg}
+</div>
+<script type="application/json" class="agl-data">{data}</script>
 <script>
 (function () {{
-  var box = document.getElementById("{uid}");
-  var frames = box.querySelectorAll(".agl-frame");
-  var count = box.querySelector(".agl-count");
+  var box = document.getElementById("{uid}"), wholePage = {page};
+  var data = JSON.parse(box.querySelector(".agl-data").textContent);
+  var svg = box.querySelector("svg"), view = box.querySelector(".agl-view");
+  var nodes = svg.querySelectorAll(".agl-node"), edges = svg.querySelectorAll(".agl-edges path");
+  var labels = svg.querySelector(".agl-labels"), NS = "http://www.w3.org/2000/svg";
+  var caption = box.querySelector(".agl-caption"), slider = box.querySelector("[type=range]");
+  var number = box.querySelector("[type=number]"), speed = box.querySelector("select");
   var play = box.querySelector('[data-go="play"]');
-  var at = 0, timer = null;
-  function show(k) {{
-    frames[at].classList.remove("agl-on");
-    at = Math.max(0, Math.min(frames.length - 1, k));
-    frames[at].classList.add("agl-on");
-    count.textContent = at + " / " + (frames.length - 1);
+  var rects = [], grads = [], sums = [], shown = [], lit = [];
+  var last = data.captions.length - 1, at = -1, timer = null;
+  nodes.forEach(function (node) {{
+    rects.push(node.querySelector("rect"));
+    grads.push(node.querySelector(".agl-g"));
+    sums.push(node.querySelector(".agl-s"));
+    shown.push([null, null, null]);
+  }});
+  function fit(text, rect) {{  // squeeze a text that a narrow font still makes too wide
+    text.removeAttribute("textLength");
+    var room = rect.width.baseVal.value - 6;
+    if (text.getComputedTextLength() > room) {{
+      text.setAttribute("textLength", room);
+      text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }}
   }}
-  function stop() {{ clearInterval(timer); timer = null; play.textContent = "play"; }}
+  function stateAt(k) {{
+    var state = data.start.slice();
+    for (var j = 0; j < k; j++) data.steps[j][2].forEach(function (c) {{
+      state[c[0]] = [c[2], c[3], c[4]];
+    }});
+    return state;
+  }}
+  function label(edge, text, placed) {{  // on a white card, centred on the arrow
+    var p = edge.getPointAtLength(edge.getTotalLength() / 2), y = p.y;
+    var half = 3 * text.length + 3;  // half the card's width: 10 px type, 0.6 em a letter
+    function near(q) {{ return Math.abs(q[0] - p.x) < q[2] + half && Math.abs(q[1] - y) < 14; }}
+    while (placed.some(near)) y += 15;
+    placed.push([p.x, y, half]);
+    var card = document.createElementNS(NS, "rect"), t = document.createElementNS(NS, "text");
+    t.setAttribute("x", p.x.toFixed(1));
+    t.setAttribute("y", (y + 3.5).toFixed(1));
+    t.textContent = text;
+    labels.appendChild(card);
+    labels.appendChild(t);
+    var box = t.getBBox();
+    card.setAttribute("x", (box.x - 2).toFixed(1));
+    card.setAttribute("y", (box.y - 1).toFixed(1));
+    card.setAttribute("width", (box.width + 4).toFixed(1));
+    card.setAttribute("height", (box.height + 2).toFixed(1));
+  }}
+  function show(k) {{
+    k = Math.max(0, Math.min(last, k));
+    var state = stateAt(k);
+    state.forEach(function (s, i) {{
+      var was = shown[i];
+      if (grads[i] && was[0] !== s[0]) {{ grads[i].textContent = s[0]; fit(grads[i], rects[i]); }}
+      if (was[1] !== s[1]) {{
+        var paint = data.paints[s[1]];
+        rects[i].setAttribute("fill", paint[0]);
+        nodes[i].setAttribute("fill", paint[1]);
+        if (paint[2]) rects[i].setAttribute("stroke-dasharray", "4 3");
+        else rects[i].removeAttribute("stroke-dasharray");
+      }}
+      if (sums[i] && was[2] !== s[2]) {{ sums[i].textContent = s[2]; fit(sums[i], rects[i]); }}
+      shown[i] = s;
+    }});
+    lit.forEach(function (el) {{ el.classList.remove("agl-visit", "agl-receive", "agl-hot"); }});
+    lit = [];
+    labels.textContent = "";
+    if (k > 0) {{
+      var step = data.steps[k - 1], placed = [];
+      step[2].forEach(function (c) {{
+        nodes[c[0]].classList.add("agl-receive");
+        lit.push(nodes[c[0]]);
+        if (c[1] >= 0) {{ edges[c[1]].classList.add("agl-hot"); lit.push(edges[c[1]]); }}
+      }});
+      step[2].forEach(function (c) {{ if (c[1] >= 0) label(edges[c[1]], c[5], placed); }});
+      if (step[0] >= 0) {{
+        nodes[step[0]].classList.add("agl-visit");
+        lit.push(nodes[step[0]]);
+        follow(nodes[step[0]]);
+      }}
+    }}
+    at = k;
+    caption.textContent = data.captions[k];
+    slider.value = k;
+    number.value = k;
+  }}
+  function follow(node) {{  // scroll a big picture so that the visited box is in sight
+    var v = view.getBoundingClientRect(), r = node.getBoundingClientRect();
+    if (r.left < v.left || r.right > v.right)
+      view.scrollLeft += (r.left + r.right - v.left - v.right) / 2;
+    if (r.top < v.top || r.bottom > v.bottom)
+      view.scrollTop += (r.top + r.bottom - v.top - v.bottom) / 2;
+  }}
+  function dwell() {{  // a leaf passes nothing on: its frame goes by quickly
+    var ms = Number(speed.value);
+    return at < last && data.steps[at][1] ? ms / 4 : ms;
+  }}
+  function stop() {{ clearTimeout(timer); timer = null; play.textContent = "play"; }}
+  function tick() {{
+    if (at >= last) {{ stop(); return; }}
+    show(at + 1);
+    timer = setTimeout(tick, dwell());
+  }}
+  function toggle() {{
+    if (timer) {{ stop(); return; }}
+    if (at === last) show(0);
+    play.textContent = "pause";
+    timer = setTimeout(tick, dwell());
+  }}
   box.querySelectorAll("button").forEach(function (button) {{
     button.addEventListener("click", function () {{
       var go = button.getAttribute("data-go");
-      if (go !== "play") {{ stop(); show(at + Number(go)); return; }}
-      if (timer) {{ stop(); return; }}
-      if (at === frames.length - 1) show(0);
-      play.textContent = "pause";
-      timer = setInterval(function () {{
-        if (at === frames.length - 1) stop(); else show(at + 1);
-      }}, 1200);
+      if (go === "play") toggle();
+      else if (go === "zoom") box.classList.toggle("agl-fit");
+      else {{ stop(); show(at + Number(go)); }}
     }});
   }});
+  slider.addEventListener("input", function () {{ stop(); show(Number(slider.value)); }});
+  number.addEventListener("change", function () {{ stop(); show(Number(number.value)); }});
+  function key(event) {{
+    var tag = event.target.tagName, type = event.target.type;
+    if (tag === "SELECT" || type === "number" || type === "range") return;
+    if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
+    var moves = {{ ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }};
+    if (event.key in moves) {{ stop(); show(at + moves[event.key]); }}
+    else if (event.key === " ") toggle();
+    else if (event.key === "Home") {{ stop(); show(0); }}
+    else if (event.key === "End") {{ stop(); show(last); }}
+    else return;
+    event.preventDefault();
+  }}
+  (wholePage ? document : box).addEventListener("keydown", key);
+  var natural = svg.width.baseVal.value;
+  if (natural * 0.5 <= view.clientWidth) box.classList.add("agl-fit");  // fit if still legible
+  var asked = wholePage && /step=([0-9]+)/.exec(location.hash);  // backprop.html#step=4
+  show(asked ? Number(asked[1]) : 0);
 }})();
 </script>
 </div>"""

@@ -9,7 +9,7 @@ import pytest
 
 import autograd_lite as ag
 from autograd_lite import Step, Value, backward_steps
-from autograd_lite.steps import formula, print_steps, replay, short
+from autograd_lite.steps import formula, observe_steps, print_steps, replay, short
 
 
 def neuron():
@@ -132,6 +132,49 @@ def test_a_step_prints_its_arithmetic():
     assert text[-1] == "a (leaf): gradient 24.0"
 
 
+@pytest.mark.parametrize("make", GRAPHS.values(), ids=GRAPHS.keys())
+@pytest.mark.parametrize("seed", [1.0, -0.3])
+def test_observing_is_backward_from_zero_and_changes_no_grad(make, seed):
+    expected, got = make(), make()
+    expected.backward(seed)
+    got.backward(0.7)
+    got.backward(0.7)  # the user's own gradients, leaves accumulated twice
+    before = all_grads(got)
+    steps = list(observe_steps(got, seed))
+    assert all_grads(got) == before  # nothing read or changed
+    final = replay(steps[-1])[0]
+    assert [final[n].hex() for n in ag.topological_order(got)] == all_grads(expected)
+    ag.zero_grad(ag.topological_order(expected))  # the pass by hand, from a true zero start
+    by_hand = list(backward_steps(expected, seed))
+    for mine, theirs in zip(steps, by_hand, strict=True):
+        assert mine.index == theirs.index and mine.upstream == theirs.upstream
+        assert [c[1:] for c in mine.contributions] == [c[1:] for c in theirs.contributions]
+        assert mine.running == theirs.running
+
+
+def test_print_steps_shows_this_pass_and_leaves_grads_alone(capsys):
+    c = reused()
+    c.backward()  # the example: print_steps after backward() printed 36 and 48
+    nodes = ag.topological_order(c)
+    before = [n.grad for n in nodes]
+    print_steps(c)
+    print_steps(c)
+    assert [n.grad for n in nodes] == before == [24.0, 12.0, 1.0]
+    first, second = capsys.readouterr().out.split("step  node")[1:]
+    assert first == second
+    sums = [line.split()[-1] for line in first.splitlines()[2:] if "leaf" not in line]
+    assert sums == ["6.0", "12.0", "12.0", "24.0"]
+
+
+def test_replay_starts_leaves_from_zero_even_on_top_of_earlier_grads():
+    c = reused()
+    c.backward()  # a.grad is 24 before the pass by hand ...
+    steps = list(backward_steps(c))
+    a = ag.topological_order(c)[0]
+    assert a.grad == 48.0  # ... which accumulates, as backward() does
+    assert replay(steps[-1])[0][a] == 24.0  # but the picture shows this pass's sum
+
+
 def test_print_steps_prints_one_row_per_edge(capsys):
     print_steps(reused())
     lines = capsys.readouterr().out.splitlines()
@@ -159,6 +202,8 @@ def test_formula_uses_the_usual_notation():
 def test_backward_steps_needs_a_value():
     with pytest.raises(TypeError, match="needs a Value"):
         next(backward_steps(3.0))
+    with pytest.raises(TypeError, match="observe_steps needs a Value"):
+        next(observe_steps(3.0))
 
 
 def test_steps_do_not_import_graphviz():

@@ -11,7 +11,7 @@ graphviz = pytest.importorskip("graphviz")
 
 import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value, backward_steps  # noqa: E402
-from autograd_lite.viz import backprop_animation, draw_dot, draw_step, render  # noqa: E402
+from autograd_lite.viz import draw_dot, draw_step, render  # noqa: E402
 from autograd_lite.viz import programs as render_module  # noqa: E402
 from autograd_lite.viz.colors import HIGHLIGHT  # noqa: E402
 from autograd_lite.viz.jupyter import value_svg  # noqa: E402
@@ -303,90 +303,3 @@ def test_the_system_dot_comes_first(monkeypatch):
         assert render_module.graphviz_program() == "/venv/bin/graphviz-pure"
     finally:
         render_module.graphviz_program.cache_clear()
-
-
-# --- the animation ---------------------------------------------------------------------------
-@needs_a_program
-def test_the_animation_has_every_step_and_ends_where_backward_ends(tmp_path):
-    o = neuron()
-    nodes = ag.topological_order(o)
-    o.backward()
-    o.backward()  # the user's grads, leaves accumulated twice
-    before = [n.grad for n in nodes]
-    animation = backprop_animation(o)
-    assert [n.grad for n in nodes] == before  # left as they were
-
-    assert len(animation.frames) == len(nodes) + 1
-    assert [f.step.index for f in animation.frames[1:]] == list(range(len(nodes)))
-    assert [f.step.node for f in animation.frames[1:]] == nodes[::-1]
-    ag.zero_grad(nodes)
-    o.backward()
-    final = animation.frames[-1].grads
-    assert all(final[n] == n.grad for n in nodes)
-    assert animation.frames[0].grads[o] == 1.0
-    assert all(g == 0.0 for n, g in animation.frames[0].grads.items() if n is not o)
-    for frame in animation.frames:
-        ET.fromstring(frame.svg)
-    assert "b receives 0.5 × 1.0 = 0.5" in animation.frames[2].caption
-
-
-@needs_a_program
-def test_the_saved_animation_is_one_self_contained_page(tmp_path):
-    c = reused()
-    animation = backprop_animation(c)
-    page = animation.save(tmp_path / "backprop.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == len(animation.frames) == 4
-    assert page.count('class="agl-frame') == 4 and page.count("agl-on") >= 1
-    for go, word in (("-1", "previous"), ("play", "play"), ("1", "next")):
-        assert re.search(f'<button type="button" data-go="{go}">[^<]*{word}', page)
-    assert "<script>" in page and "<script src" not in page
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
-    assert "http://" not in page and "https://" not in page  # no web address at all
-    assert "@import" not in page and "url(" not in page
-    assert "sum so far" in page
-    assert animation._repr_html_() != animation._repr_html_()  # two displays, two ids
-
-
-def negations(n):
-    """x and -(-(...(-x))), n minus signs deep: a chain of n + 1 nodes."""
-    x = Value(1.0)
-    y = x
-    for _ in range(n):
-        y = -y
-    return x, y
-
-
-@needs_a_program
-def test_a_long_animation_shows_its_first_steps_then_the_finished_pass():
-    x, y = negations(400)
-    animation = backprop_animation(y, max_frames=12, max_nodes=20)
-    assert len(animation.frames) == 12
-    assert [f.step.index for f in animation.frames[1:-1]] == list(range(10))
-    assert "391 of the 401 steps were not drawn" in animation.frames[-1].caption  # 10 drawn
-    assert animation.frames[-1].grads[x] == 1.0  # (-1) ** 400, as backward() gives
-    assert x.grad == 0.0  # and the user's .grad is untouched
-
-
-@needs_a_program
-def test_an_animation_skips_the_steps_whose_node_is_outside_the_picture():
-    x, y = negations(400)
-    animation = backprop_animation(y, max_frames=300, max_nodes=20)
-    steps = [f for f in animation.frames if f.step is not None]
-    assert [f.step.index for f in steps] == list(range(20))  # the 20 nodes drawn, no more
-    for frame in steps:  # the visited node is always one of the boxes, outlined
-        assert frame.step.node in frame.grads and len(frame.grads) == 20
-        assert HIGHLIGHT in frame.svg
-    assert "381 of the 401 steps were not drawn" in animation.frames[-1].caption
-    assert animation.frames[-1].grads[x] == 1.0
-
-
-@needs_a_program
-def test_an_animation_goes_on_after_a_skipped_step():
-    x, y = negations(30)  # a long branch, mostly outside a 10-node picture ...
-    c, d = Value(2.0), Value(3.0)
-    product = c * d  # ... visited after it, yet near the output, so drawn
-    animation = backprop_animation(product + y, max_nodes=10)
-    visited = [f.step.node for f in animation.frames if f.step is not None]
-    assert visited[-3] is product and set(visited[-2:]) == {c, d}
-    assert len(visited) == 10 and x not in visited
-    assert "25 of the 35 steps were not drawn" in animation.frames[-1].caption

@@ -1,0 +1,131 @@
+"""``stepper(root)``: the backward pass in Jupyter, one step at a time, driven from Python.
+
+An ipywidgets control: previous / next buttons, a play button (``ipywidgets.Play``) and a
+slider over the frames, then the step's arithmetic, its picture and the table of the steps
+so far. Plain ipywidgets and no JavaScript of our own, so it works wherever widgets do
+(JupyterLab, Notebook 7, VS Code). The pictures come from the one layout of
+``backprop_animation``: moving the slider redraws the SVG in Python, without Graphviz.
+
+Where no kernel runs (a saved notebook on GitHub or nbviewer) the output still shows a
+picture: the display carries the finished pass as a plain SVG beside the widget, which
+every viewer shows when it cannot show widgets.
+
+Needs the ``notebooks`` extra (ipywidgets); importing ``autograd_lite.viz`` does not.
+
+>>> stepper(loss)            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..steps import short
+from ..value import Value
+from .animation import backprop_animation
+
+#: Rows of the "steps so far" table: the latest ones (a long pass would fill the page).
+TABLE_ROWS = 12
+INSTALL_HINT = (
+    "stepper needs ipywidgets: pip install 'autograd-lite[notebooks]' (or: pip install ipywidgets)"
+)
+
+
+def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300) -> Stepper:
+    """A Jupyter control that steps through the backward pass of ``root``.
+
+    The same frames as ``backprop_animation(root)``: the start, then one per step. An
+    observer: every ``.grad`` is left as it was. ``max_nodes`` bounds the picture.
+    """
+    try:
+        import ipywidgets  # noqa: F401  (checked first: say how to get it)
+    except ImportError:
+        raise ImportError(INSTALL_HINT) from None
+    if not isinstance(root, Value):
+        raise TypeError(f"stepper needs a Value, got {type(root).__name__}")
+    return Stepper(backprop_animation(root, gradient, rankdir, max_nodes))
+
+
+class Stepper:
+    """The widgets of one stepper: ``slider``, ``play``, ``previous``, ``next``,
+    ``caption``, ``picture``, ``table``, all in ``widget``. ``go(k)`` shows frame k."""
+
+    def __init__(self, animation):
+        import ipywidgets as widgets
+
+        self.animation = animation
+        self.last = len(animation) - 1
+        self.slider = widgets.IntSlider(
+            value=0, min=0, max=self.last, description="step",
+            layout=widgets.Layout(width="min(36em, 60%)"),
+        )  # fmt: skip
+        self.play = widgets.Play(value=0, min=0, max=self.last, interval=800,
+                                 description="play", tooltip="play the pass")  # fmt: skip
+        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self.previous = widgets.Button(description="◀ previous", tooltip="previous step")
+        self.next = widgets.Button(description="next ▶", tooltip="next step")
+        self.previous.on_click(lambda _: self.go(self.slider.value - 1))
+        self.next.on_click(lambda _: self.go(self.slider.value + 1))
+        self.caption = widgets.HTML()
+        self.picture = widgets.HTML()
+        self.table = widgets.HTML()
+        self.slider.observe(lambda change: self.show(change["new"]), names="value")
+        controls = widgets.HBox([self.previous, self.play, self.next, self.slider])
+        self.widget = widgets.VBox([controls, self.caption, self.picture, self.table])
+        self.show(0)
+
+    def go(self, k: int) -> None:
+        """Move to frame ``k`` (kept within the pass); the slider follows, and so does the
+        picture."""
+        self.slider.value = max(0, min(self.last, k))
+
+    def show(self, k: int) -> None:
+        """Draw frame ``k`` into the widgets (the slider's observer calls this)."""
+        caption = self.animation.frames[k].caption
+        self.caption.value = f'<pre style="white-space: pre-wrap">{escape(caption)}</pre>'
+        self.picture.value = (
+            '<div style="overflow: auto; max-height: 70vh">'
+            f"{self.animation.svg(k, uid=f'agl-stepper-{id(self)}')}</div>"
+        )
+        self.table.value = steps_table(self.animation, k)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The widget for a running notebook, and a plain SVG of the finished pass for a
+        viewer without a kernel (GitHub, nbviewer): each shows what it can."""
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        bundle["image/svg+xml"] = self.animation.svg()
+        bundle["text/plain"] = (
+            f"<stepper: {self.last} steps of the backward pass; run the notebook to step "
+            "through them>"
+        )
+        return bundle
+
+    def __repr__(self):
+        return f"<Stepper: {self.last} steps, at step {self.slider.value}>"
+
+
+def steps_table(animation, k: int) -> str:
+    """The steps so far (the latest ``TABLE_ROWS`` of them) as an HTML table: one row per
+    edge, upstream × local = product and the parent's running sum."""
+    if k == 0:
+        return "<p>No step yet: the output holds the seed gradient.</p>"
+    names = animation.names
+    rows = []
+    first = max(0, k - TABLE_ROWS)
+    for step in animation.steps[first:k]:
+        head = [str(step.index + 1), names[step.node], short(step.upstream)]
+        if not step.contributions:
+            rows.append([*head, "(a leaf: nothing to pass on)", "", ""])
+        for (parent, local, product), total in zip(step.contributions, step.running):
+            arithmetic = f"{short(step.upstream)} × {short(local)} = {short(product)}"
+            rows.append([*head, names[parent], arithmetic, short(total)])
+            head = ["", "", ""]
+    header = ["step", "node", "upstream", "parent", "upstream × local = product", "parent sum"]
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    note = f"<p>The last {TABLE_ROWS} of {k} steps.</p>" if first else ""
+    return (
+        f'{note}<table style="font-family: monospace"><tr>'
+        + "".join(f"<th>{escape(h)}</th>" for h in header)
+        + f"</tr>{cells}</table>"
+    )

@@ -1,0 +1,269 @@
+"""The backprop animation: every step a frame, laid out once, an observer, one offline page."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+import autograd_lite as ag
+from autograd_lite import Value, backward_steps
+from autograd_lite.steps import print_steps
+from autograd_lite.viz import backprop_animation, draw_step
+from autograd_lite.viz import layout as layout_module
+from autograd_lite.viz import programs as programs_module
+from autograd_lite.viz.animation import text_width, title
+
+needs_a_program = pytest.mark.skipif(
+    not any(programs_module.find_programs().values()),
+    reason="no Graphviz program (dot or graphviz-pure)",
+)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def reused():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return c
+
+
+def neuron():
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def negations(n):
+    """x and -(-(...(-x))), n minus signs deep: a chain of n + 1 nodes."""
+    x = Value(1.0)
+    y = x
+    for _ in range(n):
+        y = -y
+    return x, y
+
+
+def boxes(svg):
+    """Each box of an SVG frame: (position, size) and its lines of text."""
+    tree = ET.fromstring(svg)
+    found = []
+    for group in tree.iter(f"{SVG}g"):
+        if "agl-node" in (group.get("class") or "").split():
+            rect = group.find(f"{SVG}rect")
+            place = (group.get("transform"), rect.get("width"), rect.get("height"))
+            found.append((place, [t.text for t in group.iter(f"{SVG}text")]))
+    return found
+
+
+@needs_a_program
+def test_every_step_is_a_frame_and_the_last_is_where_backward_ends():
+    o = neuron()
+    nodes = ag.topological_order(o)
+    o.backward()
+    o.backward()  # the user's grads, leaves accumulated twice
+    before = [n.grad for n in nodes]
+    animation = backprop_animation(o)
+    assert [n.grad for n in nodes] == before  # an observer: nothing changed
+
+    assert len(animation) == len(animation.frames) == len(nodes) + 1
+    assert [f.step.index for f in animation.frames[1:]] == list(range(len(nodes)))
+    assert [f.step.node for f in animation.frames[1:]] == nodes[::-1]
+    ag.zero_grad(nodes)
+    o.backward()
+    final = animation.grads(len(animation) - 1)
+    assert all(final[n] == n.grad for n in nodes)  # one pass from zero, as backward gives
+    start = animation.grads(0)
+    assert start[o] == 1.0 and all(g == 0.0 for n, g in start.items() if n is not o)
+    for k in range(len(animation)):
+        ET.fromstring(animation.svg(k))
+    assert "b receives 0.5 × 1.0 = 0.5" in animation.frames[2].caption
+    with pytest.raises(IndexError, match="frame 11 does not exist"):
+        animation.svg(11)
+
+
+@needs_a_program
+def test_graphviz_runs_once_whatever_the_number_of_frames(monkeypatch, tmp_path):
+    calls = []
+    real_run = programs_module.subprocess.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(args[0])
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(programs_module.subprocess, "run", counting_run)
+    _, y = negations(60)
+    animation = backprop_animation(y)
+    animation.save(tmp_path / "a.html")
+    for k in (0, 30, 61):
+        animation.svg(k)
+    assert len(animation) == 62
+    assert len(calls) == 1 and calls[0][1] == "-Tplain"  # positions only, asked once
+
+
+@needs_a_program
+def test_a_box_used_many_times_sends_graphviz_one_arrow_and_draws_the_rest(monkeypatch):
+    sources = []
+    real = layout_module.run_graphviz
+    monkeypatch.setattr(layout_module, "run_graphviz", lambda s, *a, **k: sources.append(s) or
+                        real(s, *a, **k))  # fmt: skip
+    x = Value(1.0001, label="x")
+    y = x
+    for _ in range(59):
+        y = y * x  # x*x*...*x: a tangle of long arrows that Graphviz is slow to untie
+    animation = backprop_animation(y)
+    x_box = f"v{animation.index[x]}"
+    # only the arrows to x's earliest use, x*x (two of them), go to Graphviz ...
+    assert len(re.findall(rf"^{x_box} -> ", sources[0], re.M)) == 2
+    assert len(re.findall(r"^v\d+ -> ", sources[0], re.M)) == 58 + 2  # and the chain
+    assert len(animation.layout.edges) == 2 * 59  # yet every arrow is drawn
+    assert len(ET.fromstring(animation.svg()).findall(f"./{SVG}g/{SVG}path")) == 2 * 59
+
+
+@needs_a_program
+def test_nothing_moves_between_frames_only_numbers_and_colours_change():
+    animation = backprop_animation(neuron())
+    frames = [boxes(animation.svg(k)) for k in range(len(animation))]
+    places = [[place for place, _ in frame] for frame in frames]
+    assert all(p == places[0] for p in places)  # every box: same place and size
+    assert len(places[0]) == 10
+    texts = [[lines for _, lines in frame] for frame in frames]
+    assert texts[0] != texts[-1]
+    assert all(lines[2] == "grad: not reached" for lines in texts[0][1:])  # unreached
+    assert texts[0][0][2] == "grad 1.0"  # the output holds the seed
+    assert texts[-1][-1] == ["x1", "data 2.0", "grad -1.5"]
+
+
+@needs_a_program
+@pytest.mark.parametrize("uses", [2, 10])
+def test_each_box_is_wide_enough_for_everything_it_will_show(uses):
+    a = Value(3.0, label="a")
+    c = ag.sum([a] * uses)  # "sum so far: 0 of 10 uses" grows to "10 of 10 uses"
+    c.label = "c"
+    animation = backprop_animation(c)
+    width = {lines[0]: float(place[1]) for place, lines in boxes(animation.svg(0))}
+    for k in range(len(animation)):
+        for _, lines in boxes(animation.svg(k)):
+            for line in lines:  # each line with its padding, 6 points either side
+                assert text_width(line) + 12 <= width[lines[0]], (k, line)
+    a_lines = boxes(animation.svg())[-1][1]
+    assert a_lines == ["a", "data 3.0", f"grad {uses}.0", f"sum so far: {uses} of {uses} uses"]
+
+
+@needs_a_program
+def test_captions_give_the_arithmetic_and_the_running_sums():
+    animation = backprop_animation(reused())
+    captions = [f.caption for f in animation.frames]
+    assert captions[0].startswith("Start: the forward pass is done")
+    assert captions[1].splitlines() == [
+        "Step 1 of 3: visit c = b * b. Its gradient is complete: 1.0. "
+        "Each parent receives upstream × local:",
+        "  b receives 1.0 × 6.0 = 6.0; sum so far: 6.0 (1 of 2 uses)",
+        "  b receives 1.0 × 6.0 = 6.0; sum so far: 12.0 (2 of 2 uses)",
+    ]
+    assert captions[2].splitlines()[-1] == (
+        "  a receives 12.0 × 1.0 = 12.0; sum so far: 24.0 (2 of 2 uses); "
+        "a is a leaf: its gradient is now final, 24.0"
+    )
+    assert captions[3] == (
+        "Step 3 of 3: a is a leaf: nothing to pass on. Its gradient d c / d a = 24.0 is final "
+        "(the sum of its 2 uses)."
+    )
+
+
+@needs_a_program
+def test_observers_show_one_pass_from_zero_and_change_no_grad(capsys):
+    c = reused()
+    c.backward()  # a.grad is 24 ...
+    steps = list(backward_steps(c))  # ... and 48 after a second pass by hand
+    nodes = ag.topological_order(c)
+    before = [n.grad for n in nodes]
+    assert before == [48.0, 12.0, 1.0]
+    print_steps(c)
+    animation = backprop_animation(c)
+    picture = draw_step(c, steps[-1]).source
+    assert [n.grad for n in nodes] == before
+    assert "grad 24.0" in picture and "grad 48.0" not in picture  # this pass's sum
+    assert "24.0" in capsys.readouterr().out
+    assert "sum so far: 24.0 (2 of 2 uses)" in animation.frames[2].caption
+    assert animation.grads(3)[nodes[0]] == 24.0
+
+
+@needs_a_program
+def test_the_saved_page_is_self_contained_and_carries_every_frame(tmp_path):
+    c = reused()
+    animation = backprop_animation(c)
+    page = animation.save(tmp_path / "backprop.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 1  # one picture, laid out once
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "<script src" not in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "@import" not in page and not re.search(r"url\((?!#)", page)  # only url(#marker)
+    for go, word in (("-1", "previous"), ("play", "play"), ("1", "next")):
+        assert re.search(f'<button type="button" data-go="{go}"[^>]*>[^<]*{word}', page)
+    assert 'type="range"' in page and 'type="number"' in page and "<select>" in page
+    data = json.loads(re.search(r'class="agl-data">(.*?)</script>', page, re.S).group(1))
+    assert len(data["captions"]) == len(data["steps"]) + 1 == 4
+    assert [s[1] for s in data["steps"]] == [0, 0, 1]  # the leaf's frame is marked as such
+    assert animation._repr_html_() != animation._repr_html_()  # two displays, two ids
+    assert list(tmp_path.iterdir()) == [tmp_path / "backprop.html"]  # written atomically
+
+
+@needs_a_program
+def test_a_label_cannot_break_out_of_the_page(tmp_path):
+    x = Value(2.0, label="</script><script>alert(1)</script>")
+    y = x * x
+    y.label = "<b>&"
+    page = backprop_animation(y).save(tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>&" not in page
+    assert page.count("</script>") == 2  # the data and the player, nothing else
+
+
+@needs_a_program
+def test_a_big_graph_draws_the_nodes_nearest_the_output_and_keeps_every_step():
+    x, y = negations(400)
+    animation = backprop_animation(y, max_nodes=20)
+    assert len(animation) == 402  # every step has its frame, drawn or not
+    assert len(animation.nodes) == 20 and len(boxes(animation.svg(5))) == 20
+    assert "(outside the picture)" in animation.frames[100].caption
+    assert "381 left out" in animation.html_fragment()
+    assert animation.grads(len(animation) - 1)[x] == 1.0  # (-1) ** 400, as backward gives
+    assert x.grad == 0.0
+
+
+@needs_a_program
+def test_a_leaf_alone_and_constants_get_honest_captions():
+    x = Value(2.0, label="x")
+    (only,) = backprop_animation(x).frames[1:]
+    assert only.caption.endswith("d x / d x = 1.0 is final (the seed: it is the output).")
+    captions = [f.caption for f in backprop_animation(x * 2).frames]
+    assert captions[1].splitlines()[1:] == [
+        "  x receives 1.0 × 2.0 = 2.0; x is a leaf: its gradient is now final, 2.0",
+        "  2 receives 1.0 × 2.0 = 2.0",  # a constant: its gradient is no result
+    ]
+    assert "the constant 2 is a leaf" in captions[2] + captions[3]
+
+
+def test_long_names_are_shortened_in_the_boxes():
+    x = Value(1.0, label="a_rather_long_input_name_indeed")
+    y = x * x
+    y.label = "y"
+    assert len(title(y)) == 30 and title(y).endswith("…")
+
+
+def test_arguments_are_checked_before_any_work():
+    with pytest.raises(TypeError, match="backprop_animation needs a Value"):
+        backprop_animation(3.0)
+    with pytest.raises(ValueError, match="rankdir"):
+        backprop_animation(reused(), rankdir="up")
+    with pytest.raises(ValueError, match="max_nodes must be at least 1"):
+        backprop_animation(reused(), max_nodes=0)
+    with pytest.raises(TypeError, match="max_nodes must be an int"):
+        backprop_animation(reused(), max_nodes=2.5)

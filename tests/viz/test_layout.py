@@ -1,0 +1,48 @@
+"""layout.py: reading Graphviz's positions once, and drawing arrows it was not asked for."""
+
+import math
+
+import pytest
+
+pytest.importorskip("graphviz")
+
+from autograd_lite.viz import layout
+
+# Two 1 x 0.5 inch boxes side by side in a 4 x 1 inch picture, one straight arrow between.
+PLAIN = """graph 1 4 1
+node v0 0.5 0.5 1 0.5 "" solid box black lightgrey
+node v1 3.5 0.5 1 0.5 "" solid box black lightgrey
+edge v0 v1 4 1 0.5 2 0.5 2 0.5 3 0.5 solid black
+stop
+"""
+
+
+def test_positions_become_points_with_y_downwards():
+    drawn = layout._read_plain(PLAIN, 2, [(0, 1)], [True])
+    margin = 4.0
+    assert drawn.width == 4 * 72 + 2 * margin and drawn.height == 72 + 2 * margin
+    assert drawn.boxes[0] == (margin, 0.25 * 72 + margin, 72.0, 36.0)
+    assert drawn.boxes[1] == (3 * 72 + margin, 0.25 * 72 + margin, 72.0, 36.0)
+    path, middle = drawn.edges[0]
+    assert path == "M76.0,40.0L220.0,40.0"  # a straight spline is written as a line
+    assert middle == pytest.approx((148.0, 40.0))
+
+
+def test_an_arrow_graphviz_did_not_route_runs_from_border_to_border():
+    drawn = layout._read_plain(PLAIN, 2, [(0, 1), (0, 1)], [True, False])
+    points = layout._straight_arrow(drawn.boxes[0], drawn.boxes[1])
+    assert points[0] == pytest.approx((76.0, 40.0)) and points[3] == pytest.approx((220.0, 40.0))
+    assert points[1][1] < 40.0  # bowed, so it does not hide the routed arrow
+    assert drawn.edges[1][0].startswith("M76.0,40.0C")
+
+
+def test_only_a_much_used_box_loses_arrows_and_keeps_its_earliest_use():
+    arrows = [(0, 5), (0, 6), (0, 7), (0, 9), (1, 5), (1, 6)]  # box 0 used 4 times
+    assert layout._routed(arrows) == [False, False, False, True, True, True]
+
+
+def test_the_middle_of_a_two_piece_spline_is_where_the_pieces_meet():
+    points = [(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0)]
+    assert layout._middle(points) == (3, 0)
+    assert layout._border((0, 0, 10, 4), (105, 2)) == (10, 2)
+    assert math.isclose(layout._border((0, 0, 10, 4), (5, 102))[1], 4)

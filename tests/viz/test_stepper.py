@@ -1,0 +1,121 @@
+"""The Jupyter stepper: widgets driven from Python, through every step, grads untouched."""
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytest.importorskip("graphviz")
+pytest.importorskip("ipywidgets", reason="ipywidgets (the notebooks extra) is not installed")
+
+import autograd_lite as ag
+from autograd_lite import Value
+from autograd_lite.viz import Stepper, stepper
+from autograd_lite.viz.programs import find_programs
+
+pytestmark = pytest.mark.skipif(not any(find_programs().values()), reason="no Graphviz program")
+
+
+def reused():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return c
+
+
+def neuron():
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    out = (x1 * w1 + x2 * w2 + b).tanh()
+    out.label = "out"
+    return out
+
+
+def visited_title(svg: str) -> str | None:
+    for group in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g"):
+        if "agl-visit" in (group.get("class") or "").split():
+            return next(group.iter("{http://www.w3.org/2000/svg}text")).text
+    return None
+
+
+def test_the_slider_moves_through_every_step_and_grads_stay_as_they_were():
+    out = neuron()
+    out.backward()
+    out.backward()  # the user's own gradients: leaves accumulated twice
+    nodes = ag.topological_order(out)
+    before = [n.grad for n in nodes]
+    control = stepper(out)
+    assert isinstance(control, Stepper) and control.last == len(nodes)
+    seen = []
+    for k in range(control.last + 1):
+        control.slider.value = k
+        svg = control.picture.value.split(">", 1)[1].rsplit("</div>", 1)[0]
+        seen.append((control.caption.value, svg, control.table.value))
+        if k:
+            assert f"Step {k} of {len(nodes)}" in control.caption.value
+            assert visited_title(svg) == control.animation.names.title(nodes[-k])
+            assert control.table.value.count("<tr>") - 1 == sum(
+                max(1, len(s.contributions)) for s in control.animation.steps[:k]
+            )
+        else:
+            assert "Start:" in control.caption.value and visited_title(svg) is None
+    assert len({caption for caption, _, _ in seen}) == len(seen)  # every frame its own
+    assert len({svg for _, svg, _ in seen}) == len(seen)
+    assert [n.grad for n in nodes] == before  # an observer
+    assert "grad -1.5" in seen[-1][1]  # x1's gradient from this pass alone, not -4.5
+
+
+def test_buttons_step_and_stop_at_the_ends():
+    control = stepper(reused())
+    control.previous.click()
+    assert control.slider.value == 0
+    control.next.click()
+    control.next.click()
+    assert control.slider.value == 2 and "Step 2 of 3" in control.caption.value
+    for _ in range(5):
+        control.next.click()
+    assert control.slider.value == 3 == control.play.max
+    control.go(1)
+    assert "Step 1 of 3" in control.caption.value
+
+
+def test_a_long_pass_shows_the_latest_rows_of_the_table():
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(30):
+        y = y * 1.0
+    control = stepper(y)
+    control.go(25)
+    assert "The last 12 of 25 steps." in control.table.value
+
+
+def test_a_saved_notebook_still_shows_a_picture():
+    control = stepper(reused())
+    bundle = control._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget
+    ET.fromstring(bundle["image/svg+xml"])  # ... and a static picture where no kernel runs
+    assert "grad 24.0" in bundle["image/svg+xml"]
+    assert "run the notebook" in bundle["text/plain"]
+
+
+def test_stepper_checks_its_root():
+    with pytest.raises(TypeError, match="stepper needs a Value"):
+        stepper(2.0)
+
+
+def test_viz_imports_without_ipywidgets_and_stepper_says_what_to_install():
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "import autograd_lite as ag\n"
+        "from autograd_lite.viz import stepper\n"
+        "try:\n"
+        "    stepper(ag.Value(1.0) * 2)\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "autograd-lite[notebooks]" in done.stdout
