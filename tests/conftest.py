@@ -7,6 +7,8 @@ reason, instead of failing. That is the only place the skip is decided.
 
 import importlib.util
 import os
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -40,3 +42,30 @@ def torch():
     import torch as torch_module
 
     return torch_module
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by selenium, offline (no background networking), with a
+    fresh profile; skips the test when selenium, Chromium or chromedriver is missing.
+    CI installs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run``)."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    if chromium is None or chromedriver is None:
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="agl-chromium-")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--window-size=1300,900", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
