@@ -11,6 +11,7 @@ MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` 
 337
 """
 
+from .clip import clip_grad_norm
 from .layers import MLP, Dropout, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
 from .module import Module
@@ -31,6 +32,7 @@ __all__ = [
     "Neuron",
     "StepDecay",
     "bce_with_logits",
+    "clip_grad_norm",
     "cross_entropy",
     "evaluate",
     "fit",
