@@ -35,6 +35,8 @@ def test_every_answer_is_hidden_with_its_output(path):
         assert hidden.get("source_hidden") is True, "".join(cell["source"])[:80]
         if cell["cell_type"] == "code":
             assert hidden.get("outputs_hidden") is True, "".join(cell["source"])[:80]
+        else:  # a collapsed cell still shows its first line: it must not give the answer away
+            assert cell["source"][0].strip() == "#### Answer", "".join(cell["source"])[:80]
     assert not [c for c in cells if "answer" in c["metadata"].get("tags", [])]
 
 
