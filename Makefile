@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.10+:
 #   make demo   create .venv, install, run the main job
 #   make test   create .venv if needed, run every check (lint, tests, notebooks)
+# and one opens the lessons:
+#   make lab    create .venv if needed, open the notebooks in JupyterLab
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,22 +10,32 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PIP    := $(PY) -m pip install --quiet
 
-.PHONY: demo test lint unit notebooks-test notebooks docs bench clean
+.PHONY: demo test lab lint unit notebooks-test notebooks docs bench clean
 
 $(PY):
+	@echo "Creating a virtual environment in $(VENV)..."
 	$(PYTHON) -m venv $(VENV)
 
 # One stamp per set of extras, remade when pyproject.toml changes.
 $(VENV)/.installed-demo: pyproject.toml | $(PY)
+	@echo "Installing autograd-lite with its pictures and plots into $(VENV) (under a minute)..."
 	$(PIP) -e '.[viz,train]'
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
+	@echo "Installing autograd-lite, its test tools and Jupyter into $(VENV) (a few minutes the first time)..."
 	$(PIP) -e '.[dev]'
+	@touch $@ $(VENV)/.installed-demo $(VENV)/.installed-lab
+
+$(VENV)/.installed-lab: pyproject.toml | $(PY)
+	@echo "Installing autograd-lite and JupyterLab into $(VENV) (a few minutes the first time)..."
+	$(PIP) -e '.[notebooks]'
 	@touch $@ $(VENV)/.installed-demo
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
+	@echo "Installing autograd-lite and micrograd into $(VENV) for the benchmarks..."
 	$(PIP) -e '.[bench,viz,train]'
+	@echo "Installing PyTorch 2.13.0 into $(VENV) (large: a few minutes)..."
 	-$(PIP) 'torch==2.13.0' || echo "PyTorch 2.13.0 not available: its rows will say so"
 	@touch $@
 
@@ -31,6 +43,10 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/autograd-lite demo
 
 test: lint unit notebooks-test
+
+# Open the lessons in JupyterLab (Ctrl-C in this terminal stops it).
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab notebooks
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

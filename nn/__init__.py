@@ -13,6 +13,7 @@ and the message starts with the argument's name.
 337
 """
 
+from .clip import clip_grad_norm
 from .layers import MLP, Dropout, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
 from .module import Module
@@ -33,6 +34,7 @@ __all__ = [
     "Neuron",
     "StepDecay",
     "bce_with_logits",
+    "clip_grad_norm",
     "cross_entropy",
     "evaluate",
     "fit",

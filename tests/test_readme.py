@@ -3,6 +3,8 @@
 The examples run in order in one namespace, as a reader would type them.
 """
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -21,7 +23,15 @@ def test_every_readme_example_runs(tmp_path, monkeypatch):
     assert len(BLOCKS) >= 4
     namespace = {"__name__": "readme"}
     for number, block in enumerate(BLOCKS):
-        exec(compile(block, f"README.md example {number}", "exec"), namespace)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(block, f"README.md example {number}", "exec"), namespace)
+        if number == 0:  # the first example prints exactly what its comment says
+            assert printed.getvalue().splitlines()[0] == "1.0 -1.5"
+        *_, last_call, last_line = block.rstrip().splitlines()
+        if last_call.startswith("print(") and last_line.startswith("# "):
+            # an example that ends in a print and a comment shows the exact output
+            assert printed.getvalue().splitlines()[-1] == last_line[2:]
         for name, value in list(namespace.items()):
             if name.startswith("test_") and callable(value):
                 value()  # an example that defines a test is run as one

@@ -1,0 +1,53 @@
+"""The lessons keep their exercise layout: question, an empty cell to try in, hidden answer.
+
+(Running them is `pytest --nbmake notebooks`, in `make test`; this checks how they are laid
+out, which running cannot see.)
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("0[1-9]_*.ipynb"))
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _is_solution(cell):
+    return "solution" in cell["metadata"].get("tags", [])
+
+
+def test_there_are_lessons():
+    assert len(LESSONS) >= 7
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_answer_is_hidden_with_its_output(path):
+    cells = _cells(path)
+    solutions = [c for c in cells if _is_solution(c)]
+    assert solutions, f"{path.name} has no exercises with answers"
+    for cell in solutions:
+        hidden = cell["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") is True, "".join(cell["source"])[:80]
+        # a collapsed cell still shows its first line: it must not give the answer away
+        first = cell["source"][0].strip()
+        if cell["cell_type"] == "code":
+            assert hidden.get("outputs_hidden") is True, "".join(cell["source"])[:80]
+            assert first == "# Answer", "".join(cell["source"])[:80]
+        else:
+            assert first == "#### Answer", "".join(cell["source"])[:80]
+    assert not [c for c in cells if "answer" in c["metadata"].get("tags", [])]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_answer_comes_after_an_empty_cell_to_try_in(path):
+    cells = _cells(path)
+    for i, cell in enumerate(cells):
+        if _is_solution(cell) and not _is_solution(cells[i - 1]):
+            before = cells[i - 1]
+            assert before["cell_type"] == "code", f"{path.name} cell {i}"
+            assert not "".join(before["source"]).strip(), f"{path.name} cell {i}"
