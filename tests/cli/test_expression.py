@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import autograd_lite as ag
-from autograd_lite.expression import MAX_LENGTH, ExpressionError, parse
+from autograd_lite.cli.expression import MAX_LENGTH, ExpressionError, parse
 
 
 def evaluate(source, **values):

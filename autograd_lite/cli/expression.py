@@ -24,8 +24,8 @@ import ast
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from . import ops
-from .value import Value
+from .. import ops
+from ..value import Value
 
 MAX_LENGTH = 1000  # characters; longer text is refused before Python's parser sees it
 SHOWN = 72  # characters of a long expression shown around the caret in an error
