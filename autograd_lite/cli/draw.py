@@ -16,8 +16,8 @@ FORMATS = ("svg", "png", "dot", "html")
 SUFFIX_FORMATS = {"svg": "svg", "png": "png", "dot": "dot", "gv": "dot", "html": "html",
                   "htm": "html"}  # fmt: skip
 TOO_SLOW_HINT = "Write the graph without a layout instead: --format dot -o graph.dot"
-# What may follow "draw" and start with "-" without being part of the formula.
-OPTIONS = ("-o", "--output", "--format", "--steps", "-h", "--help")
+# The short options of draw: any other word with one "-" in front is taken for a formula.
+OPTIONS = ("-o", "-h")
 
 
 def add_parser(commands) -> None:
@@ -163,6 +163,6 @@ def hint_for(argv: list[str]) -> str:
     if "draw" not in words:
         return ""
     for word in words[words.index("draw") + 1 :]:
-        if word.startswith("-") and word.partition("=")[0] not in OPTIONS:
+        if word.startswith("-") and not word.startswith("--") and word not in OPTIONS:
             return f'; a formula that starts with "-" goes after "--": draw -- "{word}" ...'
     return ""

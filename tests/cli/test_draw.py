@@ -39,6 +39,9 @@ def test_draw_prints_value_and_gradients_and_writes_graph_svg(capsys, tmp_path):
         (["--steps"], "backprop.html", b"<!DOCTYPE html>"),
         (["--steps", "-o", "steps.html"], "steps.html", b"<!DOCTYPE html>"),
         (["--steps", "-o", "steps.htm"], "steps.htm", b"<!DOCTYPE html>"),
+        (["-o", "out.html"], "out.html", b"<!DOCTYPE html>"),
+        (["--format", "html"], "backprop.html", b"<!DOCTYPE html>"),
+        (["--format", "html", "--steps", "-o", "a.htm"], "a.htm", b"<!DOCTYPE html>"),
     ],
 )
 def test_draw_formats(capsys, tmp_path, options, name, start):
@@ -207,3 +210,27 @@ def test_dot_format_needs_no_graphviz_program(tmp_path):
     done = run_command("draw", "x*x", "x=3", env=env)  # svg needs the program: a clear error
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Graphviz" in done.stderr
+
+
+@pytest.mark.parametrize("bad", ["\x1b[31m", "\x00", "\t", "\ud800"])
+def test_a_control_character_or_lone_surrogate_is_refused_with_a_caret(capsys, tmp_path, bad):
+    status, out, err = run(capsys, "draw", f"x*{bad}y", "x=2", "y=3")
+    assert status == 2 and out == ""
+    first, shown, carets = err.splitlines()
+    assert first.startswith("autograd-lite draw: error: the expression must be one line")
+    assert shown.strip().startswith("x*?") and carets.strip() == "^"
+    assert "syntax" not in err and list(tmp_path.iterdir()) == []
+
+
+def test_names_are_read_as_python_reads_them(capsys):
+    status, out, err = run(capsys, "draw", "ｘ*2 + 𝑥", "ｘ=1", "--format", "dot")
+    assert status == 0, err
+    assert out.splitlines()[1:] == ["df/dx = 3", "wrote graph.dot"]
+
+
+def test_an_html_output_is_the_animation(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "out.html")
+    assert status == 0, err
+    assert out.splitlines() == ["f = x*y = 6", "df/dx = 3", "df/dy = 2", "wrote out.html"]
+    page = (tmp_path / "out.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 2

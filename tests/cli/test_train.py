@@ -101,3 +101,101 @@ def test_train_that_diverges_says_so_and_saves_nothing(capsys, tmp_path, optimiz
                          "--epochs", "3", "--samples", "20", "--quiet")  # fmt: skip
     assert_one_line_error(status, err, "training diverged", expected_status=1)
     assert list(tmp_path.iterdir()) == []  # not even an empty folder
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--samples", "100000000000000"], "--samples must be at most 100,000"),
+        (["--hidden", "100000000000"], "--hidden must be at most 1,000"),
+        (["--hidden", "16," * 30 + "16"], "--hidden must list at most 20 layers"),
+        (["--hidden", "1000,1000"], "1,005,001 parameters; at most 1,000,000"),
+        (["--samples", "100000", "--hidden", "100,100"], "use a smaller --batch-size"),
+        (["--epochs", "10000000000"], "--epochs must be at most 1,000,000"),
+    ],
+)
+def test_sizes_are_bounded_before_anything_is_made(capsys, tmp_path, argv, words):
+    status, out, err = run(capsys, "train", *argv)
+    assert_one_line_error(status, err, words)
+    assert out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_a_big_run_that_fits_in_memory_is_accepted(capsys, monkeypatch):
+    import nn
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt  # the checks passed: training would start now
+
+    monkeypatch.setattr(nn, "fit", stop)
+    status, _, err = run(capsys, "train", "--samples", "100000", "--batch-size", "100")
+    assert status == 130 and "interrupted" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "text", "words"),
+    [  # the wrong kind of thing: a type error, said so
+        ("--epochs", "abc", "argument --epochs: 'abc' is not a number"),
+        ("--epochs", "2.0", "--epochs must be an int, got float 2.0"),
+        ("--samples", "1e3", "--samples must be an int, got float 1000.0"),
+        ("--batch-size", "0.5", "--batch-size must be an int, got float 0.5"),
+        ("--seed", "0.5", "--seed must be an int, got float 0.5"),
+        ("--lr", "fast", "argument --lr: 'fast' is not a number"),
+        ("--hidden", "8,eight", "argument --hidden: '8,eight' is not a list of numbers"),
+        ("--hidden", "8,2.5", "--hidden must be an int, got float 2.5"),
+        # the right kind with a bad value
+        ("--epochs", "0", "--epochs must be a positive int (1 or more), got 0"),
+        ("--samples", "-5", "--samples must be a positive int (1 or more), got -5"),
+        ("--lr", "0", "--lr must be a finite number > 0, got 0"),
+        ("--lr", "nan", "--lr must be a finite number, got nan"),
+        ("--noise", "11", "--noise must be from 0 to 10, got 11"),
+    ],
+)
+def test_one_error_convention_naming_the_option(capsys, option, text, words):
+    status, _, err = run(capsys, "train", option, text)
+    assert_one_line_error(status, err, words)
+
+
+@pytest.mark.parametrize("command", ["train", "demo"])
+@pytest.mark.parametrize("name", ["model.json", "history.csv", "loss.png"])
+def test_a_folder_in_place_of_a_file_is_refused_before_training(capsys, tmp_path, command, name):
+    (tmp_path / "out" / name).mkdir(parents=True)
+    status, out, err = run(capsys, command, "--out", "out", "--epochs", "1")
+    if command == "demo" and name == "history.csv":  # demo writes no history
+        assert status == 0, err
+        return
+    assert_one_line_error(status, err, f"{name}: is a folder", expected_status=1)
+    assert "epoch" not in out + err  # no training ran
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+
+
+@pytest.mark.parametrize("command", ["train", "demo"])
+@pytest.mark.parametrize("out", ["locked", "locked/new/folder"])
+def test_a_read_only_folder_is_refused_before_training(capsys, tmp_path, monkeypatch, command, out):
+    import tempfile
+
+    (tmp_path / "locked").mkdir()
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):  # as chmod 555 would do (tests may run as root)
+        if Path(dir).resolve() == (tmp_path / "locked").resolve():
+            raise PermissionError(13, "Permission denied")
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    status, out_text, err = run(capsys, command, "--out", out, "--epochs", "1")
+    assert_one_line_error(status, err, "cannot write in", expected_status=1)
+    assert "Permission denied" in err and "epoch" not in out_text + err
+    assert list((tmp_path / "locked").iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_new_folder_and_no_file(capsys, tmp_path, monkeypatch):
+    import nn
+
+    def broken_save(model, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(nn, "save", broken_save)
+    status, _, err = run(capsys, "train", "--out", "a/b", "--epochs", "1", "--samples", "20",
+                         "--quiet")  # fmt: skip
+    assert_one_line_error(status, err, "No space left on device", expected_status=1)
+    assert list(tmp_path.iterdir()) == []
