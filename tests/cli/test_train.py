@@ -189,13 +189,14 @@ def test_a_read_only_folder_is_refused_before_training(capsys, tmp_path, monkeyp
 
 
 def test_a_failed_write_leaves_no_new_folder_and_no_file(capsys, tmp_path, monkeypatch):
-    import nn
+    def plots(*args):
+        def full_disk(path):
+            raise OSError(28, "No space left on device")
 
-    def broken_save(model, path):
-        raise OSError(28, "No space left on device")
+        return {"decision-boundary.png": lambda path: path.write_bytes(PNG), "loss.png": full_disk}
 
-    monkeypatch.setattr(nn, "save", broken_save)
+    monkeypatch.setattr("autograd_lite.cli.train.write_plots", plots)  # the last file fails
     status, _, err = run(capsys, "train", "--out", "a/b", "--epochs", "1", "--samples", "20",
                          "--quiet")  # fmt: skip
     assert_one_line_error(status, err, "No space left on device", expected_status=1)
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # the files before it are not left behind either
