@@ -85,7 +85,8 @@ def checked(value, name: str, check, most=None):
     except (TypeError, ValueError) as error:
         raise CommandError(str(error)) from None
     if most is not None and value > most:
-        raise CommandError(f"{name} must be at most {most:,}, got {value:,}")  # ints only
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        raise CommandError(f"{name} must be at most {most:,}, got {shown}")
     return value
 
 

@@ -7,7 +7,8 @@ import math
 from pathlib import Path
 
 from ..value import Value
-from .common import CommandError, say
+from . import pictures
+from .common import CommandError, check_options, number, say
 from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
 from .pictures import write_picture, write_source
 
@@ -15,7 +16,11 @@ FORMATS = ("svg", "png", "dot", "html")
 # The format each known suffix means; a file with another suffix needs --format.
 SUFFIX_FORMATS = {"svg": "svg", "png": "png", "dot": "dot", "gv": "dot", "html": "html",
                   "htm": "html"}  # fmt: skip
-TOO_SLOW_HINT = "Write the graph without a layout instead: --format dot -o graph.dot"
+TOO_SLOW_HINT = (
+    "Write the graph without a layout instead (--format dot -o graph.dot), or allow more "
+    "time (--time-limit 120)"
+)
+MAX_TIME_LIMIT = 3600
 # The short options of draw: any other word with one "-" in front is taken for a formula.
 OPTIONS = ("-o", "-h")
 
@@ -48,13 +53,21 @@ def add_parser(commands) -> None:
                          "backward pass step by step, as --steps)")  # fmt: skip
     command.add_argument("--steps", action="store_true",
                          help="write the backward pass, step by step, as HTML")  # fmt: skip
+    command.add_argument("--time-limit", type=number, metavar="SECONDS",
+                         help="the most a picture may take to lay out (default: "
+                         f"{pictures.SECONDS} s; at most {MAX_TIME_LIMIT:,})")  # fmt: skip
     command.set_defaults(run=run)
 
 
 def run(args) -> int:
     """Evaluate an expression, run backward, print the gradients and write the picture."""
+    from nn.validate import real
+
     from ..files import atomic_path
 
+    check_options(args, {"time_limit": (real, MAX_TIME_LIMIT)})
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise CommandError(f"--time-limit must be a number of seconds > 0, got {args.time_limit:g}")
     numbers = _variables(args.variables)
     try:
         expression = parse(args.expression, numbers)
@@ -73,7 +86,8 @@ def run(args) -> int:
         if format == "dot":
             write_source(result, tmp)
         else:
-            write_picture(build, (args.expression, numbers), format, tmp, TOO_SLOW_HINT)
+            write_picture(build, (args.expression, numbers), format, tmp, TOO_SLOW_HINT,
+                          seconds=args.time_limit)  # fmt: skip
     say(f"wrote {path}")
     return 0
 
@@ -99,10 +113,10 @@ def build(source: str, numbers: dict[str, float], keep_inputs: bool = False):
 def _variables(assignments: list[tuple[str, float]]) -> dict[str, float]:
     """``[("x", 2.0), ...]`` as a dict, refusing a name given twice."""
     numbers = {}
-    for name, number in assignments:
+    for name, value in assignments:
         if name in numbers:
             raise CommandError(f"{name} is given twice")
-        numbers[name] = number
+        numbers[name] = value
     return numbers
 
 

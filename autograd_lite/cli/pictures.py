@@ -40,15 +40,18 @@ def write_source(root, path: Path) -> None:
     path.write_text(draw_dot(root, max_nodes=MAX_PICTURE_NODES).source, encoding="utf-8")
 
 
-def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "") -> None:
+def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
+                  seconds: float | None = None) -> None:  # fmt: skip
     """Draw the graph that ``recipe(*args)`` returns into ``path`` as ``format`` ("svg",
-    "png", or "html" for the animation of its backward pass), in at most ``SECONDS``.
+    "png", or "html" for the animation of its backward pass), in at most ``seconds``
+    (default ``SECONDS``).
 
     ``path`` is written plainly: callers hand in a temporary path from ``atomic_path``.
     Too slow raises ``CommandError`` ending with ``hint``.
     """
     import autograd_lite.viz  # noqa: F401  (here, not in the child: a missing package is named)
 
+    seconds = SECONDS if seconds is None else seconds
     context = multiprocessing.get_context(_start_method())
     with tempfile.TemporaryDirectory(prefix="autograd-lite-") as scratch:
         drawn = Path(scratch) / f"picture.{format}"
@@ -58,7 +61,7 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "") 
         send.close()  # ours; the child holds its own copy
         outcome = None
         try:
-            if receive.poll(SECONDS):
+            if receive.poll(seconds):
                 outcome = receive.recv()
         except EOFError:  # the child died without a word
             outcome = ("error", f"the drawing process stopped ({child.exitcode})", 1)
@@ -68,7 +71,7 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "") 
             child.join()
             receive.close()
         if outcome is None:
-            raise CommandError(f"{TOO_SLOW.format(seconds=SECONDS)} {hint}".strip(), status=1)
+            raise CommandError(f"{TOO_SLOW.format(seconds=seconds)} {hint}".strip(), status=1)
         if outcome[0] == "error":
             raise CommandError(outcome[1], outcome[2])
         path.write_bytes(drawn.read_bytes())

@@ -81,3 +81,25 @@ def test_a_full_disk_during_training_keeps_every_old_file(tmp_path):
     assert "Traceback" not in done.stderr and "File too large" in done.stderr
     assert [p.name for p in out.iterdir()] == ["model.json"]
     assert (out / "model.json").read_text() == "old model"
+
+
+def test_the_time_limit_is_an_option(capsys, tmp_path, slow_graphviz):
+    status, _, err = run(capsys, "draw", "x", "x=1", "--time-limit", "0.5")
+    assert_one_line_error(status, err, "could not lay out this graph in 0.5 s", expected_status=1)
+    assert "--time-limit" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("0", "--time-limit must be a number of seconds > 0, got 0"),
+        ("-1", "--time-limit must be a number of seconds > 0, got -1"),
+        ("inf", "--time-limit must be a finite number"),
+        ("1e9", "--time-limit must be at most 3,600"),
+        ("soon", "argument --time-limit: 'soon' is not a number"),
+    ],
+)
+def test_a_bad_time_limit_is_refused_before_anything_runs(capsys, tmp_path, text, words):
+    status, out, err = run(capsys, "draw", "x", "x=1", "--time-limit", text)
+    assert_one_line_error(status, err, words)
+    assert out == "" and list(tmp_path.iterdir()) == []
