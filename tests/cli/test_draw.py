@@ -199,6 +199,7 @@ def test_draw_in_a_real_process(tmp_path):
     done = run_command("draw", "x*y + sin(x)", "x=2", "y=-3", "-o", "g.svg")
     assert done.returncode == 0, done.stderr
     assert "df/dy = 2" in done.stdout
+    assert len(done.stdout.splitlines()) == 4  # the drawing process repeats nothing
     assert (tmp_path / "g.svg").read_text().count("<svg") == 1
 
 

@@ -103,3 +103,24 @@ def test_a_bad_time_limit_is_refused_before_anything_runs(capsys, tmp_path, text
     status, out, err = run(capsys, "draw", "x", "x=1", "--time-limit", text)
     assert_one_line_error(status, err, words)
     assert out == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_pictures_are_drawn_with_any_way_of_starting_a_process(capsys, tmp_path, monkeypatch,
+                                                                method):  # fmt: skip
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr("autograd_lite.cli.pictures._start_method", lambda: method)
+    status, _, err = run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "g.svg")
+    assert status == 0, err
+    assert (tmp_path / "g.svg").read_text().count("<svg") == 1
+    status, _, err = run(capsys, "demo", "--epochs", "1", "--quiet", "--out", "demo")
+    assert status == 0, err
+    assert ">w0</text>" in (tmp_path / "demo" / "neuron.svg").read_text()
+
+
+def test_control_characters_in_a_message_are_never_sent_to_the_terminal(capsys):
+    status, _, err = run(capsys, "draw", "x", "x=1", "--colour\x1b[2J", "red")
+    assert status == 2 and "\x1b" not in err and "\\x1b[2J" in err
