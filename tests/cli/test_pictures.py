@@ -1,7 +1,6 @@
 """Drawing from the command line: a time limit on every Graphviz call, and whole files only."""
 
 import os
-import resource
 import sys
 from pathlib import Path
 
@@ -53,6 +52,7 @@ def test_demo_with_a_stuck_graphviz_writes_nothing(capsys, tmp_path, slow_graphv
 
 def small_files(limit):
     """For a child process: no file it writes may grow past ``limit`` bytes (a full disk)."""
+    resource = pytest.importorskip("resource")  # POSIX only
     return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
