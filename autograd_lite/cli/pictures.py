@@ -63,13 +63,15 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
         try:
             if receive.poll(seconds):
                 outcome = receive.recv()
-        except EOFError:  # the child died without a word
-            outcome = ("error", f"the drawing process stopped ({child.exitcode})", 1)
+        except EOFError:  # the child died without a word (killed, crashed)
+            outcome = ("died",)
         finally:
             if outcome is None:
                 _stop(child)
             child.join()
             receive.close()
+        if outcome == ("died",):
+            raise CommandError(f"the drawing process stopped (exit code {child.exitcode})", 1)
         if outcome is None:
             raise CommandError(f"{TOO_SLOW.format(seconds=seconds)} {hint}".strip(), status=1)
         if outcome[0] == "error":

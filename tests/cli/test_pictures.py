@@ -124,3 +124,20 @@ def test_pictures_are_drawn_with_any_way_of_starting_a_process(capsys, tmp_path,
 def test_control_characters_in_a_message_are_never_sent_to_the_terminal(capsys):
     status, _, err = run(capsys, "draw", "x", "x=1", "--colour\x1b[2J", "red")
     assert status == 2 and "\x1b" not in err and "\\x1b[2J" in err
+
+
+def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypatch):
+    from autograd_lite.cli.draw import build
+
+    parent = os.getpid()
+
+    def die(*args, **kwargs):  # in the drawing process only
+        if os.getpid() != parent:
+            os._exit(3)  # as a crash would
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr("autograd_lite.cli.pictures._start_method", lambda: "fork")
+    monkeypatch.setattr("autograd_lite.cli.draw.build", die)
+    status, _, err = run(capsys, "draw", "x", "x=1")
+    assert_one_line_error(status, err, "the drawing process stopped (exit code 3)", 1)
+    assert list(tmp_path.iterdir()) == []
