@@ -166,7 +166,7 @@ def _picture_path(args) -> tuple[Path, str]:
     try:
         check_writable(path)
     except ValueError as error:
-        raise CommandError(f"-o {error}", status=1) from None
+        raise CommandError(f"-o {error}" if args.output else str(error), status=1) from None
     return path, format
 
 

@@ -235,3 +235,12 @@ def test_an_html_output_is_the_animation(capsys, tmp_path):
     assert out.splitlines() == ["f = x*y = 6", "df/dx = 3", "df/dy = 2", "wrote out.html"]
     page = (tmp_path / "out.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 2
+
+
+@pytest.mark.parametrize("argv", [[], ["-o", "graph.svg"]])
+def test_a_folder_in_place_of_the_picture_is_refused_before_anything_runs(capsys, tmp_path, argv):
+    (tmp_path / "graph.svg").mkdir()
+    status, out, err = run(capsys, "draw", "x", "x=1", *argv)
+    assert_one_line_error(status, err, "graph.svg: is a folder", expected_status=1)
+    assert ("-o graph.svg" in err) == bool(argv)
+    assert out == "" and [p.name for p in tmp_path.iterdir()] == ["graph.svg"]
