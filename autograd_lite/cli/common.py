@@ -103,7 +103,7 @@ def output_folder(name) -> Path:
     return folder
 
 
-def check_writable(folder: Path, names) -> None:
+def check_files_writable(folder: Path, names) -> None:
     """Fail now, before any training, if a file of ``names`` could not be written in
     ``folder`` (a folder in its place, no permission to write)."""
     from ..files import check_writable

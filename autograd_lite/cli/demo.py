@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ..value import Value
-from .common import check_options, check_writable, output_folder, say, write_files
+from .common import check_files_writable, check_options, output_folder, say, write_files
 from .pictures import write_picture
 from .train import MAX_EPOCHS, QUIET, check_converged, check_tools, summary, write_model
 from .train import write_plots as plots
@@ -46,7 +46,7 @@ def run(args) -> int:
     started = time.perf_counter()
     folder = output_folder(args.out)
     check_tools(pictures=True)
-    check_writable(folder, FILES)
+    check_files_writable(folder, FILES)
     X, y = make_moons(100, noise=0.1, seed=args.seed)
     model = nn.MLP(2, [16, 16, 1], seed=args.seed)
     optimizer = nn.SGD(model.parameters(), lr=1.0)

@@ -12,8 +12,8 @@ import math
 
 from .common import (
     CommandError,
+    check_files_writable,
     check_options,
-    check_writable,
     number,
     numbers,
     output_folder,
@@ -80,7 +80,7 @@ def run(args) -> int:
     _check(args)
     folder = output_folder(args.out)
     check_tools(pictures=False)
-    check_writable(folder, FILES)
+    check_files_writable(folder, FILES)
     make = {"moons": data.make_moons, "circles": data.make_circles, "spirals": data.make_spirals}
     X, y = make[args.dataset](args.samples, noise=args.noise, seed=args.seed)
     classes = len(set(y))
