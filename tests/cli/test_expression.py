@@ -4,12 +4,16 @@ import ast
 import builtins
 import inspect
 import math
+import os
 import sys
+import warnings
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import autograd_lite as ag
-from autograd_lite.expression import MAX_LENGTH, ExpressionError, parse
+from autograd_lite.cli.expression import MAX_LENGTH, ExpressionError, parse
 
 
 def evaluate(source, **values):
@@ -231,3 +235,169 @@ def test_evaluate_needs_every_variable():
 def test_parse_needs_a_string():
     with pytest.raises(TypeError, match="str"):
         parse(b"x", ["x"])
+
+
+@pytest.mark.parametrize("bad", ["\n", "\t", "\x00", "\x1b", "\x7f", "\u2028", "\ud800", "\udcff"])
+def test_control_characters_and_lone_surrogates_are_shown_with_a_caret(bad):
+    source = f"x + {bad}y"
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["x", "y"])
+    first, shown, carets = str(caught.value).split("\n")  # exactly three lines
+    assert f"found {bad!r} at column 5" in first
+    assert shown.strip() == "x + ?y"  # the character itself is never printed
+    assert carets.strip() == "^" and carets.index("^") == shown.index("?")
+    assert str(caught.value).encode("ascii", "strict")  # printable on any terminal
+
+
+# --- fuzzing from the grammar -----------------------------------------------------------------
+# Formulas are generated as trees from the reader's grammar, written out as text with only the
+# parentheses Python's precedence needs (plus some spare ones and spaces), and read back.
+# A valid formula must give exactly what the same tree gives when built from Values directly;
+# a slightly broken one must be refused with the reader's own error, pointing at the spot.
+# AUTOGRAD_LITE_FUZZ_EXAMPLES=5000 pytest -k grammar  searches harder than the default run.
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("AUTOGRAD_LITE_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+VARIABLES = {"x": 0.7, "y": -1.3, "w2": 2.0, "ｚ": 0.25}  # "ｚ" is read as z (NFKC)
+UNARY_FUNCTIONS = ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "abs"]
+ATOM, UNARY, POWER = 5, 3, 4  # precedence: what binds tighter gets a larger number
+BINARY = {"+": 1, "-": 1, "*": 2, "/": 2, "**": POWER}
+
+numbers = st.one_of(
+    st.integers(0, 1000).map(str),
+    st.floats(0, 1e6, allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["1e-3", "2.5e2", "1_000", "0.5", "1e400", "9**9**9"]),
+).map(lambda text: ("number", text))
+names = st.sampled_from(sorted(VARIABLES)).map(lambda name: ("name", name))
+
+
+def grow(children):
+    return st.one_of(
+        st.tuples(st.just("unary"), st.sampled_from("-+"), children),
+        st.tuples(st.just("binary"), st.sampled_from(sorted(BINARY)), children, children),
+        st.tuples(st.just("call"), st.sampled_from(UNARY_FUNCTIONS), children),
+        st.tuples(st.just("leaky"), children, st.sampled_from(["0.1", "-0.2", "2"])),
+    )
+
+
+trees = st.recursive(st.one_of(numbers, names), grow, max_leaves=12)
+
+
+@st.composite
+def written(draw, tree):
+    """``tree`` as text: the parentheses precedence needs, and now and then spare ones."""
+
+    def text(node):  # (text, precedence)
+        kind = node[0]
+        if kind == "number":
+            return node[1], (ATOM if node[1][0].isdigit() and "**" not in node[1] else POWER)
+        if kind == "name":
+            return node[1], ATOM
+        if kind == "unary":
+            return node[1] + wrap(node[2], UNARY), UNARY
+        if kind == "binary":
+            op, precedence = node[1], BINARY[node[1]]
+            left_needs, right_needs = (ATOM, UNARY) if op == "**" else (precedence, precedence + 1)
+            space = draw(st.sampled_from(["", " "]))
+            return wrap(node[2], left_needs) + space + op + space + wrap(node[3], right_needs), (
+                precedence
+            )
+        if kind == "call":
+            return f"{node[1]}({text(node[2])[0]})", ATOM
+        return f"leaky_relu({text(node[1])[0]}, {node[2]})", ATOM
+
+    def wrap(node, needs):
+        inner, precedence = text(node)
+        if precedence < needs or draw(st.integers(0, 9)) == 0:
+            return f"({inner})"
+        return inner
+
+    return text(tree)[0]
+
+
+def reference(node):
+    """The tree built from Values directly, as a user would in Python: no text involved."""
+    kind = node[0]
+    if kind == "number":
+        if node[1] == "9**9**9":  # every number is a float: so this is inf, at once
+            return ag.Value(9.0) ** (ag.Value(9.0) ** 9.0)
+        return ag.Value(float(node[1]))
+    if kind == "name":
+        return VALUES[NAMES[node[1]]]
+    if kind == "unary":
+        operand = reference(node[2])
+        return -operand if node[1] == "-" else operand
+    if kind == "binary":
+        left, right = reference(node[2]), reference(node[3])
+        return {"+": left.__add__, "-": left.__sub__, "*": left.__mul__, "/": left.__truediv__,
+                "**": left.__pow__}[node[1]](right)  # fmt: skip
+    if kind == "call":
+        return getattr(ag, node[1])(reference(node[2]))
+    return ag.leaky_relu(reference(node[1]), float(node[2]))
+
+
+NAMES = {name: ast.parse(name).body[0].value.id for name in VARIABLES}  # as Python reads them
+VALUES = {NAMES[name]: ag.Value(number) for name, number in VARIABLES.items()}
+
+
+def same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def no_eval(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("eval or exec was called")
+
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+
+
+@FUZZ
+@given(data=st.data())
+def test_grammar_valid_formulas_read_as_the_same_graph_built_by_hand(data):
+    tree = data.draw(trees)
+    source = data.draw(written(tree))
+    with pytest.MonkeyPatch.context() as patch:
+        no_eval(patch)
+        expression = parse(source, NAMES.values())  # a valid formula is always read
+        try:
+            expected = reference(tree).data
+        except (ValueError, ArithmeticError):  # out of a function's domain
+            with pytest.raises(ExpressionError) as caught:
+                expression.evaluate(VALUES)
+            assert caught.value.start is not None  # pointing at the operation
+            return
+        got = expression.evaluate(VALUES)
+    assert same(float(got), expected), source
+
+
+BREAKAGE = ["(", ")", "*", "**", ",", ".", "[", "'", '"', "=", ":=", "//", "%", "@", "^", "~",
+            "lambda", "__import__", "if", "not", "é", "\n", "\t", "\x00", "\x1b", "\ud800",
+            "1j", "0x1f", "True", "sin", "#", "\\", "{", "f'", "x.y", "..."]  # fmt: skip
+WITHOUT_CARET = ("the expression is empty", "too long", "nested too deeply")
+
+
+@FUZZ
+@given(data=st.data())
+def test_grammar_broken_formulas_are_refused_with_the_readers_own_error(data):
+    source = data.draw(written(data.draw(trees)))
+    at = data.draw(st.integers(0, len(source)))
+    cut = data.draw(st.integers(0, 2))
+    source = source[:at] + data.draw(st.sampled_from(BREAKAGE)) + source[at + cut :]
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        no_eval(patch)
+        try:
+            parse(source, NAMES.values()).evaluate(VALUES)  # still valid now and then
+        except ExpressionError as error:
+            message = str(error)
+            if not any(words in error.message for words in WITHOUT_CARET):
+                assert error.start is not None, message
+                _, shown, carets = message.split("\n")
+                assert set(carets.strip()) == {"^"}, message
+                assert len(carets.rstrip()) <= len(shown) + 1, message
+                assert shown.isprintable()
+    assert not warned, [str(w.message) for w in warned]  # nothing printed besides the error

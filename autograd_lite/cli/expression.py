@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import ast
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping
 
-from . import ops
-from .value import Value
+from .. import ops
+from ..value import Value
 
 MAX_LENGTH = 1000  # characters; longer text is refused before Python's parser sees it
 SHOWN = 72  # characters of a long expression shown around the caret in an error
@@ -99,6 +100,7 @@ class ExpressionError(ValueError):
             right, shift = left + SHOWN, 3 if left else 0
             text = ("..." if left else "") + text[left:right] + ("..." if right < len(text) else "")
             start, end = start - left + shift, min(end, right) - left + shift
+        text = "".join(char if char.isprintable() else "?" for char in text)  # one line, shown
         return f"{self.message}\n    {text}\n    {' ' * start}{'^' * (end - start)}"
 
 
@@ -176,11 +178,13 @@ def parse(source: str, variables: Iterable[str] = ()) -> Expression:
         raise ExpressionError(
             f"the expression is too long: {len(source):,} characters (at most {MAX_LENGTH:,})"
         )
-    for column, char in enumerate(source):
+    for column, char in enumerate(source):  # control characters, lone surrogates, ...
         if not char.isprintable():
             raise ExpressionError(
                 "the expression must be one line of printable characters: "
-                f"found {char!r} at column {column + 1}"
+                f"found {char!r} at column {column + 1}",
+                source,
+                column,
             )
     if not source.strip():
         raise ExpressionError("the expression is empty")
@@ -198,7 +202,9 @@ def normalize_name(name: str) -> str:
 def _parse_python(source: str) -> ast.expr:
     """Python's syntax tree for ``source``, with Python's own complaints made ours."""
     try:
-        return ast.parse(source, mode="eval").body
+        with warnings.catch_warnings():  # Python's doubts ("1if") are errors here, not noise
+            warnings.simplefilter("error", SyntaxWarning)
+            return ast.parse(source, mode="eval").body
     except SyntaxError as error:
         if not error.offset:  # Python ran out of text before the expression was complete
             raise ExpressionError("the expression is incomplete", source, len(source)) from None

@@ -1,0 +1,101 @@
+"""The ``autograd-lite`` command: ``demo``, ``draw`` and ``train``, one module each.
+
+Each subcommand module has ``add_parser`` (its options) and ``run`` (takes the parsed
+arguments, returns the exit status). Problems the user can fix are raised as
+``CommandError`` and printed by ``main`` as one line (exit status 2 for bad input, 1 when
+the machine lacks something), never as a traceback. The libraries with dependencies
+(``autograd_lite.viz``, ``nn`` and its plots) are imported inside the subcommands, so the
+engine itself never needs them.
+
+- ``expression``: formulas typed by a user, read safely (never ``eval``);
+- ``common``: the errors, option checks and all-or-nothing file writing they share;
+- ``pictures``: drawing within a time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+
+from .. import __version__
+from . import demo, draw, train
+from .common import CommandError, say
+
+# The extra that installs each optional package, for the "please install" message.
+EXTRAS = {"graphviz": "viz", "matplotlib": "train", "tqdm": "train"}
+
+
+class UsageError(Exception):
+    """argparse's complaint about the command line, raised instead of exiting."""
+
+    def __init__(self, prog: str, message: str):
+        super().__init__(message)
+        self.prog = prog
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors raised (``main`` prints them on one line)."""
+
+    def error(self, message):
+        raise UsageError(self.prog, message)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="autograd-lite",
+        description="Learn backpropagation: draw the graph of a formula, or train a tiny network.",
+        epilog="Run 'autograd-lite COMMAND --help' for the options of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in (demo, draw, train):
+        command.add_parser(commands)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _tolerate_any_terminal()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help or --version: argparse has printed it
+        return exit.code or 0
+    except UsageError as error:
+        message = f"{error}{draw.hint_for(argv)} (see {error.prog} --help)"
+        return _fail(error.prog, message, 2)
+    where = f"{parser.prog} {args.command}"
+    try:
+        return args.run(args)
+    except CommandError as error:
+        return _fail(where, str(error), error.status)
+    except ModuleNotFoundError as error:
+        extra = EXTRAS.get((error.name or "").partition(".")[0])
+        hint = f": pip install 'autograd-lite[{extra}]'" if extra else ""
+        return _fail(where, f"{error}{hint}", 1)
+    except (OSError, RuntimeError) as error:  # cannot write a file; no Graphviz program
+        return _fail(where, str(error), 1)
+    except KeyboardInterrupt:
+        return _fail(where, "interrupted", 130)
+
+
+def _tolerate_any_terminal() -> None:
+    """Write what the terminal's encoding cannot show as escapes (``\\uff58``), never crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # cannot change now: say() copes
+                reconfigure(errors="backslashreplace")
+
+
+def _fail(where: str, message: str, status: int) -> int:
+    """Print the error; a control character from the command line is shown as an escape,
+    never sent to the terminal (where ``\x1b`` could clear the screen)."""
+    lines = [
+        "".join(char if char.isprintable() else repr(char)[1:-1] for char in line)
+        for line in message.split("\n")
+    ]
+    say(f"{where}: error: " + "\n".join(lines), file=sys.stderr)
+    return status

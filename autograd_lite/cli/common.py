@@ -1,0 +1,144 @@
+"""What the subcommands share: their errors, the checks of their options, and file writing.
+
+One rule for options, as everywhere in the project (``nn.validate``): text that is not a
+number at all, or a number of the wrong kind (``--epochs 1.5``), is the wrong type; a
+number of the right kind out of range (``--epochs 0``) is a bad value. Either way the
+message starts with the option's name and says what would be accepted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+
+class CommandError(Exception):
+    """A problem to report without a traceback; ``status`` is the exit status (2 for bad
+    input, 1 when the machine lacks something or a file cannot be written)."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+def say(text: str, file=None) -> None:
+    """Print ``text``, whatever the terminal's encoding: a character it cannot show is
+    written as an escape (``\\uff58``) instead of crashing the program."""
+    file = file or sys.stdout
+    encoding = getattr(file, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
+
+
+# --- options -----------------------------------------------------------------------------
+
+
+def number(text: str) -> int | float:
+    """An argparse type: the number written in ``text``, an int if it is whole (``"3"``),
+    else a float (``"1.5"``, ``"1e-3"``). Its kind and range are checked later, by name."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+
+
+def numbers(text: str) -> list[int | float]:
+    """An argparse type: a comma-separated list of numbers, ``"16,16"`` -> ``[16, 16]``."""
+    try:
+        return [number(part) for part in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of numbers, such as 16,16"
+        ) from None
+
+
+def option_name(dest: str) -> str:
+    """The option an argparse ``dest`` comes from: ``batch_size`` -> ``--batch-size``."""
+    return "--" + dest.replace("_", "-")
+
+
+def check_options(args, checks: dict) -> None:
+    """Check and convert each option of ``args`` in place with its ``nn.validate`` check.
+
+    ``checks`` maps a ``dest`` to ``check`` or ``(check, most)``; an option left unset
+    (``None``) is skipped. A failed check becomes a one-line ``CommandError``.
+    """
+    for dest, check in checks.items():
+        check, most = check if isinstance(check, tuple) else (check, None)
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = [checked(item, option_name(dest), check, most) for item in value]
+        else:
+            value = checked(value, option_name(dest), check, most)
+        setattr(args, dest, value)
+
+
+def checked(value, name: str, check, most=None):
+    """``check(value, name)`` (an ``nn.validate`` function), and at most ``most``."""
+    try:
+        value = check(value, name)
+    except (TypeError, ValueError) as error:
+        raise CommandError(str(error)) from None
+    if most is not None and value > most:
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        raise CommandError(f"{name} must be at most {most:,}, got {shown}")
+    return value
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def output_folder(name) -> Path:
+    """The folder to write into, checked now (before any work) and made only when there is
+    something to write. Its nearest existing ancestor must be a folder we may write in."""
+    folder = Path(name)
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise CommandError(f"--out {name}: {existing} is a file, not a folder", status=1)
+    return folder
+
+
+def check_files_writable(folder: Path, names) -> None:
+    """Fail now, before any training, if a file of ``names`` could not be written in
+    ``folder`` (a folder in its place, no permission to write)."""
+    from ..files import check_writable
+
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    try:
+        if existing == folder:
+            for name in names:
+                check_writable(folder / name)
+        else:  # the folder is to be made inside ``existing``
+            check_writable(existing / f".{names[0]}")
+    except ValueError as error:
+        raise CommandError(str(error), status=1) from None
+
+
+def write_files(folder: Path, writers: dict) -> list[Path]:
+    """Write every file of ``writers`` (name -> function of a temporary path) into
+    ``folder``: all of them or none.
+
+    Each writer fills a temporary file beside its target; only when every one has
+    succeeded are they renamed into place. On any failure the temporary files, and the
+    folder if this call made it, are removed, and the old files stay as they were.
+    """
+    from ..files import atomic_path
+
+    made = [p for p in (folder, *folder.parents) if not p.exists()]  # innermost first
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / name for name in writers]
+    try:
+        with contextlib.ExitStack() as files:
+            for path, write in zip(paths, writers.values()):
+                write(files.enter_context(atomic_path(path, suffix=path.suffix)))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            for made_folder in made:
+                made_folder.rmdir()  # empty again: its files were never renamed into place
+        raise
+    return paths

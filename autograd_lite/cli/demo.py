@@ -1,0 +1,101 @@
+"""``autograd-lite demo``: micrograd's demo, trained and drawn in a few seconds."""
+
+from __future__ import annotations
+
+import time
+
+from ..value import Value
+from .common import check_files_writable, check_options, output_folder, say, write_files
+from .pictures import write_picture
+from .train import MAX_EPOCHS, QUIET, check_converged, check_tools, summary, write_model
+from .train import write_plots as plots
+
+FILES = ("neuron.svg", "neuron-backprop.html", "decision-boundary.png", "loss.png",
+         "model.json")  # fmt: skip
+
+
+def add_parser(commands) -> None:
+    from .common import number
+
+    command = commands.add_parser(
+        "demo",
+        help="train micrograd's moons classifier and write pictures of it",
+        description="Train an MLP(2, [16, 16, 1]) on 100 points of two moons (hinge loss, "
+        "L2 1e-4, SGD with a learning rate falling from 1.0 to 0.1), as in micrograd's "
+        "demo. Writes the graph of one neuron after backward (neuron.svg), its backward "
+        "pass step by step (neuron-backprop.html), the decision boundary and the training "
+        "curves (decision-boundary.png, loss.png) and the trained model (model.json).",
+    )
+    command.add_argument("--out", default="autograd-lite-demo", metavar="DIR",
+                         help="folder for the files (default: %(default)s)")  # fmt: skip
+    command.add_argument("--epochs", type=number, default=100, metavar="N",
+                         help="training epochs (default: %(default)s)")  # fmt: skip
+    command.add_argument("--seed", type=number, default=1, metavar="S",
+                         help="seed of data and weights (default: %(default)s)")  # fmt: skip
+    command.add_argument("--quiet", action="store_true", help=QUIET)
+    command.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """micrograd's demo: an MLP learns the two moons; five files show what happened."""
+    import nn
+    from nn.data import make_moons
+    from nn.validate import integer, positive_int
+
+    check_options(args, {"epochs": (positive_int, MAX_EPOCHS), "seed": integer})
+    started = time.perf_counter()
+    folder = output_folder(args.out)
+    check_tools(pictures=True)
+    check_files_writable(folder, FILES)
+    X, y = make_moons(100, noise=0.1, seed=args.seed)
+    model = nn.MLP(2, [16, 16, 1], seed=args.seed)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+    schedule = nn.LinearDecay(optimizer, start=1.0, end=0.1, steps=args.epochs)
+    history = nn.fit(model, X, y, "hinge", optimizer, args.epochs, schedule=schedule, l2=1e-4,
+                     progress=not args.quiet)  # fmt: skip
+    check_converged(model, history)
+    if not args.quiet:
+        say(f"MLP(2, [16, 16, 1]): {model.num_parameters()} parameters, {len(X)} points")
+        say(summary(model, X, y, "hinge", history))
+
+    neuron = one_neuron_recipe(model, X)
+    written = write_files(
+        folder,
+        {
+            "neuron.svg": lambda tmp: write_picture(one_neuron, neuron, "svg", tmp),
+            "neuron-backprop.html": lambda tmp: write_picture(one_neuron, neuron, "html", tmp),
+            **plots(model, history, X, y),
+            "model.json": lambda tmp: write_model(model, tmp),
+        },
+    )
+    for path in written:
+        say(f"wrote {path}")
+    if not args.quiet:
+        say(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def one_neuron_recipe(model, X) -> tuple:
+    """What ``one_neuron`` needs, as plain numbers: the first neuron of the first layer
+    (its weights, bias and activation) and a point that switches it on."""
+    trained = model.layers[0].neurons[0]
+    recipe = ([w.data for w in trained.w], trained.b.data, trained.activation)
+    point = next((p for p in X if one_neuron(*recipe, p).data > 0), X[0])
+    return (*recipe, list(point))
+
+
+def one_neuron(weights, bias, activation, point) -> Value:
+    """That neuron on that point, after backward, with every leaf labelled: a small graph
+    worth looking at (a recipe for ``write_picture``)."""
+    import nn
+
+    neuron = nn.Neuron(len(weights), activation)
+    neuron.load_state_dict({**{f"w.{i}": w for i, w in enumerate(weights)}, "b": bias})
+    for i, w in enumerate(neuron.w):
+        w.label = f"w{i}"
+    neuron.b.label = "b"
+    inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    out = neuron(inputs)
+    out.label, out.parents[0].label = "out", "z"  # out = relu(z), z = w . x + b
+    out.backward()
+    return out

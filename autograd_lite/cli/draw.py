@@ -1,0 +1,182 @@
+"""``autograd-lite draw EXPR NAME=VALUE ...``: a formula's value, gradients and graph."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from ..value import Value
+from . import pictures
+from .common import CommandError, check_options, number, say
+from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
+from .pictures import write_picture, write_source
+
+FORMATS = ("svg", "png", "dot", "html")
+# The format each known suffix means; a file with another suffix needs --format.
+SUFFIX_FORMATS = {"svg": "svg", "png": "png", "dot": "dot", "gv": "dot", "html": "html",
+                  "htm": "html"}  # fmt: skip
+TOO_SLOW_HINT = (
+    "Write the graph without a layout instead (--format dot -o graph.dot), or allow more "
+    "time (--time-limit 120)"
+)
+MAX_TIME_LIMIT = 3600
+# The short options of draw: any other word with one "-" in front is taken for a formula.
+OPTIONS = ("-o", "-h")
+
+
+def add_parser(commands) -> None:
+    command = commands.add_parser(
+        "draw",
+        help="evaluate a formula, run backward, print the gradients, draw the graph",
+        description=(
+            "Build EXPR from Values, run backward, print d(EXPR)/d(NAME) for each variable\n"
+            "and write the computation graph.\n\n"
+            "EXPR may use numbers, the variables, + - * / **, parentheses and the functions\n"
+            f"{', '.join(FUNCTIONS)}\n"
+            "(leaky_relu takes an optional slope: leaky_relu(x, 0.1)). Nothing else: EXPR is\n"
+            "checked against this list, never run as Python."
+        ),
+        epilog='example: autograd-lite draw "x*y + sin(x)" x=2 y=-3 -o graph.svg\n'
+        'An EXPR that starts with "-" goes after "--": autograd-lite draw -- "-x*y" x=2 y=3',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.add_argument("expression", metavar="EXPR", help='the formula, e.g. "x*y + sin(x)"')
+    command.add_argument("variables", nargs="*", type=assignment, metavar="NAME=VALUE",
+                         help="a value for each variable, e.g. x=2 y=-3")  # fmt: skip
+    command.add_argument("-o", "--output", metavar="FILE",
+                         help="where to write (default: graph.svg, or backprop.html "
+                         "with --steps); the suffix sets the format")  # fmt: skip
+    command.add_argument("--format", choices=FORMATS,
+                         help="svg or png (need a Graphviz program: graphviz-pure or dot), "
+                         "dot (the Graphviz source, needs no program), or html (the "
+                         "backward pass step by step, as --steps)")  # fmt: skip
+    command.add_argument("--steps", action="store_true",
+                         help="write the backward pass, step by step, as HTML")  # fmt: skip
+    command.add_argument("--time-limit", type=number, metavar="SECONDS",
+                         help="the most a picture may take to lay out (default: "
+                         f"{pictures.SECONDS} s; at most {MAX_TIME_LIMIT:,})")  # fmt: skip
+    command.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """Evaluate an expression, run backward, print the gradients and write the picture."""
+    from nn.validate import real
+
+    from ..files import atomic_path
+
+    check_options(args, {"time_limit": (real, MAX_TIME_LIMIT)})
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise CommandError(f"--time-limit must be a number of seconds > 0, got {args.time_limit:g}")
+    numbers = _variables(args.variables)
+    try:
+        expression = parse(args.expression, numbers)
+    except ExpressionError as error:
+        raise CommandError(str(error)) from None
+    unused = [name for name in numbers if name not in expression.names]
+    if unused:
+        raise CommandError(f"{', '.join(unused)}: given but not used in {args.expression!r}")
+    path, format = _picture_path(args)
+
+    inputs, result = build(args.expression, numbers, keep_inputs=True)
+    say(f"f = {args.expression} = {result.data:.6g}")
+    for name, value in inputs.items():
+        say(f"df/d{name} = {value.grad:.6g}")
+    with atomic_path(path, suffix=path.suffix) as tmp:
+        if format == "dot":
+            write_source(result, tmp)
+        else:
+            write_picture(build, (args.expression, numbers), format, tmp, TOO_SLOW_HINT,
+                          seconds=args.time_limit)  # fmt: skip
+    say(f"wrote {path}")
+    return 0
+
+
+def build(source: str, numbers: dict[str, float], keep_inputs: bool = False):
+    """The graph of the formula ``source`` at ``numbers``, after backward (a recipe for
+    ``write_picture``); with ``keep_inputs``, also the input Values by name."""
+    inputs = {name: Value(number, label=name) for name, number in numbers.items()}
+    try:
+        result = parse(source, numbers).evaluate(inputs)
+    except ExpressionError as error:
+        raise CommandError(str(error)) from None
+    if not isinstance(result, Value):  # no variables: a constant, drawn all the same
+        result = Value(result)
+    result.label = result.label or "f"
+    try:
+        result.backward()
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(f"backward failed: {type(error).__name__}: {error}") from None
+    return (inputs, result) if keep_inputs else result
+
+
+def _variables(assignments: list[tuple[str, float]]) -> dict[str, float]:
+    """``[("x", 2.0), ...]`` as a dict, refusing a name given twice."""
+    numbers = {}
+    for name, value in assignments:
+        if name in numbers:
+            raise CommandError(f"{name} is given twice")
+        numbers[name] = value
+    return numbers
+
+
+def assignment(text: str) -> tuple[str, float]:
+    """Read ``NAME=VALUE`` (an argparse type): ``"y=-3"`` -> ``("y", -3.0)``."""
+    name, equals, number = text.partition("=")
+    name = normalize_name(name.strip())
+    if not equals or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, such as x=2")
+    if name in FUNCTIONS:
+        raise argparse.ArgumentTypeError(f"{name} is a function; choose another variable name")
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: {number!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be a finite number")
+    return name, value
+
+
+def _picture_path(args) -> tuple[Path, str]:
+    """Where ``draw`` writes, and in which format ("svg", "png", "dot" or "html").
+
+    The format comes from ``--steps`` (html), ``--format``, or the file's suffix; a suffix
+    that means another format (``-o g.svg --format png``) is refused, not obeyed.
+    """
+    from ..files import check_writable
+
+    if args.steps and args.format not in (None, "html"):
+        raise CommandError("--steps writes an HTML animation: leave out --format")
+    chosen = "html" if args.steps else args.format
+    if args.output is None:
+        format = chosen or "svg"
+        path = Path("backprop.html" if format == "html" else f"graph.{format}")
+    else:
+        path = Path(args.output)
+        suffix = path.suffix.lstrip(".").lower()
+        implied = SUFFIX_FORMATS.get(suffix)
+        format = chosen or implied or ("svg" if not suffix else None)
+        if format is None:
+            raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
+        if implied and implied != format:
+            raise CommandError(f"-o {path}: a .{suffix} file would not hold {format.upper()}; "
+                               f"name it .{format}")  # fmt: skip
+    if not path.parent.is_dir():
+        raise CommandError(f"-o {path}: there is no folder {str(path.parent)!r}", status=1)
+    try:
+        check_writable(path)
+    except ValueError as error:
+        raise CommandError(f"-o {error}" if args.output else str(error), status=1) from None
+    return path, format
+
+
+def hint_for(argv: list[str]) -> str:
+    """For a ``draw`` command line that argparse refused: if a formula starting with "-"
+    was taken for an option, say where it goes."""
+    words = argv[: argv.index("--")] if "--" in argv else argv
+    if "draw" not in words:
+        return ""
+    for word in words[words.index("draw") + 1 :]:
+        if word.startswith("-") and not word.startswith("--") and word not in OPTIONS:
+            return f'; a formula that starts with "-" goes after "--": draw -- "{word}" ...'
+    return ""

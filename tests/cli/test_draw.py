@@ -1,0 +1,246 @@
+"""``autograd-lite draw``: value, gradients and picture of a formula; hostile formulas."""
+
+import math
+import os
+
+import pytest
+from cli_helpers import PNG, assert_one_line_error, run, run_command
+
+pytest.importorskip("graphviz")
+pytest.importorskip("matplotlib")
+
+
+# --- draw ----------------------------------------------------------------------------------
+
+
+def test_draw_prints_value_and_gradients_and_writes_graph_svg(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x*y + sin(x)", "x=2", "y=-3")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == f"f = x*y + sin(x) = {-6 + math.sin(2):.6g}"
+    assert lines[1] == f"df/dx = {-3 + math.cos(2):.6g}"
+    assert lines[2] == "df/dy = 2"
+    assert lines[3] == "wrote graph.svg"
+    svg = (tmp_path / "graph.svg").read_text()
+    assert "<svg" in svg and ">x</text>" in svg and ">y</text>" in svg
+
+
+@pytest.mark.parametrize(
+    ("options", "name", "start"),
+    [
+        (["-o", "pic.png"], "pic.png", PNG),
+        (["--format", "png"], "graph.png", PNG),
+        (["--format", "dot"], "graph.dot", b"digraph"),
+        (["-o", "g.txt", "--format", "dot"], "g.txt", b"digraph"),
+        (["-o", "g.dot.bak", "--format", "dot"], "g.dot.bak", b"digraph"),
+        (["-o", "g.gv"], "g.gv", b"digraph"),
+        (["-o", "G.SVG"], "G.SVG", b"<?xml"),
+        (["-o", "no-suffix"], "no-suffix", b"<?xml"),
+        (["--steps"], "backprop.html", b"<!DOCTYPE html>"),
+        (["--steps", "-o", "steps.html"], "steps.html", b"<!DOCTYPE html>"),
+        (["--steps", "-o", "steps.htm"], "steps.htm", b"<!DOCTYPE html>"),
+        (["-o", "out.html"], "out.html", b"<!DOCTYPE html>"),
+        (["--format", "html"], "backprop.html", b"<!DOCTYPE html>"),
+        (["--format", "html", "--steps", "-o", "a.htm"], "a.htm", b"<!DOCTYPE html>"),
+    ],
+)
+def test_draw_formats(capsys, tmp_path, options, name, start):
+    status, out, err = run(capsys, "draw", "tanh(x*y)", "x=2", "y=0.5", *options)
+    assert status == 0, err
+    assert out.splitlines()[-1] == f"wrote {name}"
+    assert (tmp_path / name).read_bytes().startswith(start)
+
+
+def test_draw_expression_without_variables(capsys):
+    status, out, _ = run(capsys, "draw", "sin(0) + 2**3", "--format", "dot")
+    assert status == 0
+    assert out.splitlines()[0] == "f = sin(0) + 2**3 = 8"
+
+
+def test_draw_expression_starting_with_minus_after_double_dash(capsys):
+    status, out, _ = run(capsys, "draw", "--format", "dot", "--", "-x*y", "x=2", "y=3")
+    assert status == 0
+    assert out.splitlines()[:3] == ["f = -x*y = -6", "df/dx = -3", "df/dy = -2"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["x*y", "x=2"], "unknown name 'y'"),
+        (["x*y", "x=2", "y=3", "z=4"], "z: given but not used"),
+        (["x*y", "x=2", "y=3", "x=4"], "x is given twice"),
+        (["x*y", "x=2", "y=abc"], "'abc' is not a number"),
+        (["x*y", "x=2", "y=nan"], "finite"),
+        (["x*y", "x2", "y=3"], "not NAME=VALUE"),
+        (["x*y", "x=2", "2y=3"], "not NAME=VALUE"),
+        (["sin(x)", "sin=2", "x=1"], "sin is a function"),
+        (["x*y", "x=2", "y=3", "-o", "g.jpg"], "cannot write 'jpg'"),
+        (["x*y", "x=2", "y=3", "--format", "pdf"], "invalid choice"),
+        (["x*y", "x=2", "y=3", "--steps", "--format", "svg"], "leave out --format"),
+        (["x", "x=1", "-o", "g.svg", "--format", "png"], "a .svg file would not hold PNG"),
+        (["x", "x=1", "-o", "g.png", "--format", "dot"], "a .png file would not hold DOT"),
+        (["x", "x=1", "-o", "g.svg", "--steps"], "a .svg file would not hold HTML"),
+        (["leaky_relu(x, 1e999)", "x=-1"], "slope must be a finite number"),
+        (["log(x)", "x=-1"], "log is only defined for x > 0"),
+        (["1 / (x - 1)", "x=1"], "division by zero"),
+    ],
+)
+def test_draw_bad_input_is_a_short_error_and_writes_nothing(capsys, tmp_path, argv, words):
+    status, out, err = run(capsys, "draw", *argv)
+    assert status == 2
+    assert "Traceback" not in err
+    assert words in err.splitlines()[0]
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
+    big = "x" + " + 1" * 100  # 201 nodes
+    status, out, err = run(capsys, "draw", big, "x=1")
+    assert status == 0, err
+    assert "df/dx = 1" in out
+    assert "left out" in (tmp_path / "graph.svg").read_text()
+    status, out, err = run(capsys, "draw", big, "x=1", "--steps")
+    assert status == 0, err
+    page = (tmp_path / "backprop.html").read_text()
+    assert "left out" in page and "Every step still has its frame" in page
+
+
+def test_a_domain_error_points_at_the_operation(capsys):
+    _, _, err = run(capsys, "draw", "x + log(x - 5)", "x=2")
+    first, shown, carets = err.splitlines()
+    assert first == "autograd-lite draw: error: log(-3.0): log is only defined for x > 0"
+    assert shown.strip() == "x + log(x - 5)"
+    assert carets.strip() == "^" * len("log(x - 5)")
+    assert carets.index("^") == shown.index("log")
+
+
+def test_an_output_in_a_missing_folder_is_refused_before_anything_runs(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / "no" / "g.svg"))
+    assert_one_line_error(status, err, "there is no folder", expected_status=1)
+    assert out == ""
+
+
+def test_a_picture_graphviz_cannot_lay_out_in_time_is_a_short_error(capsys, tmp_path, monkeypatch):
+    slow = tmp_path / "slow-graphviz"  # stands in for Graphviz on a tangled graph
+    slow.write_text("#!/bin/sh\nsleep 10\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", str(slow))
+    monkeypatch.setattr("autograd_lite.cli.pictures.SECONDS", 0.5)
+    status, _, err = run(capsys, "draw", "x + x", "x=1")
+    assert_one_line_error(status, err, "could not lay out this graph in 0.5 s", expected_status=1)
+    assert "--format dot" in err
+    assert not (tmp_path / "graph.svg").exists()
+
+
+# --- hostile expressions: refused or handled, nothing runs, no traceback ------------------------
+
+SENTINEL = "pwned"  # a file that an expression would create if it were ever run
+
+HOSTILE = [
+    f"__import__('os').system('touch {SENTINEL}')",
+    f"open('{SENTINEL}', 'w').write('x') * x",
+    f"exec(\"open('{SENTINEL}', 'w')\")",
+    f"eval(\"open('{SENTINEL}', 'w')\")",
+    f"(lambda: open('{SENTINEL}', 'w'))()",
+    f"[open('{SENTINEL}', 'w') for _ in 'a']",
+    f"x.__class__.__init__.__globals__['os'].system('touch {SENTINEL}')",
+    "().__class__.__bases__[0].__subclasses__()",
+    f"f\"{{open('{SENTINEL}', 'w')}}\" * x",
+    f"x if open('{SENTINEL}', 'w') else x",
+    "(x := 1) + x",
+    "sin(*[x])",
+    "sin(**{'x': 1})",
+    f"sin(x, key=open('{SENTINEL}', 'w'))",
+    "'a' * 10**9",
+    "x[0]",
+    "breakpoint()",
+    "(" * 10_000 + "x" + ")" * 10_000,  # far too long: refused before Python's parser
+    "(" * 300 + "x" + ")" * 300,  # short enough, but past Python's nesting limit
+    "-" * 100_000 + "x",
+]
+
+
+@pytest.mark.parametrize("source", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_expressions_are_refused_before_anything_runs(capsys, tmp_path, source):
+    status, out, err = run(capsys, "draw", "--", source, "x=1")
+    assert status == 2
+    assert "Traceback" not in err
+    assert err.startswith("autograd-lite draw: error: ")
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []  # no sentinel file, and no picture either
+
+
+@pytest.mark.parametrize(
+    "source", ["9**9**9 * x", "x ** 1e308 ** 2", "exp(exp(exp(x)))", "10**400 * x", "-" * 998 + "x"]
+)
+def test_huge_and_deep_expressions_are_handled_quickly(capsys, source):
+    # The contract: overflow is inf, never an OverflowError, and no giant integer is ever
+    # computed (as Python ints, 9**9**9 would take minutes).
+    status, out, err = run(capsys, "draw", "--format", "dot", "--", source, "x=2")
+    assert "Traceback" not in err
+    assert status == 0, err
+    assert out.startswith(f"f = {source} = ")
+
+
+def test_hostile_input_in_a_real_process(tmp_path):
+    for source in (HOSTILE[0], "(" * 10_000 + "x" + ")" * 10_000, "x.__class__"):
+        done = run_command("draw", "--", source, "x=1")
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert "error" in done.stderr
+    done = run_command("draw", "x*y", "x=2", "y=oops")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_draw_in_a_real_process(tmp_path):
+    done = run_command("draw", "x*y + sin(x)", "x=2", "y=-3", "-o", "g.svg")
+    assert done.returncode == 0, done.stderr
+    assert "df/dy = 2" in done.stdout
+    assert len(done.stdout.splitlines()) == 4  # the drawing process repeats nothing
+    assert (tmp_path / "g.svg").read_text().count("<svg") == 1
+
+
+def test_dot_format_needs_no_graphviz_program(tmp_path):
+    env = {**os.environ, "AUTOGRAD_LITE_GRAPHVIZ": str(tmp_path / "no-such-program")}
+    done = run_command("draw", "x*x", "x=3", "--format", "dot", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph")
+    done = run_command("draw", "x*x", "x=3", env=env)  # svg needs the program: a clear error
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Graphviz" in done.stderr
+
+
+@pytest.mark.parametrize("bad", ["\x1b[31m", "\x00", "\t", "\ud800"])
+def test_a_control_character_or_lone_surrogate_is_refused_with_a_caret(capsys, tmp_path, bad):
+    status, out, err = run(capsys, "draw", f"x*{bad}y", "x=2", "y=3")
+    assert status == 2 and out == ""
+    first, shown, carets = err.splitlines()
+    assert first.startswith("autograd-lite draw: error: the expression must be one line")
+    assert shown.strip().startswith("x*?") and carets.strip() == "^"
+    assert "syntax" not in err and list(tmp_path.iterdir()) == []
+
+
+def test_names_are_read_as_python_reads_them(capsys):
+    status, out, err = run(capsys, "draw", "ｘ*2 + 𝑥", "ｘ=1", "--format", "dot")
+    assert status == 0, err
+    assert out.splitlines()[1:] == ["df/dx = 3", "wrote graph.dot"]
+
+
+def test_an_html_output_is_the_animation(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "out.html")
+    assert status == 0, err
+    assert out.splitlines() == ["f = x*y = 6", "df/dx = 3", "df/dy = 2", "wrote out.html"]
+    page = (tmp_path / "out.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "Step 1 of" in page
+
+
+@pytest.mark.parametrize("argv", [[], ["-o", "graph.svg"]])
+def test_a_folder_in_place_of_the_picture_is_refused_before_anything_runs(capsys, tmp_path, argv):
+    (tmp_path / "graph.svg").mkdir()
+    status, out, err = run(capsys, "draw", "x", "x=1", *argv)
+    assert_one_line_error(status, err, "graph.svg: is a folder", expected_status=1)
+    assert ("-o graph.svg" in err) == bool(argv)
+    assert out == "" and [p.name for p in tmp_path.iterdir()] == ["graph.svg"]

@@ -1,0 +1,88 @@
+"""The ``autograd-lite`` command as a whole: help, version, errors, optional packages."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from cli_helpers import assert_one_line_error, run, run_command
+
+pytest.importorskip("graphviz")
+pytest.importorskip("matplotlib")
+
+
+# --- help ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        ([], ["demo", "draw", "train"]),
+        (["demo"], ["--out", "--epochs", "--seed", "--quiet", "neuron.svg", "model.json"]),
+        (["draw"], ["EXPR", "NAME=VALUE", "--steps", "--format", "leaky_relu", "never run"]),
+        (["train"], ["--dataset", "spirals", "--hidden", "--optimizer", "adam", "history.csv"]),
+    ],
+)
+def test_help_of_each_command(capsys, argv, words):
+    status, out, _ = run(capsys, *argv, "--help")
+    assert status == 0
+    for word in words:
+        assert word in out
+
+
+def test_no_command_is_a_one_line_error(capsys):
+    status, _, err = run(capsys)
+    assert_one_line_error(status, err, "COMMAND")
+
+
+def test_the_command_line_imports_no_optional_package():
+    code = (
+        "import sys, autograd_lite.cli\n"
+        "loaded = {'graphviz', 'matplotlib', 'tqdm', 'nn'} & set(sys.modules)\n"
+        "assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_missing_optional_package_is_named_with_its_extra(capsys, monkeypatch):
+    for name in [m for m in sys.modules if m == "graphviz" or m.startswith("autograd_lite.viz")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # "import graphviz" now fails
+    status, _, err = run(capsys, "draw", "x*x", "x=3")
+    assert_one_line_error(status, err, "pip install 'autograd-lite[viz]'", expected_status=1)
+
+
+def test_version(capsys):
+    import autograd_lite
+
+    status, out, _ = run(capsys, "--version")
+    assert status == 0
+    assert out == f"autograd-lite {autograd_lite.__version__}\n"
+
+
+@pytest.mark.parametrize(
+    "argv", [["draw", "-x*y", "x=2", "y=3"], ["draw", "-x"], ["draw", "--format", "dot", "-x"]]
+)
+def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
+    status, out, err = run(capsys, *argv)
+    assert_one_line_error(status, err, 'goes after "--"')
+    assert out == ""
+
+
+def test_no_hint_for_other_mistakes(capsys):
+    _, _, err = run(capsys, "draw", "x", "x=1", "--colour", "red")
+    assert "--colour" in err and 'after "--"' not in err
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_any_terminal_encoding_is_fine(tmp_path, encoding):
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    done = run_command("draw", "ｘ*2 + 𝑥", "x=1", "--format", "dot", env=env, encoding=encoding)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["df/dx = 3", "wrote graph.dot"]
+    assert "\\uff58" in done.stdout  # shown as an escape, not a crash
+    done = run_command("draw", "ｘ*é", "x=1", env=env, encoding=encoding)  # an error to print
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "unknown name 'é'" in done.stderr.replace(
+        "\\xe9", "é"
+    )

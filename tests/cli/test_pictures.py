@@ -1,0 +1,143 @@
+"""Drawing from the command line: a time limit on every Graphviz call, and whole files only."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import assert_one_line_error, run, run_command
+
+pytest.importorskip("graphviz")
+pytest.importorskip("matplotlib")
+
+
+@pytest.fixture
+def slow_graphviz(tmp_path, monkeypatch):
+    """A stand-in for Graphviz stuck on a tangled graph; it notes its process id."""
+    slow = tmp_path.parent / f"{tmp_path.name}-slow-graphviz"
+    pids = tmp_path.parent / f"{tmp_path.name}-pids"
+    slow.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", str(slow))
+    monkeypatch.setattr("autograd_lite.cli.pictures.SECONDS", 1)
+    return pids
+
+
+def still_running(pid: int) -> bool:
+    """True if process ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("options", [[], ["--steps"], ["-o", "steps.html"]])
+def test_every_picture_has_a_time_limit_and_graphviz_is_stopped(capsys, tmp_path, slow_graphviz,
+                                                                 options):  # fmt: skip
+    status, _, err = run(capsys, "draw", "x*y", "x=2", "y=3", *options)
+    assert_one_line_error(status, err, "could not lay out this graph in 1 s", expected_status=1)
+    assert "--format dot" in err
+    assert list(tmp_path.iterdir()) == []
+    pids = [int(line) for line in slow_graphviz.read_text().split()]
+    assert pids and not any(still_running(pid) for pid in pids)
+
+
+def test_demo_with_a_stuck_graphviz_writes_nothing(capsys, tmp_path, slow_graphviz):
+    status, _, err = run(capsys, "demo", "--out", "results", "--epochs", "1", "--quiet")
+    assert_one_line_error(status, err, "could not lay out this graph in 1 s", expected_status=1)
+    assert list(tmp_path.iterdir()) == []  # no half-set of files, and no folder
+
+
+def small_files(limit):
+    """For a child process: no file it writes may grow past ``limit`` bytes (a full disk)."""
+    resource = pytest.importorskip("resource")  # POSIX only
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.parametrize("name", ["graph.svg", "graph.png", "graph.dot", "steps.html"])
+def test_a_full_disk_leaves_the_old_picture_whole(tmp_path, name):
+    old = tmp_path / name
+    old.write_text("the old picture")
+    big = "x" + " + 1" * 60
+    done = run_command("draw", big, "x=1", "-o", name, preexec_fn=small_files(8 * 1024))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "File too large" in done.stderr
+    assert old.read_text() == "the old picture"
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left
+    done = run_command("draw", big, "x=1", "-o", name)
+    assert done.returncode == 0, done.stderr
+    assert os.path.getsize(old) > 8 * 1024  # it was big enough to hit the limit
+
+
+def test_a_full_disk_during_training_keeps_every_old_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "model.json").write_text("old model")
+    done = run_command("train", "--epochs", "2", "--samples", "20", "--out", "out", "--quiet",
+                       preexec_fn=small_files(4 * 1024))  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "File too large" in done.stderr
+    assert [p.name for p in out.iterdir()] == ["model.json"]
+    assert (out / "model.json").read_text() == "old model"
+
+
+def test_the_time_limit_is_an_option(capsys, tmp_path, slow_graphviz):
+    status, _, err = run(capsys, "draw", "x", "x=1", "--time-limit", "0.5")
+    assert_one_line_error(status, err, "could not lay out this graph in 0.5 s", expected_status=1)
+    assert "--time-limit" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("0", "--time-limit must be a number of seconds > 0, got 0"),
+        ("-1", "--time-limit must be a number of seconds > 0, got -1"),
+        ("inf", "--time-limit must be a finite number"),
+        ("1e9", "--time-limit must be at most 3,600"),
+        ("soon", "argument --time-limit: 'soon' is not a number"),
+    ],
+)
+def test_a_bad_time_limit_is_refused_before_anything_runs(capsys, tmp_path, text, words):
+    status, out, err = run(capsys, "draw", "x", "x=1", "--time-limit", text)
+    assert_one_line_error(status, err, words)
+    assert out == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_pictures_are_drawn_with_any_way_of_starting_a_process(capsys, tmp_path, monkeypatch,
+                                                                method):  # fmt: skip
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr("autograd_lite.cli.pictures._start_method", lambda: method)
+    status, _, err = run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "g.svg")
+    assert status == 0, err
+    assert (tmp_path / "g.svg").read_text().count("<svg") == 1
+    status, _, err = run(capsys, "demo", "--epochs", "1", "--quiet", "--out", "demo")
+    assert status == 0, err
+    assert ">w0</text>" in (tmp_path / "demo" / "neuron.svg").read_text()
+
+
+def test_control_characters_in_a_message_are_never_sent_to_the_terminal(capsys):
+    status, _, err = run(capsys, "draw", "x", "x=1", "--colour\x1b[2J", "red")
+    assert status == 2 and "\x1b" not in err and "\\x1b[2J" in err
+
+
+def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypatch):
+    from autograd_lite.cli.draw import build
+
+    parent = os.getpid()
+
+    def die(*args, **kwargs):  # in the drawing process only
+        if os.getpid() != parent:
+            os._exit(3)  # as a crash would
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr("autograd_lite.cli.pictures._start_method", lambda: "fork")
+    monkeypatch.setattr("autograd_lite.cli.draw.build", die)
+    status, _, err = run(capsys, "draw", "x", "x=1")
+    assert_one_line_error(status, err, "the drawing process stopped (exit code 3)", 1)
+    assert list(tmp_path.iterdir()) == []
