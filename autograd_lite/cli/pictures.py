@@ -24,9 +24,9 @@ from .common import CommandError
 
 SECONDS = 20  # the most a drawing may take; a picture that needs more is refused
 # Graphviz's layout slows down sharply with size: bigger graphs show the nodes nearest the
-# output (with a note). An animation shows more at once, so its pictures are kept smaller.
+# output (with a note). An animation lays its graph out once, so it can show more.
 MAX_PICTURE_NODES = 150
-MAX_ANIMATED_NODES = 50
+MAX_ANIMATED_NODES = 500
 TOO_SLOW = (
     "Graphviz could not lay out this graph in {seconds:g} s: a node used many times makes "
     "a tangle that is slow to untie."

@@ -95,7 +95,7 @@ def test_draw_bad_input_is_a_short_error_and_writes_nothing(capsys, tmp_path, ar
 
 
 def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
-    big = "x" + " + 1" * 100  # 201 nodes
+    big = "x" + "+1" * 300  # 601 nodes: more than a picture (150) or an animation (500) shows
     status, out, err = run(capsys, "draw", big, "x=1")
     assert status == 0, err
     assert "df/dx = 1" in out
