@@ -14,6 +14,7 @@ described), ``ops.py`` (the table of operations and their derivatives), ``graph.
 
 from importlib import import_module
 
+from . import pickling as _pickling  # noqa: F401  (registers pickle support for Value)
 from .graph import gradients, topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
 from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh

@@ -73,11 +73,34 @@ def _pow(x, y):
             f"({x!r}) ** {y!r}: a negative base needs an integer exponent "
             "(the result would be a complex number)"
         )
+    return _ieee_pow(x, y)
+
+
+def _ieee_pow(x, y):
+    """x ** y as IEEE (and PyTorch) give it: 0 ** -1 is inf, (-8) ** 0.5 is nan, never raises."""
+    odd = float(y).is_integer() and float(y) % 2 == 1
+    if x == 0 and y < 0:
+        return math.copysign(math.inf, x) if odd else math.inf
+    if x < 0 and math.isfinite(y) and not float(y).is_integer():
+        return math.nan
     try:
         return float(x**y)
     except OverflowError:  # IEEE: too large is inf, with the sign an odd power keeps
-        odd = x < 0 and int(y) % 2 == 1
-        return -math.inf if odd else math.inf
+        return -math.inf if x < 0 and odd else math.inf
+
+
+def _ieee_div(a, b):
+    """a / b as IEEE gives it: 1 / 0 is inf, 0 / 0 is nan, never raises."""
+    if b == 0:
+        return math.nan if a == 0 or a != a else math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _ieee_log(x):
+    """log x as IEEE gives it: log 0 is -inf, the log of a negative number is nan."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
 
 
 def _relu(x):
@@ -107,33 +130,33 @@ def _dot_of(xs, ys):
 
 
 # --- helpers for derivatives, written to work on floats and on Values alike -------------
-
-
-def _half_over(out):
-    """d sqrt(x) / dx = 1 / (2 sqrt(x)): infinite at 0, as in PyTorch."""
-    return 0.5 / out if float(out) != 0 else math.inf
+# At a singular point a local derivative is infinite or NaN (d sqrt(x)/dx is inf at 0). As a
+# Value it must still depend on the inputs, so that a second derivative sees it: PyTorch's
+# double backward gives -inf for sqrt'' at 0. So derivatives compute with the IEEE rows at
+# the end of the table (`ieee_div`, `ieee_pow`, `ieee_log`), which give inf and nan where
+# the ops for users raise, never with bare inf or nan constants.
 
 
 def _dpow_dbase(x, y):
-    """d (x ** y) / dx = y * x ** (y - 1), with the limits at x = 0 spelled out."""
-    if float(y) == 0 and (float(x) == 0 or not isinstance(y, Value)):
-        return 0.0  # x ** 0 is the constant 1, even at x = 0
-    # (A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but
-    # its derivative in y is not, and grad of grad needs it.)
-    if float(x) == 0 and float(y) < 1:
-        return math.inf
-    return y * power(x, y - 1)  # power, not **: on floats too, overflow is inf
+    """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
+    if not isinstance(y, Value) and y == 0:
+        return 0.0  # a constant exponent 0: nothing depends on x
+    d = y * ieee_pow(x, y - 1)
+    # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
+    # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
+    return zero_keeping(d) if float(y) == 0 and float(x) == 0 else d
 
 
-def _dpow_dexp(x, out):
-    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 and NaN for x < 0, as in PyTorch."""
-    if float(x) > 0:
-        return out * log(x)
-    return 0.0 if float(x) == 0 else math.nan
+def _dpow_dexp(x, y, out):
+    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 (y >= 0), NaN for x < 0, as in PyTorch."""
+    d = out * ieee_log(x)
+    return zero_keeping(d) if float(x) == 0 and float(y) >= 0 else d
 
 
-def _builtin(name, forward, derivative, doc):
-    return define_op(name, forward, derivative, doc=doc, _builtin=True)
+def _builtin(name, forward, derivative, doc, label=None):
+    op = define_op(name, forward, derivative, doc=doc, _builtin=True)
+    op.rule.label = label or name
+    return op
 
 
 # --- the table ------------------------------------------------------------------------
@@ -144,11 +167,11 @@ _SUB = _builtin("-",   operator.sub,  lambda a, b, out: (1.0, -1.0),           "
 _MUL = _builtin("*",   operator.mul,  lambda a, b, out: (b, a),                "a * b")  # fmt: skip
 _DIV = _builtin("/",   _div,          lambda a, b, out: (1 / b, -out / b),     "a / b")  # fmt: skip
 _NEG = _builtin("neg", operator.neg,  lambda a, out: (-1.0,),                  "-a")  # fmt: skip
-_POW = _builtin("**",  _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, out)),
+_POW = _builtin("**",  _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
                 "x ** y")  # fmt: skip
 exp = _builtin("exp",  _exp,          lambda x, out: (out,),                   "e ** x")  # fmt: skip
 log = _builtin("log",  _log,          lambda x, out: (1 / x,),                 "ln x, x > 0")  # fmt: skip
-sqrt = _builtin("sqrt", _sqrt,        lambda x, out: (_half_over(out),),       "x ** 0.5, x >= 0")  # fmt: skip
+sqrt = _builtin("sqrt", _sqrt,        lambda x, out: (ieee_div(0.5, out),),   "x ** 0.5, x >= 0")  # fmt: skip
 sin = _builtin("sin",  _sin,          lambda x, out: (cos(x),),                "sine")  # fmt: skip
 cos = _builtin("cos",  _cos,          lambda x, out: (-sin(x),),               "cosine")  # fmt: skip
 sigmoid = _builtin("sigmoid", _sigmoid, lambda x, out: (out * (1 - out),),     "1 / (1 + e ** -x)")  # fmt: skip
@@ -163,6 +186,19 @@ _DOT = _builtin("dot", _dot,          lambda *xys_out: (*xys_out[len(xys_out) //
                                                         *xys_out[:len(xys_out) // 2]),
                 "x1*y1 + ... + xn*yn, one node")  # fmt: skip
 
+# The arithmetic inside derivatives: the same functions without the domain checks, giving
+# inf and nan where the rows above raise (see the helpers for derivatives).
+ieee_div = _builtin("ieee_div", _ieee_div, lambda a, b, out: (ieee_div(1.0, b), -ieee_div(out, b)),
+                    "a / b, inf or nan at b = 0", "/")  # fmt: skip
+ieee_pow = _builtin("ieee_pow", _ieee_pow, lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
+                    "x ** y, inf or nan outside the domain", "**")  # fmt: skip
+ieee_log = _builtin("ieee_log", _ieee_log, lambda x, out: (ieee_div(1.0, x),),
+                    "ln x, -inf at 0 and nan below", "log")  # fmt: skip
+# A zero that still depends on x, as PyTorch's where(condition, 0, x): the local derivative
+# is 0, so an inf or nan behind it still shows in a higher derivative (0 * inf is nan).
+zero_keeping = _builtin("zero_keeping", lambda x: 0.0, lambda x, out: (0.0,),
+                        "0, still depending on x", "0·")  # fmt: skip
+
 
 # Operations with a constant parameter get a small rule of their own, made once per
 # parameter: x ** 2 has the single parent x (its exponent 2 is part of the op, as in
@@ -172,14 +208,28 @@ _DOT = _builtin("dot", _dot,          lambda *xys_out: (*xys_out[len(xys_out) //
 @functools.lru_cache(maxsize=256)
 def _power_of(c) -> Op:
     """x ** c for a constant c."""
-    rule = Rule("**", lambda x: _pow(x, c), lambda x, out: (_dpow_dbase(x, c),), f"**{c:g}")
+    rule = Rule(
+        "**",
+        lambda x: _pow(x, c),
+        lambda x, out: (_dpow_dbase(x, c),),
+        f"**{c:g}",
+        True,
+        ("x**c", c),
+    )
     return Op(rule)
 
 
 @functools.lru_cache(maxsize=256)
 def _base_to(c) -> Op:
     """c ** x for a constant c."""
-    rule = Rule("**", lambda x: _pow(c, x), lambda x, out: (_dpow_dexp(c, out),), f"{c:g}**")
+    rule = Rule(
+        "**",
+        lambda x: _pow(c, x),
+        lambda x, out: (_dpow_dexp(c, x, out),),
+        f"{c:g}**",
+        True,
+        ("c**x", c),
+    )
     return Op(rule)
 
 
@@ -191,11 +241,29 @@ def _leaky_relu_with(slope) -> Op:
         lambda x, out: (1.0 if x > 0 else slope,),  # leaky_relu'(0) = slope, as in PyTorch
         f"leaky_relu({slope:g})",
         builtin=True,
+        key=("leaky_relu", slope),
     )
     return Op(rule)
 
 
 RULES["leaky_relu"] = _leaky_relu_with(0.01).rule  # the default slope's rule names the op
+
+
+def rule_for(key) -> Rule:
+    """The rule a pickle names by ``key`` (see ``Rule.key``); a clear error if none is defined."""
+    if isinstance(key, tuple):
+        kind, constant = key
+        return {"x**c": _power_of, "c**x": _base_to, "leaky_relu": _leaky_relu_with}[kind](
+            constant
+        ).rule
+    rule = RULES.get(key)
+    if rule is None:
+        raise ValueError(
+            f"cannot rebuild a Value made by op {key!r}: no op of that name is defined. "
+            f"Define it again with define_op({key!r}, ...) before loading (for example by "
+            "importing the module that defines it)"
+        )
+    return rule
 
 
 def power(base, exponent):

@@ -20,16 +20,21 @@ from .value import Value, as_real, make_node
 
 
 class Rule:
-    """One entry of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``)."""
+    """One entry of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``).
 
-    __slots__ = ("name", "forward", "derivative", "label", "builtin")
+    ``key`` names the rule in a pickle: its name, or (name, constant) for a rule made for one
+    constant (``x ** 2`` is ``("x**c", 2.0)``).
+    """
 
-    def __init__(self, name, forward, derivative, label=None, builtin=False):
+    __slots__ = ("name", "forward", "derivative", "label", "builtin", "key")
+
+    def __init__(self, name, forward, derivative, label=None, builtin=False, key=None):
         self.name = name
         self.forward = forward
         self.derivative = derivative
         self.label = label or name
         self.builtin = builtin
+        self.key = name if key is None else key
 
     def __repr__(self):
         return f"Rule({self.label!r})"
@@ -122,6 +127,10 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
+    if not name.isprintable():  # "\n", "\x1b", a lone surrogate: no picture could show it
+        raise ValueError(
+            f"define_op: name must be printable text without control characters, got {name!r}"
+        )
     for role, f in (("forward", forward), ("derivative", derivative)):
         if not callable(f):
             raise TypeError(f"define_op({name!r}): {role} must be callable, got {f!r}")

@@ -44,6 +44,8 @@ def as_real(x, where="Value(data)"):
     elif hasattr(kind, "__float__"):
         try:
             return float(x)
+        except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE says inf
+            return float("inf") if x > 0 else float("-inf")
         except (TypeError, ValueError):  # e.g. an array of several numbers
             hint = "give one number, not a collection of them"
     else:

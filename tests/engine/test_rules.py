@@ -144,3 +144,15 @@ def test_builtin_names_are_reserved_and_arguments_checked():
         ag.define_op("mine", math.exp, None)
     with pytest.raises(TypeError, match="name"):
         ag.define_op("", math.exp, lambda x, out: (out,))
+
+
+@pytest.mark.parametrize("name", ["\n", "soft\tplus", "\x00", "\x1b[31m", "op\ud800", "a\u2028b"])
+def test_op_names_that_cannot_be_shown_are_refused(name):
+    with pytest.raises(ValueError, match=r"define_op: name must be printable"):
+        ag.define_op(name, math.exp, lambda x, out: (out,))
+    assert name not in ag.RULES
+
+
+def test_op_name_of_a_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="define_op: name"):
+        ag.define_op(b"exp2", math.exp, lambda x, out: (out,))
