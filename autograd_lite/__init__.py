@@ -14,6 +14,8 @@ described), ``ops.py`` (the table of operations and their derivatives), ``graph.
 
 from importlib import import_module
 
+# isort: off
+from .value import Value  # first: the node, which imports its operations (ops.py) at its end
 from . import pickling as _pickling  # noqa: F401  (registers pickle support for Value)
 from .graph import gradients, topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
@@ -21,7 +23,8 @@ from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt,
 from .ops import sum as sum
 from .recording import gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
-from .value import Value
+
+# isort: on
 
 __version__ = "0.1.0"
 

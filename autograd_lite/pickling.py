@@ -29,9 +29,15 @@ _state = threading.local()  # .depth: how many flat lists this thread is picklin
 
 def reduce_value(node):
     """How pickle and deepcopy take a Value apart (see the module docstring)."""
-    if not node.parents:
+    if node.is_leaf:
         return _leaf, (node.data, node.grad, node.label)
-    fields = (node.data, node.grad, node.label, node._rule.key, node.parents, node._local)
+    # The op by name, the parents, the local derivatives worked out when the node was made,
+    # and whether the node keeps them as tuples (n-ary and user ops) or in its own slots.
+    if node._many is not None:
+        links = (node._many, node._dmany, True)
+    else:
+        links = (node.parents, node.local_derivatives(), False)
+    fields = (node.data, node.grad, node.label, node._rule.key, *links)
     if getattr(_state, "depth", 0):  # inside a root's list: the parents are written already
         return _node, fields
     return _root, (_Ancestors(node), *fields)
@@ -60,11 +66,15 @@ def _leaf(data, grad, label):
     return leaf
 
 
-def _node(data, grad, label, key, parents, local):
+def _node(data, grad, label, key, parents, local, as_tuples):
     node = _leaf(data, grad, label)
-    node.parents = parents
-    node._local = local
     node._rule = rule_for(key)
+    if as_tuples:
+        node._many, node._dmany = parents, local
+    else:
+        node._a, node._da = parents[0], local[0]
+        if len(parents) == 2:
+            node._b, node._db = parents[1], local[1]
     return node
 
 

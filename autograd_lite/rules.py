@@ -1,29 +1,36 @@
-"""The rule table: how each operation computes forward, and its local derivatives.
+"""The rule table: each operation is one row, its forward and its derivative side by side.
 
-An operation is a pair of functions, written once:
+A row is two functions, written once:
 
 - ``forward(*floats) -> float``: the value;
 - ``derivative(*inputs, out) -> tuple``: one local derivative d out / d input per input.
 
-``derivative`` is called with floats during an ordinary backward pass, and with Values when
-``gradients(..., create_graph=True)`` builds the backward pass out of the graph itself. So it
-must use functions that work on both, such as ``ag.exp`` and ``ag.cos``; then every operation,
-built-in or yours, can be differentiated to any order.
+Recording a node applies its row: ``forward`` gives the node's number and ``derivative``,
+called on the same floats, gives the local derivatives, which the node keeps for backward.
+When ``gradients(..., create_graph=True)`` builds the backward pass out of the graph itself,
+``derivative`` is called again, on the Values. So it must use functions that work on both,
+such as ``ag.exp`` and ``ag.cos``; then every operation, built-in or yours, can be
+differentiated to any order.
 
-Every built-in operation is entered here through ``define_op`` (see ``ops.py``), exactly like
-yours.
+Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours.
 """
 
 from __future__ import annotations
 
-from .value import Value, as_real, make_node
+import inspect
+
+from .recording import _recording
+from .value import Value, as_real
+
+_is_recording = _recording.get
 
 
 class Rule:
-    """One entry of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``).
+    """One row of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``).
 
-    ``key`` names the rule in a pickle: its name, or (name, constant) for a rule made for one
-    constant (``x ** 2`` is ``("x**c", 2.0)``).
+    ``key`` names the row in a pickle: its name, or (kind, constant) for a row made for one
+    constant (``x ** 2`` is ``("x**c", 2.0)``). A built-in row is trusted; a row of yours
+    has what it returns checked.
     """
 
     __slots__ = ("name", "forward", "derivative", "label", "builtin", "key")
@@ -66,6 +73,28 @@ class Rule:
             )
         return local
 
+    def record(self, parents) -> Value:
+        """The node this row makes from ``parents``: its number and, when recording, its
+        parents and local derivatives (kept in the node as two tuples)."""
+        floats = [p.data for p in parents]
+        node = Value(self.value(floats))
+        if _is_recording():
+            node._rule = self
+            node._many = parents
+            node._dmany = self._floats(floats, node.data)
+        return node
+
+    def _floats(self, floats, out):
+        """The local derivatives on floats, or None when ``derivative`` gives no proper
+        tuple: then backward asks this row again, and says what is wrong."""
+        local = self.derivative(*floats, out)
+        if self.builtin:
+            return local
+        if not isinstance(local, (tuple, list)) or len(local) != len(floats):
+            return None
+        where = f"op {self.name!r}: a local derivative"
+        return tuple([d if type(d) is float else as_real(d, where) for d in local])
+
 
 #: Every named operation, built-in and user-defined, by name.
 RULES: dict[str, Rule] = {}
@@ -94,18 +123,56 @@ class Op:
         rule = self.rule
         if not any(isinstance(a, Value) for a in args):
             return rule.value([as_real(a, f"op {rule.name!r}: an argument") for a in args])
-        parents = tuple(a if isinstance(a, Value) else constant(a, rule) for a in args)
-        data = rule.value([p.data for p in parents])
-        return make_node(data, parents, None, rule)
+        return rule.record(tuple([a if isinstance(a, Value) else constant(a, rule) for a in args]))
+
+
+class UnaryOp(Op):
+    """A built-in row of one input, applied straight into the node's slots.
+
+    The same steps as ``Rule.record``, without its loops and tuples: a network calls these
+    once per node, and a node kept in its own slots is one object for the garbage collector.
+    Value's operators call ``apply``, a plain method (quicker than calling the op object).
+    """
+
+    def apply(self, x):
+        rule = self.rule
+        if not isinstance(x, Value):
+            return rule.forward(as_real(x, f"op {rule.name!r}: an argument"))
+        data = x.data
+        out = rule.forward(data)
+        if not _is_recording():
+            return Value(out)
+        (local,) = rule.derivative(data, out)
+        return Value(out, "", rule, x, local)
+
+    __call__ = apply
+
+
+class BinaryOp(Op):
+    """A built-in row of two inputs, applied straight into the node's slots (see UnaryOp)."""
+
+    def apply(self, a, b):
+        rule = self.rule
+        if not isinstance(a, Value):
+            if not isinstance(b, Value):
+                where = f"op {rule.name!r}: an argument"
+                return rule.forward(as_real(a, where), as_real(b, where))
+            a = constant(a, rule)
+        elif not isinstance(b, Value):
+            b = constant(b, rule)
+        x, y = a.data, b.data
+        out = rule.forward(x, y)
+        if not _is_recording():
+            return Value(out)
+        da, db = rule.derivative(x, y, out)
+        return Value(out, "", rule, a, da, b, db)
+
+    __call__ = apply
 
 
 def constant(x, rule) -> Value:
     """A plain-number operand, wrapped as a leaf so that every operand is a node."""
-    if isinstance(x, Value):
-        return x
-    if type(x) is not float:
-        x = as_real(x, f"an operand of {rule.label!r}")
-    return make_node(x, (), None, None)
+    return Value(x if type(x) is float else as_real(x, f"an operand of {rule.label!r}"))
 
 
 def define_op(name, forward, derivative, *, doc=None, _builtin=False):
@@ -124,6 +191,8 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     input. Write it with ``ag`` functions (``ag.exp``, ``ag.sigmoid``, ...) and it works on
     floats and on Values, so your op supports ``grad(grad(f))`` and ``hessian`` too.
     Defining a name again replaces your earlier definition; built-in names are reserved.
+    The op is checked here, once: its name, and that ``derivative`` takes the inputs of
+    ``forward`` and then ``out``.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
@@ -137,6 +206,27 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     existing = RULES.get(name)
     if existing is not None and existing.builtin:
         raise ValueError(f"define_op: {name!r} is a built-in op; choose another name")
+    _check_arity(name, forward, derivative)
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)
+
+
+def _check_arity(name, forward, derivative):
+    """``derivative`` must accept the inputs of ``forward`` and then ``out``, where the two
+    signatures tell (a builtin such as math.hypot, or ``*args``, may not)."""
+    try:
+        params = inspect.signature(forward).parameters.values()
+        takes = inspect.signature(derivative)
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return
+    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    try:
+        takes.bind(*range(n + 1))
+    except TypeError:
+        raise TypeError(
+            f"define_op({name!r}): forward takes {n} input(s), so derivative must take "
+            f"{n + 1} arguments, the inputs and then out (derivative{takes})"
+        ) from None
