@@ -168,9 +168,7 @@ def interior_order(root) -> list:
             if a not in seen:
                 push(a)
         else:
-            for parent in reversed(parents):
-                if parent not in seen:
-                    push(parent)
+            stack += [parent for parent in reversed(parents) if parent not in seen]
     return order
 
 

@@ -329,14 +329,14 @@ def dot(xs, ys):
 def dots(rows, xs) -> list:
     """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row."""
     xs = tuple(xs)
-    x = [v.data for v in xs if isinstance(v, Value)]
+    x = [v.data for v in xs if type(v) is Value]  # (a subclass of Value takes dot's road)
     if not xs or len(x) != len(xs) or not _is_recording():  # numbers among the inputs
         return [dot(row, xs) for row in rows]
     rule = _dot_op.rule
     sums = []
     for row in rows:
         row = tuple(row)
-        w = [v.data for v in row if isinstance(v, Value)]
+        w = [v.data for v in row if type(v) is Value]
         if len(w) != len(x):  # numbers among the weights, or lengths that differ
             sums.append(dot(row, xs))
             continue

@@ -171,8 +171,8 @@ class Value:
     def __ge__(self, other):
         return self.data >= _number(other, ">=")
 
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+    # (No __eq__ or __hash__ here: the ones every object has are identity, and a set or dict
+    # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)
 
     # --- arithmetic: every operator applies a row of the table in ops.py -------------
     def __add__(self, other):
@@ -278,7 +278,10 @@ class Value:
             if b is not None:
                 b.grad += g * self._db
         elif self._many is not None:
-            for parent, d in zip(self._many, self.local_derivatives()):
+            local = self._dmany
+            if local is None:  # a user op whose derivative gave no proper tuple
+                local = self.local_derivatives()
+            for parent, d in zip(self._many, local):
                 parent.grad += g * d
 
 
