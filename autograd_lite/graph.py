@@ -29,33 +29,38 @@ def topological_order(root) -> list:
     """Every node ``root`` depends on, each after all of its parents; ``root`` last.
 
     An iterative depth-first search. A node is pushed twice: first to put its parents on
-    the stack, then (after ``None``, the marker "its parents are all placed") to be placed
+    the stack, then (under ``None``, the marker "its parents are all placed") to be placed
     itself. The order depends only on the graph, so the same graph always gives the same
     gradients, to the last bit.
     """
     order, seen, stack = [], set(), [root]
     while stack:
         node = stack.pop()
-        if node is None:  # the marker: every parent of the node below it is placed
+        if node is None:  # the marker: every parent of the node under it is placed
             order.append(stack.pop())
         elif node not in seen:
             seen.add(node)
-            stack += [node, None]
-            stack += [p for p in reversed(node.parents) if p not in seen]
+            stack.append(node)
+            stack.append(None)
+            for parent in reversed(node.parents):
+                if parent not in seen:
+                    stack.append(parent)
     return order
 
 
-def chain_rule(output, seed=1.0, create_graph=False) -> dict:
+def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) -> dict:
     """d output / d node for every node ``output`` depends on, as a dict; no ``.grad`` changes.
 
     ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes,
-    so the gradients are nodes too: a graph that can be differentiated again.
+    so the gradients are nodes too: a graph that can be differentiated again. (``gradients``
+    passes the quicker ``interior_order`` from below: the same nodes minus the leaves.)
     """
     grads = {output: seed}
-    for node in reversed(topological_order(output)):
+    for node in reversed(order(output)):
         g = grads[node]  # complete: every node that uses this one has been visited
         for parent, d in zip(node.parents, node.local_derivatives(create_graph)):
-            grads[parent] = grads[parent] + g * d if parent in grads else g * d
+            gd = g if d == 1.0 else g * d  # (times 1.0 changes nothing; skipped, no node)
+            grads[parent] = grads[parent] + gd if parent in grads else gd
     return grads
 
 
@@ -101,14 +106,16 @@ def gradients(output, inputs, create_graph=False) -> list:
     # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
     token = _recording.set(True) if create_graph else None
     try:
-        grads = chain_rule(output, 1.0, create_graph)
+        grads = chain_rule(output, 1.0, create_graph, interior_order)
     finally:
         if token is not None:
             _recording.reset(token)
     result = []
     for x in inputs:
-        g = grads.get(x, 0.0)
-        if not create_graph:
+        g = grads.get(x)
+        if g is None:  # output does not depend on x
+            result.append(0.0)
+        elif not create_graph:
             result.append(float(g))
         else:  # a number here is a constant: made a node of the output's kind, a leaf
             result.append(g if _is_node(g) else type(output)(g))
