@@ -46,6 +46,12 @@ class Rule:
     def __repr__(self):
         return f"Rule({self.label!r})"
 
+    def __reduce__(self):
+        """Pickled (and deep-copied) by its key, never as functions: found again by name."""
+        from .ops import rule_for
+
+        return rule_for, (self.key,)
+
     def value(self, floats) -> float:
         """Run ``forward`` and check that it gave a real number."""
         out = self.forward(*floats)
@@ -118,6 +124,9 @@ class Op:
 
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"
+
+    def __reduce__(self):
+        return type(self), (self.rule, self.__doc__)
 
     def __call__(self, *args):
         rule = self.rule

@@ -156,3 +156,14 @@ def test_op_names_that_cannot_be_shown_are_refused(name):
 def test_op_name_of_a_wrong_type_is_a_type_error():
     with pytest.raises(TypeError, match="define_op: name"):
         ag.define_op(b"exp2", math.exp, lambda x, out: (out,))
+
+
+def test_ops_pickle_and_deepcopy_by_name():
+    import copy
+    import pickle
+
+    for op in (ag.relu, ag.exp, ag.ops.mul, softplus, ag.ops._leaky_relu_with(0.2)):
+        for twin in (copy.deepcopy(op), pickle.loads(pickle.dumps(op))):
+            assert twin.rule is op.rule and type(twin) is type(op)
+            args = (0.5,) * (2 if op is ag.ops.mul else 1)
+            assert twin(*args) == op(*args) and twin(*map(Value, args)).op == op.rule.name
