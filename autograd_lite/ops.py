@@ -7,8 +7,9 @@ operations use, and each row is what runs: ``a * b`` applies the row ``*``, whic
 the node's number with the forward and its local derivatives with the derivative, now.
 
 Above the table are the forward functions on floats, where the domain and overflow rules
-live; below it, the rows made for one constant (``x ** 2``, ``leaky_relu(x, 0.2)``) and the
-n-ary operations (``sum``, ``mean``, ``dot``).
+live, and the helpers for derivatives; below it, the rows made for one constant
+(``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
+last the one fast path that measurement proved worth keeping (``dots``, for nn's layers).
 """
 
 from __future__ import annotations

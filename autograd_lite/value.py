@@ -70,8 +70,8 @@ class Value:
     #   _rule    the row of the table that made it (None for a leaf);
     #   _a, _b   its first and second parent (None where it has fewer);
     #   _da, _db d self / d _a and d self / d _b, worked out when the node was made;
-    #   _many, _dmany   parents and local derivatives of a node with more than two
-    #            parents (sum, mean, dot), as two tuples; None otherwise.
+    #   _many, _dmany   parents and local derivatives of a node made by an n-ary op
+    #            (sum, mean, dot) or an op of yours, as two tuples; None otherwise.
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db", "_many", "_dmany")
 
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
@@ -295,12 +295,7 @@ def _number(x, where):
 from . import ops  # noqa: E402
 
 _add, _sub, _mul, _div = ops.add.apply, ops.sub.apply, ops.mul.apply, ops.div.apply
-_neg, _abs, _exp, _log, _sqrt = (
-    ops.neg.apply,
-    ops.abs.apply,
-    ops.exp.apply,
-    ops.log.apply,
-    ops.sqrt.apply,
-)
-_tanh, _sigmoid, _relu = ops.tanh.apply, ops.sigmoid.apply, ops.relu.apply
+_neg, _abs, _exp = ops.neg.apply, ops.abs.apply, ops.exp.apply
+_log, _sqrt, _tanh = ops.log.apply, ops.sqrt.apply, ops.tanh.apply
+_sigmoid, _relu = ops.sigmoid.apply, ops.relu.apply
 _sin, _cos = ops.sin.apply, ops.cos.apply
