@@ -174,7 +174,8 @@ def interior_order(root) -> list:
                 push(b)
             if a not in seen:
                 push(a)
-        else:
+        elif not seen.issuperset(parents):  # (a check at C speed: n-ary nodes such as a
+            # layer's dots share their parents, which are usually all seen already)
             stack += [parent for parent in reversed(parents) if parent not in seen]
     return order
 
