@@ -167,3 +167,12 @@ def test_ops_pickle_and_deepcopy_by_name():
             assert twin.rule is op.rule and type(twin) is type(op)
             args = (0.5,) * (2 if op is ag.ops.mul else 1)
             assert twin(*args) == op(*args) and twin(*map(Value, args)).op == op.rule.name
+
+
+def test_a_derivative_that_cannot_take_the_inputs_and_out_is_refused_at_define_op():
+    with pytest.raises(TypeError, match=r"define_op\('short'\): forward takes 2 input\(s\)"):
+        ag.define_op("short", lambda x, y: x * y, lambda x, out: (1.0,))
+    assert "short" not in ag.RULES
+    # *args, defaults and builtins without a signature are taken on trust
+    ag.define_op("flexible", lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+    ag.define_op("defaults", lambda x, y: x + y, lambda x, y, out, extra=0: (1.0, 1.0))
