@@ -174,6 +174,9 @@ def interior_order(root) -> list:
                 push(b)
             if a not in seen:
                 push(a)
+        elif len(parents) == 1:
+            if parents[0] not in seen:
+                push(parents[0])
         elif not seen.issuperset(parents):  # (a check at C speed: n-ary nodes such as a
             # layer's dots share their parents, which are usually all seen already)
             stack += [parent for parent in reversed(parents) if parent not in seen]

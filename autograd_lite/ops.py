@@ -330,20 +330,18 @@ def dot(xs, ys):
 def dots(rows, xs) -> list:
     """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row."""
     xs = tuple(xs)
-    x = [v.data for v in xs if type(v) is Value]  # (a subclass of Value takes dot's road)
-    if not xs or len(x) != len(xs) or not _is_recording():  # numbers among the inputs
+    x = tuple([v.data for v in xs if type(v) is Value])  # (a Value subclass takes dot's road)
+    n = len(xs)
+    if not n or len(x) != n or not _is_recording():  # numbers among the inputs
         return [dot(row, xs) for row in rows]
-    rule = _dot_op.rule
-    sums = []
+    rule, sums = _dot_op.rule, []
     for row in rows:
         row = tuple(row)
-        w = [v.data for v in row if type(v) is Value]
-        if len(w) != len(x):  # numbers among the weights, or lengths that differ
+        w = tuple([v.data for v in row if type(v) is Value])
+        if len(w) != n:  # numbers among the weights, or lengths that differ
             sums.append(dot(row, xs))
             continue
         node = Value(_dot_of(w, x))
-        node._rule = rule
-        node._many = row + xs
-        node._dmany = (*x, *w)  # d / d w_i = x_i, d / d x_i = w_i
+        node._rule, node._many, node._dmany = rule, row + xs, x + w  # d/dw_i = x_i, d/dx_i = w_i
         sums.append(node)
     return sums
