@@ -7,20 +7,26 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine: ``value.py`` (the node), ``rules.py`` (how an operation is
-described), ``ops.py`` (the table of operations and their derivatives), ``graph.py``
-(topological order and the chain rule), ``functional.py`` (grad of grad).
+Reading order for the engine (about 320 lines of code): ``value.py``, the class ``Value``
+(the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
+applying it records a node); ``ops.py``, the table and the derivative helpers above it;
+``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
+Then ``functional.py`` (grad of grad). What sits below those, in each file, is speed.
 """
 
 from importlib import import_module
 
+# isort: off
+from .value import Value  # first: the node, which imports its operations (ops.py) at its end
+from . import pickling as _pickling  # noqa: F401  (registers pickle support for Value)
 from .graph import gradients, topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
 from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh
 from .ops import sum as sum
 from .recording import gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
-from .value import Value
+
+# isort: on
 
 __version__ = "0.1.0"
 

@@ -1,132 +1,91 @@
-"""The graph algorithms: topological order, backward, and gradients.
+"""The graph algorithms: topological order, the chain rule, and gradients.
 
 Reverse mode in three sentences. Visit the nodes from the output back to the inputs, each
 node only after every node that uses it (reverse topological order). At each node, pass its
 gradient to each parent times the local derivative of that edge (the chain rule). A parent
 used several times adds up what each use sends it.
 
-Everything here is a loop over a list; nothing recurses, so a graph a million nodes deep
-is as easy as a small one.
+This module knows a node only through a small protocol, so it imports no node class:
+
+- ``node.parents``: the nodes it was computed from, in operand order (() for a leaf);
+- ``node.local_derivatives(create_graph=False)``: d node / d parent for each parent, as
+  floats; with ``create_graph=True`` as nodes, so that the result can be differentiated again;
+- ``node.grad``: a float that ``backward`` reads and writes;
+- ``node.pass_grad_to_parents()``: one step of the chain rule, used by the fast backward.
+
+Everything here is a loop over a list; nothing recurses, so a graph a million nodes deep is
+as easy as a small one. The reference algorithms come first; the fast backward that
+``Value.backward`` runs comes last, and gives bit-identical gradients.
 """
 
 from __future__ import annotations
 
 from .recording import _recording
-from .value import Value, as_real
 
-_EXPANDED = object()  # marker on the DFS stack: "this node's parents are all placed"
+# --- the reference algorithms -----------------------------------------------------------
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root) -> list:
     """Every node ``root`` depends on, each after all of its parents; ``root`` last.
 
-    An iterative depth-first search: a node is appended once all its parents are. The
-    order depends only on the graph, so the same graph always gives the same gradients,
-    to the last bit.
+    An iterative depth-first search. A node is pushed twice: first to put its parents on
+    the stack, then (under ``None``, the marker "its parents are all placed") to be placed
+    itself. The order depends only on the graph, so the same graph always gives the same
+    gradients, to the last bit.
     """
-    order = []
-    seen = set()
-    stack = [root]
-    push, pop, mark = stack.append, stack.pop, seen.add
+    order, seen, stack = [], set(), [root]
     while stack:
-        node = pop()
-        if node is _EXPANDED:
-            order.append(pop())
-            continue
-        if node in seen:
-            continue
-        mark(node)
-        push(node)
-        push(_EXPANDED)
-        for parent in reversed(node.parents):
-            if parent not in seen:
-                push(parent)
+        node = stack.pop()
+        if node is None:  # the marker: every parent of the node under it is placed
+            order.append(stack.pop())
+        elif node not in seen:
+            seen.add(node)
+            stack.append(node)
+            stack.append(None)
+            for parent in reversed(node.parents):
+                if parent not in seen:
+                    stack.append(parent)
     return order
 
 
-def local_derivatives(node: Value) -> tuple:
-    """d node / d parent for each parent, as floats.
+def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) -> dict:
+    """d output / d node for every node ``output`` depends on, as a dict; no ``.grad`` changes.
 
-    The fast operations stored them during the forward pass; for the others (and your own
-    ops) the rule table computes them now, from the parents' data and the node's.
+    ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes,
+    so the gradients are nodes too: a graph that can be differentiated again. (``gradients``
+    passes the quicker ``interior_order`` from below: the same nodes minus the leaves.)
     """
-    local = node._local
-    if local is None:
-        parents = node.parents
-        local = node._rule.local_derivatives([p.data for p in parents], node.data)
-        local = [as_real(d, f"op {node._rule.name!r}: a local derivative") for d in local]
-    return local
+    grads = {output: seed}
+    for node in reversed(order(output)):
+        g = grads[node]  # complete: every node that uses this one has been visited
+        for parent, d in zip(node.parents, node.local_derivatives(create_graph)):
+            gd = g if d == 1.0 else g * d  # (times 1.0 changes nothing; skipped, no node)
+            grads[parent] = grads[parent] + gd if parent in grads else gd
+    return grads
 
 
-def interior_order(root: Value) -> list[Value]:
-    """The non-leaf nodes of ``topological_order(root)``, in the same order, each set to 0.
+def reference_backward(root, gradient=1.0) -> None:
+    """``backward`` as the chain-rule loop above, writing into ``.grad``.
 
-    ``backward`` needs an order only for the nodes that pass a gradient on: a leaf just
-    receives. Leaving the leaves out of the search (most edges of a network end at a
-    weight or an input) makes it much quicker, and the nodes come out in exactly the order
-    ``topological_order`` gives them, so ``backward_steps`` adds up the same numbers in the
-    same order.
-
-    Instead of a set of visited nodes, the search marks a node by setting its ``.grad`` to
-    ``zero``, a float 0.0 made for this call alone: ``node.grad is zero`` means "visited",
-    and a visited node already holds the 0.0 that a non-leaf starts backward from.
+    Every non-leaf starts from 0 (it holds this pass's gradient afterwards); a leaf
+    accumulates across passes, as in PyTorch.
     """
-    order = []
-    if not root.parents:
-        return order
-    zero = float("0")  # a new object on every call, so ``is`` tells this call's marks apart
-    stack = [root]
-    push, pop, append = stack.append, stack.pop, order.append
-    while stack:
-        node = pop()
-        if node is _EXPANDED:
-            append(pop())
-            continue
-        if node.grad is zero:
-            continue
-        node.grad = zero
-        push(node)
-        push(_EXPANDED)
-        parents = node.parents
-        if len(parents) == 2:  # most nodes: the loop below, unrolled
-            a, b = parents
-            if b.parents and b.grad is not zero:
-                push(b)
-            if a.parents and a.grad is not zero:
-                push(a)
-        else:
-            for parent in reversed(parents):
-                if parent.parents and parent.grad is not zero:
-                    push(parent)
-    return order
-
-
-def backward(root: Value, gradient=1.0) -> None:
-    """Fill ``.grad`` on every node ``root`` depends on (see ``Value.backward``).
-
-    The chain rule, node by node from the output back: each parent receives
-    ``node.grad * local derivative``. Nodes with one or two parents (almost all of them)
-    are unrolled; the loop is otherwise the same for every node.
-    """
-    gradient = as_real(gradient, "backward(gradient)")
-    order = interior_order(root)  # every non-leaf in it now has grad 0.0
-    root.grad += gradient  # a leaf accumulates; a non-leaf was just set to 0
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    root.grad += gradient
     for node in reversed(order):
-        g = node.grad
-        parents = node.parents
-        local = node._local
-        if local is None:
-            local = local_derivatives(node)
-        if len(parents) == 2:
-            a, b = parents
-            da, db = local
-            a.grad += g * da
-            b.grad += g * db
-        elif len(parents) == 1:
-            parents[0].grad += g * local[0]
-        else:
-            for parent, d in zip(parents, local):
-                parent.grad += g * d
+        for parent, d in zip(node.parents, node.local_derivatives()):
+            parent.grad += node.grad * d
+
+
+# --- what the package exports -------------------------------------------------------------
+
+
+def local_derivatives(node) -> tuple:
+    """d node / d parent for each parent, as floats."""
+    return node.local_derivatives()
 
 
 def gradients(output, inputs, create_graph=False) -> list:
@@ -138,51 +97,97 @@ def gradients(output, inputs, create_graph=False) -> list:
     """
     inputs = list(inputs)
     for i, x in enumerate(inputs):
-        if not isinstance(x, Value):
+        if not _is_node(x):
             raise TypeError(f"gradients: inputs[{i}] must be a Value, got {type(x).__name__}")
-    if not isinstance(output, Value):
-        as_real(output, "gradients: output")  # a constant: every derivative is 0
+    if not _is_node(output):
+        _check_number(output)
         return [0.0 for _ in inputs]
     # With create_graph the backward pass is made of Values, and must record even under
     # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
     token = _recording.set(True) if create_graph else None
     try:
-        grads = _chain_rule(output, create_graph)
+        grads = chain_rule(output, 1.0, create_graph, interior_order)
     finally:
         if token is not None:
             _recording.reset(token)
     result = []
     for x in inputs:
         g = grads.get(x)
-        if g is None:
+        if g is None:  # output does not depend on x
             result.append(0.0)
-        elif create_graph:
-            result.append(g if isinstance(g, Value) else Value(g))
-        else:
+        elif not create_graph:
             result.append(float(g))
+        else:  # a number here is a constant: made a node of the output's kind, a leaf
+            result.append(g if _is_node(g) else type(output)(g))
     return result
-
-
-def _chain_rule(output, create_graph) -> dict:
-    """d output / d node for every node output depends on, in a dict (``.grad`` untouched)."""
-    grads = {output: 1.0}
-    for node in reversed(topological_order(output)):
-        parents = node.parents
-        if not parents:
-            continue
-        g = grads[node]
-        if create_graph:
-            local = node._rule.local_derivatives(parents, node)
-        else:
-            local = local_derivatives(node)
-        for parent, d in zip(parents, local):
-            contribution = g if (type(d) is float and d == 1.0) else g * d
-            previous = grads.get(parent)
-            grads[parent] = contribution if previous is None else previous + contribution
-    return grads
 
 
 def zero_grad(values) -> None:
     """Set ``.grad = 0.0`` on each Value."""
     for v in values:
         v.grad = 0.0
+
+
+def _is_node(x) -> bool:
+    return hasattr(type(x), "local_derivatives") and not isinstance(x, type)
+
+
+def _check_number(x):
+    """A constant output: every derivative is 0; anything but a number is an error."""
+    if isinstance(x, (bool, str, bytes)) or x is None or not hasattr(type(x), "__float__"):
+        raise TypeError(f"gradients: output needs a real number, got {type(x).__name__} {x!r}")
+
+
+# --- fast backward: the same arithmetic, in the same order, with less bookkeeping ---------
+# ``Value.backward`` runs this. It leaves the leaves out of the search (most edges of a
+# network end at a weight or an input: they only receive) and lets each node pass its
+# gradient on itself, unrolled for one or two parents. The non-leaves come out in exactly
+# the order ``topological_order`` gives them, so every ``.grad`` receives the same products
+# in the same order as in ``reference_backward``: the results are bit-identical
+# (``tests/engine/test_graph.py`` checks it on random graphs).
+
+
+def interior_order(root) -> list:
+    """The non-leaf nodes of ``topological_order(root)``, in the same order.
+
+    The same search, asking each node for its parents once: a leaf is marked seen, but
+    never placed, and nodes with two parents (most of them) skip the loop.
+    """
+    order, seen, stack = [], set(), [root]
+    push, pop, mark, place = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            place(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        parents = node.parents
+        if not parents:
+            continue
+        push(node)
+        push(None)
+        if len(parents) == 2:
+            a, b = parents
+            if b not in seen:
+                push(b)
+            if a not in seen:
+                push(a)
+        elif len(parents) == 1:
+            if parents[0] not in seen:
+                push(parents[0])
+        elif not seen.issuperset(parents):  # (a check at C speed: n-ary nodes such as a
+            # layer's dots share their parents, which are usually all seen already)
+            stack += [parent for parent in reversed(parents) if parent not in seen]
+    return order
+
+
+def backward(root, gradient=1.0) -> None:
+    """Fill ``.grad`` on every node ``root`` depends on, as ``reference_backward`` does."""
+    order = interior_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad += gradient
+    for node in reversed(order):
+        node.pass_grad_to_parents()

@@ -1,14 +1,15 @@
-"""Every operation, with its forward and its derivative side by side.
+"""Every operation, with its forward and its derivative side by side: the table that runs.
 
 Read the table below as a list of calculus facts: ``exp`` is its own derivative, the
-derivative of ``tanh`` is ``1 - tanh**2``, and so on. Each entry goes through ``define_op``,
-the same door your own operations use. ``out`` is the operation's result, which many
-derivatives reuse.
+derivative of ``tanh`` is ``1 - tanh**2``, and so on. ``out`` is the operation's result,
+which many derivatives reuse. Each row goes through ``define_op``, the same door your own
+operations use, and each row is what runs: ``a * b`` applies the row ``*``, which computes
+the node's number with the forward and its local derivatives with the derivative, now.
 
-After the table come the fast paths: the handful of operations that a neural network
-calls thousands of times per step build their nodes directly and store their local
-derivatives during the forward pass. ``tests/test_ops.py`` checks that each agrees with its
-table entry.
+Above the table are the forward functions on floats, where the domain and overflow rules
+live, and the helpers for derivatives; below it, the rows made for one constant
+(``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
+last the one fast path that measurement proved worth keeping (``dots``, for nn's layers).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import functools
 import math
 import operator
 
-from .rules import RULES, Op, Rule, constant, define_op
-from .value import Value, as_real, make_node
+from .recording import _recording
+from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
+from .value import Value, as_real
 
 # --- forward functions on floats: the domain and overflow rules live here --------------
 
@@ -73,11 +75,34 @@ def _pow(x, y):
             f"({x!r}) ** {y!r}: a negative base needs an integer exponent "
             "(the result would be a complex number)"
         )
+    return _ieee_pow(x, y)
+
+
+def _ieee_pow(x, y):
+    """x ** y as IEEE (and PyTorch) give it: 0 ** -1 is inf, (-8) ** 0.5 is nan, never raises."""
+    odd = float(y).is_integer() and float(y) % 2 == 1
+    if x == 0 and y < 0:
+        return math.copysign(math.inf, x) if odd else math.inf
+    if x < 0 and math.isfinite(y) and not float(y).is_integer():
+        return math.nan
     try:
         return float(x**y)
     except OverflowError:  # IEEE: too large is inf, with the sign an odd power keeps
-        odd = x < 0 and int(y) % 2 == 1
-        return -math.inf if odd else math.inf
+        return -math.inf if x < 0 and odd else math.inf
+
+
+def _ieee_div(a, b):
+    """a / b as IEEE gives it: 1 / 0 is inf, 0 / 0 is nan, never raises."""
+    if b == 0:
+        return math.nan if a == 0 or a != a else math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _ieee_log(x):
+    """log x as IEEE gives it: log 0 is -inf, the log of a negative number is nan."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
 
 
 def _relu(x):
@@ -102,66 +127,88 @@ def _dot(*xs_then_ys):
     return _dot_of(xs_then_ys[:n], xs_then_ys[n:])
 
 
+_is_recording = _recording.get
+
+
 def _dot_of(xs, ys):
     return float(builtins.sum(map(operator.mul, xs, ys)))
 
 
 # --- helpers for derivatives, written to work on floats and on Values alike -------------
-
-
-def _half_over(out):
-    """d sqrt(x) / dx = 1 / (2 sqrt(x)): infinite at 0, as in PyTorch."""
-    return 0.5 / out if float(out) != 0 else math.inf
+# At a singular point a local derivative is infinite or NaN (d sqrt(x)/dx is inf at 0). As a
+# Value it must still depend on the inputs, so that a second derivative sees it: PyTorch's
+# double backward gives -inf for sqrt'' at 0. So derivatives compute with the IEEE rows at
+# the end of the table (`ieee_div`, `ieee_pow`, `ieee_log`), which give inf and nan where
+# the ops for users raise, never with bare inf or nan constants.
 
 
 def _dpow_dbase(x, y):
-    """d (x ** y) / dx = y * x ** (y - 1), with the limits at x = 0 spelled out."""
-    if float(y) == 0 and (float(x) == 0 or not isinstance(y, Value)):
-        return 0.0  # x ** 0 is the constant 1, even at x = 0
-    # (A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but
-    # its derivative in y is not, and grad of grad needs it.)
-    if float(x) == 0 and float(y) < 1:
-        return math.inf
-    return y * power(x, y - 1)  # power, not **: on floats too, overflow is inf
+    """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
+    if not isinstance(y, Value) and y == 0:
+        return 0.0  # a constant exponent 0: nothing depends on x
+    d = y * ieee_pow(x, y - 1)
+    # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
+    # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
+    return zero_keeping(d) if float(y) == 0 and float(x) == 0 else d
 
 
-def _dpow_dexp(x, out):
-    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 and NaN for x < 0, as in PyTorch."""
-    if float(x) > 0:
-        return out * log(x)
-    return 0.0 if float(x) == 0 else math.nan
+def _dpow_dexp(x, y, out):
+    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 (y >= 0), NaN for x < 0, as in PyTorch."""
+    d = out * ieee_log(x)
+    return zero_keeping(d) if float(x) == 0 and float(y) >= 0 else d
 
 
-def _builtin(name, forward, derivative, doc):
-    return define_op(name, forward, derivative, doc=doc, _builtin=True)
+def _row(kind, name, forward, derivative, doc, label=None):
+    """A built-in row of the table, callable as an op of ``kind`` (unary, binary or n-ary)."""
+    rule = define_op(name, forward, derivative, doc=doc, _builtin=True).rule
+    rule.label = label or name
+    return kind(rule, doc)
+
+
+_unary = functools.partial(_row, UnaryOp)
+_binary = functools.partial(_row, BinaryOp)
+_nary = functools.partial(_row, Op)
 
 
 # --- the table ------------------------------------------------------------------------
-# name                 forward        derivative(inputs..., out): one entry per input
+# name                          forward        derivative(inputs..., out): one per input
 
-_ADD = _builtin("+",   operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip
-_SUB = _builtin("-",   operator.sub,  lambda a, b, out: (1.0, -1.0),           "a - b")  # fmt: skip
-_MUL = _builtin("*",   operator.mul,  lambda a, b, out: (b, a),                "a * b")  # fmt: skip
-_DIV = _builtin("/",   _div,          lambda a, b, out: (1 / b, -out / b),     "a / b")  # fmt: skip
-_NEG = _builtin("neg", operator.neg,  lambda a, out: (-1.0,),                  "-a")  # fmt: skip
-_POW = _builtin("**",  _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, out)),
-                "x ** y")  # fmt: skip
-exp = _builtin("exp",  _exp,          lambda x, out: (out,),                   "e ** x")  # fmt: skip
-log = _builtin("log",  _log,          lambda x, out: (1 / x,),                 "ln x, x > 0")  # fmt: skip
-sqrt = _builtin("sqrt", _sqrt,        lambda x, out: (_half_over(out),),       "x ** 0.5, x >= 0")  # fmt: skip
-sin = _builtin("sin",  _sin,          lambda x, out: (cos(x),),                "sine")  # fmt: skip
-cos = _builtin("cos",  _cos,          lambda x, out: (-sin(x),),               "cosine")  # fmt: skip
-sigmoid = _builtin("sigmoid", _sigmoid, lambda x, out: (out * (1 - out),),     "1 / (1 + e ** -x)")  # fmt: skip
-abs = _builtin("abs",  math.fabs,     lambda x, out: (_sign(x),),              "|x|")  # fmt: skip
-_TANH = _builtin("tanh", math.tanh,   lambda x, out: (1 - out * out,),         "tanh x")  # fmt: skip
-_RELU = _builtin("relu", _relu,       lambda x, out: (1.0 if x > 0 else 0.0,), "max(x, 0)")  # fmt: skip
-_SUM = _builtin("sum", _sum,          lambda *xs_out: (1.0,) * (len(xs_out) - 1),
+add = _binary("+",              operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip
+sub = _binary("-",              operator.sub,  lambda a, b, out: (1.0, -1.0),           "a - b")  # fmt: skip
+mul = _binary("*",              operator.mul,  lambda a, b, out: (b, a),                "a * b")  # fmt: skip
+div = _binary("/",              _div,          lambda a, b, out: (1 / b, -out / b),     "a / b")  # fmt: skip
+neg = _unary("neg",             operator.neg,  lambda a, out: (-1.0,),                  "-a")  # fmt: skip
+_pow_op = _binary("**",         _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
+                  "x ** y")  # fmt: skip
+exp = _unary("exp",             _exp,          lambda x, out: (out,),                   "e ** x")  # fmt: skip
+log = _unary("log",             _log,          lambda x, out: (1 / x,),                 "ln x, x > 0")  # fmt: skip
+sqrt = _unary("sqrt",           _sqrt,         lambda x, out: (ieee_div(0.5, out),),    "x ** 0.5, x >= 0")  # fmt: skip
+sin = _unary("sin",             _sin,          lambda x, out: (cos(x),),                "sine")  # fmt: skip
+cos = _unary("cos",             _cos,          lambda x, out: (-sin(x),),               "cosine")  # fmt: skip
+sigmoid = _unary("sigmoid",     _sigmoid,      lambda x, out: (out * (1 - out),),       "1 / (1 + e ** -x)")  # fmt: skip
+abs = _unary("abs",             math.fabs,     lambda x, out: (_sign(x),),              "|x|")  # fmt: skip
+tanh = _unary("tanh",           math.tanh,     lambda x, out: (1 - out * out,),         "tanh x, in (-1, 1)")  # fmt: skip
+relu = _unary("relu",           _relu,         lambda x, out: (1.0 if x > 0 else 0.0,), "max(x, 0)")  # fmt: skip
+_sum_op = _nary("sum",          _sum,          lambda *xs_out: (1.0,) * (len(xs_out) - 1),
                 "x1 + x2 + ... + xn, one node")  # fmt: skip
-_MEAN = _builtin("mean", _mean,       lambda *xs_out: (1 / (len(xs_out) - 1),) * (len(xs_out) - 1),
+_mean_op = _nary("mean",        _mean,         lambda *xs_out: (1 / (len(xs_out) - 1),) * (len(xs_out) - 1),
                  "(x1 + ... + xn) / n, one node")  # fmt: skip
-_DOT = _builtin("dot", _dot,          lambda *xys_out: (*xys_out[len(xys_out) // 2:-1],
-                                                        *xys_out[:len(xys_out) // 2]),
+_dot_op = _nary("dot",          _dot,          lambda *xys_out: (*xys_out[len(xys_out) // 2:-1],
+                                                                 *xys_out[:len(xys_out) // 2]),
                 "x1*y1 + ... + xn*yn, one node")  # fmt: skip
+
+# The arithmetic inside derivatives: the same functions without the domain checks, giving
+# inf and nan where the rows above raise (see the helpers for derivatives).
+ieee_div = _binary("ieee_div",  _ieee_div,     lambda a, b, out: (ieee_div(1.0, b), -ieee_div(out, b)),
+                   "a / b, inf or nan at b = 0", "/")  # fmt: skip
+ieee_pow = _binary("ieee_pow",  _ieee_pow,     lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
+                   "x ** y, inf or nan outside the domain", "**")  # fmt: skip
+ieee_log = _unary("ieee_log",   _ieee_log,     lambda x, out: (ieee_div(1.0, x),),
+                  "ln x, -inf at 0 and nan below", "log")  # fmt: skip
+# A zero that still depends on x, as PyTorch's where(condition, 0, x): the local derivative
+# is 0, so an inf or nan behind it still shows in a higher derivative (0 * inf is nan).
+zero_keeping = _unary("zero_keeping", lambda x: 0.0, lambda x, out: (0.0,),
+                      "0, still depending on x", "0·")  # fmt: skip
 
 
 # Operations with a constant parameter get a small rule of their own, made once per
@@ -172,15 +219,29 @@ _DOT = _builtin("dot", _dot,          lambda *xys_out: (*xys_out[len(xys_out) //
 @functools.lru_cache(maxsize=256)
 def _power_of(c) -> Op:
     """x ** c for a constant c."""
-    rule = Rule("**", lambda x: _pow(x, c), lambda x, out: (_dpow_dbase(x, c),), f"**{c:g}")
-    return Op(rule)
+    rule = Rule(
+        "**",
+        lambda x: _pow(x, c),
+        lambda x, out: (_dpow_dbase(x, c),),
+        f"**{c:g}",
+        True,
+        ("x**c", c),
+    )
+    return UnaryOp(rule)
 
 
 @functools.lru_cache(maxsize=256)
 def _base_to(c) -> Op:
     """c ** x for a constant c."""
-    rule = Rule("**", lambda x: _pow(c, x), lambda x, out: (_dpow_dexp(c, out),), f"{c:g}**")
-    return Op(rule)
+    rule = Rule(
+        "**",
+        lambda x: _pow(c, x),
+        lambda x, out: (_dpow_dexp(c, x, out),),
+        f"{c:g}**",
+        True,
+        ("c**x", c),
+    )
+    return UnaryOp(rule)
 
 
 @functools.lru_cache(maxsize=64)
@@ -191,18 +252,36 @@ def _leaky_relu_with(slope) -> Op:
         lambda x, out: (1.0 if x > 0 else slope,),  # leaky_relu'(0) = slope, as in PyTorch
         f"leaky_relu({slope:g})",
         builtin=True,
+        key=("leaky_relu", slope),
     )
-    return Op(rule)
+    return UnaryOp(rule)
 
 
 RULES["leaky_relu"] = _leaky_relu_with(0.01).rule  # the default slope's rule names the op
+
+
+def rule_for(key) -> Rule:
+    """The rule a pickle names by ``key`` (see ``Rule.key``); a clear error if none is defined."""
+    if isinstance(key, tuple):
+        kind, constant = key
+        return {"x**c": _power_of, "c**x": _base_to, "leaky_relu": _leaky_relu_with}[kind](
+            constant
+        ).rule
+    rule = RULES.get(key)
+    if rule is None:
+        raise ValueError(
+            f"cannot rebuild a Value made by op {key!r}: no op of that name is defined. "
+            f"Define it again with define_op({key!r}, ...) before loading (for example by "
+            "importing the module that defines it)"
+        )
+    return rule
 
 
 def power(base, exponent):
     """base ** exponent, differentiable in whichever of the two is a Value."""
     if isinstance(exponent, Value):
         if isinstance(base, Value):
-            return _POW(base, exponent)
+            return _pow_op(base, exponent)
         return _base_to(as_real(base, "the base of **"))(exponent)
     return _power_of(as_real(exponent, "the exponent of **"))(base)
 
@@ -215,134 +294,54 @@ def leaky_relu(x, slope=0.01):
     return _leaky_relu_with(slope)(x)
 
 
-# --- fast paths -----------------------------------------------------------------------
-# The same rules as the table, with the local derivatives computed now, in the forward
-# pass, so that backward is a plain loop of multiply-adds.
-
-_ONE_ONE, _ONE_MINUS_ONE, _MINUS_ONE, _ONE, _ZERO = (1.0, 1.0), (1.0, -1.0), (-1.0,), (1.0,), (0.0,)
-# The table's rules, looked up once here instead of once per operation.
-_ADD_RULE, _SUB_RULE, _MUL_RULE, _DIV_RULE = _ADD.rule, _SUB.rule, _MUL.rule, _DIV.rule
-_NEG_RULE, _TANH_RULE, _RELU_RULE = _NEG.rule, _TANH.rule, _RELU.rule
-_SUM_RULE, _MEAN_RULE, _DOT_RULE = _SUM.rule, _MEAN.rule, _DOT.rule
-
-
-def add(a, b):
-    if type(a) is not Value:
-        a = constant(a, _ADD_RULE)
-    if type(b) is not Value:
-        b = constant(b, _ADD_RULE)
-    return make_node(a.data + b.data, (a, b), _ONE_ONE, _ADD_RULE)
-
-
-def sub(a, b):
-    if type(a) is not Value:
-        a = constant(a, _SUB_RULE)
-    if type(b) is not Value:
-        b = constant(b, _SUB_RULE)
-    return make_node(a.data - b.data, (a, b), _ONE_MINUS_ONE, _SUB_RULE)
-
-
-def mul(a, b):
-    if type(a) is not Value:
-        a = constant(a, _MUL_RULE)
-    if type(b) is not Value:
-        b = constant(b, _MUL_RULE)
-    x, y = a.data, b.data
-    return make_node(x * y, (a, b), (y, x), _MUL_RULE)
-
-
-def div(a, b):
-    if type(a) is not Value:
-        a = constant(a, _DIV_RULE)
-    if type(b) is not Value:
-        b = constant(b, _DIV_RULE)
-    x, y = a.data, b.data
-    out = _div(x, y)
-    return make_node(out, (a, b), (1.0 / y, -out / y), _DIV_RULE)
-
-
-def neg(a):
-    return make_node(-a.data, (a,), _MINUS_ONE, _NEG_RULE)
-
-
-def tanh(x):
-    """The hyperbolic tangent, in (-1, 1); tanh(1000) is 1.0 with gradient 0.0."""
-    if not isinstance(x, Value):
-        return math.tanh(as_real(x, "tanh"))
-    t = math.tanh(x.data)
-    return make_node(t, (x,), (1.0 - t * t,), _TANH_RULE)
-
-
-def relu(x):
-    """max(x, 0), with relu'(0) = 0 as in PyTorch."""
-    if not isinstance(x, Value):
-        return _relu(as_real(x, "relu"))
-    d = x.data
-    return make_node(_relu(d), (x,), _ONE if d > 0.0 else _ZERO, _RELU_RULE)
-
-
-def _nodes(values, rule):
-    """The operands of an n-ary op as a tuple of Values, or None when none is a Value."""
-    if values and list(map(type, values)) == [Value] * len(values):  # usual, at C speed
-        return values
-    if any(isinstance(v, Value) for v in values):
-        return tuple(v if type(v) is Value else constant(v, rule) for v in values)
-    return None
+# --- n-ary operations: one node for many operands --------------------------------------
 
 
 def sum(values):
     """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
-    values = tuple(values)
-    nodes = _nodes(values, _SUM_RULE)
-    if nodes is None:
-        return _SUM(*values)
-    return make_node(_sum(*[v.data for v in nodes]), nodes, _ONE * len(nodes), _SUM_RULE)
+    return _sum_op(*values)
 
 
 def mean(values):
     """The mean of one or more Values as a single node."""
     values = tuple(values)
-    nodes = _nodes(values, _MEAN_RULE)
-    if nodes is None:
-        if not values:
-            raise ValueError("mean of no values: give at least one")
-        return _MEAN(*values)
-    n = len(nodes)
-    return make_node(_mean(*[v.data for v in nodes]), nodes, (1 / n,) * n, _MEAN_RULE)
+    if not values:
+        raise ValueError("mean of no values: give at least one")
+    return _mean_op(*values)
 
 
 def dot(xs, ys):
     """x1*y1 + ... + xn*yn as a single node: one neuron's weighted sum."""
     xs, ys = tuple(xs), tuple(ys)
-    n = len(xs)
-    if n != len(ys):
-        raise ValueError(f"dot needs two sequences of one length, got {n} and {len(ys)}")
-    x = tuple([v.data for v in xs if type(v) is Value])
-    y = tuple([v.data for v in ys if type(v) is Value])
-    nodes = xs + ys
-    if not n or len(x) != n or len(y) != n:  # some operands are numbers: make them constants
-        nodes = _nodes(nodes, _DOT_RULE)
-        if nodes is None:
-            return _DOT(*xs, *ys)
-        x, y = tuple([v.data for v in nodes[:n]]), tuple([v.data for v in nodes[n:]])
-    return make_node(_dot_of(x, y), nodes, y + x, _DOT_RULE)  # d/dx_i = y_i, d/dy_i = x_i
+    if len(xs) != len(ys):
+        raise ValueError(f"dot needs two sequences of one length, got {len(xs)} and {len(ys)}")
+    return _dot_op(*xs, *ys)
+
+
+# --- fast paths: only where measurement proved they pay ---------------------------------
+# nn's layers compute all their neurons' weighted sums with ``dots``: thousands of dot nodes
+# per training step, each with a dozen or more operands. Through the generic op call each
+# operand is checked twice and three lists are built per node; ``dots`` reads the inputs'
+# numbers once per layer, checks each row once, and records the node the dot row would:
+# the same number (the row's own forward, ``_dot_of``), the same parents, the same local
+# derivatives (``tests/engine/test_ops.py`` checks it). nn's training step: 43 ms -> 31 ms.
 
 
 def dots(rows, xs) -> list:
-    """``[dot(row, xs) for row in rows]``, reading ``xs`` once: a whole layer's weighted sums.
-
-    One node per row, exactly as ``dot`` makes it; only quicker, because every neuron of a
-    layer reads the same inputs.
-    """
+    """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row."""
     xs = tuple(xs)
+    x = tuple([v.data for v in xs if type(v) is Value])  # (a Value subclass takes dot's road)
     n = len(xs)
-    x = tuple([v.data for v in xs if type(v) is Value])
-    sums = []
+    if not n or len(x) != n or not _is_recording():  # numbers among the inputs
+        return [dot(row, xs) for row in rows]
+    rule, sums = _dot_op.rule, []
     for row in rows:
         row = tuple(row)
         w = tuple([v.data for v in row if type(v) is Value])
-        if len(w) == n == len(x) and n:
-            sums.append(make_node(_dot_of(w, x), row + xs, x + w, _DOT_RULE))
-        else:  # numbers among the operands, or lengths that differ: dot sorts them out
+        if len(w) != n:  # numbers among the weights, or lengths that differ
             sums.append(dot(row, xs))
+            continue
+        node = Value(_dot_of(w, x))
+        node._rule, node._many, node._dmany = rule, row + xs, x + w  # d/dw_i = x_i, d/dx_i = w_i
+        sums.append(node)
     return sums

@@ -1,38 +1,56 @@
-"""The rule table: how each operation computes forward, and its local derivatives.
+"""The rule table: each operation is one row, its forward and its derivative side by side.
 
-An operation is a pair of functions, written once:
+A row is two functions, written once:
 
 - ``forward(*floats) -> float``: the value;
 - ``derivative(*inputs, out) -> tuple``: one local derivative d out / d input per input.
 
-``derivative`` is called with floats during an ordinary backward pass, and with Values when
-``gradients(..., create_graph=True)`` builds the backward pass out of the graph itself. So it
-must use functions that work on both, such as ``ag.exp`` and ``ag.cos``; then every operation,
-built-in or yours, can be differentiated to any order.
+Recording a node applies its row: ``forward`` gives the node's number and ``derivative``,
+called on the same floats, gives the local derivatives, which the node keeps for backward.
+When ``gradients(..., create_graph=True)`` builds the backward pass out of the graph itself,
+``derivative`` is called again, on the Values. So it must use functions that work on both,
+such as ``ag.exp`` and ``ag.cos``; then every operation, built-in or yours, can be
+differentiated to any order.
 
-Every built-in operation is entered here through ``define_op`` (see ``ops.py``), exactly like
-yours.
+Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours.
 """
 
 from __future__ import annotations
 
-from .value import Value, as_real, make_node
+import inspect
+
+from .recording import _recording
+from .value import Value, as_real
+
+_is_recording = _recording.get
 
 
 class Rule:
-    """One entry of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``)."""
+    """One row of the table. ``label`` is what pictures show (``**2`` for ``x ** 2``).
 
-    __slots__ = ("name", "forward", "derivative", "label", "builtin")
+    ``key`` names the row in a pickle: its name, or (kind, constant) for a row made for one
+    constant (``x ** 2`` is ``("x**c", 2.0)``). A built-in row is trusted; a row of yours
+    has what it returns checked.
+    """
 
-    def __init__(self, name, forward, derivative, label=None, builtin=False):
+    __slots__ = ("name", "forward", "derivative", "label", "builtin", "key")
+
+    def __init__(self, name, forward, derivative, label=None, builtin=False, key=None):
         self.name = name
         self.forward = forward
         self.derivative = derivative
         self.label = label or name
         self.builtin = builtin
+        self.key = name if key is None else key
 
     def __repr__(self):
         return f"Rule({self.label!r})"
+
+    def __reduce__(self):
+        """Pickled (and deep-copied) by its key, never as functions: found again by name."""
+        from .ops import rule_for
+
+        return rule_for, (self.key,)
 
     def value(self, floats) -> float:
         """Run ``forward`` and check that it gave a real number."""
@@ -61,6 +79,28 @@ class Rule:
             )
         return local
 
+    def record(self, parents) -> Value:
+        """The node this row makes from ``parents``: its number and, when recording, its
+        parents and local derivatives (kept in the node as two tuples)."""
+        floats = [p.data for p in parents]
+        node = Value(self.value(floats))
+        if _is_recording():
+            node._rule = self
+            node._many = parents
+            node._dmany = self._floats(floats, node.data)
+        return node
+
+    def _floats(self, floats, out):
+        """The local derivatives on floats, or None when ``derivative`` gives no proper
+        tuple: then backward asks this row again, and says what is wrong."""
+        local = self.derivative(*floats, out)
+        if self.builtin:
+            return local
+        if not isinstance(local, (tuple, list)) or len(local) != len(floats):
+            return None
+        where = f"op {self.name!r}: a local derivative"
+        return tuple([d if type(d) is float else as_real(d, where) for d in local])
+
 
 #: Every named operation, built-in and user-defined, by name.
 RULES: dict[str, Rule] = {}
@@ -85,22 +125,63 @@ class Op:
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"
 
+    def __reduce__(self):
+        return type(self), (self.rule, self.__doc__)
+
     def __call__(self, *args):
         rule = self.rule
         if not any(isinstance(a, Value) for a in args):
             return rule.value([as_real(a, f"op {rule.name!r}: an argument") for a in args])
-        parents = tuple(a if isinstance(a, Value) else constant(a, rule) for a in args)
-        data = rule.value([p.data for p in parents])
-        return make_node(data, parents, None, rule)
+        return rule.record(tuple([a if isinstance(a, Value) else constant(a, rule) for a in args]))
+
+
+class UnaryOp(Op):
+    """A built-in row of one input, applied straight into the node's slots.
+
+    The same steps as ``Rule.record``, without its loops and tuples: a network calls these
+    once per node, and a node kept in its own slots is one object for the garbage collector.
+    Value's operators call ``apply``, a plain method (quicker than calling the op object).
+    """
+
+    def apply(self, x):
+        rule = self.rule
+        if not isinstance(x, Value):
+            return rule.forward(as_real(x, f"op {rule.name!r}: an argument"))
+        data = x.data
+        out = rule.forward(data)
+        if not _is_recording():
+            return Value(out)
+        (local,) = rule.derivative(data, out)
+        return Value(out, "", rule, x, local)
+
+    __call__ = apply
+
+
+class BinaryOp(Op):
+    """A built-in row of two inputs, applied straight into the node's slots (see UnaryOp)."""
+
+    def apply(self, a, b):
+        rule = self.rule
+        if not isinstance(a, Value):
+            if not isinstance(b, Value):
+                where = f"op {rule.name!r}: an argument"
+                return rule.forward(as_real(a, where), as_real(b, where))
+            a = constant(a, rule)
+        elif not isinstance(b, Value):
+            b = constant(b, rule)
+        x, y = a.data, b.data
+        out = rule.forward(x, y)
+        if not _is_recording():
+            return Value(out)
+        da, db = rule.derivative(x, y, out)
+        return Value(out, "", rule, a, da, b, db)
+
+    __call__ = apply
 
 
 def constant(x, rule) -> Value:
     """A plain-number operand, wrapped as a leaf so that every operand is a node."""
-    if isinstance(x, Value):
-        return x
-    if type(x) is not float:
-        x = as_real(x, f"an operand of {rule.label!r}")
-    return make_node(x, (), None, None)
+    return Value(x if type(x) is float else as_real(x, f"an operand of {rule.label!r}"))
 
 
 def define_op(name, forward, derivative, *, doc=None, _builtin=False):
@@ -119,15 +200,42 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     input. Write it with ``ag`` functions (``ag.exp``, ``ag.sigmoid``, ...) and it works on
     floats and on Values, so your op supports ``grad(grad(f))`` and ``hessian`` too.
     Defining a name again replaces your earlier definition; built-in names are reserved.
+    The op is checked here, once: its name, and that ``derivative`` takes the inputs of
+    ``forward`` and then ``out``.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
+    if not name.isprintable():  # "\n", "\x1b", a lone surrogate: no picture could show it
+        raise ValueError(
+            f"define_op: name must be printable text without control characters, got {name!r}"
+        )
     for role, f in (("forward", forward), ("derivative", derivative)):
         if not callable(f):
             raise TypeError(f"define_op({name!r}): {role} must be callable, got {f!r}")
     existing = RULES.get(name)
     if existing is not None and existing.builtin:
         raise ValueError(f"define_op: {name!r} is a built-in op; choose another name")
+    _check_arity(name, forward, derivative)
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)
+
+
+def _check_arity(name, forward, derivative):
+    """``derivative`` must accept the inputs of ``forward`` and then ``out``, where the two
+    signatures tell (a builtin such as math.hypot, or ``*args``, may not)."""
+    try:
+        params = inspect.signature(forward).parameters.values()
+        takes = inspect.signature(derivative)
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return
+    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    try:
+        takes.bind(*range(n + 1))
+    except TypeError:
+        raise TypeError(
+            f"define_op({name!r}): forward takes {n} input(s), so derivative must take "
+            f"{n + 1} arguments, the inputs and then out (derivative{takes})"
+        ) from None

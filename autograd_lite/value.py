@@ -5,20 +5,20 @@ A Value is a node of the computation graph. It holds
 - ``data``: the number (always a ``float``),
 - ``grad``: d(output)/d(this node), filled in by ``backward()``,
 - ``parents``: the Values it was computed from, in operand order (``a + a`` has ``(a, a)``),
-- ``op``: the name of the operation that made it ("" for a leaf).
+- ``op``: the name of the operation that made it ("" for a leaf),
+- its local derivatives, d(this node)/d(parent) for each parent, worked out by the
+  operation's row of the table (``ops.py``) when the node was made.
 
-Arithmetic on Values builds the graph; the operations themselves, each with its derivative,
-are the table in ``ops.py``; the graph algorithms (``backward``, ``gradients``) are in
-``graph.py``. This file is only the node.
+Arithmetic on Values builds the graph: every operator applies a row of the table. The graph
+algorithms (``backward``, ``gradients``) are in ``graph.py``. This file is only the node.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
-from .recording import _recording
-
-_EMPTY = ()
+from . import graph
 
 
 def as_real(x, where="Value(data)"):
@@ -29,8 +29,8 @@ def as_real(x, where="Value(data)"):
     if kind is int:
         try:
             return float(x)
-        except OverflowError:
-            return float("inf") if x > 0 else float("-inf")
+        except OverflowError:  # IEEE: too large is inf, never an exception
+            return math.inf if x > 0 else -math.inf
     if isinstance(x, Value):
         hint = "use the Value itself, its .data for the number, or .detach() for a new leaf"
     elif isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
@@ -44,6 +44,8 @@ def as_real(x, where="Value(data)"):
     elif hasattr(kind, "__float__"):
         try:
             return float(x)
+        except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE says inf
+            return math.inf if x > 0 else -math.inf
         except (TypeError, ValueError):  # e.g. an array of several numbers
             hint = "give one number, not a collection of them"
     else:
@@ -63,39 +65,78 @@ class Value:
     (-2.0, 2.0)
     """
 
-    # Slots, not a __dict__: a node is about 100 bytes, and attribute access is quicker.
-    # _local: the local derivative d(self)/d(parent) for each parent, stored at forward
-    #         time by the fast operations; None means "ask the op's rule during backward".
-    # _rule:  the op's entry in the rule table (None for a leaf).
-    __slots__ = ("data", "grad", "label", "parents", "_local", "_rule")
+    # How a node was made is kept in the node's own slots, not in tuples of its own, so
+    # that a node is one object for Python's garbage collector (see ``parents``):
+    #   _rule    the row of the table that made it (None for a leaf);
+    #   _a, _b   its first and second parent (None where it has fewer);
+    #   _da, _db d self / d _a and d self / d _b, worked out when the node was made;
+    #   _many, _dmany   parents and local derivatives of a node made by an n-ary op
+    #            (sum, mean, dot) or an op of yours, as two tuples; None otherwise.
+    __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db", "_many", "_dmany")
 
-    def __init__(self, data, label=""):
+    def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
+        # Only data and label are for you; the rest is how a row of the table records a
+        # node in one go (see rules.py): the row, the parents and their local derivatives.
         if type(label) is not str:
             raise TypeError(f"label must be a str, got {type(label).__name__} {label!r}")
-        self.data = as_real(data)
+        self.data = data if type(data) is float else as_real(data)
         self.grad = 0.0
         self.label = label
-        self.parents = _EMPTY
-        self._local = None
-        self._rule = None
+        self._rule = _rule
+        self._a = _a
+        self._da = _da
+        self._b = _b
+        self._db = _db
+        self._many = None
+        self._dmany = None
 
     # --- what a node is -------------------------------------------------------------
     @property
+    def parents(self) -> tuple:
+        """The Values this one was computed from, in operand order; () for a leaf."""
+        if self._many is not None:
+            return self._many
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._a,)
+        return (self._a, self._b)
+
+    def local_derivatives(self, create_graph=False) -> tuple:
+        """d self / d parent for each parent, in the order of ``parents``.
+
+        Floats, worked out by the op's row when this node was made. With ``create_graph``
+        the row works them out again from the parents themselves, as Values, so that a
+        derivative can be differentiated again (``grad`` of ``grad``).
+        """
+        if self._rule is None:
+            return ()
+        if create_graph:
+            return self._rule.local_derivatives(self.parents, self)
+        if self._many is not None:
+            if self._dmany is None:  # a user op's derivative gave no proper tuple: say why
+                self._rule.local_derivatives([p.data for p in self._many], self.data)
+            return self._dmany
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._da,)
+        return (self._da, self._db)
+
+    @property
     def op(self) -> str:
         """The name of the operation that made this node; "" for a leaf."""
-        rule = self._rule
-        return "" if rule is None else rule.name
+        return "" if self._rule is None else self._rule.name
 
     @property
     def op_label(self) -> str:
         """How pictures write the op: ``**2`` for ``x ** 2``, ``leaky_relu(0.2)``; "" for a leaf."""
-        rule = self._rule
-        return "" if rule is None else rule.label
+        return "" if self._rule is None else self._rule.label
 
     @property
     def is_leaf(self) -> bool:
         """True for a node with no parents: an input, a weight, a constant."""
-        return not self.parents
+        return self._rule is None
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -119,81 +160,93 @@ class Value:
     # Values are graph nodes: two nodes holding 2.0 are different nodes, and a Value can
     # be a dict key or a set member. Order comparisons are about the numbers.
     def __lt__(self, other):
-        return self.data < as_real(other.data if isinstance(other, Value) else other, "<")
+        return self.data < _number(other, "<")
 
     def __le__(self, other):
-        return self.data <= as_real(other.data if isinstance(other, Value) else other, "<=")
+        return self.data <= _number(other, "<=")
 
     def __gt__(self, other):
-        return self.data > as_real(other.data if isinstance(other, Value) else other, ">")
+        return self.data > _number(other, ">")
 
     def __ge__(self, other):
-        return self.data >= as_real(other.data if isinstance(other, Value) else other, ">=")
+        return self.data >= _number(other, ">=")
 
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+    # (No __eq__ or __hash__ here: the ones every object has are identity, and a set or dict
+    # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)
 
-    # --- arithmetic: every operator is an op from the table in ops.py ----------------
-    # ``a + b``, ``a - b``, ``a * b``, ``a / b`` and ``-a`` call the fast paths of ops.py
-    # directly: ``__add__`` *is* ``ops.add`` (attached at the end of this file), which
-    # saves one Python call per operation. The reflected forms put the operands in order.
+    # --- arithmetic: every operator applies a row of the table in ops.py -------------
+    def __add__(self, other):
+        return _add(self, other)
+
     def __radd__(self, other):
-        return _ops.add(other, self)
+        return _add(other, self)
+
+    def __sub__(self, other):
+        return _sub(self, other)
 
     def __rsub__(self, other):
-        return _ops.sub(other, self)
+        return _sub(other, self)
+
+    def __mul__(self, other):
+        return _mul(self, other)
 
     def __rmul__(self, other):
-        return _ops.mul(other, self)
+        return _mul(other, self)
+
+    def __truediv__(self, other):
+        return _div(self, other)
 
     def __rtruediv__(self, other):
-        return _ops.div(other, self)
+        return _div(other, self)
 
     def __pow__(self, other):
-        return _ops.power(self, other)
+        return ops.power(self, other)
 
     def __rpow__(self, other):
-        return _ops.power(other, self)
+        return ops.power(other, self)
+
+    def __neg__(self):
+        return _neg(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _ops.abs(self)
+        return _abs(self)
 
     def exp(self) -> Value:
         """e ** self."""
-        return _ops.exp(self)
+        return _exp(self)
 
     def log(self) -> Value:
         """The natural logarithm (self > 0)."""
-        return _ops.log(self)
+        return _log(self)
 
     def sqrt(self) -> Value:
         """The square root (self >= 0)."""
-        return _ops.sqrt(self)
+        return _sqrt(self)
 
     def tanh(self) -> Value:
         """The hyperbolic tangent, in (-1, 1)."""
-        return _ops.tanh(self)
+        return _tanh(self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self), in (0, 1)."""
-        return _ops.sigmoid(self)
+        return _sigmoid(self)
 
     def relu(self) -> Value:
         """max(self, 0)."""
-        return _ops.relu(self)
+        return _relu(self)
 
     def leaky_relu(self, slope=0.01) -> Value:
         """self when positive, else slope * self."""
-        return _ops.leaky_relu(self, slope)
+        return ops.leaky_relu(self, slope)
 
     def sin(self) -> Value:
-        return _ops.sin(self)
+        return _sin(self)
 
     def cos(self) -> Value:
-        return _ops.cos(self)
+        return _cos(self)
 
     # --- gradients ---------------------------------------------------------------------
     def backward(self, gradient=1.0) -> None:
@@ -203,7 +256,7 @@ class Value:
         every other node holds the gradient of the latest call. ``gradient`` is the
         starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
         """
-        _graph.backward(self, gradient)
+        graph.backward(self, as_real(gradient, "backward(gradient)"))
 
     def backward_steps(self, gradient=1.0):
         """Backward one node at a time: a generator of ``Step`` (see ``backward_steps``)."""
@@ -211,37 +264,38 @@ class Value:
 
         return backward_steps(self, gradient)
 
+    def pass_grad_to_parents(self) -> None:
+        """One step of backward: add ``grad`` times each local derivative to that parent's grad.
 
-def make_node(data, parents, local, rule):
-    """A new non-leaf node; under ``no_grad`` a plain leaf that records nothing.
-
-    The fast path for every operation: it skips ``__init__``'s checks, because ``data``
-    was computed here and is already a float.
-    """
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    if _is_recording():
-        node.parents = parents
-        node._local = local
-        node._rule = rule
-    else:
-        node.parents = _EMPTY
-        node._local = None
-        node._rule = None
-    return node
+        The same arithmetic as ``graph.reference_backward``'s inner loop, written out for
+        the usual one or two parents (the fast backward calls it once per node).
+        """
+        g = self.grad
+        a = self._a
+        if a is not None:
+            a.grad += g * self._da
+            b = self._b
+            if b is not None:
+                b.grad += g * self._db
+        elif self._many is not None:
+            local = self._dmany
+            if local is None:  # a user op whose derivative gave no proper tuple
+                local = self.local_derivatives()
+            for parent, d in zip(self._many, local):
+                parent.grad += g * d
 
 
-_new = object.__new__
-_is_recording = _recording.get
+def _number(x, where):
+    """The number a comparison looks at."""
+    return x.data if isinstance(x, Value) else as_real(x, where)
 
-# The operations and the graph algorithms need Value, so they are imported last.
-from . import graph as _graph  # noqa: E402
-from . import ops as _ops  # noqa: E402
 
-Value.__add__ = _ops.add
-Value.__sub__ = _ops.sub
-Value.__mul__ = _ops.mul
-Value.__truediv__ = _ops.div
-Value.__neg__ = _ops.neg
+# The operations need Value, and Value's operators need them: imported last. Each operator
+# calls its row's ``apply`` (bound here once, so that an operation costs one lookup).
+from . import ops  # noqa: E402
+
+_add, _sub, _mul, _div = ops.add.apply, ops.sub.apply, ops.mul.apply, ops.div.apply
+_neg, _abs, _exp = ops.neg.apply, ops.abs.apply, ops.exp.apply
+_log, _sqrt, _tanh = ops.log.apply, ops.sqrt.apply, ops.tanh.apply
+_sigmoid, _relu = ops.sigmoid.apply, ops.relu.apply
+_sin, _cos = ops.sin.apply, ops.cos.apply

@@ -1,6 +1,7 @@
 """The domain and overflow rules: clear errors out of domain, IEEE infinities on overflow."""
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -120,3 +121,21 @@ def test_derivatives_overflow_to_inf_too():
     x, e = Value(9.0), Value(400.0)
     (x**e).backward()
     assert x.grad == math.inf and e.grad == math.inf
+
+
+class BigInt(int):
+    """An int subclass: it takes the ``__float__`` road, not the plain-int one."""
+
+
+@pytest.mark.parametrize("huge", [Fraction(10**400), BigInt(10**400)], ids=["Fraction", "int"])
+def test_huge_numbers_of_any_kind_overflow_to_inf_never_overflowerror(huge):
+    assert Value(huge).data == math.inf
+    assert Value(-huge).data == -math.inf
+    assert (Value(1.0) * huge).data == math.inf
+    assert (huge - Value(1.0)).data == math.inf
+    assert ag.exp(huge) == math.inf
+    assert ag.exp(Value(1.0) + huge).data == math.inf
+    assert (Value(1.0) < huge) is True and (Value(1.0) >= huge) is False
+    v = Value(2.0)
+    v.backward(huge)
+    assert v.grad == math.inf

@@ -144,16 +144,24 @@ def test_dot(xs):
     check(lambda *v: ag.dot(v[:half], v[half:]), xs)
 
 
-# --- the fast paths must say what the table says --------------------------------------
+# --- recording a node applies its row -------------------------------------------------
 
-FAST = [
+ROWS = [
     (lambda a, b: a + b, 2),
     (lambda a, b: a - b, 2),
     (lambda a, b: a * b, 2),
     (lambda a, b: a / b, 2),
+    (lambda a, b: abs(a) ** b, 2),
     (lambda a: -a, 1),
     (lambda a: a.tanh(), 1),
     (lambda a: a.relu(), 1),
+    (lambda a: a.sigmoid(), 1),
+    (lambda a: a.exp(), 1),
+    (lambda a: abs(a).log(), 1),
+    (lambda a: abs(a).sqrt(), 1),
+    (lambda a: a.sin(), 1),
+    (lambda a: a.cos(), 1),
+    (lambda a: abs(a), 1),
     (lambda a, b, c: ag.sum([a, b, c]), 3),
     (lambda a, b, c: ag.mean([a, b, c]), 3),
     (lambda a, b, c, d: ag.dot([a, b], [c, d]), 4),
@@ -162,13 +170,27 @@ FAST = [
 
 
 @given(st.lists(away_from_zero, min_size=4, max_size=4))
-def test_fast_paths_store_what_the_rule_table_computes(xs):
-    for build, arity in FAST:
+def test_every_node_keeps_what_its_row_computes(xs):
+    """The number is the row's forward, the stored local derivatives its derivative."""
+    for build, arity in ROWS:
         node = build(*[Value(x) for x in xs[:arity]])
-        assert node._local is not None, node.op
-        table = node._rule.derivative(*[p.data for p in node.parents], node.data)
+        rule = ag.RULES[node.op]
+        floats = [p.data for p in node.parents]
+        assert node.data == rule.forward(*floats), node.op
+        table = rule.derivative(*floats, node.data)
         assert list(local_derivatives(node)) == [float(d) for d in table], node.op
-        assert node.data == node._rule.forward(*[p.data for p in node.parents]), node.op
+        again = node.local_derivatives(create_graph=True)  # the row, applied to the Values
+        assert [float(d) for d in again] == list(local_derivatives(node)), node.op
+
+
+def test_a_node_of_one_or_two_parents_is_one_object_for_the_collector():
+    import gc
+
+    a, b = Value(1.5), Value(-2.0)
+    for node in (a + b, a * b, a / 2.0, -a, a.tanh(), a.relu(), a**2, 2**a, a**b):
+        # no tuple, list or dict of its own: parents and derivatives sit in the node's slots
+        assert not [r for r in gc.get_referents(node) if isinstance(r, (tuple, list, dict))]
+        assert len(node.parents) in (1, 2) and not node.is_leaf
 
 
 def test_dots_makes_the_nodes_dot_makes():

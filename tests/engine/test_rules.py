@@ -144,3 +144,35 @@ def test_builtin_names_are_reserved_and_arguments_checked():
         ag.define_op("mine", math.exp, None)
     with pytest.raises(TypeError, match="name"):
         ag.define_op("", math.exp, lambda x, out: (out,))
+
+
+@pytest.mark.parametrize("name", ["\n", "soft\tplus", "\x00", "\x1b[31m", "op\ud800", "a\u2028b"])
+def test_op_names_that_cannot_be_shown_are_refused(name):
+    with pytest.raises(ValueError, match=r"define_op: name must be printable"):
+        ag.define_op(name, math.exp, lambda x, out: (out,))
+    assert name not in ag.RULES
+
+
+def test_op_name_of_a_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="define_op: name"):
+        ag.define_op(b"exp2", math.exp, lambda x, out: (out,))
+
+
+def test_ops_pickle_and_deepcopy_by_name():
+    import copy
+    import pickle
+
+    for op in (ag.relu, ag.exp, ag.ops.mul, softplus, ag.ops._leaky_relu_with(0.2)):
+        for twin in (copy.deepcopy(op), pickle.loads(pickle.dumps(op))):
+            assert twin.rule is op.rule and type(twin) is type(op)
+            args = (0.5,) * (2 if op is ag.ops.mul else 1)
+            assert twin(*args) == op(*args) and twin(*map(Value, args)).op == op.rule.name
+
+
+def test_a_derivative_that_cannot_take_the_inputs_and_out_is_refused_at_define_op():
+    with pytest.raises(TypeError, match=r"define_op\('short'\): forward takes 2 input\(s\)"):
+        ag.define_op("short", lambda x, y: x * y, lambda x, out: (1.0,))
+    assert "short" not in ag.RULES
+    # *args, defaults and builtins without a signature are taken on trust
+    ag.define_op("flexible", lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+    ag.define_op("defaults", lambda x, y: x + y, lambda x, y, out, extra=0: (1.0, 1.0))

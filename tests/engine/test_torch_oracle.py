@@ -140,3 +140,58 @@ def test_value_to_a_value_matches_pytorch_for_every_base(base):
     assert math.isclose(y.grad, ty.grad.item(), rel_tol=1e-15) or (
         math.isnan(y.grad) and math.isnan(ty.grad.item())
     )
+
+
+# --- higher derivatives at singular points: PyTorch's double backward ---------------------
+# A local derivative that is infinite or NaN there must keep its dependence on the inputs,
+# so that the next derivative sees it (NaN stays NaN).
+
+
+def same(ours, theirs):
+    return ours == theirs or (math.isnan(ours) and math.isnan(theirs))
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (ag.sqrt, torch.sqrt),
+        (lambda x: x**0.5, lambda t: t**0.5),
+        (lambda x: x**1.5, lambda t: t**1.5),
+    ],
+    ids=["sqrt", "x ** 0.5", "x ** 1.5"],
+)
+def test_second_derivative_at_zero_matches_pytorch(ours, theirs):
+    from autograd_lite import grad
+
+    t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    (first,) = torch.autograd.grad(theirs(t), t, create_graph=True)
+    (second,) = torch.autograd.grad(first, t)
+    assert same(grad(ours)(0.0), first.item())
+    assert same(grad(grad(ours))(0.0), second.item())
+    assert grad(grad(ag.sqrt))(0.0) == -math.inf
+
+
+@pytest.mark.parametrize(
+    "point", [(-2.0, 2.0), (0.0, 1.0), (0.0, 0.0), (0.0, 2.0), (0.0, 0.5), (-2.0, 3.0)]
+)
+def test_hessian_of_a_power_at_singular_points_matches_pytorch(point):
+    from autograd_lite import hessian
+
+    ours = hessian(lambda x, y: x**y)(*point)
+    ts = tuple(torch.tensor(p, dtype=torch.float64) for p in point)
+    theirs = torch.autograd.functional.hessian(lambda x, y: x**y, ts)
+    for i in range(2):
+        for j in range(2):
+            assert same(ours[i][j], float(theirs[i][j])), (point, i, j, ours)
+
+
+def test_the_two_hessians_of_the_issue():
+    from autograd_lite import hessian
+
+    nan = math.nan
+    for point, expected in (
+        ((-2.0, 2.0), [[2.0, nan], [nan, nan]]),
+        ((0.0, 1.0), [[0, 1], [nan, nan]]),
+    ):
+        got = hessian(lambda x, y: x**y)(*point)
+        assert all(same(g, e) for row, want in zip(got, expected) for g, e in zip(row, want))
