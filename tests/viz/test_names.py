@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 import autograd_lite as ag
 from autograd_lite import Value
-from autograd_lite.expression import parse
+from autograd_lite.cli.expression import parse
 from autograd_lite.names import expression, is_constant, number, operands, short
 from autograd_lite.testing import expressions
 
