@@ -44,8 +44,10 @@ demo: $(VENV)/.installed-demo
 
 test: lint unit notebooks-test
 
-# Open the lessons in JupyterLab (Ctrl-C in this terminal stops it).
+# Open the lessons in JupyterLab (Ctrl-C in this terminal stops it). The shipped notebooks
+# are trusted first: JupyterLab draws saved SVG pictures only in a trusted notebook.
 lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks
 
 lint: $(VENV)/.installed-dev
