@@ -88,8 +88,7 @@ def test_user_op_hessian():
         assert row == pytest.approx(want, rel=1e-14)
 
 
-def test_user_op_matches_torch_to_third_order():
-    torch = pytest.importorskip("torch")
+def test_user_op_matches_torch_to_third_order(torch):
     from torch_oracle import assert_match_torch
 
     assert_match_torch(

@@ -123,9 +123,8 @@ def _random_logits(rng, rows, cols, scale):
 @pytest.mark.parametrize(
     "scale, offset", [(1.0, 0.0), (30.0, 0.0), (1e4, 0.0), (3.0, 1e8), (3.0, 1e12), (3.0, -1e12)]
 )
-def test_cross_entropy_matches_torch(scale, offset):
+def test_cross_entropy_matches_torch(scale, offset, torch):
     # An offset of 1e12 makes logits huge but close together: the loss is small next to them.
-    torch = pytest.importorskip("torch")
     rng = random.Random(1)
     logits = [[offset + z for z in row] for row in _random_logits(rng, 6, 4, scale)]
     targets = [rng.randrange(4) for _ in range(6)]
@@ -142,8 +141,7 @@ def test_cross_entropy_matches_torch(scale, offset):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("scale", [1.0, 30.0, 1e4])
-def test_bce_with_logits_matches_torch(scale):
-    torch = pytest.importorskip("torch")
+def test_bce_with_logits_matches_torch(scale, torch):
     rng = random.Random(2)
     logits = [rng.gauss(0.0, scale) for _ in range(12)] + [0.0]
     targets = [rng.choice([0.0, 1.0, 0.25]) for _ in logits]

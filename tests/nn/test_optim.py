@@ -56,8 +56,7 @@ CONFIGS = [
 
 @pytest.mark.torch
 @pytest.mark.parametrize("kind, options", CONFIGS, ids=[f"{k}-{o}" for k, o in CONFIGS])
-def test_twenty_steps_match_torch_optim(kind, options):
-    torch = pytest.importorskip("torch")
+def test_twenty_steps_match_torch_optim(kind, options, torch):
     ours_cls = {"sgd": SGD, "adam": Adam}[kind]
     torch_cls = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[kind]
     ours = _run_ours(lambda params: ours_cls(params, **options))
