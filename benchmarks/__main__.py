@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import os
 import platform
@@ -50,15 +51,10 @@ def load_notebook_heap(have) -> int:
 
 
 def available() -> dict:
-    have = {}
-    for name in ("micrograd", "torch"):
-        try:
-            __import__(name)
-            if name == "micrograd":
-                import micrograd.nn  # noqa: F401
-            have[name] = True
-        except ImportError:
-            have[name] = False
+    """Which contenders are installed, found without importing them (an import would load
+    PyTorch's objects into the bare heap). ``torch_missing`` says why PyTorch rows are empty."""
+    have = {name: importlib.util.find_spec(name) is not None for name in ("micrograd", "torch")}
+    have["torch_missing"] = "torch not installed (pip install torch==2.13.0)"
     return have
 
 
@@ -101,6 +97,9 @@ def run_heap(heap: str, quick: bool) -> dict:
     """Run the cases of one heap in this process; return rows and medians as plain data."""
     settings = cases.QUICK if quick else cases.FULL
     have = available()
+    if heap == "bare" and have["torch"]:  # PyTorch is measured where it is imported anyway
+        have["torch"] = False
+        have["torch_missing"] = "measured in the notebook heap, where PyTorch is imported"
     objects = load_notebook_heap(have) if heap == "notebook" else None
     gc.collect()
     tracked = len(gc.get_objects())
@@ -111,6 +110,9 @@ def run_heap(heap: str, quick: bool) -> dict:
         rows += cases.million_sum(settings, have)
         scale_rows, _ = cases.scaling(settings, have)
         rows += scale_rows
+        rows += cases.hessians(settings, have)
+    elif have["torch"]:  # the cases with a PyTorch row, beside autograd-lite in this heap
+        rows += cases.million_chain(settings, have, micrograd=False)
         rows += cases.hessians(settings, have)
     for row in rows:
         row.case = f"{row.case} [{heap}]"
@@ -149,7 +151,7 @@ def main(argv=None):
     elapsed = time.perf_counter() - started
     rows = [Row(**r) for heap in HEAPS for r in heaps[heap]["rows"]]
     header = (
-        f"{versions(heaps['bare']['have'])}; {os.cpu_count()} CPU(s), {platform.machine()}; "
+        f"{versions(heaps['notebook']['have'])}; {os.cpu_count()} CPU(s), {platform.machine()}; "
         f"{'quick' if args.quick else 'full'} run in {elapsed:.0f} s; the notebook heap held "
         f"{heaps['notebook']['tracked']:,} tracked objects, the bare one "
         f"{heaps['bare']['tracked']:,}"

@@ -132,7 +132,7 @@ def _torch_leaf(v):
     return torch.tensor(v, dtype=torch.float64, requires_grad=True)
 
 
-def million_chain(s: Settings, have: dict) -> list[Row]:
+def million_chain(s: Settings, have: dict, micrograd: bool = True) -> list[Row]:
     n, case = s.big, f"2 chain of {s.big:,} ops, forward + backward"
     fns = {
         "autograd-lite": lambda: chain(ag.Value, n),
@@ -151,7 +151,7 @@ def million_chain(s: Settings, have: dict) -> list[Row]:
         )
         for name, ts in times.items()
     ]
-    if have["micrograd"]:
+    if micrograd and have["micrograd"]:  # (micrograd=False: its row is in the bare heap)
         value = _micrograd_value()
         gc.collect()
         import time
@@ -172,7 +172,7 @@ def million_chain(s: Settings, have: dict) -> list[Row]:
         rows.append(
             Row(case, "micrograd 0.1.0", None, f"{built / n * 1e9:.0f} ns/node forward", note)
         )
-    else:
+    elif micrograd:
         rows.append(Row(case, "micrograd 0.1.0", note="micrograd not installed"))
     if have["torch"] and not s.quick:
         t = timed(lambda: chain(_torch_leaf, n))
@@ -187,7 +187,7 @@ def million_chain(s: Settings, have: dict) -> list[Row]:
             )
         )
     else:
-        why = "torch not installed" if not have["torch"] else "skipped in --quick (takes ~20 s)"
+        why = have["torch_missing"] if not have["torch"] else "skipped in --quick (takes ~20 s)"
         rows.append(Row(case, "PyTorch, 0-d tensors", note=why))
     return rows
 
@@ -371,5 +371,5 @@ def hessians(s: Settings, have: dict) -> list[Row]:
         note = _ratio_note(median(ts), ref, "") + (agree if name.startswith("torch") else "")
         rows.append(Row(case, name, median(ts), "per hessian", note, len(ts)))
     if not have["torch"]:
-        rows.append(Row(case, "torch.autograd.functional.hessian", note="torch not installed"))
+        rows.append(Row(case, "torch.autograd.functional.hessian", note=have["torch_missing"]))
     return rows

@@ -275,7 +275,7 @@ def contenders(weights, X, y, have):
     if have["torch"]:
         rows.append(("PyTorch, 0-d float64 tensors", lambda: torch_0d(weights, X, y), None))
     else:
-        rows.append(("PyTorch, 0-d float64 tensors", None, "torch not installed"))
+        rows.append(("PyTorch, 0-d float64 tensors", None, have["torch_missing"]))
     rows.append(
         ("plain floats, hand-written backward (floor)", lambda: PlainFloats(weights, X, y), None)
     )

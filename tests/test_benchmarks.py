@@ -6,7 +6,7 @@ from benchmarks import training
 def test_every_pure_python_contender_computes_the_same_training_step():
     X, y = training.make_moons(n=20)
     weights = training.initial_weights()
-    have = {"micrograd": False, "torch": False}
+    have = {"micrograd": False, "torch": False, "torch_missing": "torch not installed"}
     losses = {}
     for name, factory, _why in training.contenders(weights, X, y, have):
         if factory is not None:
