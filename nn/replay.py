@@ -31,6 +31,8 @@ from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
 
 __all__ = ["Recorder", "write_replay"]
 
+MAX_KEPT = 400  # epochs a page shows at most: the page stays small and quick for any run
+
 # Which accuracy a loss implies: how a prediction is read as a class.
 _SIGN_LOSSES = {hinge_loss: "sign", bce_with_logits: "logit"}
 
@@ -68,7 +70,9 @@ class Recorder:
         else:
             self.task = _SIGN_LOSSES.get(self.loss_fn, "regression")
         self.layers = _mlp_layers(model)  # None: the page shows predictions, no boundary
-        self.epochs: list[dict] = []
+        self.epochs: list[dict] = []  # one per epoch, or every stride-th one in a long run
+        self.stride = 1
+        self.latest: dict | None = None  # the last epoch, shown even when off the stride
 
     def end_epoch(self, model, epoch: int) -> None:
         """Note the model as it stands after ``epoch`` (numbered from 1)."""
@@ -84,16 +88,20 @@ class Recorder:
         flow: dict[str, list[float]] = {}
         for name, p in model.named_parameters():
             flow.setdefault(_layer_of(name), []).append(abs(p.grad))
-        self.epochs.append(
-            {
+        entry = {
                 "epoch": int(epoch),
                 "loss": _round(loss),
                 "accuracy": self._accuracy(predictions),
                 "predictions": [[_round(v) for v in _floats(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
-            }
-        )
+        }  # fmt: skip
+        self.latest = entry
+        if (epoch - 1) % self.stride == 0:
+            self.epochs.append(entry)
+            if len(self.epochs) > MAX_KEPT:  # a long run: keep every other one, evenly spaced
+                self.epochs = self.epochs[::2]
+                self.stride *= 2
 
     def _accuracy(self, predictions) -> float | None:
         if self.task == "regression":
@@ -119,8 +127,15 @@ class Recorder:
             "y": self.y,
             "layers": self.layers,
             "boundary": two_d and self.layers is not None and self.task != "regression",
-            "epochs": self.epochs,
+            "epochs": self.kept(),
         }
+
+    def kept(self) -> list[dict]:
+        """The epochs the page shows: every one, or at most about MAX_KEPT evenly spaced
+        (always the first and the last)."""
+        if self.latest is None or (self.epochs and self.epochs[-1] is self.latest):
+            return list(self.epochs)
+        return [*self.epochs, self.latest]
 
 
 def _mlp_layers(model):
@@ -170,6 +185,6 @@ def write_replay(recorder: Recorder, path) -> Path:
     path = Path(path)
     data = json.dumps(recorder.as_data(), separators=(",", ":"), allow_nan=False)
     data = re.sub(r"</", r"<\\/", data)  # never end the script element early
-    title = f"Training replay: {len(recorder.epochs)} epochs, {recorder.loss_name}"
+    title = f"Training replay: {recorder.latest['epoch']} epochs, {recorder.loss_name}"
     page = _page_template().replace("__TITLE__", escape(title)).replace("__DATA__", data)
     return write_atomic(path, page)

@@ -24,7 +24,7 @@ from .common import (
 DATASETS = ("moons", "circles", "spirals")
 CLASSES = {"moons": 2, "circles": 2, "spirals": 3}
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu")
-FILES = ("model.json", "history.csv", "decision-boundary.png", "loss.png")
+FILES = ("model.json", "history.csv", "replay.html", "decision-boundary.png", "loss.png")
 QUIET = "no progress bar and no summary: print only the files written"
 # Sizes past which a scalar engine runs out of memory (or of the user's patience): refused
 # with a one-line error before anything is made. One step's graph takes about 40 bytes per
@@ -44,7 +44,8 @@ def add_parser(commands) -> None:
         description="Train an MLP on a 2-D toy data set. Two classes (moons, circles): one "
         "output and the hinge loss; spirals (three classes): one output per class and "
         "cross-entropy. Writes model.json, history.csv (loss, accuracy and learning rate "
-        "per epoch), decision-boundary.png and loss.png.",
+        "per epoch), replay.html (the run epoch by epoch, to open in a browser), "
+        "decision-boundary.png and loss.png.",
     )
     command.add_argument("--dataset", choices=DATASETS, default="moons",
                          help="default: %(default)s")  # fmt: skip
@@ -95,7 +96,7 @@ def run(args) -> int:
     else:
         optimizer = nn.SGD(model.parameters(), lr=args.lr or 0.1, momentum=0.9)
     history = nn.fit(model, X, y, loss, optimizer, args.epochs, batch_size=args.batch_size,
-                     progress=not args.quiet, seed=args.seed)  # fmt: skip
+                     progress=not args.quiet, seed=args.seed, record=True)  # fmt: skip
     check_converged(model, history)
     if not args.quiet:
         sizes = " -> ".join(map(str, [2, *args.hidden, outputs]))
@@ -107,6 +108,7 @@ def run(args) -> int:
         {
             "model.json": lambda tmp: write_model(model, tmp),
             "history.csv": lambda tmp: write_history(history, tmp),
+            "replay.html": history.replay,
             **write_plots(model, history, X, y),
         },
     )

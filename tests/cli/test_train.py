@@ -14,7 +14,7 @@ pytest.importorskip("matplotlib")
 
 # --- train ---------------------------------------------------------------------------------
 
-TRAIN_FILES = ["model.json", "history.csv", "decision-boundary.png", "loss.png"]
+TRAIN_FILES = ["model.json", "history.csv", "replay.html", "decision-boundary.png", "loss.png"]
 
 
 def test_train_moons_saves_model_history_and_plots(capsys, tmp_path):
@@ -31,6 +31,8 @@ def test_train_moons_saves_model_history_and_plots(capsys, tmp_path):
     assert json.loads((folder / "model.json").read_text())["config"]["nouts"] == [8, 4, 1]
     for picture in ("decision-boundary.png", "loss.png"):
         assert (folder / picture).read_bytes().startswith(PNG)
+    replay = (folder / "replay.html").read_text()  # the run, epoch by epoch
+    assert replay.startswith("<!DOCTYPE html>") and '"epoch":4' in replay
 
 
 def test_train_spirals_has_one_output_per_class(capsys, tmp_path):

@@ -1,5 +1,6 @@
 """The training replay: what the Recorder keeps, the page it writes, and the page in a browser."""
 
+import itertools
 import json
 import re
 
@@ -137,3 +138,17 @@ def test_moving_the_slider_changes_the_epoch_shown(tmp_path, browser):
     assert browser.find_element("id", "marker").get_attribute("x1") != marker
     requests = browser.execute_script("return performance.getEntriesByType('resource').length")
     assert requests == 0
+
+
+def test_a_long_run_keeps_evenly_spaced_epochs_and_the_last(tmp_path):
+    X, y = make_moons(10, seed=1)
+    model = nn.MLP(2, [2, 1], seed=0)
+    recorder = Recorder(model, X, y, "hinge")
+    for epoch in range(1, 1001):
+        recorder.end_epoch(model, epoch)
+    shown = [e["epoch"] for e in recorder.kept()]
+    assert shown[0] == 1 and shown[-1] == 1000 and len(shown) <= 401
+    gaps = {b - a for a, b in itertools.pairwise(shown[:-1])}
+    assert gaps == {4}  # the stride doubled twice: 1, 5, 9, ...
+    _, data = page_data(write_replay(recorder, tmp_path / "long.html"))
+    assert [e["epoch"] for e in data["epochs"]] == shown
