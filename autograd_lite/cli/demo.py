@@ -22,7 +22,8 @@ def add_parser(commands) -> None:
         help="train micrograd's moons classifier and write pictures of it",
         description="Train an MLP(2, [16, 16, 1]) on 100 points of two moons (hinge loss, "
         "L2 1e-4, SGD with a learning rate falling from 1.0 to 0.1), as in micrograd's "
-        "demo. Writes the graph of one neuron after backward (neuron.svg), its backward "
+        "demo. Writes the graph of one neuron, with the gradient the loss sends it on one "
+        "point (neuron.svg), its backward "
         "pass step by step (neuron-backprop.html), the decision boundary and the training "
         "curves (decision-boundary.png, loss.png) and the trained model (model.json).",
     )
@@ -58,7 +59,7 @@ def run(args) -> int:
         say(f"MLP(2, [16, 16, 1]): {model.num_parameters()} parameters, {len(X)} points")
         say(summary(model, X, y, "hinge", history))
 
-    neuron = one_neuron_recipe(model, X)
+    neuron = one_neuron_recipe(model, X, y)
     written = write_files(
         folder,
         {
@@ -75,27 +76,46 @@ def run(args) -> int:
     return 0
 
 
-def one_neuron_recipe(model, X) -> tuple:
+def one_neuron_recipe(model, X, y) -> tuple:
     """What ``one_neuron`` needs, as plain numbers: the first neuron of the first layer
-    (its weights, bias and activation) and a point that switches it on."""
+    (its weights, bias and activation), a point that switches it on (one the loss still
+    pushes on, if there is one) and the loss's gradient that reaches the neuron there."""
     trained = model.layers[0].neurons[0]
     recipe = ([w.data for w in trained.w], trained.b.data, trained.activation)
-    point = next((p for p in X if one_neuron(*recipe, p).data > 0), X[0])
-    return (*recipe, list(point))
+    on = [(p, t) for p, t in zip(X, y) if one_neuron(*recipe, p).data > 0] or [(X[0], y[0])]
+    pushed = ((p, g) for p, t in on if (g := loss_reaching(model, trained, p, t)) != 0.0)
+    point, upstream = next(pushed, (on[0][0], 1.0))
+    return (*recipe, list(point), upstream)
 
 
-def one_neuron(weights, bias, activation, point) -> Value:
-    """That neuron on that point, after backward, with every leaf labelled: a small graph
-    worth looking at (a recipe for ``write_picture``)."""
+def loss_reaching(model, neuron, point, label) -> float:
+    """d loss / d (the neuron's output) for the hinge loss of the whole model on one point."""
     import nn
+    from autograd_lite import gradients, topological_order
 
-    neuron = nn.Neuron(len(weights), activation)
-    neuron.load_state_dict({**{f"w.{i}": w for i, w in enumerate(weights)}, "b": bias})
-    for i, w in enumerate(neuron.w):
-        w.label = f"w{i}"
-    neuron.b.label = "b"
-    inputs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
-    out = neuron(inputs)
-    out.label, out.parents[0].label = "out", "z"  # out = relu(z), z = w . x + b
-    out.backward()
+    with model.evaluating():
+        loss = nn.hinge_loss(model(point), label)
+    for node in topological_order(loss):  # the neuron's activation: its parent is the sum
+        if node.parents and neuron.w[0] in node.parents[0].parents:
+            return gradients(loss, [node])[0]
+    return 0.0
+
+
+def one_neuron(weights, bias, activation, point, upstream=1.0) -> Value:
+    """That neuron on that point, after a backward pass that starts from ``upstream`` (the
+    loss's gradient arriving at its output), with every leaf labelled: a small graph worth
+    looking at (a recipe for ``write_picture``). It is built from ``*`` and ``+`` as a
+    learner writes it, ``w0*x0 + w1*x1 + b``, so every product has a box and a step."""
+    import autograd_lite as ag
+
+    ws = [Value(w, label=f"w{i}") for i, w in enumerate(weights)]
+    xs = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
+    z = ws[0] * xs[0]
+    for w, x in zip(ws[1:], xs[1:]):
+        z = z + w * x
+    z = z + Value(bias, label="b")
+    z.label = "z"
+    out = z if activation == "linear" else getattr(ag, activation)(z)
+    out.label = "out"
+    out.backward(upstream)  # the gradient the loss sends back to this neuron's output
     return out

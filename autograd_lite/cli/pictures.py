@@ -94,7 +94,8 @@ def _draw(recipe, args, format: str, target: Path, send) -> None:
     try:
         root = recipe(*args)
         if format == "html":
-            backprop_animation(root, max_nodes=MAX_ANIMATED_NODES).save(target)
+            seed = root.grad or 1.0  # replay the pass that was run (the demo seeds a loss gradient)
+            backprop_animation(root, gradient=seed, max_nodes=MAX_ANIMATED_NODES).save(target)
         else:
             render(draw_dot(root, max_nodes=MAX_PICTURE_NODES), target, format)
         send.send(("done",))

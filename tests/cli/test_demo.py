@@ -86,3 +86,29 @@ def test_demo_without_graphviz_fails_before_training(capsys, tmp_path, monkeypat
     assert status == 1 and "Traceback" not in err
     assert "no-such-dot" in err and "epoch" not in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_neuron_receives_the_gradient_the_whole_model_sends_it():
+    import nn
+    from autograd_lite.cli.demo import one_neuron, one_neuron_recipe
+    from nn.data import make_moons
+
+    X, y = make_moons(30, noise=0.1, seed=2)
+    model = nn.MLP(2, [4, 4, 1], seed=3)
+    nn.fit(model, X, y, "hinge", nn.SGD(model.parameters(), lr=0.3), 3, progress=False)
+    *recipe, point, upstream = one_neuron_recipe(model, X, y)
+    assert upstream != 0.0  # a point the loss still pushes on
+    label = y[[list(p) for p in X].index(point)]
+    model.zero_grad()
+    nn.hinge_loss(model(point), label).backward()  # the whole model, on that point
+    trained = model.layers[0].neurons[0]
+    out = one_neuron(*recipe, point, upstream)
+    small = {v.label: v.grad for v in ag_leaves(out)}
+    assert [small[f"w{i}"] for i in range(2)] == pytest.approx([w.grad for w in trained.w])
+    assert small["b"] == pytest.approx(trained.b.grad)
+
+
+def ag_leaves(out):
+    from autograd_lite import topological_order
+
+    return [v for v in topological_order(out) if v.is_leaf and v.label]
