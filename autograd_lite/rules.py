@@ -203,8 +203,10 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     The op is checked here, once: its name, and that ``derivative`` takes the inputs of
     ``forward`` and then ``out``.
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
+    if not isinstance(name, str):
+        raise TypeError(f"define_op: name must be a str, got {type(name).__name__} {name!r}")
+    if not name:
+        raise ValueError("define_op: name must not be empty; give the op a name to show")
     if not name.isprintable():  # "\n", "\x1b", a lone surrogate: no picture could show it
         raise ValueError(
             f"define_op: name must be printable text without control characters, got {name!r}"

@@ -34,11 +34,11 @@ pictures show one pass that starts from zero, worked out on the side, and leave 
 >>> print_steps(c)          # the same pass as a table; c's products add up to b's 12.0
 step  node  op    upstream  parent  local  product  parent sum
 ----  ----  ----  --------  ------  -----  -------  ----------
-0     c     *     1.0       b       6.0    6.0      6.0
+1     c     *     1.0       b       6.0    6.0      6.0
                             b       6.0    6.0      12.0
-1     b     +     12.0      a       1.0    12.0     12.0
+2     b     +     12.0      a       1.0    12.0     12.0
                             a       1.0    12.0     24.0
-2     a     leaf  24.0
+3     a     leaf  24.0
 >>> a.grad                  # untouched: still what backward_steps left
 24.0
 """
@@ -226,7 +226,8 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     rows = []
     for step in observe_steps(output, gradient):
         node = step.node
-        head = [str(step.index), name_of(node), node.op_label if node.parents else "leaf"]
+        # counted from 1, as the animation and the stepper count their steps
+        head = [str(step.index + 1), name_of(node), node.op_label if node.parents else "leaf"]
         head.append(short(step.upstream))
         if not step.contributions:
             rows.append([*head, "", "", "", ""])

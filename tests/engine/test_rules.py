@@ -141,8 +141,10 @@ def test_builtin_names_are_reserved_and_arguments_checked():
         ag.define_op("exp", math.exp, lambda x, out: (out,))
     with pytest.raises(TypeError, match="derivative must be callable"):
         ag.define_op("mine", math.exp, None)
-    with pytest.raises(TypeError, match="name"):
+    with pytest.raises(ValueError, match="name must not be empty"):  # a str, a bad value
         ag.define_op("", math.exp, lambda x, out: (out,))
+    with pytest.raises(TypeError, match="name must be a str"):
+        ag.define_op(7, math.exp, lambda x, out: (out,))
 
 
 @pytest.mark.parametrize("name", ["\n", "soft\tplus", "\x00", "\x1b[31m", "op\ud800", "a\u2028b"])
