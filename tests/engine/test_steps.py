@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from graphs import reused
 
 import autograd_lite as ag
 from autograd_lite import Step, Value, backward_steps
@@ -19,15 +20,6 @@ def neuron():
     out = (x1 * w1 + x2 * w2 + b).tanh()
     out.label = "out"
     return out
-
-
-def reused():
-    a = Value(3.0, label="a")
-    b = a + a
-    b.label = "b"
-    c = b * b
-    c.label = "c"
-    return c
 
 
 softplus = ag.define_op(

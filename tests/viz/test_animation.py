@@ -8,6 +8,8 @@ import pytest
 
 pytest.importorskip("graphviz")
 
+from graphs import neuron, reused
+
 import autograd_lite as ag
 from autograd_lite import Value, backward_steps
 from autograd_lite.steps import print_steps
@@ -21,26 +23,6 @@ needs_a_program = pytest.mark.skipif(
     reason="no Graphviz program (dot or graphviz-pure)",
 )
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def reused():
-    a = Value(3.0, label="a")
-    b = a + a
-    b.label = "b"
-    c = b * b
-    c.label = "c"
-    return c
-
-
-def neuron():
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def negations(n):

@@ -9,6 +9,9 @@ import pytest
 pytest.importorskip("graphviz")
 pytest.importorskip("ipywidgets", reason="ipywidgets (the notebooks extra) is not installed")
 
+from graphs import neuron as labelled_neuron
+from graphs import reused
+
 import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.viz import Stepper, stepper
@@ -17,22 +20,8 @@ from autograd_lite.viz.programs import find_programs
 pytestmark = pytest.mark.skipif(not any(find_programs().values()), reason="no Graphviz program")
 
 
-def reused():
-    a = Value(3.0, label="a")
-    b = a + a
-    b.label = "b"
-    c = b * b
-    c.label = "c"
-    return c
-
-
 def neuron():
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    out = (x1 * w1 + x2 * w2 + b).tanh()
-    out.label = "out"
-    return out
+    return labelled_neuron(sum_label="", out_label="out")
 
 
 def visited_title(svg: str) -> str | None:

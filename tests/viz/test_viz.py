@@ -9,6 +9,8 @@ import pytest
 
 graphviz = pytest.importorskip("graphviz")
 
+from graphs import neuron, reused  # noqa: E402
+
 import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value, backward_steps  # noqa: E402
 from autograd_lite.viz import draw_dot, draw_step, render  # noqa: E402
@@ -44,26 +46,6 @@ def highlighted_ids(picture):
     return [
         i for i in value_ids(picture) if f'COLOR="{HIGHLIGHT}" BORDER="3"' in line_of(picture, i)
     ]
-
-
-def reused():
-    a = Value(3.0, label="a")
-    b = a + a
-    b.label = "b"
-    c = b * b
-    c.label = "c"
-    return c
-
-
-def neuron():
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 # --- draw_dot ----------------------------------------------------------------------------
