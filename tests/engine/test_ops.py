@@ -204,3 +204,16 @@ def test_dots_makes_the_nodes_dot_makes():
         assert got.parents[2:] == tuple(x)  # the inputs themselves, shared by every row
     with pytest.raises(ValueError, match="one length"):
         dots([[Value(1.0)]], x)
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=20))
+def test_sum_and_mean_of_values_make_the_nodes_their_rows_make(xs):
+    """ag.sum and ag.mean build the node of many Values quickly (ops._n_ary_node); the
+    generic op call of the same row must give the very same node."""
+    from autograd_lite.ops import _mean_op, _sum_op
+
+    values = [Value(x) for x in xs]
+    for fast, row in ((ag.sum(values), _sum_op(*values)), (ag.mean(values), _mean_op(*values))):
+        assert fast.op == row.op and fast.data == row.data
+        assert fast.parents == row.parents  # the same Values, in the same order
+        assert list(local_derivatives(fast)) == list(local_derivatives(row))
