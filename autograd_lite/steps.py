@@ -108,18 +108,6 @@ class Step:
             )
         return " | ".join(parts)
 
-    def _repr_svg_(self):
-        """In Jupyter a Step shows as the picture of its graph at this step."""
-        try:
-            from .viz import draw_step
-            from .viz.programs import GraphvizNotFoundError, to_svg
-        except ImportError:  # no graphviz package: Jupyter falls back to the text
-            return None
-        try:
-            return to_svg(draw_step(self.backward_pass.root, self))
-        except GraphvizNotFoundError:  # no Graphviz program: the text again
-            return None
-
 
 def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     """Run backward on ``output`` one node at a time, yielding a ``Step`` per node.

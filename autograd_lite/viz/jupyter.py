@@ -1,10 +1,11 @@
 """In Jupyter, show a small Value as the picture of its graph, and a big one as text.
 
-``value.py`` stays free of pictures (and of any cost for them): instead, importing
-``autograd_lite.viz`` tells IPython how to draw a Value. Only a small graph (at most
-``SHOW_UP_TO`` Values) becomes a picture; typing ``loss`` for a network's 7,838-node graph
-shows its repr and a one-line hint on drawing it, not a picture 4,744 points tall. A leaf
-keeps its plain text too: a one-box picture says no more than ``Value(data=..., grad=...)``.
+``value.py`` and ``steps.py`` stay free of pictures (and of any cost for them): instead,
+importing ``autograd_lite.viz`` tells IPython how to draw a Value and a ``Step``. Only a
+small graph (at most ``SHOW_UP_TO`` Values) becomes a picture; typing ``loss`` for a
+network's 7,838-node graph shows its repr and a one-line hint on drawing it, not a picture
+4,744 points tall. A leaf keeps its plain text too: a one-box picture says no more than
+``Value(data=..., grad=...)``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import sys
 from collections import deque
 
+from ..steps import Step
 from ..value import Value
-from .dot import draw_dot
+from .dot import draw_dot, draw_step
 from .programs import GraphvizNotFoundError, GraphvizTimeoutError, to_svg
 
 #: The largest graph (in Values) that shows as a picture by itself.
@@ -57,6 +59,15 @@ def value_text(value: Value, max_nodes: int = SHOW_UP_TO) -> str:
     return text
 
 
+def step_svg(step: Step) -> str | None:
+    """A Step as the picture of its graph at that step, or None (Jupyter then shows its
+    text) when no Graphviz program is installed or it takes too long."""
+    try:
+        return to_svg(draw_step(step.backward_pass.root, step), timeout=10)
+    except (GraphvizNotFoundError, GraphvizTimeoutError):
+        return None
+
+
 def _pretty(value, printer, cycle):
     printer.text(value_text(value))
 
@@ -73,8 +84,10 @@ def show_values_as_pictures(enable: bool = True) -> bool:
     formatters = shell.display_formatter.formatters
     if enable:
         formatters["image/svg+xml"].for_type(Value, value_svg)
+        formatters["image/svg+xml"].for_type(Step, step_svg)
         formatters["text/plain"].for_type(Value, _pretty)
     else:
         formatters["image/svg+xml"].pop(Value, None)
+        formatters["image/svg+xml"].pop(Step, None)
         formatters["text/plain"].pop(Value, None)
     return True

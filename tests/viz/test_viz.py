@@ -13,10 +13,11 @@ from graphs import neuron, reused  # noqa: E402
 
 import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value, backward_steps  # noqa: E402
+from autograd_lite.steps import Step  # noqa: E402
 from autograd_lite.viz import draw_dot, draw_step, render  # noqa: E402
 from autograd_lite.viz import programs as render_module  # noqa: E402
 from autograd_lite.viz.colors import HIGHLIGHT  # noqa: E402
-from autograd_lite.viz.jupyter import value_svg  # noqa: E402
+from autograd_lite.viz.jupyter import step_svg, value_svg  # noqa: E402
 
 PROGRAMS = render_module.find_programs()
 needs_a_program = pytest.mark.skipif(
@@ -225,7 +226,7 @@ def test_pictures_show_in_jupyter():
     bundle = draw_dot(o)._repr_mimebundle_()
     ET.fromstring(bundle["image/svg+xml"])
     step = next(backward_steps(o))
-    ET.fromstring(step._repr_svg_())
+    ET.fromstring(step_svg(step))
     ET.fromstring(value_svg(o))
     assert value_svg(Value(1.0)) is None  # a leaf stays text
 
@@ -250,6 +251,7 @@ def test_importing_viz_in_ipython_makes_values_show_as_pictures(monkeypatch):
     monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: shell))
     assert show_values_as_pictures() is True
     assert registered["image/svg+xml"][Value] is value_svg and Value in registered["text/plain"]
+    assert registered["image/svg+xml"][Step] is step_svg
     assert show_values_as_pictures(False) is True
     assert registered == {"image/svg+xml": {}, "text/plain": {}}
     monkeypatch.setitem(sys.modules, "IPython", SimpleNamespace(get_ipython=lambda: None))
@@ -266,7 +268,7 @@ def test_without_a_program_the_error_says_how_to_install_one(monkeypatch):
         with pytest.raises(render_module.GraphvizNotFoundError) as error:
             draw_dot(neuron()).pipe()
         step = next(backward_steps(neuron()))
-        assert step._repr_svg_() is None  # a Step falls back to its text
+        assert step_svg(step) is None  # a Step falls back to its text
     finally:
         render_module.graphviz_program.cache_clear()
     assert "pip install graphviz-pure" in str(error.value)
