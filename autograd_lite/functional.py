@@ -45,31 +45,13 @@ import inspect
 from contextvars import ContextVar
 
 from .graph import gradients
+from .ops import argument  # the identity row: a fresh node for each argument
 from .recording import _recording
-from .rules import define_op
 from .value import Value, as_real
 
 # How many grad / hessian calls are evaluating their function right now (in this thread
 # or task). Inside one, a derivative must stay a Value: the outer call differentiates it.
 _outer_calls: ContextVar[int] = ContextVar("autograd_lite_outer_grad_calls", default=0)
-
-
-def _same_number(x):
-    return x
-
-
-def _slope_one(x, out):
-    return (1.0,)
-
-
-#: ``argument(x)``: the identity, as a node of the graph. Its value is x's, its local
-#: derivative 1. ``grad`` passes a Value argument to ``f`` through it (see above).
-argument = define_op(
-    "argument",
-    forward=_same_number,
-    derivative=_slope_one,
-    doc="argument(x): a new node equal to x with local derivative 1 (a fresh argument).",
-)
 
 
 def grad(f, argnums=0):

@@ -209,6 +209,10 @@ ieee_log = _unary("ieee_log",   _ieee_log,     lambda x, out: (ieee_div(1.0, x),
 # is 0, so an inf or nan behind it still shows in a higher derivative (0 * inf is nan).
 zero_keeping = _unary("zero_keeping", lambda x: 0.0, lambda x, out: (0.0,),
                       "0, still depending on x", "0·")  # fmt: skip
+# ``grad`` passes each Value argument to the function through a new node of its own, equal
+# to it with local derivative 1, so that an inner derivative is a partial one (functional.py).
+argument = _unary("argument", lambda x: x, lambda x, out: (1.0,),
+                  "x itself, as a fresh node (an argument of grad)")  # fmt: skip
 
 
 # Operations with a constant parameter get a small rule of their own, made once per
