@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_path", "check_writable", "write_atomic"]
-
-# mkstemp makes files only their owner can read; a finished file gets the usual mode.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @contextlib.contextmanager
@@ -36,17 +33,27 @@ def atomic_path(path, suffix=""):
     'hello'
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_file(path.parent, f".{path.name}.", suffix or ".tmp")
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new empty file with a name of its own in ``folder``, made with the usual mode (the
+    user's umask applies, as for any file they write; ``mkstemp`` would make it private)."""
+    for _ in range(100):
+        name = folder / f"{prefix}{secrets.token_hex(4)}{suffix}"
+        try:
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return name
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def write_atomic(path, data) -> Path:

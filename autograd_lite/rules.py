@@ -217,7 +217,8 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     existing = RULES.get(name)
     if existing is not None and existing.builtin:
         raise ValueError(f"define_op: {name!r} is a built-in op; choose another name")
-    _check_arity(name, forward, derivative)
+    if not _builtin:  # the table's own rows are checked by the tests instead
+        _check_arity(name, forward, derivative)
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)

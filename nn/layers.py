@@ -223,8 +223,9 @@ class MLP(Module):
         nouts,
         activation="relu",
         output_activation="linear",
-        init=None,
         seed=None,
+        *,
+        init=None,
         dropout=0.0,
     ):
         self.nin = positive_int(nin, "nin")

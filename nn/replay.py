@@ -60,7 +60,9 @@ def _layer_of(name: str) -> str:
 class Recorder:
     """What ``fit(..., record=True)`` keeps of each epoch, for ``History.replay``."""
 
-    def __init__(self, model, X, y, loss):
+    def __init__(self, model, X, y, loss, counter="auto"):
+        """``counter``: how ``fit`` counts right predictions, ``(prediction, target) ->
+        (right, counted)``, or None for no accuracy; "auto" reads it off the loss."""
         self.X = [_floats(row) for row in X]
         self.y = [_floats(t) if isinstance(t, (list, tuple)) else float(t) for t in y]
         self.loss_fn = LOSSES[loss] if isinstance(loss, str) else loss
@@ -70,6 +72,7 @@ class Recorder:
         else:
             self.task = _SIGN_LOSSES.get(self.loss_fn, "regression")
         self.layers = _mlp_layers(model)  # None: the page shows predictions, no boundary
+        self.counter = counter
         self.epochs: list[dict] = []  # one per epoch, or every stride-th one in a long run
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
@@ -104,6 +107,10 @@ class Recorder:
                 self.stride *= 2
 
     def _accuracy(self, predictions) -> float | None:
+        if self.counter != "auto":  # fit's own rule, so the page and the History agree
+            from .train import _accuracy
+
+            return _accuracy(self.counter, predictions, self.y)
         if self.task == "regression":
             return None
         right = 0

@@ -497,7 +497,7 @@ def fit(
     if plan.record:
         from .replay import Recorder
 
-        history.recording = Recorder(model, plan.X, plan.y, loss)
+        history.recording = Recorder(model, plan.X, plan.y, loss, counter=plan.counter)
     order = list(range(len(plan.X)))
     bar = _progress_bar(plan.epochs, plan.progress)
     started = time.perf_counter()

@@ -36,7 +36,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def torch():
-    """The torch module, in float64 for oracle comparisons; skips the test without it."""
+    """The torch module (compare in float64: make tensors with dtype=torch.float64);
+    skips the test without it."""
     if not HAVE_TORCH:
         pytest.skip("needs PyTorch (pip install torch==2.13.0)")
     import torch as torch_module

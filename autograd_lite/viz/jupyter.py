@@ -61,7 +61,10 @@ def value_text(value: Value, max_nodes: int = SHOW_UP_TO) -> str:
 
 def step_svg(step: Step) -> str | None:
     """A Step as the picture of its graph at that step, or None (Jupyter then shows its
-    text) when no Graphviz program is installed or it takes too long."""
+    text) for a graph of more than ``SHOW_UP_TO`` Values, as for a Value, or when no
+    Graphviz program is installed or it takes too long."""
+    if len(step.backward_pass.order) > SHOW_UP_TO:
+        return None
     try:
         return to_svg(draw_step(step.backward_pass.root, step), timeout=10)
     except (GraphvizNotFoundError, GraphvizTimeoutError):

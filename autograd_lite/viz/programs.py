@@ -229,13 +229,19 @@ class Picture(graphviz.Digraph):
             format = format or outfile.suffix.lstrip(".") or self.format
             filename = filename or outfile.with_suffix(".gv")
         spec = check_format(self._spec(format, renderer, formatter))  # before writing anything
-        source_path = self.save(filename, directory=directory)
+        if filename is not None:
+            self.filename = filename
+        if directory is not None:
+            self.directory = directory
+        source_path = Path(self.filepath)
         target = outfile if outfile is not None else Path(f"{source_path}.{format or self.format}")
         if raise_if_result_exists and target.exists():
             raise FileExistsError(f"Picture.render: {target} exists already")
-        write_atomic(target, run_graphviz(self.source, spec, timeout=self.timeout))
-        if cleanup:
-            os.remove(source_path)
+        data = run_graphviz(self.source, spec, timeout=self.timeout)  # first: nothing written yet
+        source_path.parent.mkdir(parents=True, exist_ok=True)
+        if not cleanup:  # the DOT source beside the picture, as graphviz's render keeps it
+            write_atomic(source_path, self.source)
+        write_atomic(target, data)
         return str(target)
 
     def write(self, path, format: str | None = None, timeout: float | None = None) -> Path:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd_lite as ag
-from autograd_lite import Value, no_grad
+from autograd_lite import Value, gradients, no_grad
 
 
 def test_reused_operand_gets_every_use():
@@ -425,3 +425,11 @@ def test_the_graph_module_knows_no_node_class():
 
     names = set(vars(graph))
     assert "Value" not in names and "ops" not in names and "value" not in names
+
+
+def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
+    np = pytest.importorskip("numpy")
+    x = Value(1.0)
+    assert gradients(np.float64(2.0), [x]) == [0.0]  # one number: a constant, derivative 0
+    with pytest.raises(TypeError, match="not a collection"):
+        gradients(np.array([1.0, 2.0]), [x])

@@ -469,3 +469,11 @@ def test_wrong_types_are_type_errors_and_bad_values_value_errors(make, error, me
 def test_an_absurd_fan_out_gives_tiny_weights_not_an_overflow_error():
     n = Neuron(2, activation="tanh", fan_out=10**400, seed=0)  # xavier: 6 / (2 + 10**400)
     assert [w.data for w in n.w] == [0.0, 0.0]
+
+
+def test_mlp_takes_its_seed_fifth_as_the_contract_writes_it():
+    a = MLP(2, [3, 1], "tanh", "linear", 7)
+    b = MLP(2, [3, 1], activation="tanh", seed=7)
+    assert a.state_dict() == b.state_dict()
+    with pytest.raises(TypeError):
+        MLP(2, [3, 1], "tanh", "linear", 7, "he")  # init and dropout by name only

@@ -152,3 +152,14 @@ def test_a_long_run_keeps_evenly_spaced_epochs_and_the_last(tmp_path):
     assert gaps == {4}  # the stride doubled twice: 1, 5, 9, ...
     _, data = page_data(write_replay(recorder, tmp_path / "long.html"))
     assert [e["epoch"] for e in data["epochs"]] == shown
+
+
+def test_the_replay_counts_accuracy_as_fit_was_told_to(tmp_path):
+    X, y = make_moons(30, noise=0.1, seed=1)
+    model = nn.MLP(2, [4, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    none = nn.fit(model, X, y, "hinge", optimizer, 2, progress=False, record=True, accuracy=None)
+    assert none.accuracy == [] and [e["accuracy"] for e in none.recording.epochs] == [None, None]
+    always = nn.fit(model, X, y, "hinge", optimizer, 2, progress=False, record=True,
+                    accuracy=lambda p, t: True)  # fmt: skip
+    assert [e["accuracy"] for e in always.recording.epochs] == [1.0, 1.0]

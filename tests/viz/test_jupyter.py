@@ -72,3 +72,14 @@ def test_counting_stops_early():
     big = ag.sum([Value(float(i)) for i in range(100_000)])
     assert graph_size(big, 60) == 61  # not 100,001: counting stopped past the limit
     assert graph_size(chain(5), 60) == 5
+
+
+def test_a_step_of_a_big_graph_shows_as_text_in_jupyter():
+    from autograd_lite import backward_steps
+    from autograd_lite.viz.jupyter import SHOW_UP_TO, step_svg
+
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(SHOW_UP_TO):
+        y = y * 1.01
+    assert step_svg(next(backward_steps(y))) is None  # like a Value of that size

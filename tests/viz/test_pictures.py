@@ -264,9 +264,12 @@ def test_every_graphviz_run_has_a_time_bound(tmp_path, monkeypatch):
         picture.timeout = 0.2
         with pytest.raises(programs.GraphvizTimeoutError, match=r"in 0\.2 s"):
             picture.svg()
+        with pytest.raises(programs.GraphvizTimeoutError):  # graphviz's render, too
+            picture.render(tmp_path / "r", format="svg")
     finally:
         programs.graphviz_program.cache_clear()
     assert not (tmp_path / "g.svg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slow-dot"]  # nothing half made
 
 
 def test_bad_timeouts_are_refused():
