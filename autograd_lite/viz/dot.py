@@ -144,23 +144,18 @@ def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
         raise ValueError("draw_step: this step comes from backward_steps of another root")
 
 
-def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None, scene=None,
+def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
           *, expand_dots=None, scale=None):  # fmt: skip
-    """The picture. ``scene``, when given, is what a caller drawing many steps of one pass
-    worked out once: ``(nodes, total, uses, grads, received)``, as computed below; ``scale``
-    a ``GradScale`` to use instead of fitting one to this picture (one scale for every
-    frame of an animation)."""
+    """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
+    picture (one scale for several pictures)."""
     _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale)
-    if scene is not None:
-        nodes, total, uses, grads, received = scene
+    nodes, total = nearest_nodes(root, max_nodes)
+    if step is None:
+        uses = use_counts(nodes)
+        grads, received = {node: node.grad for node in nodes}, None
     else:
-        nodes, total = nearest_nodes(root, max_nodes)
-        if step is None:
-            uses = use_counts(nodes)
-            grads, received = {node: node.grad for node in nodes}, None
-        else:
-            uses = use_counts(step.backward_pass.order)
-            grads, received = replay(step)
+        uses = use_counts(step.backward_pass.order)
+        grads, received = replay(step)
     shown = _shown_grads(nodes, grads, received, root)
     if color_by == "grad" and show_grad:
         scale = scale or GradScale.fit(shown[n] for n in nodes if not is_constant(n))
