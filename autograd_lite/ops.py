@@ -9,7 +9,8 @@ the node's number with the forward and its local derivatives with the derivative
 Above the table are the forward functions on floats, where the domain and overflow rules
 live, and the helpers for derivatives; below it, the rows made for one constant
 (``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
-last the one fast path that measurement proved worth keeping (``dots``, for nn's layers).
+last the fast paths that measurement proved worth keeping (``sum`` and ``mean`` of many
+Values, and ``dots``, for nn's layers), each checked against its row by a test.
 """
 
 from __future__ import annotations

@@ -229,16 +229,15 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     print("\n".join(lines), file=file)
 
 
-def name_of(node: Value, depth: int = 1) -> str:
+def name_of(node: Value) -> str:
     """A node's name (``names.expression``): its label, a constant's number, or the
-    expression that made it, ``x*w + b``. (``depth`` is kept for old callers; unused.)"""
+    expression that made it, ``x*w + b``."""
     return expression(node)
 
 
-def formula(node: Value, depth: int = 1, *, name=name_of) -> str:
+def formula(node: Value, *, name=name_of) -> str:
     """How a node was computed, from its operands' names: "a * b", "x**2", "tanh(x)".
-    (``name`` names each operand: a caller naming many nodes may pass a cached one;
-    ``depth`` is kept for old callers, unused.)"""
+    (``name`` names each operand: a caller naming many nodes may pass a cached one.)"""
     label = node.op_label
     names = [name(p) for p in node.parents[:4]]
     if len(node.parents) > 4:
