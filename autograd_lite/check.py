@@ -22,7 +22,7 @@ import math
 from .functional import differentiating
 from .graph import gradients
 from .recording import no_grad
-from .value import Value, as_real
+from .value import Value, as_real, number_of
 
 
 class GradcheckError(AssertionError):
@@ -174,11 +174,6 @@ def input_names(f, count) -> list[str]:
         params = []
     named = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return [named[i] if i < len(named) else f"input {i}" for i in range(count)]
-
-
-def number_of(x, where) -> float:
-    """An input as a float: a Value gives its ``.data`` (f sees a fresh leaf, never x)."""
-    return x.data if isinstance(x, Value) else as_real(x, where)
 
 
 def _name(f) -> str:

@@ -160,16 +160,16 @@ class Value:
     # Values are graph nodes: two nodes holding 2.0 are different nodes, and a Value can
     # be a dict key or a set member. Order comparisons are about the numbers.
     def __lt__(self, other):
-        return self.data < _number(other, "<")
+        return self.data < number_of(other, "<")
 
     def __le__(self, other):
-        return self.data <= _number(other, "<=")
+        return self.data <= number_of(other, "<=")
 
     def __gt__(self, other):
-        return self.data > _number(other, ">")
+        return self.data > number_of(other, ">")
 
     def __ge__(self, other):
-        return self.data >= _number(other, ">=")
+        return self.data >= number_of(other, ">=")
 
     # (No __eq__ or __hash__ here: the ones every object has are identity, and a set or dict
     # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)
@@ -285,8 +285,9 @@ class Value:
                 parent.grad += g * d
 
 
-def _number(x, where):
-    """The number a comparison looks at."""
+def number_of(x, where) -> float:
+    """The number behind ``x``: a Value's ``.data``, or ``x`` as a float (what a comparison
+    looks at, and where ``gradcheck`` evaluates)."""
     return x.data if isinstance(x, Value) else as_real(x, where)
 
 
