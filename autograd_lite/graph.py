@@ -10,12 +10,11 @@ This module knows a node only through a small protocol, so it imports no node cl
 - ``node.parents``: the nodes it was computed from, in operand order (() for a leaf);
 - ``node.local_derivatives(create_graph=False)``: d node / d parent for each parent, as
   floats; with ``create_graph=True`` as nodes, so that the result can be differentiated again;
-- ``node.grad``: a float that ``backward`` reads and writes;
-- ``node.pass_grad_to_parents()``: one step of the chain rule, used by the fast backward.
+- ``node.grad``: a float that ``backward`` reads and writes.
 
 Everything here is a loop over a list; nothing recurses, so a graph a million nodes deep is
-as easy as a small one. The reference algorithms come first; the fast backward that
-``Value.backward`` runs comes last, and gives bit-identical gradients.
+as easy as a small one. ``Value.backward`` runs the same algorithm made quick for Values
+(``fast_backward.py``), which gives bit-identical gradients.
 """
 
 from __future__ import annotations
@@ -48,15 +47,14 @@ def topological_order(root) -> list:
     return order
 
 
-def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) -> dict:
+def chain_rule(output, seed=1.0, create_graph=False) -> dict:
     """d output / d node for every node ``output`` depends on, as a dict; no ``.grad`` changes.
 
     ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes,
-    so the gradients are nodes too: a graph that can be differentiated again. (``gradients``
-    passes the quicker ``interior_order`` from below: the same nodes minus the leaves.)
+    so the gradients are nodes too: a graph that can be differentiated again.
     """
     grads = {output: seed}
-    for node in reversed(order(output)):
+    for node in reversed(topological_order(output)):
         g = grads[node]  # complete: every node that uses this one has been visited
         for parent, d in zip(node.parents, node.local_derivatives(create_graph)):
             gd = g if d == 1.0 else g * d  # (times 1.0 changes nothing; skipped, no node)
@@ -106,7 +104,7 @@ def gradients(output, inputs, create_graph=False) -> list:
     # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
     token = _recording.set(True) if create_graph else None
     try:
-        grads = chain_rule(output, 1.0, create_graph, interior_order)
+        grads = chain_rule(output, 1.0, create_graph)
     finally:
         if token is not None:
             _recording.reset(token)
@@ -146,58 +144,3 @@ def _check_number(x):
             f"gradients: output needs one real number, got {type(x).__name__}: give one "
             "number (or a Value), not a collection of them"
         ) from None
-
-
-# --- fast backward: the same arithmetic, in the same order, with less bookkeeping ---------
-# ``Value.backward`` runs this. It leaves the leaves out of the search (most edges of a
-# network end at a weight or an input: they only receive) and lets each node pass its
-# gradient on itself, unrolled for one or two parents. The non-leaves come out in exactly
-# the order ``topological_order`` gives them, so every ``.grad`` receives the same products
-# in the same order as in ``reference_backward``: the results are bit-identical
-# (``tests/engine/test_graph.py`` checks it on random graphs).
-
-
-def interior_order(root) -> list:
-    """The non-leaf nodes of ``topological_order(root)``, in the same order.
-
-    The same search, asking each node for its parents once: a leaf is marked seen, but
-    never placed, and nodes with two parents (most of them) skip the loop.
-    """
-    order, seen, stack = [], set(), [root]
-    push, pop, mark, place = stack.append, stack.pop, seen.add, order.append
-    while stack:
-        node = pop()
-        if node is None:
-            place(pop())
-            continue
-        if node in seen:
-            continue
-        mark(node)
-        parents = node.parents
-        if not parents:
-            continue
-        push(node)
-        push(None)
-        if len(parents) == 2:
-            a, b = parents
-            if b not in seen:
-                push(b)
-            if a not in seen:
-                push(a)
-        elif len(parents) == 1:
-            if parents[0] not in seen:
-                push(parents[0])
-        elif not seen.issuperset(parents):  # (a check at C speed: n-ary nodes such as a
-            # layer's dots share their parents, which are usually all seen already)
-            stack += [parent for parent in reversed(parents) if parent not in seen]
-    return order
-
-
-def backward(root, gradient=1.0) -> None:
-    """Fill ``.grad`` on every node ``root`` depends on, as ``reference_backward`` does."""
-    order = interior_order(root)
-    for node in order:
-        node.grad = 0.0
-    root.grad += gradient
-    for node in reversed(order):
-        node.pass_grad_to_parents()

@@ -10,7 +10,8 @@ Above the table are the forward functions on floats, where the domain and overfl
 live, and the helpers for derivatives; below it, the rows made for one constant
 (``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
 last the fast paths that measurement proved worth keeping (``sum`` and ``mean`` of many
-Values, and ``dots``, for nn's layers), each checked against its row by a test.
+Values, ``dots`` for nn's layers, and ``+`` and ``*`` of two Values), each checked against
+its row by a test.
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def dot(xs, ys):
     xs, ys = tuple(xs), tuple(ys)
     if len(xs) != len(ys):
         raise ValueError(f"dot needs two sequences of one length, got {len(xs)} and {len(ys)}")
-    return _dot_op(*xs, *ys)
+    return dots([xs], ys)[0]  # the row's node, made quicker (below)
 
 
 # --- fast paths: only where measurement proved they pay ---------------------------------
@@ -345,28 +346,76 @@ def _n_ary_node(rule, values, local):
     """The node ``rule`` (sum or mean) makes from ``values``, each of local derivative
     ``local``; None when some operand is a plain number or nothing is recorded (then the
     generic op call decides)."""
-    if not values or not _is_recording() or list(map(type, values)) != [Value] * len(values):
+    floats = [v.data for v in values if type(v) is Value]  # (a subclass takes the row's road)
+    if not values or len(floats) != len(values) or not _is_recording():
         return None
-    node = Value(rule.forward(*[v.data for v in values]))
+    node = Value(rule.forward(*floats))
     node._rule, node._many, node._dmany = rule, values, (local,) * len(values)
     return node
 
 
 def dots(rows, xs) -> list:
-    """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row."""
+    """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row.
+
+    (``dot`` itself comes here, with one row.)
+    """
     xs = tuple(xs)
     x = tuple([v.data for v in xs if type(v) is Value])  # (a Value subclass takes dot's road)
     n = len(xs)
     if not n or len(x) != n or not _is_recording():  # numbers among the inputs
-        return [dot(row, xs) for row in rows]
+        return [_dot_row(row, xs) for row in rows]
     rule, sums = _dot_op.rule, []
     for row in rows:
         row = tuple(row)
         w = tuple([v.data for v in row if type(v) is Value])
         if len(w) != n:  # numbers among the weights, or lengths that differ
-            sums.append(dot(row, xs))
+            sums.append(_dot_row(row, xs))
             continue
         node = Value(_dot_of(w, x))
         node._rule, node._many, node._dmany = rule, row + xs, x + w  # d/dw_i = x_i, d/dx_i = w_i
         sums.append(node)
     return sums
+
+
+def _dot_row(row, xs):
+    """The dot row, applied the generic way (numbers among the operands become leaves)."""
+    row = tuple(row)
+    if len(row) != len(xs):
+        raise ValueError(f"dot needs two sequences of one length, got {len(row)} and {len(xs)}")
+    return _dot_op(*row, *xs)
+
+
+# ``a + b`` and ``a * b`` of two Values, and ``x.relu()``: most nodes of a network written
+# node by node (the micrograd lecture's ``sum(wi * xi ...) + b``, then relu) are these
+# three, and relu is every hidden neuron's activation in nn. The generic ``apply`` reads the
+# row, checks the operands and calls forward and derivative; here the row's forward and
+# derivative are written out for Values, giving the same node (the same number, parents and
+# local derivatives; ``tests/engine/test_ops.py`` checks it, inf and NaN included).
+# One ``a * b``: 524 -> 378 ns, one ``relu``: 500 -> 330 ns; the forward pass of the
+# node-by-node training step: 39 -> 29 ms.
+
+
+def add_values(a, b):
+    """``a + b``: the ``+`` row, written out for two Values; anything else goes to the row."""
+    if type(a) is Value and type(b) is Value and _is_recording():
+        return Value(a.data + b.data, "", add.rule, a, 1.0, b, 1.0)
+    return add.apply(a, b)
+
+
+def mul_values(a, b):
+    """``a * b``: the ``*`` row, written out for two Values (d/da = b, d/db = a)."""
+    if type(a) is Value and type(b) is Value and _is_recording():
+        x, y = a.data, b.data
+        return Value(x * y, "", mul.rule, a, y, b, x)
+    return mul.apply(a, b)
+
+
+def relu_value(x):
+    """``x.relu()``: the relu row, written out for a Value (a NaN passes through, with
+    local derivative 0, as the row says)."""
+    if type(x) is Value and _is_recording():
+        d = x.data
+        if d > 0.0:
+            return Value(d, "", relu.rule, x, 1.0)
+        return Value(0.0 if d <= 0.0 else d, "", relu.rule, x, 0.0)
+    return relu.apply(x)

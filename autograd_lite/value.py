@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from . import graph
+from . import fast_backward
 
 
 def as_real(x, where="Value(data)"):
@@ -256,33 +256,13 @@ class Value:
         every other node holds the gradient of the latest call. ``gradient`` is the
         starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
         """
-        graph.backward(self, as_real(gradient, "backward(gradient)"))
+        fast_backward.backward(self, as_real(gradient, "backward(gradient)"))
 
     def backward_steps(self, gradient=1.0):
         """Backward one node at a time: a generator of ``Step`` (see ``backward_steps``)."""
         from .steps import backward_steps
 
         return backward_steps(self, gradient)
-
-    def pass_grad_to_parents(self) -> None:
-        """One step of backward: add ``grad`` times each local derivative to that parent's grad.
-
-        The same arithmetic as ``graph.reference_backward``'s inner loop, written out for
-        the usual one or two parents (the fast backward calls it once per node).
-        """
-        g = self.grad
-        a = self._a
-        if a is not None:
-            a.grad += g * self._da
-            b = self._b
-            if b is not None:
-                b.grad += g * self._db
-        elif self._many is not None:
-            local = self._dmany
-            if local is None:  # a user op whose derivative gave no proper tuple
-                local = self.local_derivatives()
-            for parent, d in zip(self._many, local):
-                parent.grad += g * d
 
 
 def number_of(x, where) -> float:
@@ -292,11 +272,12 @@ def number_of(x, where) -> float:
 
 
 # The operations need Value, and Value's operators need them: imported last. Each operator
-# calls its row's ``apply`` (bound here once, so that an operation costs one lookup).
+# calls its row's ``apply`` (bound here once, so that an operation costs one lookup); ``+``,
+# ``*`` and ``relu`` call their row's quick road for Values (see the end of ops.py).
 from . import ops  # noqa: E402
 
-_add, _sub, _mul, _div = ops.add.apply, ops.sub.apply, ops.mul.apply, ops.div.apply
+_add, _sub, _mul, _div = ops.add_values, ops.sub.apply, ops.mul_values, ops.div.apply
 _neg, _abs, _exp = ops.neg.apply, ops.abs.apply, ops.exp.apply
 _log, _sqrt, _tanh = ops.log.apply, ops.sqrt.apply, ops.tanh.apply
-_sigmoid, _relu = ops.sigmoid.apply, ops.relu.apply
+_sigmoid, _relu = ops.sigmoid.apply, ops.relu_value
 _sin, _cos = ops.sin.apply, ops.cos.apply

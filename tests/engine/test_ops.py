@@ -217,3 +217,50 @@ def test_sum_and_mean_of_values_make_the_nodes_their_rows_make(xs):
         assert fast.op == row.op and fast.data == row.data
         assert fast.parents == row.parents  # the same Values, in the same order
         assert list(local_derivatives(fast)) == list(local_derivatives(row))
+
+
+SPECIAL_FLOATS = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [0.0, -0.0, 1.0, -1.0, 5e-324, 1.7976931348623157e308]
+)
+
+
+def _same_node(fast, row):
+    """The same number (to the bit, NaN included), op, parents and local derivatives."""
+    assert math.copysign(1.0, fast.data) == math.copysign(1.0, row.data)
+    assert fast.data == row.data or (math.isnan(fast.data) and math.isnan(row.data))
+    assert fast.op == row.op and fast.op_label == row.op_label
+    assert fast.parents == row.parents  # the same Values, in the same order
+    for f, r in zip(local_derivatives(fast), local_derivatives(row), strict=True):
+        assert f == r or (math.isnan(f) and math.isnan(r))
+
+
+@given(SPECIAL_FLOATS, SPECIAL_FLOATS)
+def test_add_mul_and_relu_of_values_make_the_nodes_their_rows_make(x, y):
+    """``a + b``, ``a * b`` and ``a.relu()`` take a quick road for Values (ops.add_values,
+    ops.mul_values, ops.relu_value); the row applied the generic way must give the very
+    same node."""
+    from autograd_lite import ops
+
+    a, b = Value(x), Value(y)
+    _same_node(a + b, ops.add.apply(a, b))
+    _same_node(a * b, ops.mul.apply(a, b))
+    _same_node(a * a, ops.mul.apply(a, a))
+    _same_node(a.relu(), ops.relu.apply(a))
+    _same_node(ag.relu(a), a.relu())
+
+
+def test_add_mul_and_relu_take_the_row_for_anything_but_values():
+    class Named(Value):
+        __slots__ = ()
+
+    a, b = Value(2.0), Named(3.0)
+    for node in (a + b, b * a, a * 2, 2 + a, 1.5 * a):
+        assert node.op in ("+", "*") and len(node.parents) == 2
+    assert [p.data for p in (a * 2).parents] == [2.0, 2.0]  # the number became a leaf
+    assert b.relu().op == "relu" and b.relu().parents == (b,)
+    assert Value.relu(-2) == 0.0  # a number: the row's forward, a float
+    with ag.no_grad():
+        assert (a + a).is_leaf and (a * a).is_leaf and (a * a).data == 4.0
+        assert a.relu().is_leaf and a.relu().data == 2.0
+    with pytest.raises(TypeError, match="an operand of '\\*' needs a real number"):
+        a * "2"
