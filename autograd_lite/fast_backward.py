@@ -16,10 +16,6 @@ file a compiled build would replace; nothing else depends on how it is written.
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import attrgetter
-
-_rule_of = attrgetter("_rule")  # a leaf's is None
 _FEW = 64  # operands of an n-ary node whose leaves are worth marking seen (see below)
 
 
@@ -65,8 +61,7 @@ def interior_order(root) -> list:
                         else:
                             push(parent)
             else:  # a sum of a million leaves meets each once: marking costs more than it
-                interior = list(compress(parents, map(_rule_of, parents)))  # saves
-                stack += [parent for parent in reversed(interior) if parent not in seen]
+                stack += [p for p in reversed(parents) if p._rule is not None and p not in seen]
     return order
 
 

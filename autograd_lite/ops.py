@@ -395,10 +395,13 @@ def _dot_row(row, xs):
 # node-by-node training step: 39 -> 29 ms.
 
 
+_ADD, _MUL, _RELU = add.rule, mul.rule, relu.rule
+
+
 def add_values(a, b):
     """``a + b``: the ``+`` row, written out for two Values; anything else goes to the row."""
     if type(a) is Value and type(b) is Value and _is_recording():
-        return Value(a.data + b.data, "", add.rule, a, 1.0, b, 1.0)
+        return Value(a.data + b.data, "", _ADD, a, 1.0, b, 1.0)
     return add.apply(a, b)
 
 
@@ -406,7 +409,7 @@ def mul_values(a, b):
     """``a * b``: the ``*`` row, written out for two Values (d/da = b, d/db = a)."""
     if type(a) is Value and type(b) is Value and _is_recording():
         x, y = a.data, b.data
-        return Value(x * y, "", mul.rule, a, y, b, x)
+        return Value(x * y, "", _MUL, a, y, b, x)
     return mul.apply(a, b)
 
 
@@ -416,6 +419,6 @@ def relu_value(x):
     if type(x) is Value and _is_recording():
         d = x.data
         if d > 0.0:
-            return Value(d, "", relu.rule, x, 1.0)
-        return Value(0.0 if d <= 0.0 else d, "", relu.rule, x, 0.0)
+            return Value(d, "", _RELU, x, 1.0)
+        return Value(0.0 if d <= 0.0 else d, "", _RELU, x, 0.0)
     return relu.apply(x)

@@ -387,6 +387,7 @@ STEPS = [
     lambda a, b, c: ag.sum([a, b, c, a]),
     lambda a, b, c: ag.mean([a, b]),
     lambda a, b, c: ag.dot([a, b], [c, a]),
+    lambda a, b, c: ag.sum([a, b, c] * 30),  # more operands than fast_backward marks seen
 ]
 
 
