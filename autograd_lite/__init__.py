@@ -7,11 +7,12 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (about 320 lines of code): ``value.py``, the class ``Value``
+Reading order for the engine (about 314 lines of code): ``value.py``, the class ``Value``
 (the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
 applying it records a node); ``ops.py``, the table and the derivative helpers above it;
 ``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
-Then ``functional.py`` (grad of grad). What sits below those, in each file, is speed.
+Then ``functional.py`` (grad of grad). Speed sits apart: ``fast_backward.py`` (the backward
+``Value.backward`` runs) and the quick roads at the end of ``ops.py``.
 """
 
 from importlib import import_module
@@ -19,7 +20,7 @@ from importlib import import_module
 # isort: off
 from .value import Value  # first: the node, which imports its operations (ops.py) at its end
 from . import pickling as _pickling  # noqa: F401  (registers pickle support for Value)
-from .graph import gradients, topological_order, zero_grad
+from .graph import topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
 from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh
 from .ops import sum as sum
@@ -35,6 +36,7 @@ _LAZY = {
     "grad": "functional",
     "value_and_grad": "functional",
     "hessian": "functional",
+    "gradients": "functional",
     "gradcheck": "check",
     "GradcheckError": "check",
     "backward_steps": "steps",
@@ -51,7 +53,6 @@ __all__ = [
     "dot",
     "exp",
     "gc_paused",
-    "gradients",
     "is_recording",
     "leaky_relu",
     "log",

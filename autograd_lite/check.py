@@ -19,8 +19,7 @@ from __future__ import annotations
 import inspect
 import math
 
-from .functional import differentiating
-from .graph import gradients
+from .functional import differentiating, gradients
 from .recording import no_grad
 from .value import Value, as_real, number_of
 

@@ -20,8 +20,7 @@ _FEW = 64  # operands of an n-ary node whose leaves are worth marking seen (see 
 
 
 def interior_order(root) -> list:
-    """The non-leaf nodes of ``topological_order(root)``, in the same order, each with its
-    ``.grad`` set to 0.0 (the start of a backward pass).
+    """The non-leaf nodes of ``topological_order(root)``, in the same order.
 
     The same depth-first search, with a node's parents read from its slots. A leaf is
     never placed, so it is never pushed either (a leaf is a node without a row, ``_rule``).
@@ -31,9 +30,7 @@ def interior_order(root) -> list:
     while stack:
         node = pop()
         if node is None:  # the marker: every parent of the node under it is placed
-            node = pop()
-            node.grad = 0.0
-            place(node)
+            place(pop())
             continue
         if node in seen:
             continue
@@ -68,6 +65,8 @@ def interior_order(root) -> list:
 def backward(root, gradient=1.0) -> None:
     """Fill ``.grad`` on every node ``root`` depends on, as ``reference_backward`` does."""
     order = interior_order(root)
+    for node in order:
+        node.grad = 0.0
     root.grad += gradient
     for node in reversed(order):
         g = node.grad

@@ -1,4 +1,4 @@
-"""`grad`, `value_and_grad` and `hessian`: derivatives as functions.
+"""`grad`, `value_and_grad`, `hessian` and `gradients`: derivatives as functions.
 
 ``grad(f)`` is a new function that returns f's derivative instead of f's value::
 
@@ -44,7 +44,8 @@ import contextlib
 import inspect
 from contextvars import ContextVar
 
-from .graph import gradients
+from .fast_backward import interior_order
+from .graph import chain_rule, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .recording import _recording
 from .value import Value, as_real
@@ -236,3 +237,61 @@ def _named_after(f, wrapper, who):
 def _check_callable(f, who):
     if not callable(f):
         raise TypeError(f"{who} needs a function, got {type(f).__name__} {f!r}")
+
+
+# --- gradients: the chain rule's dictionary, as a list -----------------------------------
+
+
+def gradients(output, inputs, create_graph=False) -> list:
+    """d output / d input for each input, without touching any ``.grad``.
+
+    Floats by default. With ``create_graph=True`` the backward pass is itself built out of
+    Values, so each gradient is a Value you can differentiate again (``grad`` of ``grad``).
+    An input that ``output`` does not depend on gets 0.0.
+    """
+    inputs = list(inputs)
+    for i, x in enumerate(inputs):
+        if not _is_node(x):
+            raise TypeError(f"gradients: inputs[{i}] must be a Value, got {type(x).__name__}")
+    if not _is_node(output):
+        _check_number(output)
+        return [0.0 for _ in inputs]
+    # With create_graph the backward pass is made of Values, and must record even under
+    # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
+    token = _recording.set(True) if create_graph else None
+    try:
+        order = interior_order if isinstance(output, Value) else topological_order
+        grads = chain_rule(output, 1.0, create_graph, order)
+    finally:
+        if token is not None:
+            _recording.reset(token)
+    result = []
+    for x in inputs:
+        g = grads.get(x)
+        if g is None:  # output does not depend on x
+            result.append(0.0)
+        elif not create_graph:
+            result.append(float(g))
+        else:  # a number here is a constant: made a node of the output's kind, a leaf
+            result.append(g if _is_node(g) else type(output)(g))
+    return result
+
+
+def _is_node(x) -> bool:
+    return hasattr(type(x), "local_derivatives") and not isinstance(x, type)
+
+
+def _check_number(x):
+    """A constant output: every derivative is 0; anything but one real number is an error
+    (an array of several numbers has ``__float__`` too, but float() refuses it)."""
+    if isinstance(x, (bool, str, bytes)) or x is None or not hasattr(type(x), "__float__"):
+        raise TypeError(f"gradients: output needs a real number, got {type(x).__name__} {x!r}")
+    try:
+        float(x)
+    except OverflowError:  # a huge int or Fraction: a real number, as inf
+        pass
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"gradients: output needs one real number, got {type(x).__name__}: give one "
+            "number (or a Value), not a collection of them"
+        ) from None

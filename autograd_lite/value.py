@@ -10,7 +10,8 @@ A Value is a node of the computation graph. It holds
   operation's row of the table (``ops.py``) when the node was made.
 
 Arithmetic on Values builds the graph: every operator applies a row of the table. The graph
-algorithms (``backward``, ``gradients``) are in ``graph.py``. This file is only the node.
+algorithms are in ``graph.py`` (and, made quick for Values, in ``fast_backward.py``, which
+``backward`` runs). This file is only the node.
 """
 
 from __future__ import annotations

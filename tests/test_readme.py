@@ -40,3 +40,55 @@ def test_every_readme_example_runs(tmp_path, monkeypatch):
             assert namespace["w1"].grad == pytest.approx(1.0, rel=1e-12)
             assert namespace["x1"].grad == pytest.approx(-1.5, rel=1e-12)
     assert namespace["history"].accuracy[-1] == 1.0
+
+
+# --- "Read the engine in this order" points at exactly the teaching path ----------------
+
+ENGINE = README.parent / "autograd_lite"
+PATH_LINKS = re.findall(r"\(autograd_lite/(\w+\.py)#L(\d+)-L(\d+)\)", README.read_text("utf-8"))
+MUST_HOLD = {  # what each range is for: it must hold these, whole
+    "value.py": ["class Value:", "def backward(", "def local_derivatives("],
+    "rules.py": ["class Rule:", "def record(", "class UnaryOp(Op):", "def define_op("],
+    "ops.py": ["# --- the table", "mul = _binary(", "tanh = _unary("],
+    "graph.py": ["def topological_order(", "def chain_rule(", "def reference_backward("],
+}
+
+
+def code_lines(lines, first, last) -> int:
+    """Lines ``first``..``last`` (1-based) that hold code: no blank line, comment or docstring."""
+    import ast
+
+    tree = ast.parse("\n".join(lines))
+    docstrings = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        opening = body[0] if isinstance(body, list) and body else None
+        if isinstance(opening, ast.Expr) and isinstance(getattr(opening.value, "value", None), str):
+            docstrings.update(range(opening.lineno, opening.end_lineno + 1))
+    return sum(
+        1
+        for number in range(first, last + 1)
+        if lines[number - 1].strip()
+        and not lines[number - 1].lstrip().startswith("#")
+        and number not in docstrings
+    )
+
+
+def test_the_reading_order_links_whole_pieces_of_the_engine_and_counts_them_right():
+    claimed = re.search(
+        r"\*\*Read the engine in this order\*\*: (\d+) lines of code", README.read_text("utf-8")
+    )
+    assert claimed and [name for name, _, _ in PATH_LINKS] == list(MUST_HOLD)
+    total = 0
+    for name, first, last in PATH_LINKS:
+        first, last = int(first), int(last)
+        lines = (ENGINE / name).read_text("utf-8").splitlines()
+        text = "\n".join(lines[first - 1 : last])
+        for piece in MUST_HOLD[name]:
+            assert piece in text, f"{name} lines {first}-{last} miss {piece!r}"
+        # whole pieces: the range starts at the top level and the code after it does too
+        assert not lines[first - 1][:1].isspace(), f"{name}: line {first} is inside a block"
+        after = next((line for line in lines[last:] if line.strip()), "")
+        assert not after[:1].isspace(), f"{name}: line {last + 1} still belongs to the range"
+        total += code_lines(lines, first, last)
+    assert total == int(claimed.group(1)) and total <= 350
