@@ -1,22 +1,28 @@
 """The backward that ``Value.backward`` runs: ``graph.reference_backward``, made quick.
 
-Read ``graph.py`` first: this is the same algorithm, for Values only. Two things make it
-quicker, and neither changes a single bit of the result:
+Read ``graph.py`` first: this is the same algorithm, for Values only. Three things make it
+quicker, and none changes a single bit of the result:
 
 - It reads how a Value keeps its parents and local derivatives (the slots ``_a``, ``_b``,
   ``_da``, ``_db``, ``_many``, ``_dmany``; see ``value.py``) instead of asking through the
   protocol, which builds a tuple per node and per question.
 - It leaves the leaves out of the order: a weight or an input only receives.
+- A layer's dot nodes share their operands: once the first row of a layer has been
+  searched, one set check at C speed shows that every operand of the next row is known.
 
 The non-leaves come out in exactly the order ``topological_order`` gives them, so every
 ``.grad`` receives the same products in the same order as in ``reference_backward``
-(``tests/engine/test_graph.py`` checks it, on random graphs, to the last bit). This is the
-file a compiled build would replace; nothing else depends on how it is written.
+(``tests/engine/test_graph.py`` checks it, on random graphs, to the last bit). ``gradients``
+(functional.py) uses the same order. A compiled build would replace this file.
 """
 
 from __future__ import annotations
 
-_FEW = 64  # operands of an n-ary node whose leaves are worth marking seen (see below)
+# An n-ary node with at most this many operands gets its leaves marked seen: a layer's dot
+# meets the same leaves (the weights) in every sample, and once they are marked, the set
+# check for the next row passes at C speed. A sum of a million leaves meets each leaf once;
+# marking them would cost more than it saves, so they are only skipped.
+_FEW = 64
 
 
 def interior_order(root) -> list:
@@ -48,16 +54,16 @@ def interior_order(root) -> list:
             push(node)
             push(None)
             parents = node._many
-            if seen.issuperset(parents):  # (at C speed; usual for a layer's dots, whose
-                continue  # weights and inputs the first row of the layer has seen)
-            if len(parents) <= _FEW:  # leaves met again and again (a layer's weights):
-                for parent in reversed(parents):  # marked seen once, so that the check
-                    if parent not in seen:  # above passes for every later row
+            if seen.issuperset(parents):
+                continue
+            if len(parents) <= _FEW:
+                for parent in reversed(parents):
+                    if parent not in seen:
                         if parent._rule is None:
                             mark(parent)
                         else:
                             push(parent)
-            else:  # a sum of a million leaves meets each once: marking costs more than it
+            else:
                 stack += [p for p in reversed(parents) if p._rule is not None and p not in seen]
     return order
 
@@ -77,8 +83,7 @@ def backward(root, gradient=1.0) -> None:
             if b is not None:
                 b.grad += g * node._db
         else:
-            local = node._dmany
-            if local is None:  # a user op whose derivative gave no proper tuple: say why
-                local = node.local_derivatives()
-            for parent, d in zip(node._many, local):
+            if node._dmany is None:  # a user op whose derivative gave no proper tuple:
+                node.local_derivatives()  # asking again raises the error that says why
+            for parent, d in zip(node._many, node._dmany):
                 parent.grad += g * d

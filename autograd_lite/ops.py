@@ -10,8 +10,8 @@ Above the table are the forward functions on floats, where the domain and overfl
 live, and the helpers for derivatives; below it, the rows made for one constant
 (``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
 last the fast paths that measurement proved worth keeping (``sum`` and ``mean`` of many
-Values, ``dots`` for nn's layers, and ``+`` and ``*`` of two Values), each checked against
-its row by a test.
+Values, ``dots`` for nn's layers, and ``+``, ``*`` and ``relu`` of Values), each checked
+against its row by a test.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .recording import _recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
 from .value import Value, as_real
 
+_is_recording = _recording.get
 # --- forward functions on floats: the domain and overflow rules live here --------------
 
 
@@ -127,9 +128,6 @@ def _mean(*xs):
 def _dot(*xs_then_ys):
     n = len(xs_then_ys) // 2
     return _dot_of(xs_then_ys[:n], xs_then_ys[n:])
-
-
-_is_recording = _recording.get
 
 
 def _dot_of(xs, ys):
@@ -321,19 +319,14 @@ def mean(values):
 
 def dot(xs, ys):
     """x1*y1 + ... + xn*yn as a single node: one neuron's weighted sum."""
-    xs, ys = tuple(xs), tuple(ys)
-    if len(xs) != len(ys):
-        raise ValueError(f"dot needs two sequences of one length, got {len(xs)} and {len(ys)}")
-    return dots([xs], ys)[0]  # the row's node, made quicker (below)
+    return dots([xs], ys)[0]  # the dot row's node, made quicker (see the fast paths below)
 
 
 # --- fast paths: only where measurement proved they pay ---------------------------------
-# nn's layers compute all their neurons' weighted sums with ``dots``: thousands of dot nodes
-# per training step, each with a dozen or more operands. Through the generic op call each
-# operand is checked twice and three lists are built per node; ``dots`` reads the inputs'
-# numbers once per layer, checks each row once, and records the node the dot row would:
-# the same number (the row's own forward, ``_dot_of``), the same parents, the same local
-# derivatives (``tests/engine/test_ops.py`` checks it). nn's training step: 43 ms -> 31 ms.
+# Each makes exactly the node its row makes (the same number, parents and local
+# derivatives, in the same order), only with fewer steps; ``tests/engine/test_ops.py``
+# checks each against the row applied the generic way. Anything a fast path does not
+# cover (numbers among the operands, a Value subclass, no_grad) goes to the row itself.
 
 
 # ``sum`` and ``mean`` of many Values: through the generic op call, forward and derivative
@@ -354,21 +347,27 @@ def _n_ary_node(rule, values, local):
     return node
 
 
-def dots(rows, xs) -> list:
-    """``[dot(row, xs) for row in rows]``: a whole layer's weighted sums, one node per row.
+# nn's layers compute all their neurons' weighted sums with ``dots``: thousands of dot nodes
+# per training step, each with a dozen or more operands. Through the generic op call each
+# operand is checked twice and three lists are built per node; ``dots`` reads the inputs'
+# numbers once per layer, checks each row once, and records the node the dot row would:
+# the same number (the row's own forward, ``_dot_of``), the same parents, the same local
+# derivatives. nn's training step: 43 ms -> 31 ms.
 
-    (``dot`` itself comes here, with one row.)
-    """
-    xs = tuple(xs)
+
+def dots(weight_rows, inputs) -> list:
+    """``[dot(row, inputs) for row in weight_rows]``: a whole layer's weighted sums, one
+    node per row, each reading the same inputs."""
+    xs = tuple(inputs)
     x = tuple([v.data for v in xs if type(v) is Value])  # (a Value subclass takes dot's road)
     n = len(xs)
     if not n or len(x) != n or not _is_recording():  # numbers among the inputs
-        return [_dot_row(row, xs) for row in rows]
+        return [_dot_row(row, xs) for row in weight_rows]
     rule, sums = _dot_op.rule, []
-    for row in rows:
+    for row in weight_rows:
         row = tuple(row)
         w = tuple([v.data for v in row if type(v) is Value])
-        if len(w) != n:  # numbers among the weights, or lengths that differ
+        if len(row) != n or len(w) != n:  # lengths that differ, or numbers among the weights
             sums.append(_dot_row(row, xs))
             continue
         node = Value(_dot_of(w, x))
@@ -378,7 +377,7 @@ def dots(rows, xs) -> list:
 
 
 def _dot_row(row, xs):
-    """The dot row, applied the generic way (numbers among the operands become leaves)."""
+    """The dot row applied the generic way (numbers among the operands become leaves)."""
     row = tuple(row)
     if len(row) != len(xs):
         raise ValueError(f"dot needs two sequences of one length, got {len(row)} and {len(xs)}")
@@ -389,17 +388,14 @@ def _dot_row(row, xs):
 # node by node (the micrograd lecture's ``sum(wi * xi ...) + b``, then relu) are these
 # three, and relu is every hidden neuron's activation in nn. The generic ``apply`` reads the
 # row, checks the operands and calls forward and derivative; here the row's forward and
-# derivative are written out for Values, giving the same node (the same number, parents and
-# local derivatives; ``tests/engine/test_ops.py`` checks it, inf and NaN included).
-# One ``a * b``: 524 -> 378 ns, one ``relu``: 500 -> 330 ns; the forward pass of the
-# node-by-node training step: 39 -> 29 ms.
-
+# derivative are written out for Values. One ``a * b``: 524 -> 378 ns, one ``relu``:
+# 500 -> 330 ns; the forward pass of the node-by-node training step: 39 -> 29 ms.
 
 _ADD, _MUL, _RELU = add.rule, mul.rule, relu.rule
 
 
 def add_values(a, b):
-    """``a + b``: the ``+`` row, written out for two Values; anything else goes to the row."""
+    """``a + b``: the ``+`` row, written out for two Values (both local derivatives 1)."""
     if type(a) is Value and type(b) is Value and _is_recording():
         return Value(a.data + b.data, "", _ADD, a, 1.0, b, 1.0)
     return add.apply(a, b)
@@ -414,11 +410,9 @@ def mul_values(a, b):
 
 
 def relu_value(x):
-    """``x.relu()``: the relu row, written out for a Value (a NaN passes through, with
-    local derivative 0, as the row says)."""
+    """``x.relu()``: the relu row, written out for a Value (d/dx = 1 where x > 0, else 0;
+    a NaN passes through with derivative 0, as the row says)."""
     if type(x) is Value and _is_recording():
         d = x.data
-        if d > 0.0:
-            return Value(d, "", _RELU, x, 1.0)
-        return Value(0.0 if d <= 0.0 else d, "", _RELU, x, 0.0)
+        return Value(_relu(d), "", _RELU, x, 1.0 if d > 0 else 0.0)
     return relu.apply(x)

@@ -1,8 +1,8 @@
 """Backward one node at a time: the chain rule, step by step.
 
-``backward()`` is a loop (``reference_backward`` in ``graph.py``). ``backward_steps`` is the
-same loop written as a generator: it pauses after each node and hands you a ``Step`` saying
-what just happened,
+``backward()`` is a loop (read it as ``reference_backward`` in ``graph.py``; ``Value.backward``
+runs the same loop made quick, ``fast_backward.py``). ``backward_steps`` is that loop written
+as a generator: it pauses after each node and hands you a ``Step`` saying what just happened,
 
     node.grad (upstream) × d node / d parent (local) = what the parent receives (product)
 

@@ -257,6 +257,7 @@ class Value:
         every other node holds the gradient of the latest call. ``gradient`` is the
         starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
         """
+        # graph.reference_backward's loop, made quick for Values (fast_backward.py)
         fast_backward.backward(self, as_real(gradient, "backward(gradient)"))
 
     def backward_steps(self, gradient=1.0):
@@ -274,7 +275,7 @@ def number_of(x, where) -> float:
 
 # The operations need Value, and Value's operators need them: imported last. Each operator
 # calls its row's ``apply`` (bound here once, so that an operation costs one lookup); ``+``,
-# ``*`` and ``relu`` call their row's quick road for Values (see the end of ops.py).
+# ``*`` and ``relu`` call their row's fast path for Values (see the end of ops.py).
 from . import ops  # noqa: E402
 
 _add, _sub, _mul, _div = ops.add_values, ops.sub.apply, ops.mul_values, ops.div.apply

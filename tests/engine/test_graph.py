@@ -402,6 +402,7 @@ def random_graph(seed, size):
 
 @given(st.integers(0, 2**32 - 1), st.integers(1, 80), st.sampled_from([0.0, 0.25]))
 def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start):
+    from autograd_lite.fast_backward import interior_order
     from autograd_lite.graph import chain_rule, reference_backward, topological_order
 
     root = random_graph(seed, size)
@@ -417,9 +418,10 @@ def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start)
     start(7.0)  # a stale value, which the fast pass must overwrite
     root.backward(1.5)
     assert [n.grad for n in order] == expected  # == on floats: the same bits (no NaN here)
-    if leaf_start == 0.0:  # gradients() is the same loop, into a dict
-        grads = chain_rule(root, 1.5)
-        assert [grads[n] for n in order] == expected
+    if leaf_start == 0.0:  # gradients() is the same loop, into a dict, over the quick order
+        for quick_or_not in (topological_order, interior_order):
+            grads = chain_rule(root, 1.5, order=quick_or_not)
+            assert [grads[n] for n in order] == expected
 
 
 def test_the_graph_module_knows_no_node_class():

@@ -193,17 +193,24 @@ def test_a_node_of_one_or_two_parents_is_one_object_for_the_collector():
         assert len(node.parents) in (1, 2) and not node.is_leaf
 
 
-def test_dots_makes_the_nodes_dot_makes():
+def test_dots_makes_the_nodes_the_dot_row_makes():
+    from autograd_lite.ops import _dot_op  # the dot row, applied the generic way
+
     w = [[Value(1.0), Value(2.0)], [Value(-3.0), 4.0]]  # a number among the weights, too
     x = [Value(5.0), Value(6.0)]
     for got, row in zip(dots(w, x), w):
-        want = ag.dot(row, x)
+        want = _dot_op(*row, *x)
         assert got.op == "dot" and got.data == want.data
         assert [p.data for p in got.parents] == [p.data for p in want.parents]
         assert list(local_derivatives(got)) == list(local_derivatives(want))
         assert got.parents[2:] == tuple(x)  # the inputs themselves, shared by every row
-    with pytest.raises(ValueError, match="one length"):
-        dots([[Value(1.0)]], x)
+    a, b = w[0]
+    assert dots([w[0]], x)[0].parents == _dot_op(a, b, *x).parents == (a, b, *x)
+    for bad in ([Value(1.0)], [a, b, 3.0], [a, "junk", b]):  # a row of another length
+        with pytest.raises(ValueError, match=r"one length, got (1|3) and 2"):
+            dots([bad], x)
+        with pytest.raises(ValueError, match="one length"):
+            ag.dot(bad, x)
 
 
 @given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=20))
@@ -236,7 +243,7 @@ def _same_node(fast, row):
 
 @given(SPECIAL_FLOATS, SPECIAL_FLOATS)
 def test_add_mul_and_relu_of_values_make_the_nodes_their_rows_make(x, y):
-    """``a + b``, ``a * b`` and ``a.relu()`` take a quick road for Values (ops.add_values,
+    """``a + b``, ``a * b`` and ``a.relu()`` take a fast path for Values (ops.add_values,
     ops.mul_values, ops.relu_value); the row applied the generic way must give the very
     same node."""
     from autograd_lite import ops
