@@ -78,9 +78,11 @@ class Value:
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
         # Only data and label are for you; the rest is how a row of the table records a
         # node in one go (see rules.py): the row, the parents and their local derivatives.
-        if type(label) is not str:
-            raise TypeError(f"label must be a str, got {type(label).__name__} {label!r}")
-        self.data = data if type(data) is float else as_real(data)
+        if _rule is None:  # a Value you make: check what you gave (a row's data is a float)
+            if type(label) is not str:
+                raise TypeError(f"label must be a str, got {type(label).__name__} {label!r}")
+            data = data if type(data) is float else as_real(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._rule = _rule
