@@ -271,3 +271,30 @@ def test_add_mul_and_relu_take_the_row_for_anything_but_values():
         assert a.relu().is_leaf and a.relu().data == 2.0
     with pytest.raises(TypeError, match="an operand of '\\*' needs a real number"):
         a * "2"
+
+
+def test_every_node_a_row_makes_holds_a_float():
+    """A row's node skips Value's input checks (ops give floats); every built-in row must."""
+    from autograd_lite.rules import BinaryOp, UnaryOp
+
+    points = [-2.0, -1.0, -0.0, 0.0, 0.5, 1.0, 3.0, math.inf, -math.inf, math.nan]
+    unary = [op for op in vars(ag.ops).values() if isinstance(op, UnaryOp)]
+    unary += [ag.ops._power_of(2.0), ag.ops._power_of(-1.5), ag.ops._base_to(2.0)]
+    unary += [ag.ops._leaky_relu_with(0.2)]
+    binary = [op for op in vars(ag.ops).values() if isinstance(op, BinaryOp)]
+    assert len(unary) > 12 and len(binary) > 5
+    for x in points:
+        for op in unary:
+            try:
+                node = op(Value(x))
+            except (ValueError, ZeroDivisionError):  # outside the op's domain
+                continue
+            assert type(node.data) is float, (op, x)
+        for y in points:
+            for op in binary:
+                try:
+                    node = op(Value(x), Value(y))
+                except (ValueError, ZeroDivisionError):
+                    continue
+                assert type(node.data) is float, (op, x, y)
+    assert type((Value(3.0) * Value(2.0)).data) is float and type(Value(-1.0).relu().data) is float
