@@ -21,11 +21,10 @@ import functools
 import math
 import operator
 
-from .recording import _recording
+from .recording import _is_recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
 from .value import Value, as_real
 
-_is_recording = _recording.get
 # --- forward functions on floats: the domain and overflow rules live here --------------
 
 

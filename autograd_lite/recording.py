@@ -15,6 +15,7 @@ import threading
 from contextvars import ContextVar
 
 _recording: ContextVar[bool] = ContextVar("autograd_lite_recording", default=True)
+_is_recording = _recording.get  # is_recording() without a Python call: asked once per node
 
 
 def is_recording() -> bool:

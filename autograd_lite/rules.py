@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import inspect
 
-from .recording import _recording
+from .recording import _is_recording
 from .value import Value, as_real
-
-_is_recording = _recording.get
 
 
 class Rule:
