@@ -56,6 +56,18 @@ def as_real(x, where="Value(data)"):
     raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown}: {hint}")
 
 
+def _not_a_leaf(label, rule) -> str:
+    """Why ``Value(...)`` was refused: by hand you make only a leaf, from data and a label."""
+    if type(label) is str:
+        said = f"Value takes data and a label only, got a third argument {rule!r}"
+    else:
+        said = f"label must be a str, got {type(label).__name__} {label!r}"
+    if type(label) is str or isinstance(label, (tuple, list, set, frozenset)):
+        said += (": a node with parents is made by an operation (a + b, a.tanh(), "
+                 "ag.exp(a)), not by Value(data, children, op) as in micrograd")  # fmt: skip
+    return said
+
+
 class Value:
     """A scalar that remembers how it was computed, so that its gradient can flow back.
 
@@ -67,7 +79,7 @@ class Value:
     """
 
     # How a node was made is kept in the node's own slots, not in tuples of its own, so
-    # that a node is one object for Python's garbage collector (see ``parents``):
+    # that a node is one object for Python's garbage collector (README, "How fast"):
     #   _rule    the row of the table that made it (None for a leaf);
     #   _a, _b   its first and second parent (None where it has fewer);
     #   _da, _db d self / d _a and d self / d _b, worked out when the node was made;
@@ -78,9 +90,9 @@ class Value:
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
         # Only data and label are for you; the rest is how a row of the table records a
         # node in one go (see rules.py): the row, the parents and their local derivatives.
-        if _rule is None:  # a Value you make: check what you gave (a row's data is a float)
-            if type(label) is not str:
-                raise TypeError(f"label must be a str, got {type(label).__name__} {label!r}")
+        if _a is None:  # a Value you make (a row's node has a parent): check what you gave
+            if type(label) is not str or _rule is not None:
+                raise TypeError(_not_a_leaf(label, _rule))
             data = data if type(data) is float else as_real(data)
         self.data = data
         self.grad = 0.0
@@ -178,6 +190,9 @@ class Value:
     # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)
 
     # --- arithmetic: every operator applies a row of the table in ops.py -------------
+    # (``_add``, ``_mul`` and the rest are bound at the end of this file: each is its row's
+    # ``apply``, or for ``+``, ``*`` and ``relu`` of two Values a fast path that builds
+    # exactly the node the row builds, at the end of ops.py.)
     def __add__(self, other):
         return _add(self, other)
 
@@ -263,7 +278,7 @@ class Value:
         fast_backward.backward(self, as_real(gradient, "backward(gradient)"))
 
     def backward_steps(self, gradient=1.0):
-        """Backward one node at a time: a generator of ``Step`` (see ``backward_steps``)."""
+        """Backward one node at a time: a generator of ``Step`` (see steps.py)."""
         from .steps import backward_steps
 
         return backward_steps(self, gradient)

@@ -50,6 +50,16 @@ def test_label_must_be_text():
         Value(1.0, label=3)
 
 
+def test_micrograds_node_call_is_refused_with_advice_not_built_broken():
+    # micrograd makes a node as Value(data, (a, b), '+'); here only a leaf is made by hand,
+    # so that call (or a third argument of any kind) must not quietly build a node without
+    # parents, whose backward would do nothing
+    a, b = Value(1.0), Value(2.0)
+    for args in ((3.0, (a, b), "+"), (3.0, {a, b}), (3.0, [a]), (3.0, "c", "+"), (3.0, "c", 3)):
+        with pytest.raises(TypeError, match="made by an operation"):
+            Value(*args)
+
+
 def test_fresh_leaf_attributes():
     v = Value(2.0, label="w")
     assert (v.data, v.grad, v.label, v.op, v.parents, v.is_leaf) == (2.0, 0.0, "w", "", (), True)
