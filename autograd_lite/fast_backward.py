@@ -8,12 +8,13 @@ quicker, and none changes a single bit of the result:
   protocol, which builds a tuple per node and per question.
 - It leaves the leaves out of the order: a weight or an input only receives.
 - A layer's dot nodes share their operands: once the first row of a layer has been
-  searched, one set check at C speed shows that every operand of the next row is known.
+  searched, one set check at C speed shows that every operand of the next row is known
+  (for nodes of at most ``_FEW`` = 64 operands; see below).
 
 The non-leaves come out in exactly the order ``topological_order`` gives them, so every
 ``.grad`` receives the same products in the same order as in ``reference_backward``
 (``tests/engine/test_graph.py`` checks it, on random graphs, to the last bit). ``gradients``
-(functional.py) uses the same order. A compiled build would replace this file.
+(functional.py) uses the same order.
 """
 
 from __future__ import annotations

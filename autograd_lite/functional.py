@@ -126,8 +126,8 @@ def hessian(f):
 def _evaluate(f, args, kwargs, positions, who):
     """Run f on args and differentiate it with respect to the arguments at ``positions``.
 
-    Returns ``(value, tuple of derivatives)``: floats for plain-number calls, Values when
-    the result may be differentiated again.
+    Returns ``(value, tuple of derivatives)``: floats at the top level, Values when an
+    outer ``grad`` or ``hessian`` is differentiating this call's result.
     """
     with differentiating():
         inputs, keep_values, output = _trace(f, args, kwargs, positions, who)
@@ -247,7 +247,7 @@ def gradients(output, inputs, create_graph=False) -> list:
 
     Floats by default. With ``create_graph=True`` the backward pass is itself built out of
     Values, so each gradient is a Value you can differentiate again (``grad`` of ``grad``).
-    An input that ``output`` does not depend on gets 0.0.
+    An input that ``output`` does not depend on gets 0.0, a plain number, either way.
     """
     inputs = list(inputs)
     for i, x in enumerate(inputs):

@@ -26,10 +26,12 @@ from __future__ import annotations
 def topological_order(root) -> list:
     """Every node ``root`` depends on, each after all of its parents; ``root`` last.
 
-    An iterative depth-first search. A node is pushed twice: first to put its parents on
-    the stack, then (under ``None``, the marker "its parents are all placed") to be placed
-    itself. The order depends only on the graph, so the same graph always gives the same
-    gradients, to the last bit.
+    An iterative depth-first search. The first time a node is popped it goes back on the
+    stack, under the marker ``None`` ("its parents are all placed"), and its parents go on
+    top; when the marker comes off again, the node is placed. A node used twice may be pushed
+    twice; the second time it is popped it is already ``seen`` and skipped. The order
+    depends only on the graph, so the same graph always gives the same gradients, to the
+    last bit.
     """
     order, seen, stack = [], set(), [root]
     while stack:
@@ -52,12 +54,15 @@ def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) ->
     ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes,
     so the gradients are nodes too: a graph that can be differentiated again. (``order``:
     ``gradients`` passes a quicker one that gives the same non-leaves in the same order.)
+    A node's first contribution is kept as it is, as PyTorch's ``autograd.grad`` does: a
+    lone -0.0 stays -0.0 here, where ``.grad``, a sum that starts at 0.0, holds 0.0.
     """
     grads = {output: seed}
     for node in reversed(order(output)):
         g = grads[node]  # complete: every node that uses this one has been visited
         for parent, d in zip(node.parents, node.local_derivatives(create_graph)):
-            gd = g if d == 1.0 else g * d  # (times 1.0 changes nothing; skipped, no node)
+            gd = g if d == 1.0 else g * d  # (times 1.0 changes nothing; skipped, no node;
+            # a Value d is never == 1.0, since == on Values is identity)
             grads[parent] = grads[parent] + gd if parent in grads else gd
     return grads
 

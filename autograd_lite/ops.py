@@ -138,7 +138,9 @@ def _dot_of(xs, ys):
 # Value it must still depend on the inputs, so that a second derivative sees it: PyTorch's
 # double backward gives -inf for sqrt'' at 0. So derivatives compute with the IEEE rows at
 # the end of the table (`ieee_div`, `ieee_pow`, `ieee_log`), which give inf and nan where
-# the ops for users raise, never with bare inf or nan constants.
+# the ops for users raise, and with `zero_keeping`, never with bare inf or nan constants.
+# (The `/` and `log` rows can use plain `1 / b` and `1 / x`: their forwards have already
+# refused b = 0 and x <= 0.)
 
 
 def _dpow_dbase(x, y):
@@ -170,7 +172,10 @@ _nary = functools.partial(_row, Op)
 
 
 # --- the table ------------------------------------------------------------------------
-# name                          forward        derivative(inputs..., out): one per input
+# The forwards written with a leading _ (_div, _pow, _exp, ...) are at the top of this file,
+# with the checks that refuse an input outside the domain. The fourth column is the row's
+# doc; x ** c and c ** x with a constant c, and leaky_relu, get a row per constant (below).
+# name                          forward        derivative(inputs..., out): one per input     doc
 
 add = _binary("+",              operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip
 sub = _binary("-",              operator.sub,  lambda a, b, out: (1.0, -1.0),           "a - b")  # fmt: skip
@@ -192,6 +197,7 @@ _sum_op = _nary("sum",          _sum,          lambda *xs_out: (1.0,) * (len(xs_
                 "x1 + x2 + ... + xn, one node")  # fmt: skip
 _mean_op = _nary("mean",        _mean,         lambda *xs_out: (1 / (len(xs_out) - 1),) * (len(xs_out) - 1),
                  "(x1 + ... + xn) / n, one node")  # fmt: skip
+# dot's inputs are x1..xn, y1..yn, then out: d/dx_i = y_i and d/dy_i = x_i
 _dot_op = _nary("dot",          _dot,          lambda *xys_out: (*xys_out[len(xys_out) // 2:-1],
                                                                  *xys_out[:len(xys_out) // 2]),
                 "x1*y1 + ... + xn*yn, one node")  # fmt: skip

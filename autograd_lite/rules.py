@@ -12,7 +12,8 @@ When ``gradients(..., create_graph=True)`` builds the backward pass out of the g
 such as ``ag.exp`` and ``ag.cos``; then every operation, built-in or yours, can be
 differentiated to any order.
 
-Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours.
+Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours;
+only ``x ** c``, ``c ** x`` and ``leaky_relu`` make a small row of their own per constant.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class Rule:
         return as_real(out, f"op {self.name!r}: the result of forward")
 
     def local_derivatives(self, inputs, out) -> tuple:
-        """``derivative(*inputs, out)``, checked: one entry per input, each a number or Value."""
+        """``derivative(*inputs, out)``, checked: a tuple (or list) with one entry per input."""
         local = self.derivative(*inputs, out)
         if not isinstance(local, (tuple, list)):
             raise TypeError(
@@ -82,7 +83,7 @@ class Rule:
         parents and local derivatives (kept in the node as two tuples)."""
         floats = [p.data for p in parents]
         node = Value(self.value(floats))
-        if _is_recording():
+        if _is_recording():  # False inside ``with ag.no_grad():``: a number, no graph
             node._rule = self
             node._many = parents
             node._dmany = self._floats(floats, node.data)
@@ -138,7 +139,8 @@ class UnaryOp(Op):
 
     The same steps as ``Rule.record``, without its loops and tuples: a network calls these
     once per node, and a node kept in its own slots is one object for the garbage collector.
-    Value's operators call ``apply``, a plain method (quicker than calling the op object).
+    Value's operators call ``apply``, a plain method (quicker than calling the op object);
+    ``relu`` of a Value, like ``a + b`` and ``a * b``, takes its fast path in ops.py instead.
     """
 
     def apply(self, x):
