@@ -32,7 +32,9 @@ def interior_order(root) -> list:
     The same depth-first search, with a node's parents read from its slots. A leaf is
     never placed, so it is never pushed either (a leaf is a node without a row, ``_rule``).
     """
-    order, seen, stack = [], set(), [root]
+    order: list = []
+    seen: set = set()
+    stack = [root]
     push, pop, mark, place = stack.append, stack.pop, seen.add, order.append
     while stack:
         node = pop()
@@ -83,8 +85,7 @@ def backward(root, gradient=1.0) -> None:
             b = node._b
             if b is not None:
                 b.grad += g * node._db
-        else:
-            if node._dmany is None:  # a user op whose derivative gave no proper tuple:
-                node.local_derivatives()  # asking again raises the error that says why
-            for parent, d in zip(node._many, node._dmany):
+        else:  # (no _dmany: a user op's derivative gave no proper tuple, and asking for
+            # the local derivatives again raises the error that says why)
+            for parent, d in zip(node._many, node._dmany or node.local_derivatives()):
                 parent.grad += g * d

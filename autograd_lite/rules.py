@@ -63,7 +63,7 @@ class Rule:
             )
         return as_real(out, f"op {self.name!r}: the result of forward")
 
-    def local_derivatives(self, inputs, out) -> tuple:
+    def local_derivatives(self, inputs, out) -> tuple | list:
         """``derivative(*inputs, out)``, checked: a tuple (or list) with one entry per input."""
         local = self.derivative(*inputs, out)
         if not isinstance(local, (tuple, list)):
@@ -118,7 +118,7 @@ class Op:
         self.__doc__ = doc
 
     @property
-    def __name__(self):
+    def __name__(self) -> str:
         return self.rule.name
 
     def __repr__(self):

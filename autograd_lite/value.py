@@ -86,6 +86,11 @@ class Value:
     #   _many, _dmany   parents and local derivatives of a node made by an n-ary op
     #            (sum, mean, dot) or an op of yours, as two tuples; None otherwise.
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db", "_many", "_dmany")
+    data: float  # (the slots' types: a compiler such as mypyc keeps these floats as C doubles)
+    grad: float
+    label: str
+    _da: float
+    _db: float
 
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
         # Only data and label are for you; the rest is how a row of the table records a
@@ -129,9 +134,10 @@ class Value:
         if create_graph:
             return self._rule.local_derivatives(self.parents, self)
         if self._many is not None:
-            if self._dmany is None:  # a user op's derivative gave no proper tuple: say why
-                self._rule.local_derivatives([p.data for p in self._many], self.data)
-            return self._dmany
+            if self._dmany is not None:
+                return self._dmany
+            # a user op's derivative gave no proper tuple: asking its row again says why
+            return self._rule.local_derivatives([p.data for p in self._many], self.data)
         if self._a is None:
             return ()
         if self._b is None:
