@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from autograd_lite import Value
+from autograd_lite.recording import pause_collector, resume_collector
 
 from .validate import boolean
 
@@ -43,7 +44,19 @@ class Module:
     repr_children = True
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """``forward(...)``, with Python's cyclic garbage collector paused for the call.
+
+        A forward pass builds a graph with no reference cycles, which reference counting
+        frees; while it is being built, the collector would only walk it again and again
+        (see ``ag.gc_paused``). The pause ends with the call, so the collector is as you
+        left it everywhere else. (Plain calls, not a ``with`` block: entering a block makes
+        objects, and a new object can start a collection before the pause begins.)
+        """
+        pause_collector()
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            resume_collector()
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward(...)")
