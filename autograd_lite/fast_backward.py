@@ -7,8 +7,9 @@ quicker, and none changes a single bit of the result:
   ``_da``, ``_db``, ``_many``, ``_dmany``; see ``value.py``) instead of asking through the
   protocol, which builds a tuple per node and per question.
 - It leaves the leaves out of the order: a weight or an input only receives.
-- A node with one or two parents, none of which waits to be placed, is placed at once
-  instead of going back on the stack under a marker that would come straight off again.
+- A node with one or two parents, none of which needs a visit (leaves, or nodes already
+  visited), is placed at once instead of going back on the stack under a marker that
+  would come straight off again.
 - A layer's dot nodes share their operands: once the first row of a layer has been
   searched, one set check at C speed shows that every operand of the next row is known
   (for nodes of at most ``_FEW`` = 64 operands; see below).
@@ -47,7 +48,7 @@ def interior_order(root) -> list:
             continue
         mark(node)
         a = node._a
-        if a is not None:  # one or two parents: push those not yet placed, first on top
+        if a is not None:  # one or two parents: push those not yet visited, first on top
             b = node._b
             if b is not None and b._rule is not None and b not in seen:
                 push(node)
@@ -59,8 +60,8 @@ def interior_order(root) -> list:
                 push(node)
                 push(None)
                 push(a)
-            else:  # nothing to wait for (a*b of two leaves, half a layer's nodes): place it
-                place(node)  # now, as the marker would have on the very next pop
+            else:  # no parent to visit (leaves, or visited already; w * x written node by
+                place(node)  # node): place it now, as the marker would on the very next pop
         elif node._many:  # an n-ary node (sum, mean, dot) or an op of yours
             push(node)
             push(None)

@@ -118,49 +118,26 @@ class gc_paused(_BlockOrDecorator):
             loss = model_loss(...)
             loss.backward()
 
-    (``nn``'s modules pause it for each call of a model, and ``fit`` for each step.)
+    (``nn``'s models pause it for each call of their own, and ``fit`` for each step.)
     """
 
+    _lock = threading.Lock()
+    _depth = 0  # blocks entered and not yet exited, in all threads
+    _was_enabled = False  # the collector's state before the outermost block
+
     def __enter__(self):
-        pause_collector()
+        cls = gc_paused
+        with cls._lock:
+            if cls._depth == 0:
+                cls._was_enabled = gc.isenabled()
+                gc.disable()
+            cls._depth += 1
         return self
 
     def __exit__(self, *exc_info):
-        resume_collector()
+        cls = gc_paused
+        with cls._lock:
+            cls._depth -= 1
+            if cls._depth == 0 and cls._was_enabled:
+                gc.enable()
         return False
-
-
-# The two halves of gc_paused as plain calls, for library code that wraps one call of its
-# own (``nn.Module.__call__``). A ``with`` block allocates objects as it enters, and any new
-# object can set off a collection; these two allocate nothing, so the pause starts before
-# the collector could run. Every pause_collector() must be followed by resume_collector(),
-# in a ``finally``. (The lock is taken by plain calls too, for the same reason.)
-_pause_lock = threading.Lock()
-_pause_depth = 0  # pauses begun and not yet ended, in all threads
-_was_enabled = False  # the collector's state before the outermost pause
-
-
-def pause_collector() -> None:
-    """Begin a pause of the cyclic collector (nests; see ``gc_paused``)."""
-    global _pause_depth, _was_enabled
-    _pause_lock.acquire()
-    try:
-        if _pause_depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _pause_depth += 1
-    finally:
-        _pause_lock.release()
-
-
-def resume_collector() -> None:
-    """End a pause begun by ``pause_collector``: the last one to end turns the collector
-    back on, if it was on before the first began."""
-    global _pause_depth
-    _pause_lock.acquire()
-    try:
-        _pause_depth -= 1
-        if _pause_depth == 0 and _was_enabled:
-            gc.enable()
-    finally:
-        _pause_lock.release()

@@ -195,7 +195,9 @@ Notes:
   writes it: `sum(wi * xi ...) + b` per neuron, a node per `*` and `+`.
 - "in ag.gc_paused()" rows run the step inside `autograd_lite.gc_paused()`, which turns the
   cyclic garbage collector off for the block (as `micrograd, gc.disable()` does by hand);
-  the plain rows are what a user gets without asking for anything.
+  the plain rows are what a user gets without asking for anything. In the plain `nn` row,
+  each call of the model pauses the collector for that call by itself (`nn.Module.__call__`);
+  the loss, backward and update run with the collector as the user left it.
 - The floor does the same dense arithmetic with lists of floats and a hand-written backward.
 - Case 4 times the graph's whole life (build, backward, free).
 

@@ -13,12 +13,12 @@ stepped once however many names it has.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from autograd_lite import Value
-from autograd_lite.recording import pause_collector, resume_collector
 
 from .validate import boolean
 
@@ -48,15 +48,22 @@ class Module:
 
         A forward pass builds a graph with no reference cycles, which reference counting
         frees; while it is being built, the collector would only walk it again and again
-        (see ``ag.gc_paused``). The pause ends with the call, so the collector is as you
-        left it everywhere else. (Plain calls, not a ``with`` block: entering a block makes
-        objects, and a new object can start a collection before the pause begins.)
+        (see ``ag.gc_paused``). If the collector was on, it is switched off here and on
+        again when the call returns or raises; if it was off, nothing changes. The switch
+        is process-wide: other threads run paused while the call lasts, and a
+        ``gc.disable()`` inside ``forward`` ends with the call.
         """
-        pause_collector()
+        # Plain calls, not ``with ag.gc_paused()``: entering a block makes objects, and a
+        # new object can start a collection before the pause begins. The switch-off sits
+        # inside the ``try``, so that Ctrl-C cannot come between it and the ``finally``.
+        was_on = gc.isenabled()
         try:
+            if was_on:
+                gc.disable()
             return self.forward(*args, **kwargs)
         finally:
-            resume_collector()
+            if was_on:
+                gc.enable()
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward(...)")
