@@ -128,10 +128,16 @@ class gc_paused(_BlockOrDecorator):
     def __enter__(self):
         cls = gc_paused
         with cls._lock:
-            if cls._depth == 0:
-                cls._was_enabled = gc.isenabled()
-                gc.disable()
             cls._depth += 1
+            try:
+                if cls._depth == 1:
+                    cls._was_enabled = gc.isenabled()
+                    gc.disable()
+            except BaseException:  # Ctrl-C as the switch went off: the block never began,
+                cls._depth -= 1  # so its __exit__ will never run; undo the pause here
+                if cls._depth == 0 and cls._was_enabled:
+                    gc.enable()
+                raise
         return self
 
     def __exit__(self, *exc_info):

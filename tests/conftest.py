@@ -35,6 +35,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def ctrl_c_after_gc_disable(monkeypatch):
+    """``ctrl_c_after_gc_disable(module)``: that module's ``gc.disable()`` now switches the
+    collector off and then raises KeyboardInterrupt, as a Ctrl-C arriving just after the
+    switch would. Undone at the end of the test, or earlier by ``monkeypatch.undo()``."""
+    import gc
+    import types
+
+    def disable():
+        gc.disable()
+        raise KeyboardInterrupt
+
+    fake = types.SimpleNamespace(isenabled=gc.isenabled, enable=gc.enable, disable=disable)
+    return lambda module: monkeypatch.setattr(module, "gc", fake)
+
+
+@pytest.fixture
 def torch():
     """The torch module (compare in float64: make tensors with dtype=torch.float64);
     skips the test without it."""

@@ -442,3 +442,20 @@ def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
     assert gradients(np.float64(2.0), [x]) == [0.0]  # one number: a constant, derivative 0
     with pytest.raises(TypeError, match="not a collection"):
         gradients(np.array([1.0, 2.0]), [x])
+
+
+def test_ctrl_c_as_gc_paused_switches_the_collector_off_leaves_it_on(
+    monkeypatch, ctrl_c_after_gc_disable
+):
+    import gc
+
+    from autograd_lite import recording
+
+    ctrl_c_after_gc_disable(recording)
+    with pytest.raises(KeyboardInterrupt), ag.gc_paused():
+        pass
+    monkeypatch.undo()
+    assert gc.isenabled()
+    with ag.gc_paused():  # and the next block still pauses: no count was left behind
+        assert not gc.isenabled()
+    assert gc.isenabled()

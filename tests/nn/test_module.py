@@ -544,3 +544,17 @@ def test_a_forward_that_builds_a_big_graph_sets_off_no_collection():
         gc.callbacks.remove(count)
     assert len(ag.topological_order(first)) > 3000 and second is not first
     assert collections == []
+
+
+def test_ctrl_c_as_a_model_call_switches_the_collector_off_leaves_it_on(
+    monkeypatch, ctrl_c_after_gc_disable
+):
+    import gc
+
+    import nn.module
+
+    ctrl_c_after_gc_disable(nn.module)
+    with pytest.raises(KeyboardInterrupt):
+        _Records()(1.0)
+    monkeypatch.undo()
+    assert gc.isenabled()
