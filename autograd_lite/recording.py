@@ -101,16 +101,17 @@ class gc_paused(_BlockOrDecorator):
     moment its last name goes away; the cyclic collector is not needed for it. Yet while a
     large graph is being built, the generational collector walks all of its live nodes
     again and again (every few hundred new objects, and the whole graph every time it has
-    grown by a quarter). Building a graph node by node, that is a third to a half of the
-    time (see ``benchmarks/RESULTS.md``), and more in a process that has imported a big
-    library such as PyTorch.
+    grown by a quarter). Building a graph node by node, that is about a quarter of the
+    time in a bare process and more than half in one that has imported big libraries such
+    as numpy, matplotlib and PyTorch (see ``benchmarks/RESULTS.md``).
 
     What it does: ``gc.disable()`` on entry and, on exit, ``gc.enable()`` again if the
     collector was enabled before the first of the nested blocks, also when an exception
     leaves the block. Nothing else changes: no threshold, no frozen objects. The
     collector's state is process-wide, so the pause is too: blocks in several threads nest
     as one (the collector comes back when the last one exits), and reference cycles that
-    any code makes meanwhile wait until then to be collected.
+    any code makes meanwhile wait until then to be collected. (A call of an ``nn`` model
+    keeps its own switch, not counted with these blocks: see ``nn.Module.__call__``.)
 
     Use it around a training step (forward, loss, backward, update) or a whole loop::
 

@@ -176,7 +176,8 @@ Made by `python -m benchmarks{" --quick" if quick else ""}` (or `make bench`): {
 
 Two heaps, each in a fresh process: **bare** (only the contenders imported) and
 **notebook** (numpy, matplotlib and PyTorch imported first, as in a learner's notebook; the
-README's comparison comes from this one). Nothing touches the garbage collector's settings.
+README's comparison comes from this one). No collector thresholds are changed and nothing
+is frozen (no `gc.freeze()`).
 
 How a figure is made: each contender runs as a block (its garbage collected first,
 untimed; one warm-up step; then steps for at least {"0.1" if quick else "0.8"} s, timed together;

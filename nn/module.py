@@ -49,9 +49,12 @@ class Module:
         A forward pass builds a graph with no reference cycles, which reference counting
         frees; while it is being built, the collector would only walk it again and again
         (see ``ag.gc_paused``). If the collector was on, it is switched off here and on
-        again when the call returns or raises; if it was off, nothing changes. The switch
-        is process-wide: other threads run paused while the call lasts, and a
-        ``gc.disable()`` inside ``forward`` ends with the call.
+        again when the call returns or raises; if it was off, nothing changes. So inside
+        ``forward`` ``gc.isenabled()`` is False. The switch is process-wide and is not
+        counted with ``ag.gc_paused()`` blocks: other threads run paused while a call
+        lasts, a call that ends switches the collector back on for every thread (another
+        thread's ``gc_paused`` block then merely runs slower), and a ``gc.disable()``
+        inside ``forward`` ends with the call.
         """
         # Plain calls, not ``with ag.gc_paused()``: entering a block makes objects, and a
         # new object can start a collection before the pause begins. The switch-off sits
