@@ -110,8 +110,7 @@ class gc_paused(_BlockOrDecorator):
     leaves the block. Nothing else changes: no threshold, no frozen objects. The
     collector's state is process-wide, so the pause is too: blocks in several threads nest
     as one (the collector comes back when the last one exits), and reference cycles that
-    any code makes meanwhile wait until then to be collected. (A call of an ``nn`` model
-    keeps its own switch, not counted with these blocks: see ``nn.Module.__call__``.)
+    any code makes meanwhile wait until then to be collected.
 
     Use it around a training step (forward, loss, backward, update) or a whole loop::
 
@@ -119,7 +118,9 @@ class gc_paused(_BlockOrDecorator):
             loss = model_loss(...)
             loss.backward()
 
-    (``nn``'s models pause it for each call of their own, and ``fit`` for each step.)
+    ``fit`` pauses it for each step. ``nn``'s models pause it for each call of their own,
+    with a switch of their own that is not counted with these blocks (see
+    ``nn.Module.__call__``).
     """
 
     _lock = threading.Lock()

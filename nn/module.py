@@ -49,8 +49,8 @@ class Module:
         A forward pass builds a graph with no reference cycles, which reference counting
         frees; while it is being built, the collector would only walk it again and again
         (see ``ag.gc_paused``). If the collector was on, it is switched off here and on
-        again when the call returns or raises; if it was off, nothing changes. So inside
-        ``forward`` ``gc.isenabled()`` is False. The switch is process-wide and is not
+        again when the call returns or raises; if it was off, nothing changes. So
+        ``gc.isenabled()`` is False inside ``forward``. The switch is process-wide and is not
         counted with ``ag.gc_paused()`` blocks: other threads run paused while a call
         lasts, a call that ends switches the collector back on for every thread (another
         thread's ``gc_paused`` block then merely runs slower), and a ``gc.disable()``
