@@ -524,8 +524,8 @@ def test_a_forward_that_builds_a_big_graph_sets_off_no_collection():
 
     class Chain(Module):
         def forward(self, x):
-            for _ in range(3000):  # 3,000 nodes: the collector looks every 700 new objects
-                x = x * 1.0001
+            for _ in range(3000):  # 6,000 new nodes (each product and its constant);
+                x = x * 1.0001  # the collector looks every 700 new objects
             return x
 
     model, x = Chain(), ag.Value(1.0)
