@@ -419,5 +419,7 @@ def relu_value(x):
     a NaN passes through with derivative 0, as the row says)."""
     if type(x) is Value and _is_recording():
         d = x.data
-        return Value(_relu(d), "", _RELU, x, 1.0 if d > 0 else 0.0)
+        if d > 0.0:
+            return Value(d, "", _RELU, x, 1.0)
+        return Value(0.0 if d <= 0.0 else d, "", _RELU, x, 0.0)  # 0.0 for -0.0; NaN stays
     return relu.apply(x)
