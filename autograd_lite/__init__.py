@@ -7,12 +7,12 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (about 331 lines of code): ``value.py``, the class ``Value``
+Reading order for the engine (about 342 lines of code): ``value.py``, the class ``Value``
 (the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
 applying it records a node); ``ops.py``, the table and the derivative helpers above it;
 ``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
 Then ``functional.py`` (grad of grad). Speed sits apart: ``fast_backward.py`` (the backward
-``Value.backward`` runs) and the fast paths at the end of ``ops.py``.
+``Value.backward`` runs) and the fast paths at the end of ``Value`` and of ``ops.py``.
 """
 
 from importlib import import_module

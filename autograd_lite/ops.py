@@ -10,8 +10,8 @@ Above the table are the forward functions on floats, where the domain and overfl
 live, and the helpers for derivatives; below it, the rows made for one constant
 (``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
 last the fast paths that measurement proved worth keeping (``sum`` and ``mean`` of many
-Values, ``dots`` for nn's layers, and ``+``, ``*`` and ``relu`` of Values), each checked
-against its row by a test.
+Values, ``dots`` for nn's layers; ``+``, ``*`` and ``relu`` of Values have theirs in
+``Value``), each checked against its row by a test.
 """
 
 from __future__ import annotations
@@ -332,6 +332,8 @@ def dot(xs, ys):
 # derivatives, in the same order), only with fewer steps; ``tests/engine/test_ops.py``
 # checks each against the row applied the generic way. Anything a fast path does not
 # cover (numbers among the operands, a Value subclass, no_grad) goes to the row itself.
+# (``a + b``, ``a * b`` and ``x.relu()`` of Values have theirs in ``Value`` itself, at the
+# end of the class in value.py: as the operators themselves they cost one call less.)
 
 
 # ``sum`` and ``mean`` of many Values: through the generic op call, forward and derivative
@@ -387,39 +389,3 @@ def _dot_row(row, xs):
     if len(row) != len(xs):
         raise ValueError(f"dot needs two sequences of one length, got {len(row)} and {len(xs)}")
     return _dot_op(*row, *xs)
-
-
-# ``a + b`` and ``a * b`` of two Values, and ``x.relu()``: most nodes of a network written
-# node by node (the micrograd lecture's ``sum(wi * xi ...) + b``, then relu) are these
-# three, and relu is every hidden neuron's activation in nn. The generic ``apply`` reads the
-# row, checks the operands and calls forward and derivative; here the row's forward and
-# derivative are written out for Values. One ``a * b``: 524 -> 374 ns, one ``relu``:
-# 500 -> 362 ns; the forward pass of the node-by-node training step: 39 -> 29 ms.
-
-_ADD, _MUL, _RELU = add.rule, mul.rule, relu.rule
-
-
-def add_values(a, b):
-    """``a + b``: the ``+`` row, written out for two Values (both local derivatives 1)."""
-    if type(a) is Value and type(b) is Value and _is_recording():
-        return Value(a.data + b.data, "", _ADD, a, 1.0, b, 1.0)
-    return add.apply(a, b)
-
-
-def mul_values(a, b):
-    """``a * b``: the ``*`` row, written out for two Values (d/da = b, d/db = a)."""
-    if type(a) is Value and type(b) is Value and _is_recording():
-        x, y = a.data, b.data
-        return Value(x * y, "", _MUL, a, y, b, x)
-    return mul.apply(a, b)
-
-
-def relu_value(x):
-    """``x.relu()``: the relu row, written out for a Value (d/dx = 1 where x > 0, else 0;
-    a NaN passes through with derivative 0, as the row says)."""
-    if type(x) is Value and _is_recording():
-        d = x.data
-        if d > 0.0:
-            return Value(d, "", _RELU, x, 1.0)
-        return Value(0.0 if d <= 0.0 else d, "", _RELU, x, 0.0)  # 0.0 for -0.0; NaN stays
-    return relu.apply(x)

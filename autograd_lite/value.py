@@ -20,6 +20,7 @@ import math
 import numbers
 
 from . import fast_backward
+from .recording import _is_recording
 
 
 def as_real(x, where="Value(data)"):
@@ -196,12 +197,8 @@ class Value:
     # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)
 
     # --- arithmetic: every operator applies a row of the table in ops.py -------------
-    # (``_add``, ``_mul`` and the rest are bound at the end of this file: each is its row's
-    # ``apply``, or for ``+``, ``*`` and ``relu`` of two Values a fast path that builds
-    # exactly the node the row builds, at the end of ops.py.)
-    def __add__(self, other):
-        return _add(self, other)
-
+    # (``_sub``, ``_exp`` and the rest are the rows' ``apply``, bound at the end of this
+    # file. ``+``, ``*`` and ``relu`` are at the end of the class, under "fast paths".)
     def __radd__(self, other):
         return _add(other, self)
 
@@ -210,9 +207,6 @@ class Value:
 
     def __rsub__(self, other):
         return _sub(other, self)
-
-    def __mul__(self, other):
-        return _mul(self, other)
 
     def __rmul__(self, other):
         return _mul(other, self)
@@ -258,10 +252,6 @@ class Value:
         """1 / (1 + e ** -self), in (0, 1)."""
         return _sigmoid(self)
 
-    def relu(self) -> Value:
-        """max(self, 0)."""
-        return _relu(self)
-
     def leaky_relu(self, slope=0.01) -> Value:
         """self when positive, else slope * self."""
         return ops.leaky_relu(self, slope)
@@ -289,6 +279,33 @@ class Value:
 
         return backward_steps(self, gradient)
 
+    # --- fast paths: ``a + b``, ``a * b`` and ``x.relu()`` --------------------------------
+    # Most nodes of a network are these three, of Values (the micrograd lecture's
+    # ``sum(wi * xi ...) + b``, then relu; relu is every hidden neuron of nn). So each writes
+    # its row out for Values: the same number and local derivatives the row gives, without
+    # the row's generic steps. Anything else (a number operand, a Value subclass, no_grad)
+    # goes to the row's ``apply``. ``tests/engine/test_ops.py`` checks each against its row.
+    # One ``a * b`` of Values: 440 -> 330 ns; one ``relu``: 420 -> 260 ns (timeit).
+    def __add__(self, other):
+        if type(self) is Value and type(other) is Value and _is_recording():
+            return Value(self.data + other.data, "", _ADD, self, 1.0, other, 1.0)
+        return _add(self, other)
+
+    def __mul__(self, other):
+        if type(self) is Value and type(other) is Value and _is_recording():
+            x, y = self.data, other.data
+            return Value(x * y, "", _MUL, self, y, other, x)  # d/da = b, d/db = a
+        return _mul(self, other)
+
+    def relu(self) -> Value:
+        """max(self, 0)."""
+        if type(self) is Value and _is_recording():
+            d = self.data
+            if d > 0.0:
+                return Value(d, "", _RELU, self, 1.0)
+            return Value(0.0 if d <= 0.0 else d, "", _RELU, self, 0.0)  # -0.0 -> 0.0; NaN stays
+        return _relu(self)
+
 
 def number_of(x, where) -> float:
     """The number behind ``x``: a Value's ``.data``, or ``x`` as a float (what a comparison
@@ -297,12 +314,12 @@ def number_of(x, where) -> float:
 
 
 # The operations need Value, and Value's operators need them: imported last. Each operator
-# calls its row's ``apply`` (bound here once, so that an operation costs one lookup); ``+``,
-# ``*`` and ``relu`` call their row's fast path for Values (see the end of ops.py).
+# calls its row's ``apply`` (bound here once, so that an operation costs one lookup).
 from . import ops  # noqa: E402
 
-_add, _sub, _mul, _div = ops.add_values, ops.sub.apply, ops.mul_values, ops.div.apply
+_add, _sub, _mul, _div = ops.add.apply, ops.sub.apply, ops.mul.apply, ops.div.apply
 _neg, _abs, _exp = ops.neg.apply, ops.abs.apply, ops.exp.apply
 _log, _sqrt, _tanh = ops.log.apply, ops.sqrt.apply, ops.tanh.apply
-_sigmoid, _relu = ops.sigmoid.apply, ops.relu_value
+_sigmoid, _relu = ops.sigmoid.apply, ops.relu.apply
 _sin, _cos = ops.sin.apply, ops.cos.apply
+_ADD, _MUL, _RELU = ops.add.rule, ops.mul.rule, ops.relu.rule  # the rows the fast paths write out

@@ -9,7 +9,7 @@ these tests hold reverse mode to rtol 1e-6 with room to spare.
 import math
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import autograd_lite as ag
@@ -242,10 +242,11 @@ def _same_node(fast, row):
 
 
 @given(SPECIAL_FLOATS, SPECIAL_FLOATS)
+@example(math.nan, 1.0)  # relu passes a NaN through
+@example(-0.0, -0.0)  # relu gives 0.0, and -0.0 + -0.0 is -0.0
 def test_add_mul_and_relu_of_values_make_the_nodes_their_rows_make(x, y):
-    """``a + b``, ``a * b`` and ``a.relu()`` take a fast path for Values (ops.add_values,
-    ops.mul_values, ops.relu_value); the row applied the generic way must give the very
-    same node."""
+    """``a + b``, ``a * b`` and ``a.relu()`` take a fast path for Values (the end of the
+    class in value.py); the row applied the generic way must give the very same node."""
     from autograd_lite import ops
 
     a, b = Value(x), Value(y)
