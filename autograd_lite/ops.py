@@ -3,7 +3,7 @@
 Read the table below as a list of calculus facts: ``exp`` is its own derivative, the
 derivative of ``tanh`` is ``1 - tanh**2``, and so on. ``out`` is the operation's result,
 which many derivatives reuse. Each row goes through ``define_op``, the same door your own
-operations use, and each row is what runs: ``a * b`` applies the row ``*``, which computes
+operations use, and each row is what runs: ``a / b`` applies the row ``/``, which computes
 the node's number with the forward and its local derivatives with the derivative, now.
 
 Above the table are the forward functions on floats, where the domain and overflow rules

@@ -140,7 +140,8 @@ class UnaryOp(Op):
     The same steps as ``Rule.record``, without its loops and tuples: a network calls these
     once per node, and a node kept in its own slots is one object for the garbage collector.
     Value's operators call ``apply``, a plain method (quicker than calling the op object);
-    ``relu`` of a Value, like ``a + b`` and ``a * b``, takes its fast path in ``Value`` instead.
+    ``x.relu()``, like ``a + b`` and ``a * b`` of two Values, writes the row out in ``Value``
+    instead; ``ag.relu(x)`` comes here.
     """
 
     def apply(self, x):
