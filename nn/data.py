@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 
-from .validate import boolean, positive_int, rate, real, rng
+from .validate import boolean, is_int, positive_int, rate, real, rng
 
 
 def _shuffled(X, y, draw):
@@ -172,7 +171,7 @@ def train_test_split(X, y, test_size=0.25, shuffle=True, seed=None):
         raise ValueError(f"y has {len(y)} targets but X has {n} samples")
     shuffle = boolean(shuffle, "shuffle")
     draw = rng(seed)
-    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+    if is_int(test_size):
         n_test = int(test_size)
     else:
         fraction = real(test_size, "test_size")  # a str or a bool is a TypeError here

@@ -15,7 +15,7 @@ from autograd_lite import Value
 from autograd_lite.ops import dots
 
 from .module import Module
-from .validate import choice, positive_int, probability, rng
+from .validate import choice, is_real, positive_int, probability, rng
 
 #: Activation name -> function on Values ("linear" is no function at all). Modules keep the
 #: NAME and look the function up here, so a model pickles and copies as plain data. (Value's
@@ -89,8 +89,14 @@ def check_layer_sizes(nouts, name="nouts") -> list:
 
 def as_inputs(x, nin) -> list:
     """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1)."""
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+    if isinstance(x, Value) or is_real(x):
         x = [x]
+    elif isinstance(x, (str, bytes, bool)) or not hasattr(x, "__iter__"):
+        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
+        raise TypeError(
+            f"a sample must be a number or a list of numbers (the model takes {nin}), "
+            f"got {shown} ({type(x).__name__})"
+        )
     x = list(x)
     if len(x) != nin:
         raise ValueError(f"expected {nin} input(s), got {len(x)}")

@@ -18,15 +18,16 @@ the small log away against m first).
 from __future__ import annotations
 
 import math
-import numbers
 
 import autograd_lite as ag
 from autograd_lite import Value
 
+from .validate import is_real
+
 
 def _flat(x, name) -> list:
     """A prediction or target as a flat list: a number, a list, or a list of lists."""
-    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
+    if isinstance(x, Value) or is_real(x):
         return [x]
     if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
@@ -37,7 +38,7 @@ def _flat(x, name) -> list:
         else:
             out.append(item)
     for item in out:
-        if isinstance(item, bool) or not isinstance(item, (Value, numbers.Real)):
+        if not (isinstance(item, Value) or is_real(item)):
             raise TypeError(f"{name}: expected numbers, got {item!r} ({type(item).__name__})")
     return out
 
@@ -63,7 +64,7 @@ def bce_target(target, name="bce_with_logits") -> float:
 
 def class_index(target, classes, name="cross_entropy") -> int:
     """A cross-entropy target: an int class index in 0 .. classes - 1."""
-    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+    if not is_real(target):
         raise TypeError(f"{name}: a target must be a class index (an int), got {target!r}")
     if not float(target).is_integer():
         raise ValueError(f"{name}: a target must be a class index, got {target!r}")

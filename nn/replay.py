@@ -108,9 +108,9 @@ class Recorder:
 
     def _accuracy(self, predictions) -> float | None:
         if self.counter != "auto":  # fit's own rule, so the page and the History agree
-            from .train import _accuracy
+            from .train import accuracy_of
 
-            return _accuracy(self.counter, predictions, self.y)
+            return accuracy_of(self.counter, predictions, self.y)
         if self.task == "regression":
             return None
         right = 0

@@ -22,7 +22,7 @@ import stat
 from autograd_lite.files import write_atomic
 
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, check_layer_sizes
-from .validate import positive_int
+from .validate import is_int, positive_int
 
 FORMAT = "autograd-lite/nn"
 VERSION = 1
@@ -129,7 +129,7 @@ def _model_from(document, where):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{where}: not an autograd-lite nn model (no 'format': {FORMAT!r})")
     version = document.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):  # True == 1 and 1.0 == 1
+    if not is_int(version):  # (True == 1 and 1.0 == 1, yet neither is a version)
         raise ValueError(
             f"{where}: 'version' must be an int (this is version {VERSION}), got {version!r}"
         )

@@ -14,7 +14,6 @@ regression (MSE), where "correct" has no meaning.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass
 
@@ -24,7 +23,15 @@ from autograd_lite import Value
 from .layers import MLP, Layer, Neuron
 from .losses import LOSSES, bce_with_logits, check_target, cross_entropy, hinge_loss
 from .module import Module
-from .validate import boolean, finite_float, non_negative_int, positive_int_or_none, rate, rng
+from .validate import (
+    boolean,
+    finite_float,
+    is_real,
+    non_negative_int,
+    positive_int_or_none,
+    rate,
+    rng,
+)
 
 
 def _floats(prediction):
@@ -124,10 +131,12 @@ def evaluate(model, X, y, loss="mse", accuracy="auto"):
     with model.evaluating(), ag.no_grad():
         predictions = [model(x) for x in X]
         value = float(loss_fn(predictions, y))
-    return value, _accuracy(counter, predictions, y)
+    return value, accuracy_of(counter, predictions, y)
 
 
-def _accuracy(counter, predictions, targets):
+def accuracy_of(counter, predictions, targets):
+    """The share of ``predictions`` that ``counter`` finds right against ``targets`` (the
+    counter ``fit`` resolves from its ``accuracy`` argument); None without a counter."""
     if counter is None:
         return None
     right = counted = 0
@@ -241,7 +250,7 @@ def _sequence(data, name) -> list:
 
 def _features(row, nin, name) -> list[float]:
     """One sample as a list of finite floats, ``nin`` of them when the model says."""
-    if isinstance(row, numbers.Real) and not isinstance(row, bool):
+    if is_real(row):
         row = [row]
     elif isinstance(row, (str, bytes, dict, Value)) or not hasattr(row, "__iter__"):
         raise TypeError(f"{name} must be a list of numbers, got {row!r}")
@@ -250,7 +259,7 @@ def _features(row, nin, name) -> list[float]:
         raise ValueError(f"{name} has {len(row)} feature(s) but the model takes {nin}")
     out = []
     for j, x in enumerate(row):
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        if not is_real(x):
             raise TypeError(f"{name}[{j}] must be a number, got {x!r} ({type(x).__name__})")
         number = finite_float(x)  # Fraction(10**400) is inf here, never an OverflowError
         if not math.isfinite(number):

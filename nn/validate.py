@@ -35,6 +35,8 @@ __all__ = [
     "choice",
     "finite_float",
     "integer",
+    "is_int",
+    "is_real",
     "non_negative_int",
     "positive_int",
     "positive_int_or_none",
@@ -55,11 +57,14 @@ def _wrong_type(name: str, accepted: str, value) -> TypeError:
     return TypeError(f"{name} must be {accepted}, got {_shown(value)} ({type(value).__name__})")
 
 
-def _is_int(value) -> bool:
+def is_int(value) -> bool:
+    """True for an integral number that is not a bool (an int, a NumPy integer)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _is_real(value) -> bool:
+def is_real(value) -> bool:
+    """True for a real number that is not a bool (an int, a float, a Fraction, a NumPy
+    scalar): the test behind every check here, for callers that decide, not refuse."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -73,14 +78,14 @@ def finite_float(value) -> float:
 
 def integer(value, name: str) -> int:
     """``value`` as an ``int``: any integral number but a bool (``True`` is not 1 here)."""
-    if not _is_int(value):
+    if not is_int(value):
         raise _wrong_type(name, "an int", value)
     return int(value)
 
 
 def positive_int(value, name: str) -> int:
     """An int >= 1: a count of samples, epochs, units, steps."""
-    if not _is_int(value):
+    if not is_int(value):
         raise _wrong_type(name, "a positive int", value)
     n = int(value)
     if n < 1:
@@ -92,7 +97,7 @@ def positive_int_or_none(value, name: str, none_means: str) -> int | None:
     """None (which means ``none_means``) or an int >= 1: a batch size, a patience."""
     if value is None:
         return None
-    if not _is_int(value):
+    if not is_int(value):
         raise _wrong_type(name, f"None ({none_means}) or an int", value)
     n = int(value)
     if n < 1:
@@ -102,7 +107,7 @@ def positive_int_or_none(value, name: str, none_means: str) -> int | None:
 
 def non_negative_int(value, name: str) -> int:
     """An int >= 0: a patience, a number of epochs that may be zero."""
-    if not _is_int(value):
+    if not is_int(value):
         raise _wrong_type(name, "an int >= 0", value)
     n = int(value)
     if n < 0:
@@ -112,7 +117,7 @@ def non_negative_int(value, name: str) -> int:
 
 def real(value, name: str) -> float:
     """Any finite real number as a float: an int, a float, a Fraction, a NumPy scalar."""
-    if not _is_real(value):
+    if not is_real(value):
         raise _wrong_type(name, "a number", value)
     x = finite_float(value)
     if not math.isfinite(x):
@@ -122,7 +127,7 @@ def real(value, name: str) -> float:
 
 def rate(value, name: str) -> float:
     """A finite number >= 0: a learning rate, a weight decay, a momentum."""
-    if not _is_real(value):
+    if not is_real(value):
         raise _wrong_type(name, "a finite number >= 0", value)
     x = finite_float(value)
     if not (math.isfinite(x) and x >= 0):
@@ -132,7 +137,7 @@ def rate(value, name: str) -> float:
 
 def probability(value, name: str) -> float:
     """A number in [0, 1): a dropout rate, a test fraction (1 would leave nothing)."""
-    if not _is_real(value):
+    if not is_real(value):
         raise _wrong_type(name, "a number in [0, 1)", value)
     x = finite_float(value)
     if not 0.0 <= x < 1.0:
@@ -177,6 +182,6 @@ def rng(seed, name: str = "seed") -> random.Random:
         return seed
     if seed is None:
         return random.Random()
-    if not _is_int(seed):
+    if not is_int(seed):
         raise _wrong_type(name, "None, an int or a random.Random", seed)
     return random.Random(int(seed))

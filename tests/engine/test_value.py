@@ -76,7 +76,7 @@ def test_parents_keep_operand_order_and_duplicates():
 def test_power_by_a_constant_keeps_the_exponent_in_the_op():
     x = Value(3.0)
     y = x**2
-    assert y.parents == (x,) and y.op == "**" and y._rule.label == "**2"
+    assert y.parents == (x,) and y.op == "**" and y.op_label == "**2"
     z = x**x
     assert z.parents == (x, x)
 

@@ -91,6 +91,13 @@ def test_wrong_input_size_is_reported():
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("sample", [True, None, "ab", b"1", object()])
+def test_a_sample_that_is_not_numbers_is_a_type_error_that_says_so(sample):
+    said = r"a sample must be a number or a list of numbers \(the model takes 1\), got"
+    with pytest.raises(TypeError, match=said):
+        MLP(1, [3, 1], seed=0)(sample)
+
+
 def test_a_single_input_may_be_a_bare_number():
     model = MLP(1, [3, 1], seed=0)
     assert model(0.5).data == model([0.5]).data
