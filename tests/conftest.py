@@ -1,17 +1,17 @@
-"""Shared test settings: hypothesis profiles and the one rule for the PyTorch oracle.
+"""Shared test settings: hypothesis profiles, the PyTorch rule, fixtures.
 
-PyTorch is an optional oracle. A test that needs it takes the ``torch`` fixture (or is
-marked ``@pytest.mark.torch``); without PyTorch installed such tests are skipped, with the
-reason, instead of failing. That is the only place the skip is decided.
+PyTorch is an optional oracle. A test that needs it takes the ``torch`` fixture or is
+marked ``@pytest.mark.torch``; without PyTorch installed such tests are skipped, with the
+reason, instead of failing. The rule itself is in ``needs_torch.py``.
 """
 
-import importlib.util
 import os
 import shutil
 import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
+from needs_torch import HAVE_TORCH, REASON, import_torch
 
 # In CI every run draws the same examples, so a red build is reproducible;
 # locally hypothesis explores new ones each run.
@@ -21,17 +21,18 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
-
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects: a fixture user counts as marked
 def pytest_collection_modifyitems(config, items):
-    """Skip every test marked ``torch`` when PyTorch is not installed."""
-    if HAVE_TORCH:
-        return
-    skip = pytest.mark.skip(reason="needs PyTorch (pip install torch==2.13.0)")
+    """Mark ``torch`` every test that takes the ``torch`` fixture; without PyTorch, skip
+    every test marked ``torch``."""
     for item in items:
-        if "torch" in item.keywords:
-            item.add_marker(skip)
+        if "torch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
+    if not HAVE_TORCH:
+        for item in items:
+            if "torch" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=REASON))
 
 
 @pytest.fixture
@@ -52,13 +53,9 @@ def ctrl_c_after_gc_disable(monkeypatch):
 
 @pytest.fixture
 def torch():
-    """The torch module (compare in float64: make tensors with dtype=torch.float64);
-    skips the test without it."""
-    if not HAVE_TORCH:
-        pytest.skip("needs PyTorch (pip install torch==2.13.0)")
-    import torch as torch_module
-
-    return torch_module
+    """The torch module (compare in float64: make tensors with dtype=torch.float64); a test
+    that takes it is marked ``torch``, and so skipped without it."""
+    return import_torch()
 
 
 @pytest.fixture(scope="module")

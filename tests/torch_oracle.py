@@ -7,11 +7,11 @@ partial derivative up to third order is computed both ways, in float64, and must
 
 import math
 
-import pytest
+from needs_torch import import_torch
 
 from autograd_lite import Value, gradients
 
-torch = pytest.importorskip("torch")  # a test module importing this is skipped without it
+torch = import_torch()  # a test module importing this is skipped without it
 
 REL = 1e-9
 

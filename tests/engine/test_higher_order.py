@@ -6,12 +6,13 @@ agreement to 1e-9 relative.
 """
 
 import pytest
+from needs_torch import import_torch
 from torch_oracle import assert_match_torch, close, torch_up_to_third
 
 import autograd_lite as ag
 from autograd_lite import grad, hessian
 
-torch = pytest.importorskip("torch")
+torch = import_torch()
 pytestmark = pytest.mark.torch
 
 # --- the cases ---------------------------------------------------------------------------

@@ -6,11 +6,13 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from needs_torch import import_torch
 
 import autograd_lite as ag
 from autograd_lite import Value
 
-torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+torch = import_torch()
 
 # Each step applies one of these to earlier nodes (which may be reused: a DAG, not a tree).
 # Every step keeps its inputs inside the domain and away from kinks by construction.

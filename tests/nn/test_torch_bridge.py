@@ -3,11 +3,12 @@
 import random
 
 import pytest
+from needs_torch import import_torch
 
 from nn import MLP, Layer, Neuron, to_torch
 
 pytestmark = pytest.mark.torch
-torch = pytest.importorskip("torch")
+torch = import_torch()
 
 
 def _points(n, nin, seed=0):
