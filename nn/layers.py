@@ -15,7 +15,7 @@ from autograd_lite import Value
 from autograd_lite.ops import dots
 
 from .module import Module
-from .validate import choice, is_real, positive_int, probability, rng
+from .validate import choice, is_real, positive_int, probability, rng, wrong_type
 
 #: Activation name -> function on Values ("linear" is no function at all). Modules keep the
 #: NAME and look the function up here, so a model pickles and copies as plain data. (Value's
@@ -92,11 +92,7 @@ def as_inputs(x, nin) -> list:
     if isinstance(x, Value) or is_real(x):
         x = [x]
     elif isinstance(x, (str, bytes, bool)) or not hasattr(x, "__iter__"):
-        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
-        raise TypeError(
-            f"a sample must be a number or a list of numbers (the model takes {nin}), "
-            f"got {shown} ({type(x).__name__})"
-        )
+        raise wrong_type("a sample", f"a number or a list of numbers (the model takes {nin})", x)
     x = list(x)
     if len(x) != nin:
         raise ValueError(f"expected {nin} input(s), got {len(x)}")

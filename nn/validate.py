@@ -44,6 +44,7 @@ __all__ = [
     "rate",
     "real",
     "rng",
+    "wrong_type",
 ]
 
 
@@ -52,8 +53,9 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _wrong_type(name: str, accepted: str, value) -> TypeError:
-    """The one TypeError message: what was accepted, then what came and of which type."""
+def wrong_type(name: str, accepted: str, value) -> TypeError:
+    """The one TypeError message: what was accepted, then what came and of which type
+    (``raise wrong_type("a sample", "a list of numbers", x)``)."""
     return TypeError(f"{name} must be {accepted}, got {_shown(value)} ({type(value).__name__})")
 
 
@@ -79,14 +81,14 @@ def finite_float(value) -> float:
 def integer(value, name: str) -> int:
     """``value`` as an ``int``: any integral number but a bool (``True`` is not 1 here)."""
     if not is_int(value):
-        raise _wrong_type(name, "an int", value)
+        raise wrong_type(name, "an int", value)
     return int(value)
 
 
 def positive_int(value, name: str) -> int:
     """An int >= 1: a count of samples, epochs, units, steps."""
     if not is_int(value):
-        raise _wrong_type(name, "a positive int", value)
+        raise wrong_type(name, "a positive int", value)
     n = int(value)
     if n < 1:
         raise ValueError(f"{name} must be a positive int (1 or more), got {n}")
@@ -98,7 +100,7 @@ def positive_int_or_none(value, name: str, none_means: str) -> int | None:
     if value is None:
         return None
     if not is_int(value):
-        raise _wrong_type(name, f"None ({none_means}) or an int", value)
+        raise wrong_type(name, f"None ({none_means}) or an int", value)
     n = int(value)
     if n < 1:
         raise ValueError(f"{name} must be >= 1, got {n}; None means {none_means}")
@@ -108,7 +110,7 @@ def positive_int_or_none(value, name: str, none_means: str) -> int | None:
 def non_negative_int(value, name: str) -> int:
     """An int >= 0: a patience, a number of epochs that may be zero."""
     if not is_int(value):
-        raise _wrong_type(name, "an int >= 0", value)
+        raise wrong_type(name, "an int >= 0", value)
     n = int(value)
     if n < 0:
         raise ValueError(f"{name} must be an int >= 0, got {n}")
@@ -118,7 +120,7 @@ def non_negative_int(value, name: str) -> int:
 def real(value, name: str) -> float:
     """Any finite real number as a float: an int, a float, a Fraction, a NumPy scalar."""
     if not is_real(value):
-        raise _wrong_type(name, "a number", value)
+        raise wrong_type(name, "a number", value)
     x = finite_float(value)
     if not math.isfinite(x):
         raise ValueError(f"{name} must be a finite number, got {_shown(value)}")
@@ -128,7 +130,7 @@ def real(value, name: str) -> float:
 def rate(value, name: str) -> float:
     """A finite number >= 0: a learning rate, a weight decay, a momentum."""
     if not is_real(value):
-        raise _wrong_type(name, "a finite number >= 0", value)
+        raise wrong_type(name, "a finite number >= 0", value)
     x = finite_float(value)
     if not (math.isfinite(x) and x >= 0):
         raise ValueError(f"{name} must be a finite number >= 0, got {_shown(value)}")
@@ -138,7 +140,7 @@ def rate(value, name: str) -> float:
 def probability(value, name: str) -> float:
     """A number in [0, 1): a dropout rate, a test fraction (1 would leave nothing)."""
     if not is_real(value):
-        raise _wrong_type(name, "a number in [0, 1)", value)
+        raise wrong_type(name, "a number in [0, 1)", value)
     x = finite_float(value)
     if not 0.0 <= x < 1.0:
         raise ValueError(f"{name} must be a number in [0, 1), got {_shown(value)}")
@@ -149,7 +151,7 @@ def boolean(value, name: str) -> bool:
     """``True`` or ``False``; 0, 1 or "yes" are refused, not guessed."""
     if isinstance(value, bool):
         return value
-    raise _wrong_type(name, "True or False", value)
+    raise wrong_type(name, "True or False", value)
 
 
 def choice(value, name: str, choices) -> str:
@@ -183,5 +185,5 @@ def rng(seed, name: str = "seed") -> random.Random:
     if seed is None:
         return random.Random()
     if not is_int(seed):
-        raise _wrong_type(name, "None, an int or a random.Random", seed)
+        raise wrong_type(name, "None, an int or a random.Random", seed)
     return random.Random(int(seed))
