@@ -20,8 +20,9 @@ import inspect
 import math
 
 from .functional import differentiating, gradients
+from .reals import as_real
 from .recording import no_grad
-from .value import Value, as_real, number_of
+from .value import Value, number_of
 
 
 class GradcheckError(AssertionError):

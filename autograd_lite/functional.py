@@ -47,8 +47,9 @@ from contextvars import ContextVar
 from .fast_backward import interior_order
 from .graph import chain_rule, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
+from .reals import as_real
 from .recording import _recording
-from .value import Value, as_real
+from .value import Value
 
 # How many grad / hessian calls are evaluating their function right now (in this thread
 # or task). Inside one, a derivative must stay a Value: the outer call differentiates it.

@@ -83,6 +83,14 @@ def reference_backward(root, gradient=1.0) -> None:
             parent.grad += node.grad * d
 
 
+# --- the protocol, checked ------------------------------------------------------------------
+
+
+def is_node(x) -> bool:
+    """True for an object with the node protocol above (a ``Value`` is one)."""
+    return hasattr(x, "parents") and hasattr(x, "local_derivatives") and hasattr(x, "grad")
+
+
 # --- what the package exports -------------------------------------------------------------
 
 

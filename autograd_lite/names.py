@@ -25,8 +25,10 @@ The rules:
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from .value import Value
+if TYPE_CHECKING:  # (for the annotations only: names read a node's label, op and parents)
+    from .value import Value
 
 #: How long a name may be before it is shortened.
 MAX_CHARS = 32

@@ -21,9 +21,10 @@ import functools
 import math
 import operator
 
+from .reals import as_real
 from .recording import _is_recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
-from .value import Value, as_real
+from .value import Value
 
 # --- forward functions on floats: the domain and overflow rules live here --------------
 

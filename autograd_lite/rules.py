@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import inspect
 
+from .reals import as_real
 from .recording import _is_recording
-from .value import Value, as_real
+from .value import Value
 
 
 class Rule:

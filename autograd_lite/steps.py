@@ -47,10 +47,14 @@ step  node  op    upstream  parent  local  product  parent sum
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from .graph import local_derivatives, topological_order
+from .graph import is_node, local_derivatives, topological_order
 from .names import expression, short
-from .value import Value, as_real
+from .reals import as_real
+
+if TYPE_CHECKING:  # (for the annotations only: this module knows a node by its protocol)
+    from .value import Value
 
 
 class BackwardPass:
@@ -119,7 +123,7 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     and iterating to the end leaves every ``.grad`` as ``backward()`` would. To look at a
     pass without changing anything, use ``observe_steps``.
     """
-    if not isinstance(output, Value):
+    if not is_node(output):
         raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "backward_steps(gradient)")
     order = topological_order(output)
@@ -148,7 +152,7 @@ def observe_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     bit for bit, but the gradients live in a dictionary of this call: no ``.grad`` is read
     or changed. This is what every tool that only shows a pass uses.
     """
-    if not isinstance(output, Value):
+    if not is_node(output):
         raise TypeError(f"observe_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "observe_steps(gradient)")
     order = topological_order(output)

@@ -17,45 +17,9 @@ end of the class). The graph algorithms are in ``graph.py`` (and, made quick for
 
 from __future__ import annotations
 
-import math
-import numbers
-
 from . import fast_backward
+from .reals import as_real
 from .recording import _is_recording
-
-
-def as_real(x, where="Value(data)"):
-    """``x`` as a float, or a TypeError that says what was given and what to do instead."""
-    kind = type(x)
-    if kind is float:
-        return x
-    if kind is int:
-        try:
-            return float(x)
-        except OverflowError:  # IEEE: too large is inf, never an exception
-            return math.inf if x > 0 else -math.inf
-    if isinstance(x, Value):
-        hint = "use the Value itself, its .data for the number, or .detach() for a new leaf"
-    elif isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
-        hint = "use 1.0 or 0.0 if you mean a number"
-    elif x is None:
-        hint = "give it a number such as 0.0"
-    elif isinstance(x, (str, bytes)):
-        hint = "convert text first, e.g. float(text)"
-    elif isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
-        hint = "autograd-lite works with real numbers only; take .real or abs() first"
-    elif hasattr(kind, "__float__"):
-        try:
-            return float(x)
-        except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE says inf
-            return math.inf if x > 0 else -math.inf
-        except (TypeError, ValueError):  # e.g. an array of several numbers
-            hint = "give one number, not a collection of them"
-    else:
-        hint = "give an int, a float, or an object with __float__"
-    shown = repr(x)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown}: {hint}")
 
 
 def _not_a_leaf(label, rule) -> str:

@@ -29,8 +29,9 @@ from typing import NamedTuple
 
 from ..files import write_atomic
 from ..names import is_constant
+from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
-from ..value import Value, as_real
+from ..value import Value
 from .colors import GradScale, outline_style, text_color
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
