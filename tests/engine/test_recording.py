@@ -1,0 +1,185 @@
+"""Tests of ``autograd_lite/recording.py``: ``no_grad`` (a block or a decorator, local to a
+thread and to an asyncio task) and ``gc_paused`` (the cyclic collector paused in a block)."""
+
+import asyncio
+import threading
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Value, no_grad
+
+
+def test_no_grad_records_nothing_and_restores():
+    x = Value(2.0)
+    with no_grad():
+        y = x * x + 1
+        assert not ag.is_recording()
+        with no_grad():
+            pass
+        assert not ag.is_recording()
+    assert ag.is_recording()
+    assert y.is_leaf and y.op == "" and y.data == 5.0
+    assert not (x * x).is_leaf
+
+
+def test_no_grad_as_decorator_with_and_without_parentheses():
+    @no_grad
+    def f(v):
+        return v * v
+
+    @no_grad()
+    def g(v):
+        return v * v
+
+    x = Value(3.0)
+    assert f(x).is_leaf and g(x).is_leaf and f.__name__ == "f"
+    assert ag.is_recording()
+
+
+def test_no_grad_restores_after_an_exception():
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError
+    assert ag.is_recording()
+
+
+def test_no_grad_is_local_to_a_thread():
+    inside = threading.Event()
+    done = threading.Event()
+    seen = {}
+
+    def other_thread():
+        inside.wait()
+        seen["recording"] = ag.is_recording()
+        seen["leaf"] = (Value(1.0) * 2).is_leaf
+        done.set()
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    with no_grad():
+        inside.set()
+        done.wait()
+    t.join()
+    assert seen == {"recording": True, "leaf": False}
+
+
+def test_no_grad_is_local_to_an_async_task():
+    async def quiet(started, release):
+        with no_grad():
+            started.set()
+            await release.wait()
+            return ag.is_recording()
+
+    async def loud(started, release):
+        await started.wait()
+        recording = ag.is_recording()
+        release.set()
+        return recording
+
+    async def main():
+        started, release = asyncio.Event(), asyncio.Event()
+        return await asyncio.gather(quiet(started, release), loud(started, release))
+
+    assert asyncio.run(main()) == [False, True]
+
+
+def test_gc_paused_nests_and_restores_the_collector():
+    import gc
+
+    assert gc.isenabled()
+    with ag.gc_paused():
+        assert not gc.isenabled()
+        with ag.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), ag.gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_gc_paused_leaves_a_disabled_collector_disabled():
+    import gc
+
+    gc.disable()
+    try:
+        with ag.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_gc_paused_as_a_decorator():
+    import gc
+
+    @ag.gc_paused
+    def inside():
+        return gc.isenabled()
+
+    @ag.gc_paused()
+    def inside_too():
+        return gc.isenabled()
+
+    assert inside() is False and inside_too() is False and gc.isenabled()
+
+
+def test_one_no_grad_object_entered_in_two_threads_at_once():
+    shared = no_grad()
+    entered, release = threading.Barrier(2), threading.Event()
+    seen = []
+
+    def work():
+        with shared:
+            entered.wait()
+            release.wait()
+            seen.append(ag.is_recording())
+        seen.append(ag.is_recording())
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    release.set()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == [False, False, True, True]
+
+
+def test_no_grad_decorates_coroutines_and_generators():
+    @no_grad
+    async def in_a_task(v):
+        await asyncio.sleep(0)
+        return (v * 2).is_leaf
+
+    @no_grad
+    def steps(v):
+        sent = yield (v * 2).is_leaf
+        yield sent, (v * 3).is_leaf
+        return "done"
+
+    x = Value(1.0)
+    assert asyncio.run(in_a_task(x)) is True
+    walk = steps(x)
+    assert next(walk) is True
+    assert ag.is_recording()  # the block never leaks out between two yields
+    assert walk.send("hello") == ("hello", True)
+    with pytest.raises(StopIteration) as finished:
+        next(walk)
+    assert finished.value.value == "done" and ag.is_recording()
+
+
+def test_ctrl_c_as_gc_paused_switches_the_collector_off_leaves_it_on(
+    monkeypatch, ctrl_c_after_gc_disable
+):
+    import gc
+
+    from autograd_lite import recording
+
+    ctrl_c_after_gc_disable(recording)
+    with pytest.raises(KeyboardInterrupt), ag.gc_paused():
+        pass
+    monkeypatch.undo()
+    assert gc.isenabled()
+    with ag.gc_paused():  # and the next block still pauses: no count was left behind
+        assert not gc.isenabled()
+    assert gc.isenabled()
