@@ -19,7 +19,7 @@ quicker, and none changes a single bit of the result:
 
 The non-leaves come out in exactly the order ``topological_order`` gives them, so every
 ``.grad`` receives the same products in the same order as in ``reference_backward``
-(``tests/engine/test_graph.py`` checks it, on random graphs, to the last bit). ``gradients``
+(``tests/engine/test_fast_backward.py`` checks it, on random graphs, to the last bit). ``gradients``
 (functional.py) uses the same order.
 """
 
