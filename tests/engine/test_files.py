@@ -1,0 +1,89 @@
+"""Tests of ``autograd_lite/files.py``: atomic writes (the old file stays whole until the new
+one is complete, and no temporary file is left behind) and the check that a path can be
+written."""
+
+import os
+import sys
+import tempfile
+
+import pytest
+
+from autograd_lite.files import atomic_path, check_writable, write_atomic
+
+
+def test_write_atomic_writes_text_as_utf8_and_bytes_as_they_are(tmp_path):
+    text, raw = tmp_path / "text.txt", tmp_path / "raw.bin"
+    assert write_atomic(str(text), "é ✓\n") == text  # a str path comes back as a Path
+    assert text.read_bytes() == "é ✓\n".encode()
+    for data in (b"\x00\xff", bytearray(b"\x01"), memoryview(b"\x02\x03")):
+        write_atomic(raw, data)
+        assert raw.read_bytes() == bytes(data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw.bin", "text.txt"]
+
+
+def test_write_atomic_replaces_an_old_file_and_refuses_data_that_is_not_text(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text("old")
+    with pytest.raises(TypeError, match="data must be str or bytes, got int"):
+        write_atomic(path, 3)
+    assert path.read_text() == "old"
+    write_atomic(path, "new")
+    assert path.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_path_writes_beside_the_target_and_replaces_it_on_success(tmp_path):
+    path = tmp_path / "picture.svg"
+    path.write_text("old")
+    with atomic_path(path, suffix=".svg") as tmp:
+        assert tmp.parent == tmp_path and tmp.name.endswith(".svg") and tmp != path
+        tmp.write_text("new")
+        assert path.read_text() == "old"  # not yet replaced
+    assert path.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["picture.svg"]
+
+
+def test_atomic_path_leaves_the_old_file_and_no_temporary_one_after_an_error(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text("old")
+    with pytest.raises(OSError, match="No space left"), atomic_path(path) as tmp:
+        tmp.write_text("half")
+        raise OSError(28, "No space left on device")
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_written_file_gets_the_users_umask_not_a_private_mode(tmp_path):
+    before = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "shared.txt", "hello")
+    finally:
+        os.umask(before)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_check_writable_accepts_a_new_or_existing_file_and_leaves_nothing(tmp_path):
+    existing = tmp_path / "old.txt"
+    existing.write_text("kept")
+    assert check_writable(tmp_path / "new.txt") == tmp_path / "new.txt"
+    assert check_writable(str(existing)) == existing
+    assert existing.read_text() == "kept"
+    assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
+
+
+def test_check_writable_refuses_a_folder_a_missing_folder_and_an_unwritable_one(
+    tmp_path, monkeypatch
+):
+    with pytest.raises(ValueError, match="is a folder; give a file name"):
+        check_writable(tmp_path)
+    with pytest.raises(ValueError, match=r"the folder .* does not exist; create it first"):
+        check_writable(tmp_path / "missing" / "out.txt")
+
+    def refuse(*args, **kwargs):  # as a read-only folder would (tests may run as root)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(ValueError, match=r"cannot write in .* \(Permission denied\)"):
+        check_writable(tmp_path / "out.txt")
+    assert list(tmp_path.iterdir()) == []
