@@ -2,7 +2,8 @@
 
 - ``reused()``: ``a = 3; b = a + a; c = b * b``, the smallest graph where a node is used
   twice, so backward must add up what each use sends it;
-- ``neuron()``: the README's neuron, ``tanh(x1*w1 + x2*w2 + b)``, every leaf labelled.
+- ``neuron()``: the README's neuron, ``tanh(x1*w1 + x2*w2 + b)``, every leaf labelled;
+- ``nn_neuron(n)``: an ``nn.Neuron`` of ``n`` inputs (tanh, seed 0), and its output.
 """
 
 from autograd_lite import Value
@@ -28,3 +29,11 @@ def neuron(sum_label: str = "n", out_label: str = "o") -> Value:
     out = n.tanh()
     out.label = out_label
     return out
+
+
+def nn_neuron(n=3):
+    from nn import Neuron
+
+    unit = Neuron(n, activation="tanh", seed=0)
+    out = unit([1.0, -2.0, 0.5][:n])
+    return unit, out
