@@ -38,17 +38,6 @@ def test_hostile_labels_are_drawn_visibly_in_every_picture(label):
         assert not any(ch in text for ch in "\n\t\x00\x1b\ud800\u200b" if ch in label)
 
 
-def test_visible_escapes():
-    hostile = "a\nb\t\x00\x1b\ud800\u202e\\"
-    assert labels.visible(hostile) == "a\\nb\\t\\0\\x1b\\ud800\\u202e\\"  # as Python shows them
-    assert labels.escape("\\N<") == "\\\\N&lt;"  # Graphviz reads \\ as one backslash
-    assert labels.visible("ｘ·é 😀") == "ｘ·é 😀"  # printable text is left alone
-    assert labels.escape('<b>&"') == "&lt;b&gt;&amp;&quot;"
-    assert labels.text_width("x*w + b", 10) == 7 * 6.0  # 0.6 of the size per character
-    assert labels.text_width("a\nb", 10) == 4 * 6.0  # as drawn: a\nb
-    assert labels.clip("abcdef", 4) == "abc…" and labels.clip("abc", 4) == "abc"
-
-
 @needs_a_program
 def test_every_text_fits_its_box_in_any_monospaced_font():
     """Each box is at least as wide as its longest line set in any monospaced font (0.6 em
