@@ -1,0 +1,116 @@
+"""Tests of ``autograd_lite/cli/common.py``: what the subcommands share (reading numbers,
+checking options, printing on any terminal, checking and writing the output files)."""
+
+import argparse
+import io
+from types import SimpleNamespace
+
+import pytest
+
+from autograd_lite.cli.common import (
+    CommandError,
+    check_files_writable,
+    check_options,
+    number,
+    numbers,
+    option_name,
+    output_folder,
+    say,
+    write_files,
+)
+from nn.validate import integer, positive_int, real
+
+
+def test_a_number_is_an_int_when_whole_else_a_float():
+    assert [number(t) for t in ("3", "-2", "1.5", "1e-3", "2.0")] == [3, -2, 1.5, 1e-3, 2.0]
+    assert type(number("3")) is int and type(number("2.0")) is float
+    with pytest.raises(argparse.ArgumentTypeError, match="'ten' is not a number"):
+        number("ten")
+
+
+def test_numbers_are_separated_by_commas():
+    assert numbers("16,16") == [16, 16] and numbers("0.5") == [0.5]
+    with pytest.raises(argparse.ArgumentTypeError, match="'16,x' is not a list of numbers"):
+        numbers("16,x")
+
+
+def test_an_option_is_named_as_it_is_written():
+    assert option_name("batch_size") == "--batch-size" and option_name("epochs") == "--epochs"
+
+
+def test_check_options_converts_in_place_and_skips_unset_options():
+    args = SimpleNamespace(epochs=3, hidden=[16, 8], time_limit=2, seed=None)
+    check_options(
+        args,
+        {"epochs": positive_int, "hidden": positive_int, "time_limit": real, "seed": integer},
+    )
+    assert args == SimpleNamespace(epochs=3, hidden=[16, 8], time_limit=2.0, seed=None)
+    assert type(args.time_limit) is float
+
+
+@pytest.mark.parametrize(
+    ("dest", "value", "check", "words"),
+    [
+        ("epochs", 1.5, positive_int, "--epochs must be a positive int, got 1.5"),
+        ("epochs", 0, positive_int, "--epochs must be a positive int (1 or more), got 0"),
+        ("hidden", [16, 0], positive_int, "--hidden must be a positive int (1 or more), got 0"),
+        ("epochs", 20_000, (positive_int, 10_000), "--epochs must be at most 10,000, got 20,000"),
+        ("time_limit", 90.5, (real, 60), "--time-limit must be at most 60, got 90.5"),
+    ],
+    ids=["wrong-type", "bad-value", "bad-list-item", "too-many", "too-long"],
+)
+def test_a_bad_option_is_a_command_error_that_starts_with_its_name(dest, value, check, words):
+    args = SimpleNamespace(**{dest: value})
+    with pytest.raises(CommandError) as error:
+        check_options(args, {dest: check})
+    assert str(error.value).startswith(words) and error.value.status == 2
+    assert getattr(args, dest) == value  # left as it was
+
+
+def test_say_escapes_what_the_terminal_cannot_show(capsys):
+    ascii_terminal = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    say("ｘ = 1 é", file=ascii_terminal)
+    ascii_terminal.seek(0)
+    assert ascii_terminal.read() == "\\uff58 = 1 \\xe9\n"
+    say("ｘ = 1")  # standard output by default
+    assert capsys.readouterr().out == "ｘ = 1\n"
+
+
+def test_an_output_folder_is_checked_but_not_made(tmp_path):
+    assert output_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "file").write_text("")
+    with pytest.raises(CommandError, match="is a file, not a folder") as error:
+        output_folder(tmp_path / "file" / "out")
+    assert error.value.status == 1
+
+
+def test_a_folder_in_place_of_an_output_file_is_refused_before_any_work(tmp_path):
+    (tmp_path / "model.json").mkdir()
+    check_files_writable(tmp_path, ["history.csv"])  # fine: nothing is written
+    with pytest.raises(CommandError, match=r"model\.json: is a folder") as error:
+        check_files_writable(tmp_path, ["history.csv", "model.json"])
+    assert error.value.status == 1
+    check_files_writable(tmp_path / "new" / "folder", ["model.json"])  # to be made later
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def test_write_files_writes_every_file_or_none(tmp_path):
+    out = tmp_path / "out"
+    paths = write_files(
+        out, {"a.txt": lambda p: p.write_text("A"), "b.txt": lambda p: p.write_text("B")}
+    )
+    assert paths == [out / "a.txt", out / "b.txt"]
+    assert [p.read_text() for p in paths] == ["A", "B"]
+
+    def full_disk(path):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_files(out, {"a.txt": lambda p: p.write_text("new"), "b.txt": full_disk})
+    assert [p.read_text() for p in paths] == ["A", "B"]  # the old files, whole
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]  # no temporary file
+    writers = {"a.txt": lambda p: p.write_text("A"), "b.txt": full_disk}
+    with pytest.raises(OSError, match="No space left"):
+        write_files(tmp_path / "new" / "folder", writers)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the folders it made: gone
