@@ -198,6 +198,19 @@ def test_the_graph_module_knows_no_node_class():
     assert "Value" not in names and "ops" not in names and "value" not in names
 
 
+def test_a_node_is_anything_with_the_protocol():
+    from autograd_lite.graph import is_node
+
+    class Node:  # the protocol and nothing else: no Value
+        parents, grad = (), 0.0
+
+        def local_derivatives(self, create_graph=False):
+            return ()
+
+    assert is_node(Value(1.0)) and is_node(Value(1.0) * 2) and is_node(Node())
+    assert not any(is_node(x) for x in (1.0, None, "x", [Value(1.0)]))
+
+
 def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
     np = pytest.importorskip("numpy")
     x = Value(1.0)

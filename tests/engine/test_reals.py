@@ -1,0 +1,59 @@
+"""reals.py: ``as_real``, what counts as a number, and what a refusal says."""
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from autograd_lite import Value
+from autograd_lite.reals import as_real
+
+
+def test_a_float_is_itself_and_an_int_becomes_a_float():
+    x = 0.1
+    assert as_real(x) is x
+    assert as_real(3) == 3.0 and type(as_real(3)) is float
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(10**400, math.inf), (-(10**400), -math.inf), (Fraction(10**400, 3), math.inf)],
+)
+def test_too_large_is_infinite_as_in_ieee_not_an_error(given, expected):
+    assert as_real(given) == expected
+
+
+def test_a_value_is_refused_though_it_has_float_because_its_number_would_cut_the_graph():
+    with pytest.raises(TypeError, match=r"backward\(gradient\) needs a real number.*\.detach"):
+        as_real(Value(1.0), "backward(gradient)")
+
+
+@pytest.mark.parametrize(
+    ("given", "advice"),
+    [
+        (True, "1.0 or 0.0"),
+        (None, "such as 0.0"),
+        ("2.5", "float(text)"),
+        (b"2.5", "float(text)"),
+        (1 + 2j, "real numbers only"),
+        (object(), "an object with __float__"),
+    ],
+)
+def test_each_kind_of_non_number_gets_its_own_advice(given, advice):
+    with pytest.raises(TypeError, match=r"^x needs a real number, got ") as info:
+        as_real(given, "x")
+    assert advice in str(info.value)
+
+
+def test_a_collection_of_numbers_is_one_number_too_many():
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match="one number, not a collection"):
+        as_real(np.array([1.0, 2.0]))
+    assert as_real(np.array([2.0])[0]) == 2.0  # one NumPy number is a number
+
+
+def test_a_long_argument_is_shown_shortened():
+    with pytest.raises(TypeError) as info:
+        as_real("x" * 100)
+    shown = str(info.value).split("got str ", 1)[1].split(":", 1)[0]
+    assert len(shown) == 40 and shown.endswith("...")
