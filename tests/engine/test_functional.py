@@ -370,3 +370,11 @@ def test_hessian_agrees_with_torch_and_is_symmetric_where_torch_is(torch, plan, 
             assert agree(ours[i][j], theirs[i][j]), (i, j, ours, theirs)
             if agree(float(theirs[i][j]), theirs[j][i]):
                 assert agree(ours[i][j], ours[j][i]), (i, j, ours)
+
+
+def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
+    np = pytest.importorskip("numpy")
+    x = Value(1.0)
+    assert gradients(np.float64(2.0), [x]) == [0.0]  # one number: a constant, derivative 0
+    with pytest.raises(TypeError, match="not a collection"):
+        gradients(np.array([1.0, 2.0]), [x])

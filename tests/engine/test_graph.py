@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import autograd_lite as ag
-from autograd_lite import Value, gradients
+from autograd_lite import Value
 
 
 def test_reused_operand_gets_every_use():
@@ -209,11 +209,3 @@ def test_a_node_is_anything_with_the_protocol():
 
     assert is_node(Value(1.0)) and is_node(Value(1.0) * 2) and is_node(Node())
     assert not any(is_node(x) for x in (1.0, None, "x", [Value(1.0)]))
-
-
-def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
-    np = pytest.importorskip("numpy")
-    x = Value(1.0)
-    assert gradients(np.float64(2.0), [x]) == [0.0]  # one number: a constant, derivative 0
-    with pytest.raises(TypeError, match="not a collection"):
-        gradients(np.array([1.0, 2.0]), [x])

@@ -183,15 +183,6 @@ def test_tied_weights_take_one_sgd_step_as_in_torch(torch):
     assert ours.a.data == pytest.approx(theirs.a.item(), rel=1e-15) == 0.7
 
 
-def test_an_optimizer_given_one_value_twice_refuses_it():
-    from nn import SGD, Adam
-
-    p, q = ag.Value(1.0), ag.Value(2.0)
-    for make in (SGD, Adam):
-        with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
-            make([p, q, p], lr=0.1)
-
-
 def test_named_modules_gives_dotted_names_parents_first():
     model = MLP(2, [3, 1], seed=0, dropout=0.5)
     names = [name for name, _ in model.named_modules()]

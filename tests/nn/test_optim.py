@@ -184,3 +184,12 @@ def test_step_decay_is_a_staircase():
 def test_one_error_convention(make, error, message):
     with pytest.raises(error, match=r"^" + message):
         make(ag.Value(1.0))
+
+
+def test_an_optimizer_given_one_value_twice_refuses_it():
+    from nn import SGD, Adam
+
+    p, q = ag.Value(1.0), ag.Value(2.0)
+    for make in (SGD, Adam):
+        with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
+            make([p, q, p], lr=0.1)

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("graphviz")
 
 from graphs import neuron, reused
+from needs_graphviz import needs_a_program
 
 import autograd_lite as ag
 from autograd_lite import Value, backward_steps
@@ -18,10 +19,6 @@ from autograd_lite.viz import layout as layout_module
 from autograd_lite.viz import programs as programs_module
 from autograd_lite.viz.animation import text_width, title
 
-needs_a_program = pytest.mark.skipif(
-    not any(programs_module.find_programs().values()),
-    reason="no Graphviz program (dot or graphviz-pure)",
-)
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -7,14 +7,11 @@ import pytest
 pytest.importorskip("graphviz")
 interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
 
+from needs_graphviz import needs_a_program  # noqa: E402
+
 import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value  # noqa: E402
-from autograd_lite.viz import programs  # noqa: E402
 from autograd_lite.viz.jupyter import SHOW_UP_TO, graph_size, show_values_as_pictures  # noqa: E402
-
-needs_a_program = pytest.mark.skipif(
-    not any(programs.find_programs().values()), reason="no Graphviz program"
-)
 
 
 @pytest.fixture
