@@ -12,8 +12,7 @@ from needs_graphviz import needs_a_program  # noqa: E402
 
 from autograd_lite import Value, backward_steps  # noqa: E402
 from autograd_lite.steps import Step  # noqa: E402
-from autograd_lite.viz import draw_dot  # noqa: E402
-from autograd_lite.viz import programs as render_module  # noqa: E402
+from autograd_lite.viz import draw_dot, programs  # noqa: E402
 from autograd_lite.viz.jupyter import step_svg, value_svg  # noqa: E402
 
 
@@ -57,16 +56,14 @@ def test_importing_viz_in_ipython_makes_values_show_as_pictures(monkeypatch):
 
 def test_without_a_program_the_error_says_how_to_install_one(monkeypatch):
     monkeypatch.delenv("AUTOGRAD_LITE_GRAPHVIZ", raising=False)
-    monkeypatch.setattr(
-        render_module, "find_programs", lambda: {"dot": None, "graphviz-pure": None}
-    )
-    render_module.graphviz_program.cache_clear()
+    monkeypatch.setattr(programs, "find_programs", lambda: {"dot": None, "graphviz-pure": None})
+    programs.graphviz_program.cache_clear()
     try:
-        with pytest.raises(render_module.GraphvizNotFoundError) as error:
+        with pytest.raises(programs.GraphvizNotFoundError) as error:
             draw_dot(neuron()).pipe()
         step = next(backward_steps(neuron()))
         assert step_svg(step) is None  # a Step falls back to its text
     finally:
-        render_module.graphviz_program.cache_clear()
+        programs.graphviz_program.cache_clear()
     assert "pip install graphviz-pure" in str(error.value)
     assert "apt-get install graphviz" in str(error.value)
