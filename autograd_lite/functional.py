@@ -45,7 +45,7 @@ import inspect
 from contextvars import ContextVar
 
 from .fast_backward import interior_order
-from .graph import chain_rule, topological_order
+from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .reals import as_real
 from .recording import _recording
@@ -252,9 +252,9 @@ def gradients(output, inputs, create_graph=False) -> list:
     """
     inputs = list(inputs)
     for i, x in enumerate(inputs):
-        if not _is_node(x):
+        if not is_node(x):
             raise TypeError(f"gradients: inputs[{i}] must be a Value, got {type(x).__name__}")
-    if not _is_node(output):
+    if not is_node(output):
         _check_number(output)
         return [0.0 for _ in inputs]
     # With create_graph the backward pass is made of Values, and must record even under
@@ -274,12 +274,8 @@ def gradients(output, inputs, create_graph=False) -> list:
         elif not create_graph:
             result.append(float(g))
         else:  # a number here is a constant: made a node of the output's kind, a leaf
-            result.append(g if _is_node(g) else type(output)(g))
+            result.append(g if is_node(g) else type(output)(g))
     return result
-
-
-def _is_node(x) -> bool:
-    return hasattr(type(x), "local_derivatives") and not isinstance(x, type)
 
 
 def _check_number(x):

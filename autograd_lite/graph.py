@@ -87,8 +87,11 @@ def reference_backward(root, gradient=1.0) -> None:
 
 
 def is_node(x) -> bool:
-    """True for an object with the node protocol above (a ``Value`` is one)."""
-    return hasattr(x, "parents") and hasattr(x, "local_derivatives") and hasattr(x, "grad")
+    """True for a node: an object whose class has ``parents`` and ``local_derivatives``, what
+    the order and the chain rule ask of it (a Value; not the class ``Value`` itself). Asked of
+    the class, so that no object's own ``__getattr__`` (a mock's, say) answers for it."""
+    kind = type(x)
+    return hasattr(kind, "parents") and hasattr(kind, "local_derivatives")
 
 
 # --- what the package exports -------------------------------------------------------------

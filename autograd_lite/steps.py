@@ -53,8 +53,15 @@ from .graph import is_node, local_derivatives, topological_order
 from .names import expression, short
 from .reals import as_real
 
-if TYPE_CHECKING:  # (for the annotations only: this module knows a node by its protocol)
+if TYPE_CHECKING:  # (for the annotations only: a node is checked by what is read of it)
     from .value import Value
+
+
+def _showable(x) -> bool:
+    """A node whose steps can be written out: the graph's protocol (``graph.is_node``), and a
+    number, a label and an op to show (a Value has them all)."""
+    kind = type(x)
+    return is_node(x) and all(hasattr(kind, a) for a in ("data", "label", "op_label"))
 
 
 class BackwardPass:
@@ -123,7 +130,7 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     and iterating to the end leaves every ``.grad`` as ``backward()`` would. To look at a
     pass without changing anything, use ``observe_steps``.
     """
-    if not is_node(output):
+    if not _showable(output):
         raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "backward_steps(gradient)")
     order = topological_order(output)
@@ -152,7 +159,7 @@ def observe_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     bit for bit, but the gradients live in a dictionary of this call: no ``.grad`` is read
     or changed. This is what every tool that only shows a pass uses.
     """
-    if not is_node(output):
+    if not _showable(output):
         raise TypeError(f"observe_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "observe_steps(gradient)")
     order = topological_order(output)

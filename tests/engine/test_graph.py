@@ -207,5 +207,12 @@ def test_a_node_is_anything_with_the_protocol():
         def local_derivatives(self, create_graph=False):
             return ()
 
+    class Odd:  # fails on every attribute asked of it; is_node asks its class, so no harm
+        def __getattr__(self, name):
+            raise RuntimeError(name)
+
+    from unittest.mock import MagicMock
+
     assert is_node(Value(1.0)) and is_node(Value(1.0) * 2) and is_node(Node())
-    assert not any(is_node(x) for x in (1.0, None, "x", [Value(1.0)]))
+    assert not any(is_node(x) for x in (1.0, None, "x", [Value(1.0)], Value, Node, Odd()))
+    assert not is_node(MagicMock()) and not is_node(ag.RULES["+"])  # a row is not a node

@@ -26,6 +26,21 @@ def test_too_large_is_infinite_as_in_ieee_not_an_error(given, expected):
 def test_a_value_is_refused_though_it_has_float_because_its_number_would_cut_the_graph():
     with pytest.raises(TypeError, match=r"backward\(gradient\) needs a real number.*\.detach"):
         as_real(Value(1.0), "backward(gradient)")
+    with pytest.raises(TypeError, match="an object with __float__"):  # the class is no Value
+        as_real(Value)
+
+
+def test_an_object_with_float_is_a_number_whatever_its_other_attributes_do():
+    from unittest.mock import MagicMock
+
+    class Odd:
+        def __getattr__(self, name):
+            raise RuntimeError(name)
+
+        def __float__(self):
+            return 3.0
+
+    assert as_real(Odd()) == 3.0 and as_real(MagicMock()) == 1.0
 
 
 @pytest.mark.parametrize(

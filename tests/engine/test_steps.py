@@ -197,6 +197,16 @@ def test_backward_steps_needs_a_value():
     with pytest.raises(TypeError, match="observe_steps needs a Value"):
         next(observe_steps(3.0))
 
+    class Node:  # the graph's protocol, but nothing to write a step with (no label, no op)
+        parents, grad = (), 0.0
+
+        def local_derivatives(self, create_graph=False):
+            return ()
+
+    for wrong in (Value, Node()):  # (the class Value is not a Value)
+        with pytest.raises(TypeError, match="backward_steps needs a Value"):
+            next(backward_steps(wrong))
+
 
 def test_steps_do_not_import_graphviz():
     code = (
