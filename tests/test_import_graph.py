@@ -25,7 +25,11 @@ def _type_checking_only(tree) -> set:
     """The ids of every node under an ``if TYPE_CHECKING:``."""
     inside = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+        test = getattr(node, "test", None)  # if TYPE_CHECKING: or if typing.TYPE_CHECKING:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in (
+            getattr(test, "id", ""),
+            getattr(test, "attr", ""),
+        ):
             for statement in node.body:
                 inside.update(map(id, ast.walk(statement)))
     return inside
@@ -55,6 +59,12 @@ def run_time_imports() -> dict:
                     found.add(sub if sub in files else target)
             elif isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names)
+        # Importing a.b.c runs a/b/__init__.py too (unless it is a package this one is in)
+        for target in list(found):
+            while "." in target:
+                target = target.rpartition(".")[0]
+                if not name.startswith(target + "."):
+                    found.add(target)
         imports[name] = {m for m in found if m in files and m != name}
     return imports
 
