@@ -43,6 +43,10 @@ def as_real(x, where="Value(data)"):
             hint = "give one number, not a collection of them"
     else:
         hint = "give an int, a float, or an object with __float__"
-    shown = repr(x)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown}: {hint}")
+    raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown(x)}: {hint}")
+
+
+def shown(x) -> str:
+    """``repr(x)``, cut to 40 characters: how an error message shows what it was given."""
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -30,6 +30,8 @@ import math
 import numbers
 import random
 
+from autograd_lite.reals import shown as _shown  # (the engine's: a repr cut to 40 characters)
+
 __all__ = [
     "boolean",
     "choice",
@@ -46,11 +48,6 @@ __all__ = [
     "rng",
     "wrong_type",
 ]
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def wrong_type(name: str, accepted: str, value) -> TypeError:
