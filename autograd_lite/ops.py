@@ -118,11 +118,19 @@ def _sign(x):
 
 
 def _sum(*xs):
-    return float(builtins.sum(xs))
+    return _sum_of(xs)
+
+
+def _sum_of(xs):
+    return builtins.sum(xs, 0.0)  # (starting from 0.0, a float even for no xs)
 
 
 def _mean(*xs):
-    return float(builtins.sum(xs)) / len(xs)
+    return _mean_of(xs)
+
+
+def _mean_of(xs):
+    return builtins.sum(xs, 0.0) / len(xs)
 
 
 def _dot(*xs_then_ys):
@@ -131,7 +139,7 @@ def _dot(*xs_then_ys):
 
 
 def _dot_of(xs, ys):
-    return float(builtins.sum(map(operator.mul, xs, ys)))
+    return builtins.sum(map(operator.mul, xs, ys), 0.0)
 
 
 # --- helpers for derivatives, written to work on floats and on Values alike -------------
@@ -310,7 +318,7 @@ def leaky_relu(x, slope=0.01):
 def sum(values):
     """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
     values = tuple(values)
-    fast = _n_ary_node(_sum_op.rule, values, 1.0)  # the row's node, made quicker (below)
+    fast = _n_ary_node(_sum_op.rule, values, 1.0, _sum_of)  # the row's node, made quicker (below)
     return _sum_op(*values) if fast is None else fast
 
 
@@ -319,7 +327,7 @@ def mean(values):
     values = tuple(values)
     if not values:
         raise ValueError("mean of no values: give at least one")
-    fast = _n_ary_node(_mean_op.rule, values, 1 / len(values))
+    fast = _n_ary_node(_mean_op.rule, values, 1 / len(values), _mean_of)
     return _mean_op(*values) if fast is None else fast
 
 
@@ -339,18 +347,20 @@ def dot(xs, ys):
 
 # ``sum`` and ``mean`` of many Values: through the generic op call, forward and derivative
 # are called with every operand as an argument and every operand is checked; here the row's
-# own forward gets the numbers once and every local derivative is the same number (1 for a
-# sum, 1/n for a mean). ``ag.sum`` of 10^6 Values, forward + backward: 432 ms -> 342 ms.
+# forward (``_sum_of``, ``_mean_of``: ``_sum`` and ``_mean`` without a million arguments to
+# unpack) gets the numbers once as a list, and every local derivative is the same number (1
+# for a sum, 1/n for a mean). ``ag.sum`` of 10^6 Values, forward + backward: 432 ms -> 342
+# ms; its forward alone, with the list instead of the arguments: 62 ms -> 51 ms.
 
 
-def _n_ary_node(rule, values, local):
+def _n_ary_node(rule, values, local, forward_of):
     """The node ``rule`` (sum or mean) makes from ``values``, each of local derivative
-    ``local``; None when some operand is a plain number or nothing is recorded (then the
-    generic op call decides)."""
+    ``local``, its number ``forward_of`` the operands' numbers; None when some operand is a
+    plain number or nothing is recorded (then the generic op call decides)."""
     floats = [v.data for v in values if type(v) is Value]  # (a subclass takes the row's road)
     if not values or len(floats) != len(values) or not _is_recording():
         return None
-    node = Value(rule.forward(*floats))
+    node = Value(forward_of(floats))
     node._rule, node._many, node._dmany = rule, values, (local,) * len(values)
     return node
 

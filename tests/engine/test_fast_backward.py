@@ -1,8 +1,10 @@
 """Tests of ``autograd_lite/fast_backward.py``: the backward ``Value.backward`` runs orders the
 nodes as ``topological_order`` does and gives the reference's gradients, bit for bit."""
 
+import math
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +46,7 @@ STEPS = [
     lambda a, b, c: ag.mean([a, b]),
     lambda a, b, c: ag.dot([a, b], [c, a]),
     lambda a, b, c: ag.sum([a, b, c] * 30),  # more operands than fast_backward marks seen
+    lambda a, b, c: ag.mean([a, b, c] * 30),  # (and one product for all: _one_for_all)
 ]
 
 
@@ -83,3 +86,32 @@ def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start)
             # the same bits, except that chain_rule keeps a lone -0.0 (backward's 0.0 + -0.0
             # is 0.0); == sees no difference between the two zeros
             assert bits(grads[n] or 0.0 for n in order) == bits(g or 0.0 for g in expected)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda xs: ag.sum(xs),  # every local derivative 1.0: one product for all
+        lambda xs: ag.mean(xs),  # every local derivative 1/n
+        lambda xs: ag.sum([*xs, xs[0] * 2.0]),  # a non-leaf among them
+        # the first and the last local derivative equal (x99), the others not
+        lambda xs: ag.dot(xs, xs[::-1]),
+        # every local derivative a zero, of either sign: each keeps its own product, since
+        # -0.0 + g * 0.0 is 0.0 but -0.0 + g * -0.0 is -0.0
+        lambda xs: ag.dot(*[[Value(math.copysign(0.0, x.data)) for x in xs]] * 2),
+    ],
+)
+@pytest.mark.parametrize("gradient", [1.5, -0.0, math.nan])
+def test_a_node_of_many_operands_gives_the_references_bits(make, gradient):
+    from autograd_lite.graph import reference_backward, topological_order
+
+    xs = [Value((-1) ** i * (i + 1) / 7) for i in range(100)]  # more than _FEW operands
+    root = make(xs)
+    order = topological_order(root)
+    results = []
+    for backward in (reference_backward, Value.backward):
+        for node in order:
+            node.grad = 0.0 if node.parents else -0.0
+        backward(root, gradient)
+        results.append([float.hex(n.grad) for n in order])
+    assert results[0] == results[1]
