@@ -169,7 +169,8 @@ class Layer(Module):
 
     def forward(self, x) -> list:
         sums = weighted_sums(self.neurons, x)
-        return [n.activate(z) for n, z in zip(self.neurons, sums)]
+        act = ACTIVATIONS[self.activation]  # the layer's, as to_torch, save and replay read it
+        return sums if act is None else [act(z) for z in sums]
 
     def extra_repr(self):
         return f"{self.nin} -> {self.nout}, activation={self.activation!r}, init={self.init!r}"

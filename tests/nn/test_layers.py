@@ -218,6 +218,15 @@ def test_a_layer_gives_bit_for_bit_what_its_neurons_give():
     assert [ag.tanh(z).data for z in sums] == [v.data for v in layer(x)]
 
 
+def test_a_layer_applies_its_own_activation_as_to_torch_and_save_read_it():
+    layer = Layer(3, 2, activation="relu", seed=1)
+    x = [0.3, -1.7, 2.2]
+    layer.activation = "linear"  # the layer's: what to_torch, save and the replay show
+    assert [z.op for z in layer(x)] == ["dot", "dot"]
+    layer.activation = "tanh"
+    assert [z.op for z in layer(x)] == ["tanh", "tanh"]
+
+
 # --- one error convention --------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from nn.validate import (
     boolean,
     choice,
     integer,
+    is_real,
     non_negative_int,
     positive_int,
     positive_int_or_none,
@@ -83,3 +84,26 @@ def test_rng_is_private_and_seeded():
     for bad in (2.5, "a", True):
         with pytest.raises(TypeError, match=r"^seed must be None, an int or a random.Random"):
             rng(bad)
+
+
+class _IntLike(int):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1.5, True),
+        (-3, True),
+        (Fraction(1, 3), True),
+        (_IntLike(2), True),  # a subclass: not the quick check's exact types, still a number
+        (float("nan"), True),
+        (True, False),  # a bool is not a number here
+        (False, False),
+        ("1.0", False),
+        (None, False),
+        (1j, False),
+    ],
+)
+def test_is_real_takes_every_real_number_but_a_bool(value, expected):
+    assert is_real(value) is expected
