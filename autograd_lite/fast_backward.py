@@ -124,7 +124,8 @@ def backward(root, gradient=1.0) -> None:
 
 def _one_for_all(local) -> bool:
     """True when more than ``_FEW`` local derivatives are all one nonzero number, as in a sum
-    (all 1.0) or a mean (all 1/n) of many operands. Then every ``g * d`` is the same product,
+    (all 1.0) or a mean (all 1/n) of many operands. (``_dmany`` holds floats only, and two
+    nonzero floats that are == have the same bits.) Then every ``g * d`` is the same product,
     made once: the backward of ``ag.sum`` of 10^6 Values, 56 ms -> 43 ms. (Not for 0:
     0.0 == -0.0, but ``g * -0.0`` is not ``g * 0.0``. ``count`` runs at C speed; comparing
     the first and the last derivative first keeps it off a layer's dot nodes.)"""

@@ -81,7 +81,7 @@ def one_neuron_recipe(model, X, y) -> tuple:
     (its weights, bias and activation), a point that switches it on (one the loss still
     pushes on, if there is one) and the loss's gradient that reaches the neuron there."""
     trained = model.layers[0].neurons[0]
-    recipe = ([w.data for w in trained.w], trained.b.data, trained.activation)
+    recipe = ([w.data for w in trained.w], trained.b.data, model.layers[0].activation)
     on = [(p, t) for p, t in zip(X, y) if one_neuron(*recipe, p).data > 0] or [(X[0], y[0])]
     pushed = ((p, g) for p, t in on if (g := loss_reaching(model, trained, p, t)) != 0.0)
     point, upstream = next(pushed, (on[0][0], 1.0))
