@@ -361,7 +361,7 @@ def _n_ary_node(rule, values, local, forward_of):
     if not values or len(floats) != len(values) or not _is_recording():
         return None
     node = Value(forward_of(floats))
-    node._rule, node._many, node._dmany = rule, values, (local,) * len(values)
+    node._rule, node._b, node._db = rule, values, (local,) * len(values)
     return node
 
 
@@ -389,7 +389,7 @@ def dots(weight_rows, inputs) -> list:
             sums.append(_dot_row(row, xs))
             continue
         node = Value(_dot_of(w, x))
-        node._rule, node._many, node._dmany = rule, row + xs, x + w  # d/dw_i = x_i, d/dx_i = w_i
+        node._rule, node._b, node._db = rule, row + xs, x + w  # d/dw_i = x_i, d/dx_i = w_i
         sums.append(node)
     return sums
 

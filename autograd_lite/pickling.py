@@ -33,8 +33,8 @@ def reduce_value(node):
         return _leaf, (node.data, node.grad, node.label)
     # The op by name, the parents, the local derivatives worked out when the node was made,
     # and whether the node keeps them as tuples (n-ary and user ops) or in its own slots.
-    if node._many is not None:
-        links = (node._many, node._dmany, True)
+    if node._a is None:
+        links = (node._b, node._db, True)
     else:
         links = (node.parents, node.local_derivatives(), False)
     fields = (node.data, node.grad, node.label, node._rule.key, *links)
@@ -70,7 +70,7 @@ def _node(data, grad, label, key, parents, local, as_tuples):
     node = _leaf(data, grad, label)
     node._rule = rule_for(key)
     if as_tuples:
-        node._many, node._dmany = parents, local
+        node._b, node._db = parents, local
     else:
         node._a, node._da = parents[0], local[0]
         if len(parents) == 2:

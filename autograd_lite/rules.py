@@ -86,8 +86,8 @@ class Rule:
         node = Value(self.value(floats))
         if _is_recording():  # False inside ``with ag.no_grad():``: a number, no graph
             node._rule = self
-            node._many = parents
-            node._dmany = self._floats(floats, node.data)
+            node._b = parents  # (an n-ary node keeps its parents in _b: see value.py)
+            node._db = self._floats(floats, node.data)
         return node
 
     def _floats(self, floats, out):
