@@ -30,7 +30,8 @@ from __future__ import annotations
 # An n-ary node with at most this many operands gets its leaves marked seen: a layer's dot
 # meets the same leaves (the weights) in every sample, and once they are marked, the set
 # check for the next row passes at C speed. A sum of a million leaves meets each leaf once;
-# marking them would cost more than it saves, so they are only skipped.
+# marking them would cost more than it saves, so they are only skipped. The same bound
+# tells backward which nodes are worth the check of ``_one_for_all``: more than this many.
 _FEW = 64
 
 

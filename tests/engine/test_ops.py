@@ -226,6 +226,27 @@ def test_sum_and_mean_of_values_make_the_nodes_their_rows_make(xs):
         assert list(local_derivatives(fast)) == list(local_derivatives(row))
 
 
+@given(st.lists(st.floats(-1e300, 1e300), min_size=1, max_size=100))
+@example([1e16, 1.0, -1e16])  # 0.0 left to right (3.11), where math.fsum gives 1.0
+def test_sum_mean_and_dot_add_up_as_python_does(xs):
+    """An n-ary node's number is Python's own arithmetic on the numbers, bit for bit:
+    ``sum(floats, 0.0)`` (left to right on CPython 3.11; compensated from 3.12), that over n
+    for the mean, the products summed so for the dot. The quick road and the row alike."""
+    import builtins
+
+    from autograd_lite.ops import _dot_op, _mean_op, _sum_op
+
+    values = [Value(x) for x in xs]
+    total = builtins.sum(xs, 0.0)
+    for got in (ag.sum(values), _sum_op(*values)):
+        assert repr(got.data) == repr(total)  # repr: -0.0, inf and nan compare too
+    for got in (ag.mean(values), _mean_op(*values)):
+        assert repr(got.data) == repr(total / len(xs))
+    products = builtins.sum([x * y for x, y in zip(xs, reversed(xs))], 0.0)
+    for got in (ag.dot(values, values[::-1]), _dot_op(*values, *values[::-1])):
+        assert repr(got.data) == repr(products)
+
+
 SPECIAL_FLOATS = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
     [0.0, -0.0, 1.0, -1.0, 5e-324, 1.7976931348623157e308]
 )

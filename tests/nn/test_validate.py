@@ -107,3 +107,14 @@ class _IntLike(int):
 )
 def test_is_real_takes_every_real_number_but_a_bool(value, expected):
     assert is_real(value) is expected
+
+
+def test_is_real_takes_numpy_scalars_but_not_numpy_bools():
+    """NumPy's scalars are registered as numbers.Real (a float64 is a float subclass, an
+    int64 is not an int at all): the check past the quick one takes them; its bool is no
+    number, as Python's is not."""
+    np = pytest.importorskip("numpy")  # (matplotlib brings it; not a dependency of ours)
+    for value in (np.float64(0.5), np.float32(-2.0), np.int64(3), np.int8(-1)):
+        assert is_real(value) is True, type(value)
+    assert is_real(np.bool_(True)) is False
+    assert is_real(np.array([1.0])) is False  # an array, even of one number, is not a number
