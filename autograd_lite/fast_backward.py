@@ -4,8 +4,8 @@ Read ``graph.py`` first: this is the same algorithm, for Values only. Six things
 quicker, and none changes a single bit of the result:
 
 - It reads how a Value keeps its parents and local derivatives (the slots ``_a``, ``_b``,
-  ``_da``, ``_db``; see ``value.py``) instead of asking through the
-  protocol, which builds a tuple per node and per question.
+  ``_da``, ``_db``; see ``value.py``) instead of asking through the protocol, which
+  builds a tuple per node and per question.
 - It leaves the leaves out of the order: a weight or an input only receives.
 - A node with one or two parents, none of which needs a visit (leaves, or nodes already
   visited), is placed at once instead of going back on the stack under a marker that
@@ -126,11 +126,11 @@ def backward(root, gradient=1.0) -> None:
 
 def _one_for_all(local) -> bool:
     """True when more than ``_FEW`` local derivatives are all one nonzero number, as in a sum
-    (all 1.0) or a mean (all 1/n) of many operands. (``_db`` holds floats only, and two
-    nonzero floats that are == have the same bits.) Then every ``g * d`` is the same product,
-    made once: the backward of ``ag.sum`` of 10^6 Values, 56 ms -> 43 ms. (Not for 0:
-    0.0 == -0.0, but ``g * -0.0`` is not ``g * 0.0``. ``count`` runs at C speed; comparing
-    the first and the last derivative first keeps it off a layer's dot nodes.)"""
+    (all 1.0) or a mean (all 1/n) of many operands. (An n-ary node's ``_db`` holds floats
+    only, and two nonzero floats that are == have the same bits.) Then every ``g * d`` is the
+    same product, made once: the backward of ``ag.sum`` of 10^6 Values, 56 ms -> 43 ms.
+    (Not for 0: 0.0 == -0.0, but ``g * -0.0`` is not ``g * 0.0``. ``count`` runs at C speed;
+    comparing the first and the last derivative first keeps it off a layer's dot nodes.)"""
     if len(local) <= _FEW:
         return False
     d = local[0]

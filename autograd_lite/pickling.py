@@ -32,8 +32,9 @@ def reduce_value(node):
     if node.is_leaf:
         return _leaf, (node.data, node.grad, node.label)
     # The op by name, the parents, the local derivatives worked out when the node was made,
-    # and whether the node keeps them as tuples (n-ary and user ops) or in its own slots.
-    if node._a is None:
+    # and whether the node keeps them as two tuples in _b and _db (n-ary and user ops) or
+    # one by one in _a, _da and _b, _db.
+    if node._a is None:  # n-ary (a leaf returned above)
         links = (node._b, node._db, True)
     else:
         links = (node.parents, node.local_derivatives(), False)

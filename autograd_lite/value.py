@@ -47,21 +47,25 @@ class Value:
     # How a node was made is kept in the node's own slots, not in tuples of its own, so
     # that a node is one object for Python's garbage collector (README, "How fast"):
     #   _rule    the row of the table that made it (None for a leaf);
-    #   _a, _b   its first and second parent (None where it has fewer);
+    #   _a, _b   its first and second parent, for an op of one or two inputs (+, *, tanh);
     #   _da, _db d self / d _a and d self / d _b, worked out when the node was made.
-    # A node of an n-ary op (sum, mean, dot) or of an op of yours has no _a: it keeps all its
-    # parents in _b and all their local derivatives in _db, as two tuples. (So a node has
-    # eight slots, not ten: 96 bytes instead of 112, on CPython 3.11.)
+    # A node of sum, mean, dot or an op of yours (even of one input) leaves _a None and
+    # keeps all its parents as a tuple in _b, their local derivatives as a tuple in _db.
+    # So: _rule None is a leaf; otherwise _a None means the tuples. (Eight slots: a node
+    # is 96 bytes on CPython 3.11.)
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")
-    data: float  # (the slots' types: a compiler such as mypyc keeps these floats as C doubles;
+    # The slots' types, for a compiler such as mypyc (it keeps these floats as C doubles);
+    # _db has none: it is a float, or an n-ary node's tuple.
+    data: float
     grad: float
-    label: str  # _db is a float or a tuple, so it has none)
+    label: str
     _da: float
 
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
         # Only data and label are for you; the rest is how a row of the table records a
         # node in one go (see rules.py): the row, the parents and their local derivatives.
-        if _a is None:  # a Value you make (a row's node has a parent): check what you gave
+        if _a is None:  # a Value you make (or an n-ary node, whose row fills _b and _db
+            # in next, with no label): check what you gave
             if type(label) is not str or _rule is not None:
                 raise TypeError(_not_a_leaf(label, _rule))
             data = data if type(data) is float else as_real(data)
@@ -78,8 +82,10 @@ class Value:
     @property
     def parents(self) -> tuple:
         """The Values this one was computed from, in operand order; () for a leaf."""
-        if self._a is None:  # a leaf (no _b either), or an n-ary node (all of them in _b)
-            return () if self._b is None else self._b
+        if self._rule is None:
+            return ()
+        if self._a is None:  # an n-ary node: all of them, in _b
+            return self._b
         if self._b is None:
             return (self._a,)
         return (self._a, self._b)

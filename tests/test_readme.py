@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import autograd_lite
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
 
@@ -92,3 +94,5 @@ def test_the_reading_order_links_whole_pieces_of_the_engine_and_counts_them_righ
         assert not after[:1].isspace(), f"{name}: line {last + 1} still belongs to the range"
         total += code_lines(lines, first, last)
     assert total == int(claimed.group(1)) and total <= 350
+    # the package's docstring gives the same reading order, and the same count
+    assert f"({total} lines of code)" in autograd_lite.__doc__
