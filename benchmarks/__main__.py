@@ -71,6 +71,18 @@ def versions(have) -> str:
     return ", ".join(parts)
 
 
+def processor() -> str:
+    """The CPU's model name where Linux tells it (ratios move with it), else the machine."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return f"{line.split(':', 1)[1].strip()}, {platform.machine()}"
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def targets(heaps: dict) -> list[str]:
     """Issue 13's targets, each with the measured figure and whether it is met."""
     from .training import NN_ROW, NODES_ROW
@@ -151,7 +163,7 @@ def main(argv=None):
     elapsed = time.perf_counter() - started
     rows = [Row(**r) for heap in HEAPS for r in heaps[heap]["rows"]]
     header = (
-        f"{versions(heaps['notebook']['have'])}; {os.cpu_count()} CPU(s), {platform.machine()}; "
+        f"{versions(heaps['notebook']['have'])}; {os.cpu_count()} CPU(s), {processor()}; "
         f"{'quick' if args.quick else 'full'} run in {elapsed:.0f} s; the notebook heap held "
         f"{heaps['notebook']['tracked']:,} tracked objects, the bare one "
         f"{heaps['bare']['tracked']:,}"

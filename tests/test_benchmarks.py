@@ -16,3 +16,22 @@ def test_every_pure_python_contender_computes_the_same_training_step():
     assert len(losses) == 3
     for name, pair in losses.items():
         assert abs(pair[0] - first[0]) < 1e-12 and abs(pair[1] - first[1]) < 1e-12, name
+
+
+def test_the_results_name_the_processor_they_were_measured_on(tmp_path, monkeypatch):
+    import platform
+
+    from benchmarks.__main__ import processor
+
+    assert processor().endswith(platform.machine()) and processor()
+    fake = tmp_path / "cpuinfo"  # Linux's /proc/cpuinfo, and a machine without one
+    fake.write_text("processor\t: 0\nmodel name\t: Some CPU @ 3.0GHz\n", encoding="utf-8")
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: real_open(fake, *a, **k))
+    assert processor() == f"Some CPU @ 3.0GHz, {platform.machine()}"
+
+    def no_such_file(*args, **kwargs):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr("builtins.open", no_such_file)
+    assert processor() == platform.machine()
