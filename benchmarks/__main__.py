@@ -71,10 +71,10 @@ def versions(have) -> str:
     return ", ".join(parts)
 
 
-def processor() -> str:
+def processor(cpuinfo="/proc/cpuinfo") -> str:
     """The CPU's model name where Linux tells it (ratios move with it), else the machine."""
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
+        with open(cpuinfo, encoding="utf-8") as info:
             for line in info:
                 if line.startswith("model name"):
                     return f"{line.split(':', 1)[1].strip()}, {platform.machine()}"
