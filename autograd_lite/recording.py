@@ -101,9 +101,10 @@ class gc_paused(_BlockOrDecorator):
     moment its last name goes away; the cyclic collector is not needed for it. Yet while a
     large graph is being built, the generational collector walks all of its live nodes
     again and again (every few hundred new objects, and the whole graph every time it has
-    grown by a quarter). Building a graph node by node, that is about a quarter of the
-    time in a bare process and more than half in one that has imported big libraries such
-    as numpy, matplotlib and PyTorch (see ``benchmarks/RESULTS.md``).
+    grown by a quarter). Building a graph node by node, that is a tenth to a quarter of
+    the time in a bare process, depending on the machine, and more than half in one that
+    has imported big libraries such as numpy, matplotlib and PyTorch (see
+    ``benchmarks/RESULTS.md``).
 
     What it does: ``gc.disable()`` on entry and, on exit, ``gc.enable()`` again if the
     collector was enabled before the first of the nested blocks, also when an exception
