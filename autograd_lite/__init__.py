@@ -9,7 +9,7 @@
 
 Reading order for the engine (337 lines of code): ``value.py``, the class ``Value``
 (the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
-applying it records a node); ``ops.py``, the table and the derivative helpers above it;
+applying it records a node); ``ops.py``, the table and the derivative helpers below it;
 ``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
 Then ``functional.py`` (grad of grad). Speed sits apart: ``fast_backward.py`` (the backward
 ``Value.backward`` runs) and the fast paths at the end of ``Value`` and of ``ops.py``.

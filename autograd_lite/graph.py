@@ -9,7 +9,9 @@ This module knows a node only through a small protocol, so it imports no node cl
 
 - ``node.parents``: the nodes it was computed from, in operand order (() for a leaf);
 - ``node.local_derivatives(create_graph=False)``: d node / d parent for each parent, as
-  floats; with ``create_graph=True`` as nodes, so that the result can be differentiated again;
+  floats; with ``create_graph=True`` as nodes wherever they depend on the parents (a
+  constant, such as the 1.0 of ``a + b``, stays a float), so that the result can be
+  differentiated again;
 - ``node.grad``: a float that ``backward`` reads and writes.
 
 Everything here is a loop over a list; nothing recurses, so a graph a million nodes deep is
@@ -51,9 +53,11 @@ def topological_order(root) -> list:
 def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) -> dict:
     """d output / d node for every node ``output`` depends on, as a dict; no ``.grad`` changes.
 
-    ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes,
-    so the gradients are nodes too: a graph that can be differentiated again. (``order``:
-    ``gradients`` passes a quicker one that gives the same non-leaves in the same order.)
+    ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes
+    where they vary, so the gradients are too: a graph that can be differentiated again (a
+    constant one, such as d(x + x)/dx = 2.0, stays a float; ``gradients`` makes it a Value).
+    ``order`` is ``topological_order`` or, from ``gradients``, a quicker one that gives the
+    same non-leaves in the same order.
     A node's first contribution is kept as it is, as PyTorch's ``autograd.grad`` does: a
     lone -0.0 stays -0.0 here, where ``.grad``, a sum that starts at 0.0, holds 0.0.
     """

@@ -7,11 +7,12 @@ operations use, and each row is what runs: ``a / b`` applies the row ``/``, whic
 the node's number with the forward and its local derivatives with the derivative, now.
 
 Above the table are the forward functions on floats, where the domain and overflow rules
-live, and the helpers for derivatives; below it, the rows made for one constant
-(``x ** 2``, ``leaky_relu(x, 0.2)``), the n-ary operations (``sum``, ``mean``, ``dot``), and
-last the fast paths that measurement proved worth keeping (``sum`` and ``mean`` of many
-Values, ``dots`` for nn's layers; ``+``, ``*`` and ``relu`` of Values have theirs in
-``Value``), each checked against its row by a test.
+live; below it, the helpers for derivatives at singular points and the IEEE rows they
+compute with, the rows made for one constant (``x ** 2``, ``leaky_relu(x, 0.2)``), the
+n-ary operations (``sum``, ``mean``, ``dot``), and last the fast paths that measurement
+proved worth keeping (``sum`` and ``mean`` of many Values, ``dots`` for nn's layers; ``+``,
+``*`` and ``relu`` of Values have theirs in ``Value``), each checked against its row by a
+test.
 """
 
 from __future__ import annotations
@@ -142,30 +143,7 @@ def _dot_of(xs, ys):
     return builtins.sum(map(operator.mul, xs, ys), 0.0)
 
 
-# --- helpers for derivatives, written to work on floats and on Values alike -------------
-# At a singular point a local derivative is infinite or NaN (d sqrt(x)/dx is inf at 0). As a
-# Value it must still depend on the inputs, so that a second derivative sees it: PyTorch's
-# double backward gives -inf for sqrt'' at 0. So derivatives compute with the IEEE rows at
-# the end of the table (`ieee_div`, `ieee_pow`, `ieee_log`), which give inf and nan where
-# the ops for users raise, and with `zero_keeping`, never with bare inf or nan constants.
-# (The `/` and `log` rows can use plain `1 / b` and `1 / x`: their forwards have already
-# refused b = 0 and x <= 0.)
-
-
-def _dpow_dbase(x, y):
-    """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
-    if not isinstance(y, Value) and y == 0:
-        return 0.0  # a constant exponent 0: nothing depends on x
-    d = y * ieee_pow(x, y - 1)
-    # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
-    # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
-    return zero_keeping(d) if float(y) == 0 and float(x) == 0 else d
-
-
-def _dpow_dexp(x, y, out):
-    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 (y >= 0), NaN for x < 0, as in PyTorch."""
-    d = out * ieee_log(x)
-    return zero_keeping(d) if float(x) == 0 and float(y) >= 0 else d
+# --- how a row is made ------------------------------------------------------------------
 
 
 def _row(kind, name, forward, derivative, doc, label=None):
@@ -202,6 +180,7 @@ sigmoid = _unary("sigmoid",     _sigmoid,      lambda x, out: (out * (1 - out),)
 abs = _unary("abs",             math.fabs,     lambda x, out: (_sign(x),),              "|x|")  # fmt: skip
 tanh = _unary("tanh",           math.tanh,     lambda x, out: (1 - out * out,),         "tanh x, in (-1, 1)")  # fmt: skip
 relu = _unary("relu",           _relu,         lambda x, out: (1.0 if x > 0 else 0.0,), "max(x, 0)")  # fmt: skip
+# sum's and mean's derivatives get x1..xn and then out, as one tuple: xs_out
 _sum_op = _nary("sum",          _sum,          lambda *xs_out: (1.0,) * (len(xs_out) - 1),
                 "x1 + x2 + ... + xn, one node")  # fmt: skip
 _mean_op = _nary("mean",        _mean,         lambda *xs_out: (1 / (len(xs_out) - 1),) * (len(xs_out) - 1),
@@ -211,8 +190,37 @@ _dot_op = _nary("dot",          _dot,          lambda *xys_out: (*xys_out[len(xy
                                                                  *xys_out[:len(xys_out) // 2]),
                 "x1*y1 + ... + xn*yn, one node")  # fmt: skip
 
+
+# --- helpers for derivatives, and the rows they compute with -----------------------------
+# (What follows matters at singular points and for grad of grad: on a first reading, the
+# table above is enough.) The helpers are written to work on floats and on Values alike.
+# At a singular point a local derivative is infinite or NaN (d sqrt(x)/dx is inf at 0). As a
+# Value it must still depend on the inputs, so that a second derivative sees it: PyTorch's
+# double backward gives -inf for sqrt'' at 0. So derivatives compute with the IEEE rows
+# below the helpers (`ieee_div`, `ieee_pow`, `ieee_log`), which give inf and nan where
+# the ops for users raise, and with `zero_keeping`, never with bare inf or nan constants.
+# (The `/` and `log` rows can use plain `1 / b` and `1 / x`: their forwards have already
+# refused b = 0 and x <= 0.)
+
+
+def _dpow_dbase(x, y):
+    """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
+    if not isinstance(y, Value) and y == 0:
+        return 0.0  # a constant exponent 0: nothing depends on x
+    d = y * ieee_pow(x, y - 1)
+    # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
+    # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
+    return zero_keeping(d) if float(y) == 0 and float(x) == 0 else d
+
+
+def _dpow_dexp(x, y, out):
+    """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 (y >= 0), NaN for x < 0, as in PyTorch."""
+    d = out * ieee_log(x)
+    return zero_keeping(d) if float(x) == 0 and float(y) >= 0 else d
+
+
 # The arithmetic inside derivatives: the same functions without the domain checks, giving
-# inf and nan where the rows above raise (see the helpers for derivatives).
+# inf and nan where the table's rows raise (see the helpers above).
 ieee_div = _binary("ieee_div",  _ieee_div,     lambda a, b, out: (ieee_div(1.0, b), -ieee_div(out, b)),
                    "a / b, inf or nan at b = 0", "/")  # fmt: skip
 ieee_pow = _binary("ieee_pow",  _ieee_pow,     lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),

@@ -81,7 +81,9 @@ class Rule:
 
     def record(self, parents) -> Value:
         """The node this row makes from ``parents``: its number and, when recording, its
-        parents and local derivatives (kept in the node as two tuples)."""
+        parents and local derivatives (kept in the node as two tuples). Your ops, and
+        ``sum``, ``mean`` and ``dot``, record their nodes here; a built-in row of one or two
+        inputs takes the same steps in ``UnaryOp.apply`` and ``BinaryOp.apply`` below."""
         floats = [p.data for p in parents]
         node = Value(self.value(floats))
         if _is_recording():  # False inside ``with ag.no_grad():``: a number, no graph

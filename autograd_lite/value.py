@@ -45,14 +45,19 @@ class Value:
     """
 
     # How a node was made is kept in the node's own slots, not in tuples of its own, so
-    # that a node is one object for Python's garbage collector (README, "How fast"):
-    #   _rule    the row of the table that made it (None for a leaf);
-    #   _a, _b   its first and second parent, for an op of one or two inputs (+, *, tanh);
-    #   _da, _db d self / d _a and d self / d _b, worked out when the node was made.
-    # A node of sum, mean, dot or an op of yours (even of one input) leaves _a None and
-    # keeps all its parents as a tuple in _b, their local derivatives as a tuple in _db.
-    # So: _rule None is a leaf; otherwise _a None means the tuples. (Eight slots: a node
-    # is 96 bytes on CPython 3.11.)
+    # that a node is one object for Python's garbage collector (README, "How fast"): the
+    # row of the table that made it in _rule, its parents and the local derivatives
+    # d self / d parent (worked out when the node was made) in _a, _da, _b, _db:
+    #
+    #   made by                   _rule      _a     _da         _b             _db
+    #   Value(2.0), a leaf        None       None   0.0         None           0.0
+    #   x.tanh()                  tanh row   x      d/dx        None           0.0
+    #   a * b                     * row      a      d/da (= b)  b              d/db (= a)
+    #   ag.sum, ag.dot, your op   its row    None   0.0         all parents    all d/dparent
+    #                                                           (a tuple)      (a tuple)
+    #
+    # So: _rule None is a leaf; otherwise _a None means the two tuples. (Eight slots: a
+    # node is 96 bytes on CPython 3.11.)
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")
     # The slots' types, for a compiler such as mypyc (it keeps these floats as C doubles);
     # _db has none: it is a float, or an n-ary node's tuple.
@@ -63,7 +68,8 @@ class Value:
 
     def __init__(self, data, label="", _rule=None, _a=None, _da=0.0, _b=None, _db=0.0):
         # Only data and label are for you; the rest is how a row of the table records a
-        # node in one go (see rules.py): the row, the parents and their local derivatives.
+        # node in one go (``UnaryOp.apply`` in rules.py): the row, the parents and their
+        # local derivatives.
         if _a is None:  # a Value you make (or an n-ary node, whose row fills _b and _db
             # in next, with no label): check what you gave
             if type(label) is not str or _rule is not None:
@@ -183,7 +189,7 @@ class Value:
     def __rtruediv__(self, other):
         return _div(other, self)
 
-    def __pow__(self, other):
+    def __pow__(self, other):  # (x ** 2: a row for the constant 2; see ops.power)
         return ops.power(self, other)
 
     def __rpow__(self, other):
@@ -219,7 +225,7 @@ class Value:
         return _sigmoid(self)
 
     def leaky_relu(self, slope=0.01) -> Value:
-        """self when positive, else slope * self."""
+        """self when positive, else slope * self (a row for each slope: ops.leaky_relu)."""
         return ops.leaky_relu(self, slope)
 
     def sin(self) -> Value:
@@ -271,7 +277,8 @@ class Value:
             d = self.data
             if d > 0.0:
                 return Value(d, "", _RELU_ROW, self, 1.0)
-            return Value(0.0 if d <= 0.0 else d, "", _RELU_ROW, self, 0.0)  # -0.0: 0.0; NaN stays
+            # not above 0: 0.0 (also for -0.0); NaN is neither above nor below, and stays NaN
+            return Value(0.0 if d <= 0.0 else d, "", _RELU_ROW, self, 0.0)
         return _relu(self)
 
 
