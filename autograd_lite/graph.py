@@ -35,6 +35,8 @@ def topological_order(root) -> list:
     depends only on the graph, so the same graph always gives the same gradients, to the
     last bit.
     """
+    if not is_node(root):  # (is_node: below, with the protocol)
+        raise TypeError(f"topological_order(root) needs a node, a Value, got {type(root).__name__}")
     order, seen, stack = [], set(), [root]
     while stack:
         node = stack.pop()
@@ -107,6 +109,17 @@ def local_derivatives(node) -> tuple:
 
 
 def zero_grad(values) -> None:
-    """Set ``.grad = 0.0`` on each Value."""
+    """Set ``.grad = 0.0`` on each Value of ``values`` (a list, ``model.parameters()``, ...).
+
+    Checked first: when one of them is not a Value, nothing changes.
+    """
+    if is_node(values) or isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        hint = "; for one Value v, write [v]" if is_node(values) else ""
+        kind = type(values).__name__
+        raise TypeError(f"zero_grad(values) needs Values in a list, got {kind}{hint}")
+    values = list(values)
+    for i, v in enumerate(values):
+        if not is_node(v):
+            raise TypeError(f"zero_grad(values): values[{i}] is {type(v).__name__}, not a Value")
     for v in values:
         v.grad = 0.0

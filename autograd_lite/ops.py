@@ -22,7 +22,7 @@ import functools
 import math
 import operator
 
-from .reals import as_real
+from .reals import as_operands, as_real
 from .recording import _is_recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
 from .value import Value
@@ -324,15 +324,16 @@ def leaky_relu(x, slope=0.01):
 
 
 def sum(values):
-    """The sum of many Values as a single node (built-in ``sum`` builds a deep chain)."""
-    values = tuple(values)
+    """The sum of many Values as a single node (built-in ``sum`` builds a deep chain).
+    Plain numbers only (or none: ``ag.sum([])``) give a plain float, as every op does."""
+    values = as_operands(values, "ag.sum(values)")
     fast = _n_ary_node(_sum_op.rule, values, 1.0, _sum_of)  # the row's node, made quicker (below)
     return _sum_op(*values) if fast is None else fast
 
 
 def mean(values):
     """The mean of one or more Values as a single node."""
-    values = tuple(values)
+    values = as_operands(values, "ag.mean(values)")
     if not values:
         raise ValueError("mean of no values: give at least one")
     fast = _n_ary_node(_mean_op.rule, values, 1 / len(values), _mean_of)
@@ -341,6 +342,7 @@ def mean(values):
 
 def dot(xs, ys):
     """x1*y1 + ... + xn*yn as a single node: one neuron's weighted sum."""
+    xs, ys = as_operands(xs, "ag.dot(xs, ys): xs"), as_operands(ys, "ag.dot(xs, ys): ys")
     return dots([xs], ys)[0]  # the dot row's node, made quicker (see the fast paths below)
 
 

@@ -50,3 +50,24 @@ def shown(x) -> str:
     """``repr(x)``, cut to 40 characters: how an error message shows what it was given."""
     text = repr(x)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def as_operands(values, where) -> tuple:
+    """``values`` (a list, a tuple, a generator: anything iterable) as a tuple, or a
+    TypeError that says what was given and what to give instead (``ag.sum(5)``,
+    ``ag.dot(x, y)`` of two Values, ``ag.mean("abc")``)."""
+    if not isinstance(values, (str, bytes)):
+        try:
+            items = iter(values)
+        except TypeError:
+            pass
+        else:
+            return tuple(items)
+    if is_node(values):
+        hint = "for one Value v, write [v]"
+    elif isinstance(values, (str, bytes)):
+        hint = "convert text to numbers first"
+    else:
+        hint = "give a list of Values or numbers, e.g. [a, b, c]"
+    got = f"{type(values).__name__} {shown(values)}"
+    raise TypeError(f"{where} needs Values or numbers in a list, got {got}: {hint}")

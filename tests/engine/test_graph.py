@@ -216,3 +216,31 @@ def test_a_node_is_anything_with_the_protocol():
     assert is_node(Value(1.0)) and is_node(Value(1.0) * 2) and is_node(Node())
     assert not any(is_node(x) for x in (1.0, None, "x", [Value(1.0)], Value, Node, Odd()))
     assert not is_node(MagicMock()) and not is_node(ag.RULES["+"])  # a row is not a node
+
+
+@pytest.mark.parametrize("bad", [Value(1.0), 5, None, "ab", [Value(1.0), 1.0], (Value(1.0), None)])
+def test_zero_grad_refuses_what_is_not_values_and_changes_nothing(bad):
+    x = Value(2.0)
+    x.grad = 3.0
+    given = [x, *bad] if isinstance(bad, (list, tuple)) else bad
+    hint = r"values\[\d\] is" if isinstance(bad, (list, tuple)) else "needs Values in a list"
+    with pytest.raises(TypeError, match=rf"zero_grad\(values\).*{hint}"):
+        ag.zero_grad(given)
+    assert x.grad == 3.0  # checked before any .grad was set
+    if isinstance(bad, Value):
+        with pytest.raises(TypeError, match=r"for one Value v, write \[v\]"):
+            ag.zero_grad(bad)
+
+
+def test_zero_grad_takes_any_iterable_of_values():
+    xs = [Value(1.0), Value(2.0)]
+    for x in xs:
+        x.grad = 5.0
+    ag.zero_grad(x for x in xs)
+    assert [x.grad for x in xs] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("root", [3.0, None, [Value(1.0)], Value])
+def test_topological_order_of_something_that_is_not_a_node_is_a_type_error(root):
+    with pytest.raises(TypeError, match=r"topological_order\(root\) needs a node"):
+        ag.topological_order(root)

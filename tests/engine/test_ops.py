@@ -144,6 +144,32 @@ def test_dot(xs):
     check(lambda *v: ag.dot(v[:half], v[half:]), xs)
 
 
+@pytest.mark.parametrize(
+    "call, where",
+    [
+        (lambda x: ag.sum(5), r"ag\.sum\(values\)"),
+        (lambda x: ag.sum(x), r"ag\.sum\(values\)"),
+        (lambda x: ag.mean(None), r"ag\.mean\(values\)"),
+        (lambda x: ag.mean("abc"), r"ag\.mean\(values\)"),
+        (lambda x: ag.dot(x, x), r"ag\.dot\(xs, ys\): xs"),
+        (lambda x: ag.dot([x], 2.0), r"ag\.dot\(xs, ys\): ys"),
+    ],
+)
+def test_sum_mean_and_dot_of_something_that_is_not_a_collection_say_what_to_give(call, where):
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=rf"{where} needs Values or numbers in a list, got"):
+        call(x)
+    with pytest.raises(TypeError, match=r"for one Value v, write \[v\]"):
+        ag.mean(x)
+
+
+def test_sum_and_dot_take_generators_and_give_a_float_for_plain_numbers():
+    x = Value(2.0)
+    assert ag.sum(v for v in [x, x]).data == 4.0
+    assert ag.dot((v for v in [x]), iter([3.0])).data == 6.0
+    assert ag.sum([]) == 0.0 and type(ag.sum([1, 2])) is float
+
+
 # --- recording a node applies its row -------------------------------------------------
 
 ROWS = [
