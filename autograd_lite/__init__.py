@@ -7,7 +7,7 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (339 lines of code): ``value.py``, the class ``Value``
+Reading order for the engine (340 lines of code): ``value.py``, the class ``Value``
 (the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
 applying it records a node); ``ops.py``, the table and the derivative helpers below it;
 ``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).

@@ -160,8 +160,10 @@ _nary = functools.partial(_row, Op)
 
 # --- the table ------------------------------------------------------------------------
 # The forwards written with a leading _ (_div, _pow, _exp, ...) are at the top of this file,
-# with the checks that refuse an input outside the domain. The fourth column is the row's
-# doc; x ** c and c ** x with a constant c, and leaky_relu, get a row per constant (below).
+# with the checks that refuse an input outside the domain; what a few derivatives call
+# (_dpow_dbase, ieee_div) comes after the table, for singular points. The fourth column is
+# the row's doc; x ** c and c ** x with a constant c, and leaky_relu, get a row per constant
+# (below).
 # name                          forward        derivative(inputs..., out): one per input     doc
 
 add = _binary("+",              operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip

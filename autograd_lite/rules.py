@@ -14,6 +14,12 @@ differentiated to any order.
 
 Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours;
 only ``x ** c``, ``c ** x`` and ``leaky_relu`` make a small row of their own per constant.
+
+The words, in one place: a *row* of the table is a ``Rule`` (``RULES`` maps each name to its
+row); an *op* (``Op``, or ``UnaryOp``/``BinaryOp`` for one or two inputs) is the callable you
+use, ``ag.exp`` or what ``define_op`` returns, and it holds its row as ``.rule``; *recording*
+a node is applying the row to Values (``Rule.record``, or the op's ``apply``), and a node
+remembers its row in ``_rule``.
 """
 
 from __future__ import annotations
@@ -59,8 +65,9 @@ class Rule:
             return out
         if isinstance(out, Value):
             raise TypeError(
-                f"op {self.name!r}: forward must return a float, got a Value; "
-                "forward works on plain numbers (use math.exp, not ag.exp, there)"
+                f"op {self.name!r}: forward must return a float, got a Value; forward gets "
+                "plain numbers and must not bring in a Value (one from outside it, say): "
+                "Values belong in the derivative"
             )
         return as_real(out, f"op {self.name!r}: the result of forward")
 
@@ -81,9 +88,11 @@ class Rule:
 
     def record(self, parents) -> Value:
         """The node this row makes from ``parents``: its number and, when recording, its
-        parents and local derivatives (kept in the node as two tuples). Your ops, and
-        ``sum``, ``mean`` and ``dot``, record their nodes here; a built-in row of one or two
-        inputs takes the same steps in ``UnaryOp.apply`` and ``BinaryOp.apply`` below."""
+        parents and local derivatives (kept in the node as two tuples). Your ops record
+        their nodes here (and ``sum``, ``mean`` and ``dot`` when a plain number is among the
+        operands; of Values only, their fast paths in ops.py make the same node). A built-in
+        row of one or two inputs takes the same steps in ``UnaryOp.apply`` and
+        ``BinaryOp.apply`` below."""
         floats = [p.data for p in parents]
         node = Value(self.value(floats))
         if _is_recording():  # False inside ``with ag.no_grad():``: a number, no graph
