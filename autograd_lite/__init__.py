@@ -7,7 +7,7 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (340 lines of code): ``value.py``, the class ``Value``
+Reading order for the engine (344 lines of code): ``value.py``, the class ``Value``
 (the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
 applying it records a node); ``ops.py``, the table and the derivative helpers below it;
 ``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
@@ -24,7 +24,7 @@ from .graph import topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
 from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh
 from .ops import sum as sum
-from .recording import gc_paused, is_recording, no_grad
+from .recording import GraphCutWarning, gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
 
 # isort: on
@@ -46,6 +46,7 @@ _LAZY = {
 
 # Not "sum" and "abs": a star import would shadow Python's own (use ag.sum, ag.abs).
 __all__ = [
+    "GraphCutWarning",
     "RULES",
     "Value",
     "cos",

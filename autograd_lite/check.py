@@ -90,8 +90,8 @@ def central_difference(f, points, i, eps, who="gradcheck") -> float:
     up[i] += eps
     down[i] -= eps
     with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
-        high = float(call(f, [Value(x) for x in up], who))
-        low = float(call(f, [Value(x) for x in down], who))
+        high = number_of(call(f, [Value(x) for x in up], who), who)
+        low = number_of(call(f, [Value(x) for x in down], who), who)
     return (high - low) / (2 * eps)
 
 

@@ -48,7 +48,7 @@ from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .reals import as_real
-from .recording import _recording
+from .recording import _recording, _taking_derivative
 from .value import Value
 
 # How many grad / hessian calls are evaluating their function right now (in this thread
@@ -174,10 +174,15 @@ class differentiating:
     """
 
     def __enter__(self):
-        self._tokens = (_recording.set(True), _outer_calls.set(_outer_calls.get() + 1))
+        self._tokens = (
+            _recording.set(True),
+            _outer_calls.set(_outer_calls.get() + 1),
+            _taking_derivative.set("a function being differentiated (grad, hessian, gradcheck)"),
+        )
 
     def __exit__(self, *exc_info):
-        recording, depth = self._tokens
+        recording, depth, cutting = self._tokens
+        _taking_derivative.reset(cutting)
         _outer_calls.reset(depth)
         _recording.reset(recording)
         return False

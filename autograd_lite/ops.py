@@ -25,7 +25,7 @@ import operator
 from .reals import as_operands, as_real
 from .recording import _is_recording
 from .rules import RULES, BinaryOp, Op, Rule, UnaryOp, define_op
-from .value import Value
+from .value import Value, number_of
 
 # --- forward functions on floats: the domain and overflow rules live here --------------
 
@@ -212,13 +212,14 @@ def _dpow_dbase(x, y):
     d = y * ieee_pow(x, y - 1)
     # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
     # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
-    return zero_keeping(d) if float(y) == 0 and float(x) == 0 else d
+    # (number_of, not float(): inside grad, float() of a Value warns of a cut graph)
+    return zero_keeping(d) if number_of(y, "y") == 0 and number_of(x, "x") == 0 else d
 
 
 def _dpow_dexp(x, y, out):
     """d (x ** y) / dy = x ** y * log(x); 0 at x = 0 (y >= 0), NaN for x < 0, as in PyTorch."""
     d = out * ieee_log(x)
-    return zero_keeping(d) if float(x) == 0 and float(y) >= 0 else d
+    return zero_keeping(d) if number_of(x, "x") == 0 and number_of(y, "y") >= 0 else d
 
 
 # The arithmetic inside derivatives: the same functions without the domain checks, giving

@@ -12,6 +12,7 @@ import functools
 import gc
 import inspect
 import threading
+import warnings
 from contextvars import ContextVar
 
 _recording: ContextVar[bool] = ContextVar("autograd_lite_recording", default=True)
@@ -21,6 +22,47 @@ _is_recording = _recording.get  # is_recording() without a Python call: asked on
 def is_recording() -> bool:
     """True when new operations record their parents (the default)."""
     return _recording.get()
+
+
+# --- float() of a Value where a derivative is being taken ----------------------------------
+# Inside ``grad(f)`` (``value_and_grad``, ``hessian``, ``gradcheck``), and inside your op's
+# derivative when it is differentiated again, ``math.exp(x)`` or ``float(x)`` of a Value
+# gives a plain number: the graph is cut there, and the derivative comes out wrong (0 along
+# that path) without a word. JAX refuses it; here ``float(v)`` keeps working, and warns.
+_taking_derivative: ContextVar[str | None] = ContextVar("autograd_lite_cut", default=None)
+
+
+class GraphCutWarning(UserWarning):
+    """``float()`` of a Value (``math.exp(x)``, say) where a derivative is being taken: the
+    derivative cannot see through the plain number, so it is wrong along that path."""
+
+
+class taking_derivative:
+    """Inside, ``float()`` of a Value warns that it cuts the graph; ``where`` says what is
+    being differentiated. (``grad`` sets the same switch in ``functional.differentiating``.)"""
+
+    def __init__(self, where):
+        self.where = where
+
+    def __enter__(self):
+        self._token = _taking_derivative.set(self.where)
+
+    def __exit__(self, *exc_info):
+        _taking_derivative.reset(self._token)
+        return False
+
+
+def warn_if_cutting() -> None:
+    """Called by ``Value.__float__``: warn when a derivative is being taken through it."""
+    where = _taking_derivative.get()
+    if where is not None:
+        message = (
+            f"{where}: float() of a Value (math.exp(x) or float(x), say) gives a plain "
+            "number that the derivative cannot see through, so the derivative is wrong "
+            "(0 along that path); use the ag functions on Values (ag.exp, ag.sin, ...), "
+            "and v.data where you mean just the number (for a branch, say)"
+        )
+        warnings.warn(GraphCutWarning(message), stacklevel=3)  # at the caller of float()
 
 
 class _BlockOrDecorator:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import inspect
 
 from .reals import as_real
-from .recording import _is_recording
+from .recording import _is_recording, taking_derivative
 from .value import Value
 
 
@@ -73,7 +73,10 @@ class Rule:
 
     def local_derivatives(self, inputs, out) -> tuple | list:
         """``derivative(*inputs, out)``, checked: a tuple (or list) with one entry per input."""
-        local = self.derivative(*inputs, out)
+        if self.builtin:  # the table's own rows: trusted (and none calls float() on a Value)
+            return self.derivative(*inputs, out)
+        with taking_derivative(f"op {self.name!r}: its derivative, differentiated again"):
+            local = self.derivative(*inputs, out)  # (on Values, math.exp(x) here warns)
         if not isinstance(local, (tuple, list)):
             raise TypeError(
                 f"op {self.name!r}: derivative must return a tuple with one local derivative "

@@ -459,7 +459,7 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
     # Fresh leaves on both sides, as gradcheck: partial derivatives, as grad gives them.
     points = [number_of(x, f"{who}: input {i}") for i, x in enumerate(inputs)]
     analytic = _reverse_mode(f, points, who)
-    scale = max(1.0, math.fabs(float(call(f, [Value(x) for x in points], who))))
+    scale = max(1.0, math.fabs(number_of(call(f, [Value(x) for x in points], who), who)))
     numeric, slack = [], []
     for i in range(len(points)):
         estimate, error = extrapolated_difference(f, points, i, who=who)

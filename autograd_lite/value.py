@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from . import fast_backward
 from .reals import as_real
-from .recording import _is_recording
+from .recording import _is_recording, warn_if_cutting
 
 
 def _not_a_leaf(label, rule) -> str:
@@ -137,6 +137,7 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self):
+        warn_if_cutting()  # inside grad(f), math.exp(x) would cut the graph: a warning
         return self.data
 
     def __format__(self, spec):

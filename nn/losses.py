@@ -87,9 +87,15 @@ def _as_value(x):
     return x if isinstance(x, Value) else Value(x)
 
 
+def _number(v) -> float:
+    """A Value's number, or v as a float: a constant shift, outside the graph on purpose
+    (not float(v), which inside ``ag.grad`` warns that the graph is cut)."""
+    return v.data if isinstance(v, Value) else float(v)
+
+
 def logsumexp(values):
     """``log(exp(v1) + ... + exp(vn))``, computed without overflow (see the module notes)."""
-    m = max(float(v) for v in values)  # a constant: the shift cancels in value and gradient
+    m = max(_number(v) for v in values)  # a constant: the shift cancels in value and gradient
     return m + ag.log(ag.sum([ag.exp(v - m) for v in values]))
 
 
@@ -100,7 +106,7 @@ def softplus(z):
 
 def softmax(logits) -> list:
     """Probabilities from logits: ``exp(z_i) / sum(exp(z))``, as Values."""
-    m = max(float(v) for v in logits)
+    m = max(_number(v) for v in logits)
     exps = [ag.exp(v - m) for v in logits]
     total = ag.sum(exps)
     return [e / total for e in exps]
@@ -139,7 +145,7 @@ def _one_cross_entropy(logits, target):
     target = class_index(target, len(logits))
     # logsumexp(z) - z[target], with logsumexp's shift m moved next to z[target]:
     # log(sum(exp(z - m))) + (m - z[target]) is two terms >= 0, so nothing cancels.
-    m = max(float(v) for v in logits)
+    m = max(_number(v) for v in logits)
     return ag.log(ag.sum([ag.exp(v - m) for v in logits])) + (m - logits[target])
 
 

@@ -1,8 +1,11 @@
 """Tests of ``autograd_lite/recording.py``: ``no_grad`` (a block or a decorator, local to a
-thread and to an asyncio task) and ``gc_paused`` (the cyclic collector paused in a block)."""
+thread and to an asyncio task), ``gc_paused`` (the cyclic collector paused in a block) and
+``GraphCutWarning`` (float() of a Value where a derivative is taken)."""
 
 import asyncio
+import math
 import threading
+import warnings
 
 import pytest
 
@@ -183,3 +186,48 @@ def test_ctrl_c_as_gc_paused_switches_the_collector_off_leaves_it_on(
     with ag.gc_paused():  # and the next block still pauses: no count was left behind
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+# --- float() of a Value where a derivative is taken: GraphCutWarning ----------------------
+
+
+def test_math_on_a_value_inside_grad_warns_that_the_derivative_is_wrong():
+    with pytest.warns(ag.GraphCutWarning, match=r"being differentiated.*float\(\) of a Value"):
+        assert ag.grad(lambda x: math.sin(x))(2.0) == 0.0  # wrong (cos 2), and now said so
+    with pytest.warns(ag.GraphCutWarning, match=r"use the ag functions on Values"):
+        ag.hessian(lambda x: x * float(x))(2.0)
+
+
+def test_a_derivative_written_with_math_warns_when_it_is_differentiated_again():
+    op = ag.define_op(
+        "softplus_with_math",
+        forward=lambda x: math.log1p(math.exp(x)),
+        derivative=lambda x, out: (1 / (1 + math.exp(-x)),),  # right on floats only
+    )
+    assert ag.grad(op)(0.3) == pytest.approx(1 / (1 + math.exp(-0.3)))  # quiet: floats
+    with pytest.warns(ag.GraphCutWarning, match=r"op 'softplus_with_math': its derivative"):
+        ag.grad(ag.grad(op))(0.3)
+    x = Value(0.3)
+    with pytest.warns(ag.GraphCutWarning, match=r"op 'softplus_with_math'"):
+        ag.gradients(op(x), [x], create_graph=True)
+
+
+def test_float_of_a_value_anywhere_else_is_quiet_also_after_a_grad_that_raised():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ZeroDivisionError):
+            ag.grad(lambda x: 1 / 0)(1.0)
+        assert float(Value(2.5)) == 2.5
+        assert math.exp(Value(0.0)) == 1.0
+
+
+def test_the_library_itself_never_cuts_a_graph_it_differentiates():
+    import nn
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ag.GraphCutWarning)
+        ag.hessian(lambda x, y: x**y)(2.0, 3.0)  # its derivative asks whether y is 0
+        ag.hessian(lambda x, y: x**y)(0.0, 0.0)
+        ag.grad(lambda z: nn.cross_entropy([z, Value(1.0)], 0))(0.5)  # a shift by max(z)
+        ag.grad(lambda z: nn.softmax([z, 2.0])[0])(0.5)
+        assert ag.gradcheck(lambda x: nn.losses.logsumexp([x, 1.0]) * x.exp(), 0.3)
