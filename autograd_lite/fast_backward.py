@@ -77,6 +77,8 @@ def interior_order(root) -> list:
             else:  # an n-ary node (sum, mean, dot) or an op of yours; or a leaf root
                 parents = node._b  # (all of them; None for a leaf root)
                 if parents:
+                    if node._db is None:  # your op's derivative gave no proper tuple: the
+                        node.local_derivatives()  # error that says why, before any .grad changes
                     push(node)
                     push(None)
                     if len(parents) > _FEW:  # (a sum of a million: its leaves are not marked)

@@ -47,7 +47,7 @@ from contextvars import ContextVar
 from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
-from .reals import as_real
+from .reals import as_operands, as_real
 from .recording import _recording, _taking_derivative
 from .value import Value
 
@@ -255,7 +255,7 @@ def gradients(output, inputs, create_graph=False) -> list:
     Values, so each gradient is a Value you can differentiate again (``grad`` of ``grad``).
     An input that ``output`` does not depend on gets 0.0, a plain number, either way.
     """
-    inputs = list(inputs)
+    inputs = as_operands(inputs, "gradients(output, inputs): inputs", "Values")
     for i, x in enumerate(inputs):
         if not is_node(x):
             raise TypeError(f"gradients: inputs[{i}] must be a Value, got {type(x).__name__}")

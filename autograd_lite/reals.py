@@ -34,6 +34,8 @@ def as_real(x, where="Value(data)"):
         hint = "convert text first, e.g. float(text)"
     elif isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
         hint = "autograd-lite works with real numbers only; take .real or abs() first"
+    elif isinstance(x, (list, tuple)):
+        hint = "give one number, not a list of them (to pass several, unpack them: f(*xs))"
     elif hasattr(kind, "__float__"):
         try:
             return float(x)
@@ -52,7 +54,7 @@ def shown(x) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def as_operands(values, where) -> tuple:
+def as_operands(values, where, what="Values or numbers") -> tuple:
     """``values`` (a list, a tuple, a generator: anything iterable) as a tuple, or a
     TypeError that says what was given and what to give instead (``ag.sum(5)``,
     ``ag.dot(x, y)`` of two Values, ``ag.mean("abc")``)."""
@@ -68,6 +70,6 @@ def as_operands(values, where) -> tuple:
     elif isinstance(values, (str, bytes)):
         hint = "convert text to numbers first"
     else:
-        hint = "give a list of Values or numbers, e.g. [a, b, c]"
+        hint = f"give a list of {what}, e.g. [a, b, c]"
     got = f"{type(values).__name__} {shown(values)}"
-    raise TypeError(f"{where} needs Values or numbers in a list, got {got}: {hint}")
+    raise TypeError(f"{where} needs {what} in a list, got {got}: {hint}")

@@ -133,6 +133,10 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     if not _showable(output):
         raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "backward_steps(gradient)")
+    return _backward_steps(output, seed)  # (checked now, at the call; stepped when iterated)
+
+
+def _backward_steps(output, seed) -> Iterator[Step]:
     order = topological_order(output)
     for node in order:  # as in backward: every non-leaf starts from zero
         if node.parents:
@@ -162,6 +166,10 @@ def observe_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     if not _showable(output):
         raise TypeError(f"observe_steps needs a Value, got {type(output).__name__}")
     seed = as_real(gradient, "observe_steps(gradient)")
+    return _observe_steps(output, seed)  # (checked now, at the call)
+
+
+def _observe_steps(output, seed) -> Iterator[Step]:
     order = topological_order(output)
     grads = dict.fromkeys(order, 0.0)
     grads[output] += seed
@@ -220,8 +228,14 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
 
     Each row: the node visited, its upstream gradient, the parent, the local derivative,
     the product it sends, and the parent's running sum. An observer: the pass starts from
-    zero (``observe_steps``) and every ``.grad`` is left as it was.
+    zero (``observe_steps``) and every ``.grad`` is left as it was. ``file``: an open text
+    file (``sys.stdout`` when None).
     """
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(
+            f"print_steps: file needs an open text file, such as open('steps.txt', 'w'), "
+            f"got {type(file).__name__} {file!r}"
+        )
     header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
     rows = []
     for step in observe_steps(output, gradient):

@@ -378,3 +378,12 @@ def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
     assert gradients(np.float64(2.0), [x]) == [0.0]  # one number: a constant, derivative 0
     with pytest.raises(TypeError, match="not a collection"):
         gradients(np.array([1.0, 2.0]), [x])
+
+
+@pytest.mark.parametrize("inputs, hint", [("w", r"for one Value v, write \[v\]"), (None, "list")])
+def test_gradients_of_one_value_or_none_says_to_give_a_list(inputs, hint):
+    w = Value(2.0)
+    with pytest.raises(
+        TypeError, match=rf"gradients\(output, inputs\): inputs needs Values.*{hint}"
+    ):
+        gradients(w * w, w if inputs == "w" else inputs)

@@ -72,3 +72,9 @@ def test_a_long_argument_is_shown_shortened():
         as_real("x" * 100)
     shown = str(info.value).split("got str ", 1)[1].split(":", 1)[0]
     assert len(shown) == 40 and shown.endswith("...")
+
+
+@pytest.mark.parametrize("several", [[2.0, 0.5], (1.0,)])
+def test_a_list_where_one_number_belongs_says_to_unpack_it(several):
+    with pytest.raises(TypeError, match=r"give one number, not a list .*unpack them: f\(\*xs\)"):
+        as_real(several, "gradcheck: input 0")

@@ -179,3 +179,11 @@ def test_a_derivative_that_cannot_take_the_inputs_and_out_is_refused_at_define_o
     # *args, defaults and builtins without a signature are taken on trust
     ag.define_op("flexible", lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
     ag.define_op("defaults", lambda x, y: x + y, lambda x, y, out, extra=0: (1.0, 1.0))
+
+
+def test_backward_through_a_malformed_op_changes_no_grad_before_it_says_why():
+    x, b = Value(0.5), Value(3.0)
+    y = two_entries(x) * b  # backward would reach b before the malformed node
+    with pytest.raises(ValueError, match=r"op 'two_entries'"):
+        y.backward()
+    assert (x.grad, b.grad, y.grad) == (0.0, 0.0, 0.0)

@@ -216,3 +216,19 @@ def test_steps_do_not_import_graphviz():
         "assert 'graphviz' not in sys.modules, 'steps imported graphviz'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_steppers_check_their_arguments_at_the_call_not_at_the_first_step():
+    with pytest.raises(TypeError, match="backward_steps needs a Value"):
+        backward_steps(None)  # no next(): the call itself refuses
+    with pytest.raises(TypeError, match=r"backward_steps\(gradient\)"):
+        Value(1.0).backward_steps("1")
+    with pytest.raises(TypeError, match="observe_steps needs a Value"):
+        observe_steps(3.0)
+
+
+def test_print_steps_to_a_file_name_says_to_open_the_file(capsys):
+    x = Value(2.0)
+    with pytest.raises(TypeError, match=r"print_steps: file needs an open text file.*open\("):
+        print_steps(x * x, file="steps.txt")
+    assert capsys.readouterr().out == ""  # checked first: nothing printed
