@@ -32,7 +32,7 @@ def atomic_path(path, suffix=""):
     >>> target.read_text()
     'hello'
     """
-    path = Path(path)
+    path = _target(path)
     tmp = _new_file(path.parent, f".{path.name}.", suffix or ".tmp")
     try:
         yield tmp
@@ -41,6 +41,18 @@ def atomic_path(path, suffix=""):
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _target(path) -> Path:
+    """``path`` as a Path to write to, or a ValueError when it cannot be a file there."""
+    given, path = path, Path(path)
+    if not str(given):
+        raise ValueError("the path is empty; give a file name to write to")
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; give a file name to write to")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path}: the folder {path.parent} does not exist; create it first")
+    return path
 
 
 def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
@@ -62,7 +74,7 @@ def write_atomic(path, data) -> Path:
         data = data.encode("utf-8")
     elif not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"write_atomic: data must be str or bytes, got {type(data).__name__}")
-    path = Path(path)
+    path = _target(path)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         f.write(data)
         f.flush()
@@ -76,12 +88,8 @@ def check_writable(path) -> Path:
     ``path`` must not be a folder, and its folder must exist and accept a new file (found by
     creating and removing a temporary one, which is the only sure test).
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder; give a file name to write to")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"{path}: the folder {folder} does not exist; create it first")
+    path = _target(path)
+    folder = path.parent
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check", dir=folder)
     except OSError as error:

@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import write_atomic
+from ..files import check_writable, write_atomic
 from ..names import is_constant
 from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
@@ -365,6 +365,7 @@ class BackpropAnimation:
 
         The file is written atomically; its Content-Security-Policy lets it load nothing.
         """
+        path = check_writable(path)  # before the frames are drawn
         page = (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'
@@ -372,7 +373,7 @@ class BackpropAnimation:
             "<title>Backpropagation, step by step</title>\n</head>\n<body>\n"
             f"{self.html_fragment(page=True)}\n</body>\n</html>\n"
         )
-        return write_atomic(Path(path), page)
+        return write_atomic(path, page)
 
     def data(self) -> dict:
         """What the page's script needs: the start state, each step's changes, captions."""

@@ -33,6 +33,7 @@ from ..names import (
     short,
     short_label,
 )
+from ..reals import shown
 from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
@@ -118,11 +119,18 @@ def draw_step(
 
 
 def _as_set(highlight) -> set:
+    """``highlight`` (None, a Value, or several) as a set of Values, or a TypeError."""
     if highlight is None:
         return set()
     if isinstance(highlight, Value):
         return {highlight}
-    return set(highlight)
+    if not isinstance(highlight, (str, bytes)) and hasattr(highlight, "__iter__"):
+        nodes = list(highlight)
+        if all(isinstance(node, Value) for node in nodes):
+            return set(nodes)
+    hint = ": give the Value itself, not its label" if isinstance(highlight, str) else ""
+    got = f"{type(highlight).__name__} {shown(highlight)}"
+    raise TypeError(f"draw_dot: highlight needs a Value or a list of Values, got {got}{hint}")
 
 
 def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):

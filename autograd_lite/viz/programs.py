@@ -26,7 +26,8 @@ from pathlib import Path
 
 import graphviz
 
-from ..files import write_atomic
+from ..files import check_writable, write_atomic
+from ..graph import is_node
 
 INSTALL_HINT = (
     "no Graphviz program found to draw the picture. Install one:\n"
@@ -172,7 +173,7 @@ def run_graphviz(
 
 def to_svg(digraph: graphviz.Digraph, program: str | None = None, timeout=None) -> str:
     """The picture as SVG text, ready to embed in HTML or to parse as XML."""
-    return run_graphviz(digraph.source, "svg", program, timeout).decode("utf-8")
+    return run_graphviz(_source_of(digraph, "to_svg"), "svg", program, timeout).decode("utf-8")
 
 
 def render(
@@ -183,9 +184,19 @@ def render(
 
     >>> render(draw_dot(loss), "loss.svg")          # doctest: +SKIP
     """
-    path = Path(path)
+    source = _source_of(digraph, "render")
+    path = check_writable(path)  # before Graphviz runs
     format = format or path.suffix.lstrip(".").lower() or "svg"
-    return write_atomic(path, run_graphviz(digraph.source, format, program, timeout))
+    return write_atomic(path, run_graphviz(source, format, program, timeout))
+
+
+def _source_of(picture, who) -> str:
+    """The DOT text of a picture (what ``draw_dot`` returns), or a TypeError saying what to give."""
+    source = getattr(picture, "source", None)
+    if isinstance(source, str):
+        return source
+    hint = f"draw it first: {who}(draw_dot(y), ...)" if is_node(picture) else "give draw_dot(y)"
+    raise TypeError(f"{who} needs a picture, got {type(picture).__name__}: {hint}")
 
 
 class Picture(graphviz.Digraph):

@@ -87,3 +87,20 @@ def test_check_writable_refuses_a_folder_a_missing_folder_and_an_unwritable_one(
     with pytest.raises(ValueError, match=r"cannot write in .* \(Permission denied\)"):
         check_writable(tmp_path / "out.txt")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "target, said",
+    [("missing/out.svg", r"the folder .*missing does not exist; create it first"),
+     (".", "is a folder; give a file name"),
+     ("", "the path is empty; give a file name")],
+)  # fmt: skip
+def test_writing_where_no_file_can_be_says_why_and_leaves_nothing(
+    tmp_path, monkeypatch, target, said
+):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=said):
+        write_atomic(target, "hello")
+    with pytest.raises(ValueError, match=said), atomic_path(target):
+        pass
+    assert list(tmp_path.iterdir()) == []  # no temporary file named in an error, or left

@@ -246,3 +246,10 @@ def test_arguments_are_checked_before_any_work():
         backprop_animation(reused(), max_nodes=0)
     with pytest.raises(TypeError, match="max_nodes must be an int"):
         backprop_animation(reused(), max_nodes=2.5)
+
+
+def test_saving_into_a_missing_folder_is_refused_before_anything_is_drawn(tmp_path):
+    animation = backprop_animation(reused())  # (no Graphviz needed: nothing is laid out)
+    with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
+        animation.save(tmp_path / "figs" / "backprop.html")
+    assert list(tmp_path.iterdir()) == []

@@ -304,3 +304,13 @@ def test_every_label_is_set_in_the_pinned_font():
     for what in ("node", "edge"):
         assert re.search(rf"^\s*{what} \[[^\]]*fontname={labels.FONT}", source, re.M)
     assert "Helvetica" not in source and "FACE=" not in source
+
+
+@pytest.mark.parametrize(
+    "highlight, said",
+    [("z", "not its label"), (5, "got int 5"), ([Value(1.0), "z"], "got list")],
+)
+def test_highlight_that_is_not_values_is_a_type_error(highlight, said):
+    z = Value(2.0, label="z")
+    with pytest.raises(TypeError, match=rf"highlight needs a Value or a list of Values.*{said}"):
+        draw_dot(z * z, highlight=highlight)

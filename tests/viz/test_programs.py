@@ -133,3 +133,18 @@ def test_bad_timeouts_are_refused():
     for bad in (0, -1.0):
         with pytest.raises(ValueError, match="timeout must be a positive"):
             programs.run_graphviz("digraph {}", timeout=bad)
+
+
+def test_to_svg_and_render_of_a_value_say_to_draw_it_first(tmp_path):
+    y = Value(2.0) * Value(3.0)
+    with pytest.raises(TypeError, match=r"to_svg needs a picture, got Value: draw it first"):
+        programs.to_svg(y)
+    with pytest.raises(TypeError, match=r"render needs a picture, got str: give draw_dot\(y\)"):
+        render("digraph {}", tmp_path / "g.svg")
+
+
+def test_render_into_a_missing_folder_is_refused_before_graphviz_runs(tmp_path):
+    picture = draw_dot(Value(2.0) * Value(3.0))  # (no Graphviz program needed: it never runs)
+    with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
+        picture.write(tmp_path / "figs" / "g.svg")
+    assert list(tmp_path.iterdir()) == []
