@@ -90,8 +90,16 @@ def central_difference(f, points, i, eps, who="gradcheck") -> float:
     up[i] += eps
     down[i] -= eps
     with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
-        high = number_of(call(f, [Value(x) for x in up], who), who)
-        low = number_of(call(f, [Value(x) for x in down], who), who)
+        try:
+            high = number_of(call(f, [Value(x) for x in up], who), who)
+            low = number_of(call(f, [Value(x) for x in down], who), who)
+        except ValueError as error:  # x + eps or x - eps is outside f's domain: say so
+            smaller = ", or give a smaller eps" if who == "gradcheck" else ""
+            raise ValueError(
+                f"{who}: {_name(f)} cannot be evaluated at input {i} = {points[i]!r} +- "
+                f"{eps:g}, where the difference quotient needs it ({error}); check a point "
+                f"farther inside its domain{smaller}"
+            ) from error
     return (high - low) / (2 * eps)
 
 

@@ -138,3 +138,11 @@ def test_extrapolated_difference_is_near_machine_precision():
     value, error = extrapolated_difference(lambda x: x.exp(), [1.0], 0)
     assert value == pytest.approx(math.e, rel=1e-11)
     assert error < 1e-9
+
+
+@pytest.mark.parametrize(
+    "f, x, edge", [(ag.log, 1e-7, r"log\(-9e-07\)"), (ag.sqrt, 0.0, r"sqrt\(-1e-06\)")]
+)
+def test_gradcheck_at_the_edge_of_a_domain_says_the_step_left_it(f, x, edge):
+    with pytest.raises(ValueError, match=rf"input 0 = {x!r} \+- 1e-06.*{edge}.*smaller eps"):
+        ag.gradcheck(f, x)
