@@ -183,11 +183,15 @@ class gc_paused(_BlockOrDecorator):
                 if cls._depth == 0 and cls._was_enabled:
                     gc.enable()
                 raise
+            self._open = getattr(self, "_open", 0) + 1  # this object's blocks, for __exit__
         return self
 
     def __exit__(self, *exc_info):
         cls = gc_paused
         with cls._lock:
+            if not getattr(self, "_open", 0):  # an exit without its enter: nothing to undo
+                return False
+            self._open -= 1
             cls._depth -= 1
             if cls._depth == 0 and cls._was_enabled:
                 gc.enable()

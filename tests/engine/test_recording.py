@@ -101,6 +101,21 @@ def test_gc_paused_nests_and_restores_the_collector():
     assert gc.isenabled()
 
 
+def test_an_exit_without_its_enter_does_not_unbalance_later_blocks():
+    import gc
+
+    block = ag.gc_paused()
+    block.__exit__(None, None, None)  # never entered: nothing to undo
+    with block:
+        with ag.gc_paused():
+            pass
+        assert not gc.isenabled()  # still paused: the stray exit counted for nothing
+    block.__exit__(None, None, None)  # its one block is over: again nothing
+    with ag.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
 def test_gc_paused_leaves_a_disabled_collector_disabled():
     import gc
 
