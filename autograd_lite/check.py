@@ -47,6 +47,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
         raise TypeError(f"gradcheck needs a function, got {type(f).__name__} {f!r}")
     if not inputs:
         raise TypeError("gradcheck needs at least one input: gradcheck(f, x, y, ...)")
+    if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
+        raise TypeError("gradcheck takes the inputs one by one: gradcheck(f, *inputs), not a list")
     eps = tolerance(eps, "gradcheck: eps", positive=True)
     atol = tolerance(atol, "gradcheck: atol")
     rtol = tolerance(rtol, "gradcheck: rtol")
@@ -93,7 +95,7 @@ def central_difference(f, points, i, eps, who="gradcheck") -> float:
         try:
             high = number_of(call(f, [Value(x) for x in up], who), who)
             low = number_of(call(f, [Value(x) for x in down], who), who)
-        except ValueError as error:  # x + eps or x - eps is outside f's domain: say so
+        except (ValueError, ZeroDivisionError) as error:  # x +- eps left f's domain: say so
             smaller = ", or give a smaller eps" if who == "gradcheck" else ""
             raise ValueError(
                 f"{who}: {_name(f)} cannot be evaluated at input {i} = {points[i]!r} +- "

@@ -48,7 +48,7 @@ from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .reals import as_operands, as_real
-from .recording import _recording, _taking_derivative
+from .recording import CUT_BY_GRADS, _recording, _taking_derivative, warn_if_cutting
 from .value import Value
 
 # How many grad / hessian calls are evaluating their function right now (in this thread
@@ -262,6 +262,8 @@ def gradients(output, inputs, create_graph=False) -> list:
     if not is_node(output):
         _check_number(output)
         return [0.0 for _ in inputs]
+    if not create_graph:  # floats: inside grad(f), the outer derivative cannot see them
+        warn_if_cutting(CUT_BY_GRADS)
     # With create_graph the backward pass is made of Values, and must record even under
     # no_grad (as in PyTorch): asking for a differentiable gradient asks for its graph.
     token = _recording.set(True) if create_graph else None

@@ -35,7 +35,7 @@ def as_real(x, where="Value(data)"):
     elif isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
         hint = "autograd-lite works with real numbers only; take .real or abs() first"
     elif isinstance(x, (list, tuple)):
-        hint = "give one number, not a list of them (to pass several, unpack them: f(*xs))"
+        hint = "give one number, not a list of them"
     elif hasattr(kind, "__float__"):
         try:
             return float(x)

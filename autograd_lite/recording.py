@@ -52,17 +52,32 @@ class taking_derivative:
         return False
 
 
-def warn_if_cutting() -> None:
-    """Called by ``Value.__float__``: warn when a derivative is being taken through it."""
+CUT_BY_FLOAT = (
+    "float() of a Value (math.exp(x) or float(x), say) gives a plain number",
+    "use the ag functions on Values (ag.exp, ag.sin, ...), and v.data where you mean just "
+    "the number (for a branch, say)",
+)
+
+
+CUT_BY_GRADS = (
+    "the gradients are plain numbers",
+    "inside a function that grad differentiates, take derivatives with ag.grad, or with "
+    "ag.gradients(y, xs, create_graph=True), not backward() or gradients() of floats",
+)
+
+
+def warn_if_cutting(what=CUT_BY_FLOAT, stacklevel=3) -> None:
+    """Warn when a derivative is being taken (and recorded) through a plain number: ``what``
+    is (what gave it, what to do instead). ``Value.__float__`` calls it, and so do
+    ``backward`` and ``gradients``, whose floats an outer ``grad`` cannot see through."""
     where = _taking_derivative.get()
-    if where is not None:
+    if where is not None and _recording.get():  # (under no_grad there is no graph to cut)
+        gave, instead = what
         message = (
-            f"{where}: float() of a Value (math.exp(x) or float(x), say) gives a plain "
-            "number that the derivative cannot see through, so the derivative is wrong "
-            "(0 along that path); use the ag functions on Values (ag.exp, ag.sin, ...), "
-            "and v.data where you mean just the number (for a branch, say)"
+            f"{where}: {gave} that the derivative cannot see through, so the derivative "
+            f"is wrong (0 along that path); {instead}"
         )
-        warnings.warn(GraphCutWarning(message), stacklevel=3)  # at the caller of float()
+        warnings.warn(GraphCutWarning(message), stacklevel=stacklevel)  # at the caller
 
 
 class _BlockOrDecorator:

@@ -92,9 +92,9 @@ class Rule:
     def record(self, parents) -> Value:
         """The node this row makes from ``parents``: its number and, when recording, its
         parents and local derivatives (kept in the node as two tuples). Your ops record
-        their nodes here (and ``sum``, ``mean`` and ``dot`` when a plain number is among the
-        operands; of Values only, their fast paths in ops.py make the same node). A built-in
-        row of one or two inputs takes the same steps in ``UnaryOp.apply`` and
+        their nodes here, and so do ``sum``, ``mean`` and ``dot`` where their fast paths in
+        ops.py do not apply (a plain number among the operands, a Value subclass, no_grad).
+        A built-in row of one or two inputs takes the same steps in ``UnaryOp.apply`` and
         ``BinaryOp.apply`` below."""
         floats = [p.data for p in parents]
         node = Value(self.value(floats))

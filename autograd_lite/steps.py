@@ -138,6 +138,9 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
 
 def _backward_steps(output, seed) -> Iterator[Step]:
     order = topological_order(output)
+    # Every node's local derivatives first: an op of yours whose derivative gives no proper
+    # tuple raises here, before any .grad changes, as it does in backward.
+    derivatives = {node: local_derivatives(node) for node in order}
     for node in order:  # as in backward: every non-leaf starts from zero
         if node.parents:
             node.grad = 0.0
@@ -148,7 +151,7 @@ def _backward_steps(output, seed) -> Iterator[Step]:
         contributions, running = [], []
         parents = node.parents
         if parents:
-            for parent, local in zip(parents, local_derivatives(node)):
+            for parent, local in zip(parents, derivatives[node]):
                 product = upstream * local
                 parent.grad += product
                 contributions.append((parent, local, product))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from . import fast_backward
 from .reals import as_real
-from .recording import _is_recording, warn_if_cutting
+from .recording import CUT_BY_GRADS, _is_recording, warn_if_cutting
 
 
 def _not_a_leaf(label, rule) -> str:
@@ -60,7 +60,8 @@ class Value:
     # node is 96 bytes on CPython 3.11.)
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")
     # The slots' types, for a compiler such as mypyc (it keeps these floats as C doubles);
-    # _db has none: it is a float, or an n-ary node's tuple.
+    # _db has none: it is a float, or an n-ary node's tuple (None when your op's derivative
+    # gave no proper tuple: backward asks the row again, which says what is wrong).
     data: float
     grad: float
     label: str
@@ -244,6 +245,7 @@ class Value:
         every other node holds the gradient of the latest call. ``gradient`` is the
         starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
         """
+        warn_if_cutting(CUT_BY_GRADS)  # inside grad(f), .grad's floats would cut the graph
         # graph.reference_backward's loop, made quick for Values (fast_backward.py)
         fast_backward.backward(self, as_real(gradient, "backward(gradient)"))
 

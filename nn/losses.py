@@ -22,7 +22,7 @@ import math
 import autograd_lite as ag
 from autograd_lite import Value
 
-from .validate import is_real
+from .validate import is_real, number
 
 
 def _flat(x, name) -> list:
@@ -48,7 +48,7 @@ def _flat(x, name) -> list:
 
 def hinge_sign(label, name="hinge_loss") -> float:
     """A hinge label as +1.0 or -1.0: labels are +1 and -1, and 0 is read as -1."""
-    label = float(label)
+    label = number(label)
     if label not in (1.0, -1.0, 0.0):
         raise ValueError(f"{name}: labels must be +1 or -1 (or 0 for -1), got {label}")
     return 1.0 if label > 0 else -1.0
@@ -56,7 +56,7 @@ def hinge_sign(label, name="hinge_loss") -> float:
 
 def bce_target(target, name="bce_with_logits") -> float:
     """A BCE target: a probability in [0, 1] (usually a label 0 or 1)."""
-    t = float(target)
+    t = number(target)
     if not 0.0 <= t <= 1.0:
         raise ValueError(f"{name}: targets must be in [0, 1], got {t}")
     return t
@@ -87,15 +87,9 @@ def _as_value(x):
     return x if isinstance(x, Value) else Value(x)
 
 
-def _number(v) -> float:
-    """A Value's number, or v as a float: a constant shift, outside the graph on purpose
-    (not float(v), which inside ``ag.grad`` warns that the graph is cut)."""
-    return v.data if isinstance(v, Value) else float(v)
-
-
 def logsumexp(values):
     """``log(exp(v1) + ... + exp(vn))``, computed without overflow (see the module notes)."""
-    m = max(_number(v) for v in values)  # a constant: the shift cancels in value and gradient
+    m = max(number(v) for v in values)  # a constant: the shift cancels in value and gradient
     return m + ag.log(ag.sum([ag.exp(v - m) for v in values]))
 
 
@@ -106,7 +100,7 @@ def softplus(z):
 
 def softmax(logits) -> list:
     """Probabilities from logits: ``exp(z_i) / sum(exp(z))``, as Values."""
-    m = max(_number(v) for v in logits)
+    m = max(number(v) for v in logits)
     exps = [ag.exp(v - m) for v in logits]
     total = ag.sum(exps)
     return [e / total for e in exps]
@@ -145,7 +139,7 @@ def _one_cross_entropy(logits, target):
     target = class_index(target, len(logits))
     # logsumexp(z) - z[target], with logsumexp's shift m moved next to z[target]:
     # log(sum(exp(z - m))) + (m - z[target]) is two terms >= 0, so nothing cancels.
-    m = max(_number(v) for v in logits)
+    m = max(number(v) for v in logits)
     return ag.log(ag.sum([ag.exp(v - m) for v in logits])) + (m - logits[target])
 
 
@@ -188,8 +182,8 @@ def check_target(loss_fn, target, outputs, name) -> None:
     if outputs is not None and count != outputs:
         raise ValueError(f"{name} has {count} number(s) but the model has {outputs} output(s)")
     for entry in entries:
-        if not math.isfinite(float(entry)):
-            raise ValueError(f"{name} is {float(entry)}: targets must be finite numbers")
+        if not math.isfinite(number(entry)):
+            raise ValueError(f"{name} is {number(entry)}: targets must be finite numbers")
         if loss_fn is hinge_loss:
             hinge_sign(entry, name)
         elif loss_fn is bce_with_logits:

@@ -10,7 +10,7 @@ import autograd_lite as ag
 
 from .layers import Layer
 from .module import Module
-from .validate import positive_int, rate
+from .validate import number, positive_int, rate
 
 
 def _axes(ax, **figure_options):
@@ -125,9 +125,9 @@ def _grid(model, X, resolution, padding, read):
 
 def _decide(output):
     if isinstance(output, (list, tuple)):
-        values = [float(v) for v in output]
+        values = [number(v) for v in output]
         return max(range(len(values)), key=values.__getitem__)
-    return 1 if float(output) > 0.0 else 0
+    return 1 if number(output) > 0.0 else 0
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):

@@ -28,6 +28,7 @@ from autograd_lite.files import write_atomic
 
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
+from .validate import number
 
 __all__ = ["Recorder", "write_replay"]
 
@@ -39,8 +40,8 @@ _SIGN_LOSSES = {hinge_loss: "sign", bce_with_logits: "logit"}
 
 def _floats(prediction) -> list[float]:
     if isinstance(prediction, (list, tuple)):
-        return [float(p) for p in prediction]
-    return [float(prediction)]
+        return [number(p) for p in prediction]
+    return [number(prediction)]
 
 
 def _round(x: float) -> float | None:
@@ -87,7 +88,7 @@ class Recorder:
             with model.evaluating(), ag.no_grad():
                 predictions = [model(x) for x in self.X]
         with ag.no_grad():
-            loss = float(self.loss_fn(predictions, self.y))
+            loss = number(self.loss_fn(predictions, self.y))
         flow: dict[str, list[float]] = {}
         for name, p in model.named_parameters():
             flow.setdefault(_layer_of(name), []).append(abs(p.grad))

@@ -28,6 +28,7 @@ from .validate import (
     finite_float,
     is_real,
     non_negative_int,
+    number,
     positive_int_or_none,
     rate,
     rng,
@@ -36,12 +37,12 @@ from .validate import (
 
 def _floats(prediction):
     if isinstance(prediction, (list, tuple)):
-        return [float(p) for p in prediction]
-    return [float(prediction)]
+        return [number(p) for p in prediction]
+    return [number(prediction)]
 
 
 def _targets(target):
-    return [float(t) for t in target] if isinstance(target, (list, tuple)) else [float(target)]
+    return [number(t) for t in target] if isinstance(target, (list, tuple)) else [number(target)]
 
 
 # --- how many predictions are right: (correct, counted) for one sample --------------------
@@ -118,7 +119,7 @@ def predict(model, X) -> list:
     """
     with model.evaluating(), ag.no_grad():
         out = [model(x) for x in X]
-    return [[float(v) for v in o] if isinstance(o, (list, tuple)) else float(o) for o in out]
+    return [[number(v) for v in o] if isinstance(o, (list, tuple)) else number(o) for o in out]
 
 
 def evaluate(model, X, y, loss="mse", accuracy="auto"):
@@ -130,7 +131,7 @@ def evaluate(model, X, y, loss="mse", accuracy="auto"):
         raise ValueError(f"y has {len(y)} targets but X has {len(X)} samples")
     with model.evaluating(), ag.no_grad():
         predictions = [model(x) for x in X]
-        value = float(loss_fn(predictions, y))
+        value = number(loss_fn(predictions, y))
     return value, accuracy_of(counter, predictions, y)
 
 

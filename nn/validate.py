@@ -30,6 +30,7 @@ import math
 import numbers
 import random
 
+from autograd_lite import Value
 from autograd_lite.reals import shown as _shown  # (the engine's: a repr cut to 40 characters)
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "is_int",
     "is_real",
     "non_negative_int",
+    "number",
     "positive_int",
     "positive_int_or_none",
     "probability",
@@ -113,6 +115,12 @@ def non_negative_int(value, name: str) -> int:
     if n < 0:
         raise ValueError(f"{name} must be an int >= 0, got {n}")
     return n
+
+
+def number(value) -> float:
+    """A Value's number (its ``.data``), or a number as a float: how ``nn`` reads a result or
+    a target. Not ``float()`` of a Value, which inside ``ag.grad`` warns of a cut graph."""
+    return value.data if isinstance(value, Value) else float(value)
 
 
 def real(value, name: str) -> float:

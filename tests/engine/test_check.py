@@ -146,3 +146,12 @@ def test_extrapolated_difference_is_near_machine_precision():
 def test_gradcheck_at_the_edge_of_a_domain_says_the_step_left_it(f, x, edge):
     with pytest.raises(ValueError, match=rf"input 0 = {x!r} \+- 1e-06.*{edge}.*smaller eps"):
         ag.gradcheck(f, x)
+
+
+def test_gradcheck_of_a_division_at_the_edge_and_of_inputs_in_a_list():
+    with pytest.raises(
+        ValueError, match=r"input 0 = 1e-06 \+- 1e-06.*division by zero.*smaller eps"
+    ):
+        ag.gradcheck(lambda x: 1 / x, 1e-6)
+    with pytest.raises(TypeError, match=r"inputs one by one: gradcheck\(f, \*inputs\)"):
+        ag.gradcheck(lambda x, y: x * y, [2.0, 0.5])

@@ -246,3 +246,39 @@ def test_the_library_itself_never_cuts_a_graph_it_differentiates():
         ag.grad(lambda z: nn.cross_entropy([z, Value(1.0)], 0))(0.5)  # a shift by max(z)
         ag.grad(lambda z: nn.softmax([z, 2.0])[0])(0.5)
         assert ag.gradcheck(lambda x: nn.losses.logsumexp([x, 1.0]) * x.exp(), 0.3)
+        for name, loss in nn.losses.LOSSES.items():  # targets are constants: read, not cut
+            if name == "cross_entropy":
+                ag.grad(lambda z, loss=loss: loss([z, 0.5], 0))(0.5)
+            else:
+                ag.grad(lambda z, loss=loss: loss([z], [Value(1.0)]))(0.5)
+        model = nn.MLP(1, [2, 1], seed=0)  # predict and evaluate read their results as numbers
+        ag.grad(
+            lambda w: nn.predict(model, [[0.5]])[0] + nn.evaluate(model, [[0.5]], [1.0])[0] + w
+        )(1.0)
+
+
+def test_float_under_no_grad_inside_grad_is_quiet_there_is_no_graph_to_cut():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ag.GraphCutWarning)
+
+        def f(x):
+            with ag.no_grad():
+                scale = float(x * 2.0)  # a number on purpose: nothing recorded here
+            return x * scale
+
+        assert ag.grad(f)(3.0) == 6.0
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [lambda x: ag.gradients(x**3, [x])[0], lambda x: (x**3).backward() or x.grad],
+    ids=["gradients", "backward"],
+)
+def test_gradients_as_floats_inside_grad_warn_and_create_graph_does_not(inner):
+    with pytest.warns(
+        ag.GraphCutWarning, match=r"the gradients are plain numbers.*create_graph=True"
+    ):
+        assert ag.grad(inner)(2.0) == 0.0  # wrong (12), and now said so
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ag.GraphCutWarning)
+        assert ag.grad(lambda x: ag.gradients(x**3, [x], create_graph=True)[0])(2.0) == 12.0

@@ -232,3 +232,12 @@ def test_print_steps_to_a_file_name_says_to_open_the_file(capsys):
     with pytest.raises(TypeError, match=r"print_steps: file needs an open text file.*open\("):
         print_steps(x * x, file="steps.txt")
     assert capsys.readouterr().out == ""  # checked first: nothing printed
+
+
+def test_backward_steps_through_a_malformed_op_change_no_grad_before_they_say_why():
+    bad = ag.define_op("steps_no_tuple", lambda x: 2 * x, lambda x, out: 2.0)
+    a, b = Value(1.0), Value(2.0)
+    a.grad = 7.0
+    with pytest.raises(TypeError, match=r"op 'steps_no_tuple': derivative must return a tuple"):
+        list(backward_steps(bad(b) + a * 3.0))  # a would be reached first
+    assert (a.grad, b.grad) == (7.0, 0.0)
