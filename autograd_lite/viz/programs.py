@@ -258,8 +258,8 @@ class Picture(graphviz.Digraph):
     def write(self, path, format: str | None = None, timeout: float | None = None) -> Path:
         """Write the picture to ``path`` (SVG, PNG at 144 dpi, ... from the suffix).
         ``timeout``: seconds Graphviz may take (default: ``self.timeout``, then 30)."""
-        return render(self, path, format, timeout=timeout or self.timeout)
+        return render(self, path, format, timeout=self.timeout if timeout is None else timeout)
 
     def svg(self, timeout: float | None = None) -> str:
         """The picture as SVG text."""
-        return to_svg(self, timeout=timeout or self.timeout)
+        return to_svg(self, timeout=self.timeout if timeout is None else timeout)

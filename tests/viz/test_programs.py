@@ -148,3 +148,14 @@ def test_render_into_a_missing_folder_is_refused_before_graphviz_runs(tmp_path):
     with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
         picture.write(tmp_path / "figs" / "g.svg")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0])
+def test_a_picture_written_with_a_timeout_of_zero_is_refused_not_given_the_default(
+    timeout, tmp_path
+):
+    picture = draw_dot(Value(2.0) * Value(3.0))
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        picture.write(tmp_path / "g.svg", timeout=timeout)
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        picture.svg(timeout=timeout)
