@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 from collections.abc import Callable
 
 from hypothesis import strategies as st
@@ -415,6 +416,10 @@ def expressions(variables=("x",), ops=None, max_depth=3):
     builders = [_builder(op) for op in (BUILTIN_OPS if ops is None else ops)]
     if not builders:
         raise ValueError("expressions: give at least one op")
+    if isinstance(max_depth, bool) or not isinstance(max_depth, numbers.Integral):
+        raise TypeError(
+            f"expressions: max_depth must be an int, got {type(max_depth).__name__} {max_depth!r}"
+        )
     if max_depth < 1:
         raise ValueError(f"expressions: max_depth must be at least 1, got {max_depth!r}")
 

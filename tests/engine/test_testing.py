@@ -234,3 +234,9 @@ def test_wrong_user_op_is_caught_and_the_minimal_failing_expression_is_shown():
     assert shown.count("(") <= 3, shown
     report = "\n".join(getattr(info.value, "__notes__", []))
     assert f"e={shown}" in report  # hypothesis names the falsifying example
+
+
+@pytest.mark.parametrize("depth", ["3", 3.5, True, None])
+def test_expressions_max_depth_that_is_not_an_int_is_a_type_error(depth):
+    with pytest.raises(TypeError, match=r"expressions: max_depth must be an int"):
+        expressions(max_depth=depth)
