@@ -24,17 +24,19 @@ def is_recording() -> bool:
     return _recording.get()
 
 
-# --- float() of a Value where a derivative is being taken ----------------------------------
+# --- a plain number where a derivative is being taken --------------------------------------
 # Inside ``grad(f)`` (``value_and_grad``, ``hessian``, ``gradcheck``), and inside your op's
 # derivative when it is differentiated again, ``math.exp(x)`` or ``float(x)`` of a Value
-# gives a plain number: the graph is cut there, and the derivative comes out wrong (0 along
-# that path) without a word. JAX refuses it; here ``float(v)`` keeps working, and warns.
+# gives a plain number, and so do ``backward()`` and ``gradients()`` without create_graph:
+# the graph is cut there, and the derivative comes out wrong (0 along that path) without a
+# word. JAX refuses it; here they keep working, and warn.
 _taking_derivative: ContextVar[str | None] = ContextVar("autograd_lite_cut", default=None)
 
 
 class GraphCutWarning(UserWarning):
-    """``float()`` of a Value (``math.exp(x)``, say) where a derivative is being taken: the
-    derivative cannot see through the plain number, so it is wrong along that path."""
+    """A plain number where a derivative is being taken: ``float()`` of a Value
+    (``math.exp(x)``, say), or gradients as floats from ``backward()`` or ``gradients()``.
+    The derivative cannot see through it, so it is wrong along that path."""
 
 
 class taking_derivative:
