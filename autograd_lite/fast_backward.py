@@ -104,6 +104,15 @@ def backward(root, gradient=1.0) -> None:
     order = interior_order(root)
     for node in order:
         node.grad = 0.0
+    try:
+        _accumulate(root, gradient, order)
+    except TypeError:  # a leaf's .grad that is not a number (None, a PyTorch habit): say so
+        _check_grads(root, order)
+        raise
+
+
+def _accumulate(root, gradient, order) -> None:
+    """The chain-rule loop of ``backward``, over ``order`` reversed."""
     root.grad += gradient
     for node in reversed(order):
         g = node.grad
@@ -124,6 +133,18 @@ def backward(root, gradient=1.0) -> None:
             else:
                 for parent, d in zip(node._b, local):
                     parent.grad += g * d
+
+
+def _check_grads(root, order) -> None:
+    """A TypeError naming the first node whose ``.grad`` is not a float, if there is one."""
+    for node in (root, *order, *(p for n in order for p in n.parents)):
+        if type(node.grad) is not float:
+            name = repr(node.label) if node.label else repr(node)
+            raise TypeError(
+                f"backward: the .grad of {name} is {type(node.grad).__name__}, not a number; "
+                "set it to 0.0 (ag.zero_grad does) before backward, as autograd-lite keeps "
+                ".grad a float, never None (the nodes visited before it were updated already)"
+            )
 
 
 def _one_for_all(local) -> bool:

@@ -115,3 +115,12 @@ def test_a_node_of_many_operands_gives_the_references_bits(make, gradient):
         backward(root, gradient)
         results.append([float.hex(n.grad) for n in order])
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("where", ["w", "root"])
+def test_a_grad_that_is_none_is_named_with_what_to_do(where):
+    w, x = Value(2.0, label="w"), Value(3.0, label="x")
+    y = w * x if where == "w" else Value(5.0, label="root")
+    (w if where == "w" else y).grad = None  # a PyTorch habit: no gradient yet
+    with pytest.raises(TypeError, match=rf"the \.grad of '{where}' is NoneType.*set it to 0\.0"):
+        y.backward()
