@@ -7,9 +7,10 @@ quicker, and none changes a single bit of the result:
   ``_da``, ``_db``; see ``value.py``) instead of asking through the protocol, which
   builds a tuple per node and per question.
 - It leaves the leaves out of the order: a weight or an input only receives.
-- A node with one or two parents, none of which needs a visit (leaves, or nodes already
-  visited), is placed at once instead of going back on the stack under a marker that
-  would come straight off again.
+- A node none of whose parents needs a visit (leaves, or nodes already visited) is placed
+  at once instead of going back on the stack under a marker that would come straight off
+  again: ``w * x`` of two leaves, and a layer's dot nodes after the first row (ordering
+  the graph of nn's demo step: 2.85 ms -> 2.64).
 - For a node with one or two parents, the parent that would be pushed last, and so
   popped next, is visited straight away (ordering a long chain takes about a tenth less
   time).
@@ -79,16 +80,20 @@ def interior_order(root) -> list:
                 if parents:
                     if node._db is None:  # your op's derivative gave no proper tuple: the
                         node.local_derivatives()  # error that says why, before any .grad changes
+                    few = len(parents) <= _FEW
+                    if few and seen.issuperset(parents):  # (a layer's dot, after its first row)
+                        place(node)  # no parent needs a visit: placed now, as above
+                        break
                     push(node)
                     push(None)
-                    if len(parents) > _FEW:  # (a sum of a million: its leaves are not marked)
+                    if not few:  # (a sum of a million: its leaves are not marked)
                         # (a loop, not a list comprehension: for ag.sum of 10^6 Values on
                         # CPython 3.11 the comprehension took 24 ms a call against the loop's
                         # 15, until it sped up after its first seven calls)
                         for parent in reversed(parents):
                             if parent._rule is not None and parent not in seen:
                                 push(parent)
-                    elif not seen.issuperset(parents):
+                    else:
                         for parent in reversed(parents):
                             if parent not in seen:
                                 if parent._rule is None:
