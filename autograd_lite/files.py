@@ -74,12 +74,11 @@ def write_atomic(path, data) -> Path:
         data = data.encode("utf-8")
     elif not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"write_atomic: data must be str or bytes, got {type(data).__name__}")
-    path = _target(path)
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:  # (atomic_path checks the path)
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
-    return path
+    return Path(path)
 
 
 def check_writable(path) -> Path:
