@@ -128,9 +128,8 @@ def _accumulate(root, gradient, order) -> None:
             if b is not None:
                 b.grad += g * node._db
         else:  # an n-ary node: parents and local derivatives as two tuples, in _b and _db
-            # (_db None: a user op's derivative gave no proper tuple, and asking for the
-            # local derivatives again raises the error that says why)
-            local = node._db or node.local_derivatives()
+            # (never None here: interior_order has raised for such a node already)
+            local = node._db
             if _one_for_all(local):  # a sum or a mean of many: g * d is the same product
                 gd = g * local[0]
                 for parent in node._b:
