@@ -100,7 +100,9 @@ class GradScale:
         if not sizes:
             return cls(None, MIN_DECADES)
         largest, smallest = max(sizes), min(sizes)
-        span = math.ceil(math.log10(largest / smallest) - 1e-9) if smallest < largest else 0
+        # (a difference of logarithms: largest / smallest can overflow, 1e300 / 1e-300)
+        decades = math.log10(largest) - math.log10(smallest)
+        span = math.ceil(decades - 1e-9) if smallest < largest else 0
         return cls(largest, min(max(span, MIN_DECADES), MAX_DECADES))
 
     def position(self, grad: float) -> float:
@@ -108,7 +110,8 @@ class GradScale:
         below it (or lower). Only for finite, non-zero ``grad``."""
         if self.largest is None:
             return 1.0
-        return min(max(1.0 + math.log10(abs(grad) / self.largest) / self.decades, 0.0), 1.0)
+        below = math.log10(abs(grad)) - math.log10(self.largest)  # (the ratio can underflow)
+        return min(max(1.0 + below / self.decades, 0.0), 1.0)
 
     def fill(self, grad: float | None) -> str:
         """The fill colour (``#rrggbb``) for a box whose gradient is ``grad`` (None: not

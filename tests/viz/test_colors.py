@@ -170,6 +170,17 @@ def test_fit_spans_whole_powers_of_ten_between_the_smallest_and_the_largest():
     assert GradScale.fit([-4.0]).largest == 4.0
 
 
+def test_gradients_hundreds_of_powers_of_ten_apart_still_make_a_picture():
+    # largest / smallest overflows (1e300 / 1e-300) or its inverse underflows (5e-324)
+    assert GradScale.fit([1e300, 1e-300]) == GradScale(1e300, 8)
+    assert GradScale.fit([1.0, 5e-324]) == GradScale(1.0, 8)
+    assert GradScale(1e300, 8).fill(5e-324) == colors.POSITIVE_RAMP[0]
+    x, y = Value(1.0, label="x"), Value(5e-324, label="y")
+    z = x * y
+    z.backward()
+    assert "label=" in draw_dot(z).source
+
+
 def test_fill_rules():
     scale = GradScale(2.0, 4)
     assert (
