@@ -25,6 +25,15 @@ from autograd_lite import Value
 from .validate import is_real, number
 
 
+def is_row(x) -> bool:
+    """True for one sample's numbers given together: a list, a tuple, or another sequence
+    such as a row of a NumPy array (not a str, a dict, a Value or a number)."""
+    if isinstance(x, (list, tuple)):
+        return True
+    plain = isinstance(x, (str, bytes, dict, Value)) or is_real(x)
+    return not plain and hasattr(x, "__iter__")
+
+
 def _flat(x, name) -> list:
     """A prediction or target as a flat list: a number, a list, or a list of lists."""
     if isinstance(x, Value) or is_real(x):
@@ -33,7 +42,7 @@ def _flat(x, name) -> list:
         raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
     out = []
     for item in x:
-        if isinstance(item, (list, tuple)):
+        if is_row(item):
             out.extend(item)
         else:
             out.append(item)

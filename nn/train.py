@@ -21,7 +21,7 @@ import autograd_lite as ag
 from autograd_lite import Value
 
 from .layers import MLP, Layer, Neuron
-from .losses import LOSSES, bce_with_logits, check_target, cross_entropy, hinge_loss
+from .losses import LOSSES, bce_with_logits, check_target, cross_entropy, hinge_loss, is_row
 from .module import Module
 from .validate import (
     boolean,
@@ -287,6 +287,8 @@ def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, l
         nin = len(rows[0])  # a model that does not say: every row like the first
     # A loss of ours fixes each target's shape; a function of your own may read it its way.
     outputs = output_count(model) if loss_fn in LOSSES.values() else None
+    # a row of a NumPy array (y of shape (n, 1)) becomes a list, what every loss reads
+    y = [list(t) if is_row(t) and not isinstance(t, (list, tuple)) else t for t in y]
     for i, target in enumerate(y):
         check_target(loss_fn, target, outputs, f"{y_name}[{i}]")
     return rows, y

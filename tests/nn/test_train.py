@@ -454,3 +454,27 @@ def test_a_run_is_not_recorded_unless_asked_and_replay_says_how(tmp_path):
     with pytest.raises(ValueError, match=r"^History.replay: this run was not recorded; call fit"):
         history.replay(tmp_path / "replay.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_targets_as_rows_of_a_numpy_array_train_as_the_same_lists_would():
+    numpy = pytest.importorskip("numpy")  # y of shape (n, 1), as scikit-learn users keep it
+    X, y = make_moons(20, noise=0.1, seed=1)
+    Xv, yv = make_moons(10, noise=0.1, seed=2)
+
+    def trained(targets, validation_targets, **options):
+        model = MLP(2, [4, 1], seed=0)
+        optimizer = SGD(model.parameters(), lr=0.1)
+        history = fit(
+            model, X, targets, "hinge", optimizer, 3,
+            validation=(Xv, validation_targets), progress=False, **options,
+        )  # fmt: skip
+        return model.state_dict(), history.val_loss
+
+    as_lists = trained([[t] for t in y], [[t] for t in yv])
+    assert trained(numpy.array(y).reshape(-1, 1), numpy.array(yv).reshape(-1, 1)) == as_lists
+    rows = [[float(t)] for t in y[:-1]] + [numpy.array([float(y[-1])])]  # one row of numpy
+    assert trained(rows, yv, batch_size=1) == trained([[t] for t in y], yv, batch_size=1)
+    model = MLP(2, [1], seed=0)
+    assert mse_loss([model(x) for x in X[:2]], numpy.array([[1.0], [2.0]])).data == (
+        mse_loss([model(x) for x in X[:2]], [1.0, 2.0]).data
+    )
