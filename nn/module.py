@@ -30,6 +30,11 @@ class LoadResult(NamedTuple):
     unexpected: list
 
 
+def _check_prefix(prefix) -> None:
+    if type(prefix) is not str:
+        raise TypeError(f"prefix must be a str such as 'encoder', got {type(prefix).__name__}")
+
+
 class Module:
     """A piece of a network: holds parameters and sub-modules, and is called like a function.
 
@@ -100,6 +105,7 @@ class Module:
         """``(dotted name, module)`` for this module (named ``prefix``, "" by default) and
         every module inside it, parents before children; a shared one once, under its first
         name."""
+        _check_prefix(prefix)
         return self._walk_modules(prefix, set())
 
     def _walk_modules(self, name, seen):
@@ -119,8 +125,10 @@ class Module:
         A Value reachable under two names (tied weights, a shared sub-module) is ONE
         parameter: it is listed once, under the first name met, as PyTorch does. Listing it
         twice would count it twice in ``num_parameters`` and step it twice in an optimizer.
+        ``prefix`` is this module's own name, put in front as ``prefix.layers.0...``.
         """
-        return self._walk_parameters(prefix, set(), set())
+        _check_prefix(prefix)
+        return self._walk_parameters(f"{prefix}." if prefix else "", set(), set())
 
     def _walk_parameters(self, prefix, seen_values, seen_modules):
         seen_modules.add(id(self))

@@ -192,6 +192,20 @@ def test_named_modules_gives_dotted_names_parents_first():
     assert dict(model.named_modules())["layers.1"] is model.layers[1]
 
 
+def test_a_prefix_names_the_module_itself_with_a_dot_as_pytorch_writes_it():
+    model = MLP(2, [1], seed=0)
+    names = [n for n, _ in model.named_parameters(prefix="enc")]
+    assert names == [
+        "enc.layers.0.neurons.0.w.0",
+        "enc.layers.0.neurons.0.w.1",
+        "enc.layers.0.neurons.0.b",
+    ]
+    assert [n for n, _ in model.named_modules(prefix="enc")][:2] == ["enc", "enc.layers.0"]
+    for walk in (model.named_parameters, model.named_modules):
+        with pytest.raises(TypeError, match="prefix must be a str"):
+            walk(prefix=1)
+
+
 # --- evaluation mode as a context -----------------------------------------------------------
 
 
