@@ -102,9 +102,18 @@ def logsumexp(values):
     return m + ag.log(ag.sum([ag.exp(v - m) for v in values]))
 
 
-def softplus(z):
-    """``log(1 + exp(z))`` = logsumexp(0, z): stable for any finite z; derivative sigmoid(z)."""
-    return logsumexp([0.0, z])
+def _softplus(z: float) -> float:
+    # max(z, 0) + log(1 + exp(-|z|)): exp never overflows, and log1p keeps every digit of
+    # log(1 + tiny), which log(1.0 + tiny) would round away (softplus(-50) is 1.9e-22, not 0)
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+softplus = ag.define_op(
+    "softplus",
+    _softplus,
+    lambda z, out: (ag.sigmoid(z),),
+    doc="``log(1 + exp(z))``, to the last digit for any z; its derivative is sigmoid(z).",
+)
 
 
 def softmax(logits) -> list:
@@ -135,12 +144,18 @@ def hinge_loss(scores, labels):
 def bce_with_logits(logits, targets):
     """Binary cross-entropy on raw scores z: mean of ``-t log s - (1-t) log(1-s)``, s = sigmoid(z).
 
-    Written as ``softplus(z) - t * z``, which is the same function without ever forming
-    ``log(0)``; targets are probabilities in [0, 1] (usually 0 or 1).
+    Written as ``softplus(z) - t * z``, the same function without ever forming ``log(0)``;
+    for a label 1 as ``softplus(-z)``, equal to it, so that a confident right answer's tiny
+    loss (2e-9 at z = 20) is not a difference of two nearly equal numbers. Targets are
+    probabilities in [0, 1] (usually 0 or 1; between them the loss is never tiny).
     """
     z, t = _pair(logits, targets, "bce_with_logits")
     t = [bce_target(ti) for ti in t]
-    return _as_value(ag.mean([softplus(zi) - ti * zi for zi, ti in zip(z, t)]))
+    return _as_value(ag.mean([_bce(zi, ti) for zi, ti in zip(z, t)]))
+
+
+def _bce(z, t):
+    return softplus(-z) if t == 1.0 else softplus(z) - t * z
 
 
 def _one_cross_entropy(logits, target):

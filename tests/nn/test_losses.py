@@ -167,3 +167,23 @@ def test_targets_of_the_wrong_type_are_type_errors():
         cross_entropy(_values([1.0, 2.0]), "0")
     with pytest.raises(ValueError, match=r"^bce_with_logits: targets must be in"):
         bce_with_logits(_values([0.5]), [-1])
+
+
+@pytest.mark.parametrize("z", [20.0, 30.0, 50.0, 700.0])
+def test_bce_keeps_the_digits_of_a_tiny_loss(z):
+    # log(1 + e^-z) for a confident right answer: softplus(z) - z would cancel it away
+    exact = math.log1p(math.exp(-z))
+    for logit, target in ((z, 1.0), (-z, 0.0)):
+        x = ag.Value(logit)
+        loss = bce_with_logits([x], [target])
+        loss.backward()
+        assert loss.data == pytest.approx(exact, rel=1e-15, abs=0.0)
+        assert abs(x.grad) == pytest.approx(1.0 / (1.0 + math.exp(z)), rel=1e-14, abs=0.0)
+
+
+def test_softplus_is_an_op_that_differentiates_twice():
+    from nn.losses import softplus
+
+    assert softplus(-50.0) == math.log1p(math.exp(-50.0)) and softplus(1e300) == 1e300
+    s = 1.0 / (1.0 + math.exp(-0.3))
+    assert ag.grad(ag.grad(softplus))(0.3) == pytest.approx(s * (1 - s), rel=1e-15)
