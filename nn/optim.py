@@ -15,7 +15,7 @@ import math
 
 from autograd_lite import Value
 
-from .validate import boolean, positive_int, probability, rate
+from .validate import boolean, is_real, positive_int, probability, rate
 
 
 def check_parameters(params) -> list:
@@ -68,6 +68,15 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError
 
+    def _check_grads(self) -> None:
+        """Every ``.grad`` a number, checked before ``step`` moves any parameter."""
+        for i, p in enumerate(self.params):
+            if type(p.grad) is not float and not is_real(p.grad):
+                raise TypeError(
+                    f"step: params[{i}].grad is {type(p.grad).__name__}, not a number; set it "
+                    "to 0.0 (zero_grad does) rather than None, as here every .grad is a float"
+                )
+
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"
 
@@ -93,6 +102,7 @@ class SGD(Optimizer):
         self.velocity = [None] * len(self.params)  # the momentum buffers b
 
     def step(self) -> None:
+        self._check_grads()
         lr, mu, wd, nesterov = self.lr, self.momentum, self.weight_decay, self.nesterov
         velocity = self.velocity
         for i, p in enumerate(self.params):
@@ -134,6 +144,7 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
+        self._check_grads()
         self.t += 1
         beta1, beta2 = self.betas
         eps, wd = self.eps, self.weight_decay
@@ -147,7 +158,16 @@ class Adam(Optimizer):
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
             denominator = math.sqrt(v[i]) / root_correction + eps
-            p.data = p.data - step_size * m[i] / denominator
+            try:
+                p.data = p.data - step_size * m[i] / denominator
+            except ZeroDivisionError:  # eps = 0 and no gradient yet: what PyTorch gives
+                p.data = p.data - _divided_by_zero(step_size * m[i])
+
+
+def _divided_by_zero(x: float) -> float:
+    """``x / 0.0`` as IEEE arithmetic (and PyTorch) gives it, where Python raises: nan for 0,
+    else an infinity of x's sign."""
+    return math.nan if x == 0.0 or math.isnan(x) else math.copysign(math.inf, x)
 
 
 # --- learning-rate schedules ---------------------------------------------------------------

@@ -193,3 +193,26 @@ def test_an_optimizer_given_one_value_twice_refuses_it():
     for make in (SGD, Adam):
         with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
             make([p, q, p], lr=0.1)
+
+
+def test_adam_with_eps_zero_divides_as_ieee_and_pytorch_do():
+    # no gradient yet: 0 / 0 is nan (PyTorch's answer); a gradient whose square underflows
+    # to 0: m / 0 is an infinity of m's sign. Python's own 0.0 division would raise midway.
+    for grad, expected in ((0.0, math.nan), (1e-200, -math.inf), (-1e-200, math.inf)):
+        p = ag.Value(1.0)
+        p.grad = grad
+        Adam([p], lr=0.1, eps=0.0).step()
+        assert p.data == expected or (math.isnan(expected) and math.isnan(p.data))
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_grad_that_is_not_a_number_is_refused_before_any_parameter_moves(make):
+    a, b = ag.Value(1.0), ag.Value(2.0)
+    optimizer = make([a, b])
+    a.grad, b.grad = 1.0, None  # a PyTorch habit: .grad = None
+    with pytest.raises(TypeError, match=r"params\[1\]\.grad is NoneType.*set it to 0\.0"):
+        optimizer.step()
+    assert (a.data, b.data) == (1.0, 2.0) and getattr(optimizer, "t", 0) == 0
+    b.grad = 1  # an int is a number
+    optimizer.step()
+    assert a.data < 1.0 and b.data < 2.0
