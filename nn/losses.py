@@ -159,7 +159,6 @@ def _bce(z, t):
 
 
 def _one_cross_entropy(logits, target):
-    logits = list(logits)
     target = class_index(target, len(logits))
     # logsumexp(z) - z[target], with logsumexp's shift m moved next to z[target]:
     # log(sum(exp(z - m))) + (m - z[target]) is two terms >= 0, so nothing cancels.
@@ -174,17 +173,48 @@ def cross_entropy(logits, target_index):
     One sample: a list of logits and an int. A batch: a list of such lists and a list of
     ints.
     """
+    if not is_row(logits):
+        raise TypeError(
+            "cross_entropy: logits must be a list of scores, one per class (or a list of such "
+            f"lists for a batch), got {type(logits).__name__}"
+        )
     logits = list(logits)
     if not logits:
         raise ValueError("cross_entropy: no logits given")
-    if isinstance(logits[0], (list, tuple)):
-        targets = list(target_index)
-        if len(targets) != len(logits):
-            raise ValueError(f"cross_entropy: {len(logits)} samples but {len(targets)} targets")
-        losses = [_one_cross_entropy(z, t) for z, t in zip(logits, targets)]
-    else:
-        losses = [_one_cross_entropy(logits, target_index)]
-    return _as_value(ag.mean(losses))
+    if not is_row(logits[0]):
+        return _as_value(_one_cross_entropy(_scores(logits, "logits"), target_index))
+    if not is_row(target_index):
+        raise TypeError(
+            "cross_entropy: logits is a batch (a list of lists), so target_index must be a "
+            f"list of class indices, one per sample; got {type(target_index).__name__}"
+        )
+    targets = list(target_index)
+    if len(targets) != len(logits):
+        raise ValueError(f"cross_entropy: {len(logits)} samples but {len(targets)} targets")
+    rows = [_scores(row, f"logits[{i}]") for i, row in enumerate(logits)]
+    for i, row in enumerate(rows):
+        if len(row) != len(rows[0]):
+            raise ValueError(
+                f"cross_entropy: logits[{i}] has {len(row)} scores but logits[0] has "
+                f"{len(rows[0])}; every sample needs one score per class"
+            )
+    return _as_value(ag.mean([_one_cross_entropy(z, t) for z, t in zip(rows, targets)]))
+
+
+def _scores(row, name) -> list:
+    """One sample's logits as a list, each a Value or a number."""
+    if not is_row(row):
+        raise TypeError(f"cross_entropy: {name} must be a list of scores, got {row!r}")
+    row = list(row)
+    if not row:
+        raise ValueError(f"cross_entropy: {name} is empty; give one score per class")
+    for j, z in enumerate(row):
+        if not (isinstance(z, Value) or is_real(z)):
+            raise TypeError(
+                f"cross_entropy: {name}[{j}] must be a number or a Value, got {z!r} "
+                f"({type(z).__name__})"
+            )
+    return row
 
 
 def check_target(loss_fn, target, outputs, name) -> None:

@@ -112,6 +112,28 @@ def test_cross_entropy_checks_targets():
         cross_entropy([_values([1.0, 2.0]), _values([1.0, 2.0])], [0])
 
 
+@pytest.mark.parametrize(
+    "logits, target, error, message",
+    [
+        (["a", 1.0], 0, TypeError, r"logits\[0\] must be a number or a Value, got 'a'"),
+        ("ab", 0, TypeError, r"logits must be a list of scores.*got str"),
+        (ag.Value(1.0), 0, TypeError, r"logits must be a list of scores.*got Value"),
+        (1.0, 0, TypeError, r"logits must be a list of scores.*got float"),
+        ([[1.0, 2.0]], 0, TypeError, r"logits is a batch.*target_index must be a list.*got int"),
+        ([[]], [0], ValueError, r"logits\[0\] is empty; give one score per class"),
+        (
+            [[1, 2], [1, 2, 3]],
+            [0, 2],
+            ValueError,
+            r"logits\[1\] has 3 scores but logits\[0\] has 2",
+        ),
+    ],
+)
+def test_cross_entropy_checks_its_logits_and_names_them(logits, target, error, message):
+    with pytest.raises(error, match=r"^cross_entropy: " + message):
+        cross_entropy(logits, target)
+
+
 # --- PyTorch as the oracle ------------------------------------------------------------------
 
 
