@@ -15,6 +15,20 @@ import math
 from .validate import boolean, is_int, positive_int, rate, real, rng
 
 
+def _finite(X, what):
+    """``X`` itself, once every coordinate is a finite number (a huge ``noise`` overflows)."""
+    if not all(math.isfinite(c) for point in X for c in point):
+        raise ValueError(f"{what} is too large: some points came out infinite; use a smaller one")
+    return X
+
+
+def _samples(data, name) -> list:
+    """``X`` or ``y`` as a list of samples (a list, a tuple, a NumPy array; not a str)."""
+    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
+        raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
+    return list(data)
+
+
 def _shuffled(X, y, draw):
     order = list(range(len(X)))
     draw.shuffle(order)
@@ -42,7 +56,7 @@ def make_moons(n_samples=100, noise=0.0, seed=None):
                 point = [1.0 - math.cos(t), 0.5 - math.sin(t)]
             X.append([point[0] + draw.gauss(0.0, noise), point[1] + draw.gauss(0.0, noise)])
             y.append(label)
-    return _shuffled(X, y, draw)
+    return _shuffled(_finite(X, f"noise={noise!r}"), y, draw)
 
 
 def make_circles(n_samples=100, noise=0.0, factor=0.5, seed=None):
@@ -66,7 +80,7 @@ def make_circles(n_samples=100, noise=0.0, factor=0.5, seed=None):
                 ]
             )
             y.append(label)
-    return _shuffled(X, y, draw)
+    return _shuffled(_finite(X, f"noise={noise!r}"), y, draw)
 
 
 def make_spirals(n_samples=300, classes=3, noise=0.0, turns=1.0, seed=None):
@@ -79,6 +93,8 @@ def make_spirals(n_samples=300, classes=3, noise=0.0, turns=1.0, seed=None):
     classes = positive_int(classes, "classes")
     noise = rate(noise, "noise")
     turns = real(turns, "turns")
+    if not math.isfinite(4.0 * math.pi * abs(turns)):
+        raise ValueError(f"turns={turns!r} is too large: the angles would be infinite")
     draw = rng(seed)
     X, y = [], []
     for k in range(classes):
@@ -86,6 +102,8 @@ def make_spirals(n_samples=300, classes=3, noise=0.0, turns=1.0, seed=None):
         for i in range(count):
             r = (i + 1) / count
             angle = 2.0 * math.pi * (k / classes + turns * r) + draw.gauss(0.0, noise) / 4.0
+            if not math.isfinite(angle):
+                raise ValueError(f"noise={noise!r} is too large: an angle came out infinite")
             X.append([r * math.cos(angle), r * math.sin(angle)])
             y.append(k)
     return _shuffled(X, y, draw)
@@ -123,18 +141,26 @@ def make_price_series(
     returns = [0.0] * len(pattern)  # a quiet past to start the pattern from
     prices = [float(start)]
     log_price = math.log(start)
-    for _ in range(n - 1):
+    for day in range(1, n):
         memory = sum(a * returns[-1 - j] for j, a in enumerate(pattern))
         r = drift + memory + volatility * draw.gauss(0.0, 1.0)
         returns.append(r)
         log_price += r
+        if not -_LARGEST_LOG_PRICE < log_price < _LARGEST_LOG_PRICE:  # (or NaN)
+            raise ValueError(
+                f"the prices leave the range of a float on day {day} (start={start!r}, "
+                f"drift={drift!r}, volatility={volatility!r}); use a smaller drift or volatility"
+            )
         prices.append(math.exp(log_price))
     return prices
 
 
+_LARGEST_LOG_PRICE = 708.0  # e ** 708 is 3e307, near the largest float; e ** -708, the smallest
+
+
 def log_returns(prices) -> list[float]:
     """``log(p[t] / p[t-1])`` for each day after the first: the series a model should study."""
-    prices = [float(p) for p in prices]
+    prices = [real(p, f"prices[{i}]") for i, p in enumerate(_samples(prices, "prices"))]
     if any(p <= 0 for p in prices):
         raise ValueError("log_returns needs positive prices")
     return [math.log(b / a) for a, b in itertools.pairwise(prices)]
@@ -165,7 +191,7 @@ def train_test_split(X, y, test_size=0.25, shuffle=True, seed=None):
     and puts the LAST samples in the test set: for time series, where the model must be
     tested on the future, never on days mixed in among its training days.
     """
-    X, y = list(X), list(y)
+    X, y = _samples(X, "X"), _samples(y, "y")
     n = len(X)
     if n != len(y):
         raise ValueError(f"y has {len(y)} targets but X has {n} samples")

@@ -140,6 +140,21 @@ def test_train_test_split_without_shuffle_tests_on_the_end():
         (lambda: train_test_split([1, 2], [1, 2], test_size=1.5), ValueError, "test_size as a"),
         (lambda: train_test_split([1, 2], [1, 2], shuffle="no"), TypeError, "shuffle must be"),
         (lambda: train_test_split([1, 2], [1], test_size=1), ValueError, "y has 1 targets"),
+        (lambda: train_test_split(5, [1]), TypeError, "X must be a list"),
+        (lambda: train_test_split("abcd", [1, 2, 3, 4]), TypeError, "X must be a list.*str"),
+        (lambda: train_test_split([1, 2], None), TypeError, "y must be a list"),
+        (lambda: log_returns(5), TypeError, "prices must be a list"),
+        (lambda: log_returns(["a", 1.0]), TypeError, r"prices\[0\] must be a number"),
+        (lambda: log_returns([1.0, math.nan]), ValueError, r"prices\[1\] must be a finite"),
+        # numbers too large for a float's range: said, not an OverflowError or "math domain"
+        (lambda: make_moons(100, noise=1e308, seed=0), ValueError, "noise=1e.308 is too large"),
+        (lambda: make_circles(100, noise=1e308, seed=0), ValueError, "noise=1e.308 is too large"),
+        (lambda: make_spirals(100, noise=1e308, seed=0), ValueError, "noise=1e.308 is too large"),
+        (lambda: make_spirals(10, turns=1e308), ValueError, "turns=1e.308 is too large"),
+        (lambda: make_price_series(10, drift=1000.0), ValueError, "the prices leave the range"),
+        (lambda: make_price_series(10, drift=-1000.0), ValueError, "the prices leave the range"),
+        (lambda: make_price_series(3, start=1e308, drift=1.0), ValueError, "the prices leave"),
+        (lambda: make_price_series(5, volatility=1e308, seed=0), ValueError, "the prices leave"),
     ],
 )
 def test_one_error_convention(make, error, message):
