@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -48,15 +49,11 @@ def _targets(target):
 # --- how many predictions are right: (correct, counted) for one sample --------------------
 
 
-def _sign_correct(threshold):
+def _sign_correct(threshold, prediction, target):
     """Scores above 0 mean the positive class; a target above ``threshold`` is positive."""
-
-    def count(prediction, target):
-        scores, labels = _floats(prediction), _targets(target)
-        right = sum((s > 0.0) == (t > threshold) for s, t in zip(scores, labels))
-        return right, len(scores)
-
-    return count
+    scores, labels = _floats(prediction), _targets(target)
+    right = sum((s > 0.0) == (t > threshold) for s, t in zip(scores, labels))
+    return right, len(scores)
 
 
 def _argmax_correct(prediction, target):
@@ -65,10 +62,11 @@ def _argmax_correct(prediction, target):
     return int(best == int(target)), 1
 
 
-#: The accuracy rule that goes with each known loss (MSE has none).
+#: The accuracy rule that goes with each known loss (MSE has none). (partial, not a
+#: function made inside a function: a recorded History holds one, and pickles.)
 _ACCURACY_FOR = {
-    hinge_loss: _sign_correct(0.0),
-    bce_with_logits: _sign_correct(0.5),
+    hinge_loss: partial(_sign_correct, 0.0),
+    bce_with_logits: partial(_sign_correct, 0.5),
     cross_entropy: _argmax_correct,
 }
 

@@ -91,3 +91,18 @@ def test_modules_hold_no_functions_only_data():
     # Activations are kept by name: a function stored on a module would pin it to this process.
     for m in MLP(2, [3, 1], activation="leaky_relu", seed=0, dropout=0.5).modules():
         assert not any(callable(v) for v in vars(m).values()), vars(m)
+
+
+def test_a_recorded_history_pickles_and_its_copy_still_replays(tmp_path):
+    from nn import SGD, fit
+    from nn.data import make_moons
+
+    X, y = make_moons(12, noise=0.1, seed=1)
+    model = MLP(2, [3, 1], seed=0)
+    history = fit(
+        model, X, y, "hinge", SGD(model.parameters(), lr=0.1), 2, record=True, progress=False
+    )
+    copy = pickle.loads(pickle.dumps(history))
+    assert copy.loss == history.loss
+    copy.replay(tmp_path / "run.html")
+    assert (tmp_path / "run.html").stat().st_size > 0
