@@ -4,7 +4,8 @@ Everything autograd-lite writes (a saved model, a picture, an animation, a histo
 through here. The bytes go to a temporary file in the same folder, which is then renamed
 over the target with ``os.replace`` (atomic on POSIX and Windows). If anything fails on
 the way (a full disk, an interrupted program), the old file is untouched and the temporary
-one is removed: no half-written file is ever left behind.
+one is removed: no half-written file is ever left behind. Replacing a file keeps what
+writing into it would keep: its permissions, and a symbolic link, whose target is written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,9 +35,13 @@ def atomic_path(path, suffix=""):
     'hello'
     """
     path = _target(path)
+    if path.is_symlink():  # replace the file it points to, not the link
+        path = Path(os.path.realpath(path))
     tmp = _new_file(path.parent, f".{path.name}.", suffix or ".tmp")
     try:
         yield tmp
+        with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
+            shutil.copymode(path, tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -104,3 +104,18 @@ def test_writing_where_no_file_can_be_says_why_and_leaves_nothing(
     with pytest.raises(ValueError, match=said), atomic_path(target):
         pass
     assert list(tmp_path.iterdir()) == []  # no temporary file named in an error, or left
+
+
+def test_replacing_a_file_keeps_its_permissions_and_writes_through_a_link(tmp_path):
+    private = tmp_path / "private.json"
+    private.write_text("old")
+    private.chmod(0o600)
+    write_atomic(private, "new")
+    assert private.read_text() == "new" and (private.stat().st_mode & 0o777) == 0o600
+    (tmp_path / "real").mkdir()
+    target, link = tmp_path / "real" / "model.json", tmp_path / "model.json"
+    target.write_text("old")
+    link.symlink_to(target)
+    write_atomic(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["model.json"]
