@@ -91,11 +91,7 @@ def _tolerate_any_terminal() -> None:
 
 
 def _fail(where: str, message: str, status: int) -> int:
-    """Print the error; a control character from the command line is shown as an escape,
-    never sent to the terminal (where ``\x1b`` could clear the screen)."""
-    lines = [
-        "".join(char if char.isprintable() else repr(char)[1:-1] for char in line)
-        for line in message.split("\n")
-    ]
-    say(f"{where}: error: " + "\n".join(lines), file=sys.stderr)
+    """Print the error (``say`` shows a control character from the command line as an
+    escape, never sends it to the terminal)."""
+    say(f"{where}: error: {message}", file=sys.stderr)
     return status

@@ -25,9 +25,14 @@ class CommandError(Exception):
 
 def say(text: str, file=None) -> None:
     """Print ``text``, whatever the terminal's encoding: a character it cannot show is
-    written as an escape (``\\uff58``) instead of crashing the program."""
+    written as an escape (``\\uff58``) instead of crashing the program, and so is a control
+    character (a file name from the command line with ``\\x1b`` could clear the screen)."""
     file = file or sys.stdout
     encoding = getattr(file, "encoding", None) or "utf-8"
+    text = "\n".join(
+        "".join(char if char.isprintable() else repr(char)[1:-1] for char in line)
+        for line in text.split("\n")
+    )
     print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
 
 

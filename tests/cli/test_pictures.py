@@ -126,6 +126,12 @@ def test_control_characters_in_a_message_are_never_sent_to_the_terminal(capsys):
     assert status == 2 and "\x1b" not in err and "\\x1b[2J" in err
 
 
+def test_control_characters_in_a_file_name_that_was_written_are_shown_as_escapes(capsys, tmp_path):
+    status, out, _ = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / "g\x1b[2J.dot"))
+    assert status == 0 and "\x1b" not in out and "g\\x1b[2J.dot" in out
+    assert (tmp_path / "g\x1b[2J.dot").exists()
+
+
 def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypatch):
     from autograd_lite.cli.draw import build
 
