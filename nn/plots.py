@@ -66,7 +66,7 @@ def plot_gradient_flow(model, ax=None):
 
 def plot_history(history, ax=None):
     """Loss per epoch (training and validation) and, on a second axis, accuracy."""
-    figure, ax = _axes(ax, figsize=(6, 3.5))
+    figure, ax = _axes(ax, figsize=(7.5, 3.5))  # (wide enough for the legend beside it)
     epochs = range(1, history.epochs + 1)
     ax.plot(epochs, history.loss, color="C0", label="loss")
     if history.val_loss:
@@ -88,7 +88,9 @@ def plot_history(history, ax=None):
         right.set_ylim(0.0, 1.05)
         more_handles, more_labels = right.get_legend_handles_labels()
         handles, labels = handles + more_handles, labels + more_labels
-    ax.legend(handles, labels, loc="center right")
+    # beside the plot (past the accuracy axis, when there is one): never over a curve
+    beside = 1.15 if len(figure.axes) > 1 else 1.02
+    ax.legend(handles, labels, loc="center left", bbox_to_anchor=(beside, 0.5))
     ax.set_title("Training")
     figure.tight_layout()
     return figure
@@ -153,7 +155,12 @@ def _draw_decision_boundary(model, X, y, ax, resolution, padding):
         low = min(min(row) for row in scores)
         high = max(max(row) for row in scores)
         levels = [min(low, -1e-9), 0.0, max(high, 1e-9)]
-        ax.contourf(xs, ys, scores, levels=levels, cmap="coolwarm", alpha=0.35)
+        # one colour per side, the ends of the points' own colour map: the shade says only
+        # which class, the same in every picture (not how far the scores reach)
+        from matplotlib import colormaps
+
+        ends = [colormaps["coolwarm"](end) for end in (0.0, 1.0)]
+        ax.contourf(xs, ys, scores, levels=levels, colors=ends, alpha=0.35)
         ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
     else:
         xs, ys, grid = decision_grid(model, X, resolution, padding)

@@ -147,3 +147,31 @@ def test_decision_grid_checks_its_arguments():
 def test_gradient_flow_needs_a_module():
     with pytest.raises(TypeError, match=r"^model must be an nn Module"):
         gradient_flow([1, 2])
+
+
+def test_the_two_sides_of_a_boundary_have_the_same_colours_whatever_the_scores_reach():
+    from matplotlib.contour import ContourSet
+
+    from nn import Neuron
+    from nn.plots import plot_decision_boundary
+
+    X, y = [[-1.0, -1.0], [1.0, 1.0], [-0.5, 0.5], [0.5, -0.5]], [0, 1, 0, 1]
+
+    def side_colours(bias):  # score = x0 + bias: the red side reaches further as bias grows
+        neuron = Neuron(2, activation="linear", seed=0)
+        neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, 0.0, bias
+        axis = plot_decision_boundary(neuron, X, y, resolution=11).axes[0]
+        filled = [c for c in axis.collections if isinstance(c, ContourSet) and c.filled]
+        return filled[0].get_facecolor().tolist()
+
+    assert side_colours(0.1) == side_colours(0.9)
+
+
+def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
+    X, y = make_moons(30, noise=0.1, seed=0)
+    model = MLP(2, [4, 1], seed=0)
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 3, progress=False)
+    figure = history.plot()
+    figure.canvas.draw()
+    legend = figure.axes[0].get_legend().get_window_extent()
+    assert legend.x0 > figure.axes[1].get_window_extent().x1  # right of the accuracy axis
