@@ -46,9 +46,10 @@ test: lint unit notebooks-test
 
 # Open the lessons in JupyterLab (Ctrl-C in this terminal stops it). The shipped notebooks
 # are trusted first: JupyterLab draws saved SVG pictures only in a trusted notebook.
+# (As root, in a container say, JupyterLab refuses to start without --allow-root.)
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter trust notebooks/*.ipynb
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
