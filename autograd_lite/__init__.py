@@ -7,10 +7,10 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (345 lines of code): ``value.py``, the class ``Value``
-(the node); ``rules.py`` from ``Rule`` to ``define_op`` (a row of the table, and how
-applying it records a node); ``ops.py``, the table (the helpers below it can wait);
-``graph.py`` from the top to ``reference_backward`` (topological order and the chain rule).
+Reading order for the engine (345 lines of code): ``graph.py`` from the top to
+``reference_backward`` (topological order and the chain rule); ``ops.py``, the table (the
+helpers below it can wait); ``value.py``, the class ``Value`` (the node); ``rules.py`` from
+``Rule`` to ``define_op`` (a row of the table, and how applying it records a node).
 Then ``functional.py`` (grad of grad). Speed sits apart: ``fast_backward.py`` (the backward
 ``Value.backward`` runs) and the fast paths at the end of ``Value`` and of ``ops.py``.
 """
