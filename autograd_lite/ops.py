@@ -207,8 +207,9 @@ _dot_op = _nary("dot",          _dot,          lambda *xys_out: (*xys_out[len(xy
 
 def _dpow_dbase(x, y):
     """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
-    if not isinstance(y, Value) and y == 0:
-        return 0.0  # a constant exponent 0: nothing depends on x
+    if not isinstance(y, Value):  # a constant exponent c: so is c - 1, to every order
+        # (as a node, c - 1 would vary: at the (c + 2)-th order of x ** c, 0 * inf at x = 0)
+        return 0.0 if y == 0 else y * _ieee_power_of(y - 1)(x)
     d = y * ieee_pow(x, y - 1)
     # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
     # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
@@ -260,6 +261,20 @@ def _power_of(c) -> Op:
 
 
 @functools.lru_cache(maxsize=256)
+def _ieee_power_of(c) -> Op:
+    """x ** c for a constant c inside a derivative: inf or nan where ``x ** c`` raises."""
+    rule = Rule(
+        "ieee_pow",
+        lambda x: _ieee_pow(x, c),
+        lambda x, out: (_dpow_dbase(x, c),),
+        f"**{c:g}",
+        True,
+        ("ieee x**c", c),
+    )
+    return UnaryOp(rule)
+
+
+@functools.lru_cache(maxsize=256)
 def _base_to(c) -> Op:
     """c ** x for a constant c."""
     rule = Rule(
@@ -293,9 +308,9 @@ def rule_for(key) -> Rule:
     """The rule a pickle names by ``key`` (see ``Rule.key``); a clear error if none is defined."""
     if isinstance(key, tuple):
         kind, constant = key
-        return {"x**c": _power_of, "c**x": _base_to, "leaky_relu": _leaky_relu_with}[kind](
-            constant
-        ).rule
+        made_by = {"x**c": _power_of, "ieee x**c": _ieee_power_of, "c**x": _base_to,
+                   "leaky_relu": _leaky_relu_with}  # fmt: skip
+        return made_by[kind](constant).rule
     rule = RULES.get(key)
     if rule is None:
         raise ValueError(

@@ -79,6 +79,19 @@ def test_zero_to_the_zero_has_gradient_zero():
     assert z.data == 1.0 and b.grad == 0.0 and e.grad == 0.0
 
 
+def test_every_derivative_of_x_to_a_whole_power_is_its_polynomial_even_at_zero():
+    def nth(f, n):
+        for _ in range(n):
+            f = ag.grad(f)
+        return f
+
+    # x ** 3: 3x^2, 6x, 6, then 0 for ever; x ** 1 is 1, then 0
+    assert [nth(lambda x: x**3, n)(0.0) for n in range(1, 7)] == [0.0, 0.0, 6.0, 0.0, 0.0, 0.0]
+    assert [nth(lambda x: x**1, n)(1e-200) for n in range(1, 5)] == [1.0, 0.0, 0.0, 0.0]
+    # d^5/dx^5 (x^3 e^x) at 0 = 5! / 2! = 60 (Leibniz: only the x^3 term's third derivative)
+    assert nth(lambda x: x**3 * ag.exp(x), 5)(0.0) == 60.0
+
+
 def test_kinks_follow_pytorch():
     for make, expected in [
         (lambda x: x.relu(), 0.0),

@@ -111,3 +111,15 @@ def test_a_user_op_unpickles_where_it_is_defined_again_and_is_named_where_not():
     assert missing.returncode != 0
     assert b"ValueError" in missing.stderr and b"'cube'" in missing.stderr
     assert b"define_op" in missing.stderr
+
+
+def test_a_derivative_graph_pickles_with_its_constant_powers():
+    import pickle
+
+    x = Value(0.3, label="x")
+    (first,) = ag.gradients(x**3, [x], create_graph=True)  # 3 * x ** 2, the power a constant
+    twin = pickle.loads(pickle.dumps(first))
+    _same_graph(first, twin)
+    assert [p.op_label for p in ag.topological_order(twin) if p.op_label.startswith("**")] == [
+        "**2"
+    ]

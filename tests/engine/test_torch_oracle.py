@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from needs_torch import import_torch
 
 import autograd_lite as ag
-from autograd_lite import Value
+from autograd_lite import Value, grad
 
 pytestmark = pytest.mark.torch
 torch = import_torch()
@@ -171,6 +171,40 @@ def test_second_derivative_at_zero_matches_pytorch(ours, theirs):
     assert same(grad(ours)(0.0), first.item())
     assert same(grad(grad(ours))(0.0), second.item())
     assert grad(grad(ag.sqrt))(0.0) == -math.inf
+
+
+def _nth(f, n):
+    for _ in range(n):
+        f = grad(f)
+    return f
+
+
+def _torch_nth(f, x, n):
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    y = f(t)
+    for _ in range(n):
+        if not y.requires_grad:  # a constant by now: every further derivative is 0
+            return 0.0
+        (y,) = torch.autograd.grad(y, t, create_graph=True)
+    return y.item()
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "x", "n"),
+    [
+        (lambda x: x**1, lambda t: t**1, 0.0, 3),
+        (lambda x: x**1, lambda t: t**1, 1e-200, 3),  # not singular at all
+        (lambda x: x**3, lambda t: t**3, 0.0, 6),
+        (lambda x: x**2 * ag.sin(x), lambda t: t**2 * torch.sin(t), 0.0, 4),
+        (lambda x: x**3 * ag.exp(x), lambda t: t**3 * torch.exp(t), 0.0, 5),  # 60
+        (lambda x: x**2.5, lambda t: t**2.5, 0.0, 3),  # inf
+        (lambda x: x**-1, lambda t: t**-1, 0.5, 3),
+    ],
+)
+def test_every_derivative_of_a_constant_power_matches_pytorch(ours, theirs, x, n):
+    # the exponent of each derivative (c - 1, c - 2, ...) stays a constant: as a node it
+    # would vary, and the (c + 2)-th derivative of x ** c came out 0 * inf = nan near x = 0
+    assert same(_nth(ours, n)(x), _torch_nth(theirs, x, n))
 
 
 @pytest.mark.parametrize(
