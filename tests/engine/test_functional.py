@@ -387,3 +387,18 @@ def test_gradients_of_one_value_or_none_says_to_give_a_list(inputs, hint):
         TypeError, match=rf"gradients\(output, inputs\): inputs needs Values.*{hint}"
     ):
         gradients(w * w, w if inputs == "w" else inputs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    c=st.integers(min_value=0, max_value=5),
+    n=st.integers(min_value=1, max_value=7),
+    x=st.one_of(st.just(0.0), st.floats(min_value=-3.0, max_value=3.0)),
+)
+def test_the_nth_derivative_of_x_to_a_whole_power_is_the_falling_factorial(c, n, x):
+    # d^n/dx^n x^c = c (c-1) ... (c-n+1) x^(c-n): 0 once n > c, at every x, 0 included
+    f = lambda x: x**c
+    for _ in range(n):
+        f = grad(f)
+    expected = math.perm(c, n) * x ** (c - n) if n <= c else 0.0
+    assert f(x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
