@@ -86,8 +86,10 @@ class _BlockOrDecorator:
     """A context manager that also decorates: ``with X():``, ``@X`` and ``@X()`` all work.
 
     A decorated function runs each call inside a fresh ``X()``. For a generator function
-    the block is entered around each step of the generator only, so that it never leaks to
-    the caller between two ``yield``s; a coroutine function holds it across its awaits.
+    (async too) the block is entered around each step of the generator only, so that it
+    never leaks to the caller between two ``yield``s, and what the caller throws into it or
+    closes reaches the generator inside the block; a coroutine function holds it across its
+    awaits.
     """
 
     def __new__(cls, func=None):
@@ -111,14 +113,47 @@ class _BlockOrDecorator:
 
             def wrapper(*args, **kwargs):
                 steps = func(*args, **kwargs)
-                sent = None
-                while True:
+                try:
                     with block():
+                        item = next(steps)
+                    while True:  # pass on what the caller sends, throws or closes
                         try:
-                            item = steps.send(sent)
-                        except StopIteration as finished:
-                            return finished.value
-                    sent = yield item
+                            sent = yield item
+                        except GeneratorExit:
+                            with block():
+                                steps.close()
+                            raise
+                        except BaseException as error:
+                            with block():
+                                item = steps.throw(error)
+                        else:
+                            with block():
+                                item = steps.send(sent)
+                except StopIteration as finished:
+                    return finished.value
+
+        elif inspect.isasyncgenfunction(func):
+
+            async def wrapper(*args, **kwargs):
+                steps = func(*args, **kwargs)
+                try:
+                    with block():
+                        item = await steps.__anext__()
+                    while True:  # the same, for an async generator
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            with block():
+                                await steps.aclose()
+                            raise
+                        except BaseException as error:
+                            with block():
+                                item = await steps.athrow(error)
+                        else:
+                            with block():
+                                item = await steps.asend(sent)
+                except StopAsyncIteration:
+                    return
 
         else:
 

@@ -186,6 +186,45 @@ def test_no_grad_decorates_coroutines_and_generators():
     assert finished.value.value == "done" and ag.is_recording()
 
 
+def test_a_decorated_generator_gets_what_is_thrown_into_it_and_its_close_inside_the_block():
+    seen = []
+
+    @no_grad
+    def steps():
+        try:
+            while True:
+                try:
+                    yield ag.is_recording()
+                except ValueError:  # torch.no_grad passes a thrown error on, too
+                    yield "caught", ag.is_recording()
+        finally:
+            seen.append(ag.is_recording())
+
+    walk = steps()
+    assert next(walk) is False
+    assert walk.throw(ValueError("from outside")) == ("caught", False)
+    assert ag.is_recording()
+    walk.close()
+    assert seen == [False] and ag.is_recording()
+
+
+def test_no_grad_decorates_async_generators():
+    @no_grad
+    async def steps(v):
+        sent = yield (v * 2).is_leaf
+        yield sent, (v * 3).is_leaf
+
+    async def main():
+        walk = steps(Value(1.0))
+        first = await walk.__anext__()
+        outside = ag.is_recording()
+        second = await walk.asend("hello")
+        await walk.aclose()
+        return first, outside, second
+
+    assert asyncio.run(main()) == (True, True, ("hello", True))
+
+
 def test_ctrl_c_as_gc_paused_switches_the_collector_off_leaves_it_on(
     monkeypatch, ctrl_c_after_gc_disable
 ):
