@@ -255,6 +255,8 @@ def gradients(output, inputs, create_graph=False) -> list:
     Values, so each gradient is a Value you can differentiate again (``grad`` of ``grad``).
     An input that ``output`` does not depend on gets 0.0, a plain number, either way.
     """
+    if type(create_graph) is not bool:  # ("no" would be true): a flag, as in PyTorch
+        raise TypeError(f"gradients: create_graph must be True or False, got {create_graph!r}")
     inputs = as_operands(inputs, "gradients(output, inputs): inputs", "Values")
     for i, x in enumerate(inputs):
         if not is_node(x):

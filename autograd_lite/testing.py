@@ -403,6 +403,25 @@ def _builder(op):
 # --- the strategy ---------------------------------------------------------------------
 
 
+def _names(variables) -> tuple:
+    """The variables' names, checked: a list of distinct identifiers such as ("x", "y")."""
+    if isinstance(variables, (str, bytes)) or not hasattr(variables, "__iter__"):
+        raise TypeError(
+            f"expressions: variables must be a list of names such as ('x', 'y'), got {variables!r}"
+        )
+    variables = tuple(variables)
+    for v in variables:
+        if not isinstance(v, str):
+            raise TypeError(f"expressions: variables must be names (str), got {v!r}")
+        if not v.isidentifier():
+            raise ValueError(f"expressions: variables must be names such as 'x'; {v!r} is not one")
+    if not variables:
+        raise ValueError("expressions: give at least one variable, such as ('x',)")
+    if len(set(variables)) != len(variables):
+        raise ValueError(f"expressions: variables must differ, got {variables!r}")
+    return variables
+
+
 def expressions(variables=("x",), ops=None, max_depth=3):
     """Random expressions of ``variables`` built from ``ops``, as callables.
 
@@ -410,9 +429,9 @@ def expressions(variables=("x",), ops=None, max_depth=3):
     (``define_op`` results, or ``user_op(op, domain="positive")``). Hypothesis shrinks a
     failing expression towards fewer ops and the first variable.
     """
-    variables = tuple(variables)
-    if not variables or not all(isinstance(v, str) and v.isidentifier() for v in variables):
-        raise ValueError(f"expressions: variables must be names such as 'x', got {variables!r}")
+    variables = _names(variables)
+    if isinstance(ops, (str, bytes)) or not (ops is None or hasattr(ops, "__iter__")):
+        raise TypeError(f"expressions: ops must be a list of ops such as ['+', 'exp'], got {ops!r}")
     builders = [_builder(op) for op in (BUILTIN_OPS if ops is None else ops)]
     if not builders:
         raise ValueError("expressions: give at least one op")

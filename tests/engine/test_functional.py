@@ -402,3 +402,10 @@ def test_the_nth_derivative_of_x_to_a_whole_power_is_the_falling_factorial(c, n,
         f = grad(f)
     expected = math.perm(c, n) * x ** (c - n) if n <= c else 0.0
     assert f(x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None])
+def test_create_graph_is_a_flag(flag):
+    x = Value(2.0)
+    with pytest.raises(TypeError, match="create_graph must be True or False"):
+        gradients(x * x, [x], create_graph=flag)

@@ -89,6 +89,17 @@ def test_expressions_check_their_arguments():
         expressions(ops=["tan"])
     with pytest.raises(ValueError, match="names"):
         expressions(variables=("x y",))
+    for variables, error, message in [
+        (("x", "x"), ValueError, "variables must differ"),  # x would stand for both arguments
+        ("xy", TypeError, "a list of names such as"),  # not quietly ("x", "y")
+        (3, TypeError, "a list of names such as"),
+        (["x", 1], TypeError, r"variables must be names \(str\), got 1"),
+        ((), ValueError, "at least one variable"),
+    ]:
+        with pytest.raises(error, match=message):
+            expressions(variables=variables)
+    with pytest.raises(TypeError, match=r"ops must be a list of ops such as \['\+', 'exp'\]"):
+        expressions(ops="exp")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
