@@ -46,6 +46,7 @@ step  node  op    upstream  parent  local  product  parent sum
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -130,10 +131,16 @@ def backward_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     and iterating to the end leaves every ``.grad`` as ``backward()`` would. To look at a
     pass without changing anything, use ``observe_steps``.
     """
-    if not _showable(output):
-        raise TypeError(f"backward_steps needs a Value, got {type(output).__name__}")
-    seed = as_real(gradient, "backward_steps(gradient)")
+    seed = _checked(output, gradient, "backward_steps")
     return _backward_steps(output, seed)  # (checked now, at the call; stepped when iterated)
+
+
+def _checked(output, gradient, who) -> float:
+    """The starting gradient, once ``output`` is a Value: what every step function checks
+    first, in the name of the function the user called."""
+    if not _showable(output):
+        raise TypeError(f"{who} needs a Value, got {type(output).__name__}")
+    return as_real(gradient, f"{who}(gradient)")
 
 
 def _backward_steps(output, seed) -> Iterator[Step]:
@@ -141,6 +148,13 @@ def _backward_steps(output, seed) -> Iterator[Step]:
     # Every node's local derivatives first: an op of yours whose derivative gives no proper
     # tuple raises here, before any .grad changes, as it does in backward.
     derivatives = {node: local_derivatives(node) for node in order}
+    for node in order:  # and a leaf's .grad that cannot be added to (None, a PyTorch habit)
+        if not node.parents and not isinstance(node.grad, numbers.Real):
+            name = repr(node.label) if node.label else repr(node)
+            raise TypeError(
+                f"backward_steps: the .grad of {name} is {type(node.grad).__name__}, not a "
+                "number; set it to 0.0 (ag.zero_grad does) first: .grad is a float, never None"
+            )
     for node in order:  # as in backward: every non-leaf starts from zero
         if node.parents:
             node.grad = 0.0
@@ -166,10 +180,7 @@ def observe_steps(output: Value, gradient=1.0) -> Iterator[Step]:
     bit for bit, but the gradients live in a dictionary of this call: no ``.grad`` is read
     or changed. This is what every tool that only shows a pass uses.
     """
-    if not _showable(output):
-        raise TypeError(f"observe_steps needs a Value, got {type(output).__name__}")
-    seed = as_real(gradient, "observe_steps(gradient)")
-    return _observe_steps(output, seed)  # (checked now, at the call)
+    return _observe_steps(output, _checked(output, gradient, "observe_steps"))  # (at the call)
 
 
 def _observe_steps(output, seed) -> Iterator[Step]:
@@ -241,7 +252,7 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
         )
     header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
     rows = []
-    for step in observe_steps(output, gradient):
+    for step in _observe_steps(output, _checked(output, gradient, "print_steps")):
         node = step.node
         # counted from 1, as the animation and the stepper count their steps
         head = [str(step.index + 1), name_of(node), node.op_label if node.parents else "leaf"]

@@ -227,6 +227,25 @@ def test_the_steppers_check_their_arguments_at_the_call_not_at_the_first_step():
         observe_steps(3.0)
 
 
+def test_print_steps_names_itself_in_its_errors(capsys):
+    with pytest.raises(TypeError, match=r"^print_steps needs a Value"):
+        print_steps(3.0)
+    with pytest.raises(TypeError, match=r"^print_steps\(gradient\)"):
+        print_steps(Value(1.0), "x")
+    assert capsys.readouterr().out == ""
+
+
+def test_a_leaf_grad_of_none_is_refused_before_any_grad_changes():
+    a, w1, b, w2 = (
+        Value(v, label=n) for v, n in ((1.0, "a"), (2.0, "w1"), (3.0, "b"), (4.0, "w2"))
+    )
+    y = b * w2 + a * w1
+    w1.grad = None  # a PyTorch habit
+    with pytest.raises(TypeError, match=r"the \.grad of 'w1' is NoneType.*set it to 0\.0"):
+        next(backward_steps(y))
+    assert (a.grad, b.grad, w2.grad, w1.grad) == (0.0, 0.0, 0.0, None)
+
+
 def test_print_steps_to_a_file_name_says_to_open_the_file(capsys):
     x = Value(2.0)
     with pytest.raises(TypeError, match=r"print_steps: file needs an open text file.*open\("):
