@@ -207,9 +207,10 @@ class Module:
     def load_state_dict(self, state, strict=True) -> LoadResult:
         """Copy numbers from ``state`` into the parameters.
 
-        Every key and value is checked first; if anything is wrong, a ``ValueError`` names
-        it and no parameter has changed. ``strict=True`` needs exactly this module's names;
-        ``strict=False`` loads the names that match and reports the rest.
+        Every key and value is checked first; if anything is wrong, an error names it (a
+        ``TypeError`` for a value that is not a number) and no parameter has changed.
+        ``strict=True`` needs exactly this module's names; ``strict=False`` loads the names
+        that match and reports the rest.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict needs a mapping of name -> number, got {state!r}")
@@ -253,11 +254,11 @@ def _listing(names, limit=5):
 
 
 def _as_finite(x, name) -> float:
-    """``x`` as a finite float, or a ValueError naming the parameter."""
-    if isinstance(x, (bool, Value)) or not hasattr(type(x), "__float__"):
-        raise ValueError(f"load_state_dict: {name!r} must be a real number, got {x!r}")
-    if isinstance(x, complex):
-        raise ValueError(f"load_state_dict: {name!r} must be a real number, got {x!r}")
+    """``x`` as a finite float: a TypeError naming the parameter for what is not a real
+    number (a str, a bool, a Value: give ``v.data``), a ValueError for one that is unusable."""
+    if isinstance(x, (bool, Value, complex)) or not hasattr(type(x), "__float__"):
+        hint = " (a Value: give its .data)" if isinstance(x, Value) else ""
+        raise TypeError(f"load_state_dict: {name!r} must be a real number, got {x!r}{hint}")
     try:
         number = float(x)
     except (TypeError, ValueError, OverflowError) as error:

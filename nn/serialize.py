@@ -174,7 +174,7 @@ def _model_from(document, where):
         raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
     try:
         model.load_state_dict(state, strict=True)
-    except ValueError as error:
+    except (TypeError, ValueError) as error:  # a damaged file is a ValueError, whatever is wrong
         raise ValueError(f"{where}: the weights do not fit the architecture: {error}") from None
     return model
 

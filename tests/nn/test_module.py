@@ -62,23 +62,25 @@ def test_state_dict_round_trip():
 
 
 @pytest.mark.parametrize(
-    "spoil, message",
+    "spoil, error, message",
     [
-        (lambda d: d.pop("layers.1.neurons.0.b"), "missing 'layers.1.neurons.0.b'"),
-        (lambda d: d.__setitem__("layers.9.w", 1.0), "unexpected 'layers.9.w'"),
-        (lambda d: d.__setitem__("layers.1.neurons.0.b", math.nan), "finite"),
-        (lambda d: d.__setitem__("layers.1.neurons.0.b", math.inf), "finite"),
-        (lambda d: d.__setitem__("layers.1.neurons.0.b", "0.5"), "real number"),
-        (lambda d: d.__setitem__("layers.1.neurons.0.b", True), "real number"),
-        (lambda d: d.__setitem__("layers.1.neurons.0.b", None), "real number"),
+        (lambda d: d.pop("layers.1.neurons.0.b"), ValueError, "missing 'layers.1.neurons.0.b'"),
+        (lambda d: d.__setitem__("layers.9.w", 1.0), ValueError, "unexpected 'layers.9.w'"),
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", math.nan), ValueError, "finite"),
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", math.inf), ValueError, "finite"),
+        # not a number at all: the wrong type
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", "0.5"), TypeError, "real number"),
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", True), TypeError, "real number"),
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", None), TypeError, "real number"),
+        (lambda d: d.__setitem__("layers.1.neurons.0.b", ag.Value(1.0)), TypeError, "its .data"),
     ],
 )
-def test_one_bad_entry_is_reported_and_changes_nothing(spoil, message):
+def test_one_bad_entry_is_reported_and_changes_nothing(spoil, error, message):
     model = MLP(2, [4, 1], seed=0)
     before = model.state_dict()
     other = {name: value + 1.0 for name, value in before.items()}  # every value is new
     spoil(other)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         model.load_state_dict(other)
     assert model.state_dict() == before
 
