@@ -14,9 +14,13 @@ constant 1) arriving as the bias. That is the default for small pictures.
 
 Shaped to be quick to lay out: a node used more than ``REPEAT_LIMIT`` times (the ``x`` of
 ``x*x*...*x``, an input read by every neuron) is drawn again beside each use instead of
-sending one long arrow to each, which Graphviz is slow to untangle. Big graphs are cut down
-to the ``max_nodes`` Values nearest the output, with a note. Nothing here recurses and
-nothing here runs Graphviz (that is ``programs.py``).
+sending one long arrow to each, which Graphviz is slow to untangle.
+
+A graph of more than ``max_nodes`` Values is summarised: only the ``summary_nodes`` Values
+nearest the output are drawn (40 by default), with a note saying how many were left out. A
+learner needs to see how the output is made, not 500 boxes: a chain of 500 Values is a
+picture some 85,000 points wide that takes minutes to turn into a PNG, while 40 draw in about
+a second. Nothing here recurses and nothing here runs Graphviz (that is ``programs.py``).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from .programs import Picture
 REPEAT_LIMIT = 3
 #: ``expand_dots=None`` expands the dot nodes of pictures of at most this many Values.
 EXPAND_UP_TO = 60
+#: How many Values a summary of a graph bigger than ``max_nodes`` shows (module docstring).
+SUMMARY_NODES = 40
 #: Longest label written in a box (labels are data: a huge one must not make a huge box).
 MAX_LABEL = 40
 CONSTANT_INK = "#555555"
@@ -75,6 +81,7 @@ def draw_dot(
     expand_dots: bool | None = None,
     *,
     scale: GradScale | None = None,
+    summary_nodes: int = SUMMARY_NODES,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -83,7 +90,8 @@ def draw_dot(
       (every grad 0) the boxes say "not reached yet";
     - ``color_by``: "grad" to fill boxes by the colour rules of ``colors.py`` (sign as hue,
       |grad| relative to this picture's largest); None or "none" for plain boxes;
-    - ``max_nodes``: past this many Values, draw only those nearest ``root``, with a note;
+    - ``max_nodes``: a graph of more Values than this is summarised: only the
+      ``summary_nodes`` (default 40) nearest ``root`` are drawn, with a note;
     - ``highlight``: a Value (or several) to outline in red;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
       and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
@@ -93,7 +101,7 @@ def draw_dot(
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
-                 expand_dots=expand_dots, scale=scale)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes)  # fmt: skip
 
 
 def draw_step(
@@ -104,18 +112,20 @@ def draw_step(
     expand_dots: bool | None = None,
     *,
     scale: GradScale | None = None,
+    summary_nodes: int = SUMMARY_NODES,
 ) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node and its edges are red, each edge carries ``upstream × local = product``,
     every grad is as it was just after this step (a node that has received nothing yet is
     "not reached yet"), and a node used more than once shows its running sum ("sum so far:
-    2 of 3 uses"). ``expand_dots`` and ``scale`` are as in ``draw_dot``.
+    2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and ``summary_nodes`` are as in
+    ``draw_dot``.
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
-                 expand_dots=expand_dots, scale=scale)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes)  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -133,17 +143,22 @@ def _as_set(highlight) -> set:
     raise TypeError(f"draw_dot: highlight needs a Value or a list of Values, got {got}{hint}")
 
 
-def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
+def _check_count(count, name):
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"{name} must be an int, got {type(count).__name__}")
+    if count < 1:
+        raise ValueError(f"{name} must be at least 1, got {count}")
+
+
+def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale, summary_nodes):
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
     if color_by not in ("grad", None, "none"):
         raise ValueError(f'color_by must be "grad", "none" or None, got {color_by!r}')
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}")
-    if max_nodes < 1:
-        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    _check_count(max_nodes, "max_nodes")
+    _check_count(summary_nodes, "summary_nodes")
     if expand_dots not in (None, True, False):
         raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
     if scale is not None and not isinstance(scale, GradScale):
@@ -153,11 +168,13 @@ def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
 
 
 def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
-          *, expand_dots=None, scale=None):  # fmt: skip
+          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES):  # fmt: skip
     """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
     picture (one scale for several pictures)."""
-    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale)
+    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale, summary_nodes)
     nodes, total = nearest_nodes(root, max_nodes)
+    if total > max_nodes:  # a summary: the few nearest the output, which draw quickly
+        nodes = nodes[: min(max_nodes, summary_nodes)]
     if step is None:
         uses = use_counts(nodes)
         grads, received = {node: node.grad for node in nodes}, None
@@ -195,8 +212,10 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if total > len(nodes):
         left_out = total - len(nodes)
+        knob = "summary_nodes" if len(nodes) == summary_nodes else "max_nodes"
         note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
-                f"{left_out:,} left out (raise max_nodes to see more).")  # fmt: skip
+                f"{left_out:,} left out (raise {knob} to see more; max_nodes={total} "
+                "draws them all, slowly).")  # fmt: skip
         heading.append(f'<TABLE ID="summary" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
                        f'CELLPADDING="4"><TR><TD>{escape(note)}</TD></TR></TABLE>')  # fmt: skip
     if scale is not None:  # the legend explains the shading, if there is any

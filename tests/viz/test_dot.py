@@ -2,6 +2,7 @@
 Graphviz description they write (boxes, ops, arrows, names, expanded neurons, reused nodes)."""
 
 import re
+import struct
 import time
 import xml.etree.ElementTree as ET
 
@@ -16,7 +17,7 @@ import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value, backward_steps  # noqa: E402
 from autograd_lite.viz import draw_dot, draw_step, labels  # noqa: E402
 from autograd_lite.viz.colors import HIGHLIGHT  # noqa: E402
-from autograd_lite.viz.dot import REPEAT_LIMIT  # noqa: E402
+from autograd_lite.viz.dot import REPEAT_LIMIT, SUMMARY_NODES  # noqa: E402
 
 
 # --- reading the DOT source back: the structure tests ----------------------------------
@@ -141,11 +142,11 @@ def test_a_100000_node_graph_is_summarised_quickly():
     xs = [Value(i * 1e-3) for i in range(50_000)]
     loss = ag.sum([x * x for x in xs])  # 50,000 leaves + 50,000 products + 1
     start = time.perf_counter()
-    picture = draw_dot(loss, max_nodes=200)
+    picture = draw_dot(loss, max_nodes=300, summary_nodes=200)
     seconds = time.perf_counter() - start
     assert seconds < 1.0, f"draw_dot took {seconds:.2f} s"
     assert len(value_ids(picture)) == 200
-    assert "of 100,001: 99,801 left out" in picture.source
+    assert "of 100,001: 99,801 left out (raise summary_nodes" in picture.source
     assert "49,801 operands not shown" in picture.source
 
 
@@ -153,8 +154,53 @@ def test_a_deep_chain_is_summarised_without_recursion():
     y = Value(1.0)
     for _ in range(200_000):
         y = y.tanh()
-    picture = draw_dot(y, max_nodes=50)
+    picture = draw_dot(y, max_nodes=50, summary_nodes=60)
     assert len(value_ids(picture)) == 50 and "1 operand not shown" in picture.source
+    assert "(raise max_nodes to see more" in picture.source
+
+
+def huge_chain(n=100_000):
+    """The audit's 10^5-node chain: ``+ 0.001`` and ``tanh(y * 1.0001)`` in turn."""
+    y = Value(0.5, label="x")
+    for i in range(n - 1):
+        y = (y * 1.0001).tanh() if i % 2 else y + 0.001
+    y.label = "out"
+    return y
+
+
+def test_a_graph_bigger_than_max_nodes_is_summarised_by_the_few_nearest_the_output():
+    y = huge_chain(3_000)
+    assert len(value_ids(draw_dot(y))) == SUMMARY_NODES == 40
+    assert len(value_ids(draw_dot(y, summary_nodes=100))) == 100
+    assert len(value_ids(draw_dot(y, max_nodes=10))) == 10  # never more than max_nodes
+    small = huge_chain(100)  # 250 Values: drawn whole
+    assert len(value_ids(draw_dot(small))) == len(ag.topological_order(small))
+
+
+@needs_a_program
+@pytest.mark.parametrize("shape", ["chain", "wide"])
+def test_the_default_summary_of_a_huge_graph_is_a_png_of_sensible_size_in_seconds(shape, tmp_path):
+    """Before: a 500-Value summary, 85,844 points wide (a chain: the PNG timed out after
+    30 s) or 78,129 pixels tall (a 500-leaf sum)."""
+    if shape == "chain":
+        root = huge_chain()
+    else:
+        root = ag.sum([Value(float(i % 7) - 3, label=f"v{i}") for i in range(100_000)])
+    root.backward()
+    start = time.perf_counter()
+    draw_dot(root).write(tmp_path / "summary.png", timeout=15)
+    seconds = time.perf_counter() - start
+    width, height = struct.unpack(">II", (tmp_path / "summary.png").read_bytes()[16:24])
+    assert seconds < 8.0, f"{seconds:.1f} s to draw"
+    assert max(width, height) <= 16_000 and width * height <= 25e6, (width, height)
+
+
+def test_summary_nodes_is_a_positive_int():
+    y = huge_chain(1_000)
+    with pytest.raises(TypeError, match="summary_nodes must be an int, got float"):
+        draw_dot(y, summary_nodes=2.5)
+    with pytest.raises(ValueError, match="summary_nodes must be at least 1, got 0"):
+        draw_step(y, next(iter(backward_steps(y))), summary_nodes=0)
 
 
 # --- draw_step -----------------------------------------------------------------------------
