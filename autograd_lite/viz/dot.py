@@ -53,6 +53,8 @@ SUMMARY_NODES = 40
 #: Longest label written in a box (labels are data: a huge one must not make a huge box).
 MAX_LABEL = 40
 CONSTANT_INK = "#555555"
+#: The first half of an arrow that carries text (``_Drawing._via``): no arrowhead.
+TO_TEXT = {"arrowhead": "none"}
 
 
 def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
@@ -259,11 +261,27 @@ class _Drawing:
     def _red(self, node) -> dict:
         return {"color": HIGHLIGHT, "penwidth": "2.5"} if self.visited(node) else {}
 
+    def _via(self, name, text, target, red) -> str:
+        """A red arrow into ``target`` that carries ``text`` *on* it: the arrow runs into a
+        small text node ``name`` and out of it on to ``target``. Returns ``name``, where the
+        arrow's source must point (without an arrowhead: ``TO_TEXT``).
+
+        Not an edge label: Graphviz programs place those beside the middle of the edge,
+        and where arrows converge (three operands of one ``mean``) a label can sit on the
+        wrong arrow or on top of another. Text that is part of the arrow cannot.
+        """
+        self.picture.node(name, f"<{escape(text)}>", shape="plaintext", fontcolor=HIGHLIGHT,
+                          fontsize=str(EDGE_SIZE), margin="0.03", width="0",
+                          height="0")  # fmt: skip
+        self.picture.edge(name, target, **red)
+        return name
+
     def operation(self, node, i):
         """The op circle of node ``v{i}``, one arrow per operand and one to the result.
 
-        At the step being drawn the arrows are red and carry ``upstream × local = product``;
-        operands cut off by ``max_nodes`` are counted in a small note instead.
+        At the step being drawn the arrows are red and carry ``upstream × local = product``
+        (after "1st:", "2nd:" where the order matters); operands cut off by ``max_nodes``
+        are counted in a small note instead.
         """
         red = self._red(node)
         self._circle(f"op{i}", node.op_label, red)
@@ -273,11 +291,14 @@ class _Drawing:
             if parent not in self.index:
                 hidden += 1
                 continue
-            attrs = {"label": self.arithmetic(k), "fontcolor": HIGHLIGHT, **red} if red else {}
-            if mark:  # which operand is which, beside the arrow's head
-                attrs.update(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
-                             labelfontcolor="#444444")  # fmt: skip
-            self.sources[parent].append((f"op{i}", attrs))
+            if red:  # "1st: upstream × local = product" on the arrow
+                text = f"{mark}: {self.arithmetic(k)}" if mark else self.arithmetic(k)
+                via = self._via(f"op{i}a{k}", text, f"op{i}", red)
+                self.sources[parent].append((via, {**red, **TO_TEXT}))
+            else:  # which operand is which, beside the arrow's head
+                head = dict(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
+                            labelfontcolor="#444444") if mark else {}  # fmt: skip
+                self.sources[parent].append((f"op{i}", head))
         self._note_hidden(hidden, f"op{i}", i)
 
     def expanded_dot(self, node, i, grad, scale, show_grad):
@@ -285,7 +306,6 @@ class _Drawing:
         ``w.k*x.k`` -> ``+`` -> the node; a weight paired with the constant 1 (a neuron's
         bias) arrives at the ``+`` directly, its arrow labelled "bias"."""
         red = self._red(node)
-        ink = {"fontcolor": HIGHLIGHT, **red} if red else {}
         self._circle(f"op{i}", "+", red)
         self.picture.edge(f"op{i}", f"v{i}", **red)
         pairs = dot_pairs(node.parents)
@@ -299,21 +319,30 @@ class _Drawing:
                     self.names.setdefault(one, paired_name(one, other))
             if k == n - 1 and is_bias_pair(a, b):
                 bias, at = (a, k) if is_constant(b) else (b, n + k)
-                label = "bias" + (f": {self.arithmetic(at)}" if red else "")
-                self.sources[bias].append((f"op{i}", {"label": label, **ink}))
+                if red:
+                    via = self._via(f"op{i}b", f"bias: {self.arithmetic(at)}", f"op{i}", red)
+                    self.sources[bias].append((via, {**red, **TO_TEXT}))
+                else:
+                    self.sources[bias].append((f"op{i}", {"label": "bias"}))
                 continue
             term = f"v{i}t{k}"
             self._circle(f"op{i}m{k}", "*", red)
             for operand, at in ((a, k), (b, n + k)):
-                attrs = {"label": self.arithmetic(at), **ink} if red else {}
-                self.sources[operand].append((f"op{i}m{k}", attrs))
+                if red:
+                    via = self._via(f"op{i}m{k}a{at}", self.arithmetic(at), f"op{i}m{k}", red)
+                    self.sources[operand].append((via, {**red, **TO_TEXT}))
+                else:
+                    self.sources[operand].append((f"op{i}m{k}", {}))
             self.picture.edge(f"op{i}m{k}", term, **red)
             title = f"{self._name(a, b)}*{self._name(b, a)}"
             box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
             self.picture.node(term, box, shape="plaintext", margin="0")
-            upstream = short(self.step.upstream) if red else ""
-            label = {"label": f"{upstream} × 1.0 = {upstream}", **ink} if red else {}
-            self.picture.edge(term, f"op{i}", **label)
+            if red:
+                upstream = short(self.step.upstream)
+                via = self._via(f"op{i}t{k}", f"{upstream} × 1.0 = {upstream}", f"op{i}", red)
+                self.picture.edge(term, via, **red, **TO_TEXT)
+            else:
+                self.picture.edge(term, f"op{i}")
         self._note_hidden(hidden, f"op{i}", i)
 
     def _name(self, node, partner) -> str:

@@ -56,6 +56,21 @@ def edge_lines(picture):
     return [line for line in picture.source.splitlines() if " -> " in line]
 
 
+def texts_on_arrows(picture):
+    """``(source id, text, target id)`` for each text a step writes on an arrow: a text node
+    that exactly one arrow runs into (without a head) and exactly one runs out of."""
+    found = []
+    for node_id, line in node_lines(picture).items():
+        if "shape=plaintext" not in line or not (m := re.search(r"label=<([^<]*)>", line)):
+            continue
+        into = [e for e in edge_lines(picture) if e.strip().split(" -> ")[1].startswith(node_id)]
+        out = [e for e in edges(picture) if e[0] == node_id]
+        assert len(into) == 1 and len(out) == 1, (node_id, into, out)
+        assert "arrowhead=none" in into[0]
+        found.append((into[0].split(" -> ")[0].strip(), m.group(1), out[0][1]))
+    return found
+
+
 # --- draw_dot ----------------------------------------------------------------------------
 def test_draw_dot_returns_a_digraph_with_one_edge_per_operand():
     a = Value(3.0, label="a")
@@ -211,13 +226,39 @@ def test_each_step_highlights_its_node_and_writes_the_arithmetic():
         picture = draw_step(c, step)
         (node_id,) = highlighted_ids(picture)
         assert f"<B>{step.node.label}</B>" in line_of(picture, node_id)
-        arithmetic = re.findall(r'label="([^"]*×[^"]*)"', picture.source)
+        arithmetic = texts_on_arrows(picture)
         assert len(arithmetic) == len(step.contributions)
-        for (_, local, product), text in zip(step.contributions, arithmetic):
+        for (parent, local, product), (source, text, target) in zip(step.contributions, arithmetic):
             assert text == f"{ag.steps.short(step.upstream)} × {ag.steps.short(local)} = " + (
                 ag.steps.short(product)
             )
+            assert f"<B>{parent.label}</B>" in line_of(picture, source)
+            assert edges(picture).count((target, node_id)) == 1  # into the visited node's op
     assert len(order) == 3
+
+
+def test_each_arithmetic_is_written_on_its_own_arrow():
+    """Before, edge labels: graphviz-pure put the labels of the three arrows into a
+    ``mean`` beside the middle arrow, two stacked on it and none on the others."""
+    x0 = Value(0.5, label="x0")
+    m = ag.mean([x0 * 2, x0 * x0, Value(3.0, label="c")])
+    step = next(backward_steps(m))
+    picture = draw_step(m, step)
+    assert "×" not in "".join(edge_lines(picture))  # no arithmetic left as an edge label
+    arithmetic = texts_on_arrows(picture)
+    assert [text for _, text, _ in arithmetic] == ["1.0 × 0.3333 = 0.3333"] * 3
+    names = ["x0*2", "x0*x0", "<B>c</B>"]
+    for name, (source, _, target) in zip(names, arithmetic):
+        assert name in line_of(picture, source) and target == "op0"
+
+
+def test_the_order_of_operands_is_written_with_their_arithmetic():
+    e, k = Value(9.0, label="e"), Value(4.0, label="k")
+    ratio = e / k
+    picture = draw_step(ratio, next(backward_steps(ratio)))
+    texts = [text for _, text, _ in texts_on_arrows(picture)]
+    assert texts == ["1st: 1.0 × 0.25 = 0.25", "2nd: 1.0 × -0.5625 = -0.5625"]
+    assert "headlabel" not in picture.source
 
 
 def test_draw_step_shows_the_running_sum_at_reused_nodes():
@@ -309,6 +350,9 @@ def test_a_step_at_the_neuron_writes_the_arithmetic_of_every_product():
         arithmetic = f"{ag.steps.short(at_dot.upstream)} × {ag.steps.short(local)} = "
         assert arithmetic + ag.steps.short(product) in source
     assert "bias: " in source
+    on_arrows = texts_on_arrows(draw_step(out, at_dot))
+    # 3 weights and 3 inputs into their products, 3 products and the bias into the sum
+    assert len(on_arrows) == 3 + 3 + 3 + 1
 
 
 def test_big_pictures_keep_the_dot_nodes_whole_unless_asked():
