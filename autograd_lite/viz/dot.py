@@ -53,6 +53,9 @@ SUMMARY_NODES = 40
 #: Longest label written in a box (labels are data: a huge one must not make a huge box).
 MAX_LABEL = 40
 CONSTANT_INK = "#555555"
+#: A box is its HTML table and nothing more: no margin, and no minimum size (Graphviz's
+#: default, 0.75 x 0.5 inch, would leave a gap between a small box and its arrows).
+BOX = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0"}
 #: The first half of an arrow that carries text (``_Drawing._via``): no arrowhead.
 TO_TEXT = {"arrowhead": "none"}
 
@@ -336,7 +339,7 @@ class _Drawing:
             self.picture.edge(f"op{i}m{k}", term, **red)
             title = f"{self._name(a, b)}*{self._name(b, a)}"
             box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
-            self.picture.node(term, box, shape="plaintext", margin="0")
+            self.picture.node(term, box, **BOX)
             if red:
                 upstream = short(self.step.upstream)
                 via = self._via(f"op{i}t{k}", f"{upstream} × 1.0 = {upstream}", f"op{i}", red)
@@ -365,13 +368,13 @@ class _Drawing:
         """Node ``v{i}``'s box and its arrows; drawn again beside each use when it is used
         more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...)."""
         arrows = self.sources[node]
-        self.picture.node(f"v{i}", box, shape="plaintext", margin="0")
+        self.picture.node(f"v{i}", box, **BOX)
         repeat = len(arrows) > REPEAT_LIMIT
         for k, (target, attrs) in enumerate(arrows):
             source = f"v{i}"
             if repeat and k:
                 source = f"v{i}r{k}"
-                self.picture.node(source, box, shape="plaintext", margin="0")
+                self.picture.node(source, box, **BOX)
             self.picture.edge(source, target, **attrs)
 
 
