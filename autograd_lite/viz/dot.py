@@ -76,6 +76,21 @@ def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
     return kept, len(seen)
 
 
+def graph_uses(root: Value, nodes) -> dict:
+    """How many times each of ``nodes`` is used in the whole graph behind ``root`` (a
+    cut-down picture draws only some of those uses: its box still says how many there are)."""
+    uses = dict.fromkeys(nodes, 0)
+    seen, stack = {root}, [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent in uses:
+                uses[parent] += 1
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return uses
+
+
 def draw_dot(
     root: Value,
     rankdir: str = "LR",
@@ -180,8 +195,9 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
     nodes, total = nearest_nodes(root, max_nodes)
     if total > max_nodes:  # a summary: the few nearest the output, which draw quickly
         nodes = nodes[: min(max_nodes, summary_nodes)]
+    drawn = use_counts(nodes)  # the uses this picture has arrows for
     if step is None:
-        uses = use_counts(nodes)
+        uses = graph_uses(root, nodes) if total > len(nodes) else drawn
         grads, received = {node: node.grad for node in nodes}, None
     else:
         uses = use_counts(step.backward_pass.order)
@@ -211,7 +227,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         if node is root or drawing.sources[node]:
             title = drawing.names.get(node)
             box = _box(node, title, shown[node], show_grad, scale, node in highlight,
-                       uses[node], None if received is None else received[node])  # fmt: skip
+                       uses[node], None if received is None else received[node],
+                       drawn=drawn[node])  # fmt: skip
             drawing.place(node, i, box)
 
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
@@ -389,11 +406,14 @@ def _shown_grads(nodes, grads, received, root) -> dict:
     return {n: grads[n] for n in nodes}
 
 
-def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None) -> str:
+def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None,
+         drawn=None) -> str:  # fmt: skip
     """A box as a Graphviz HTML-like label: name, data, grad (and running sum).
 
     ``node`` None draws a product of an expanded dot (``title`` and ``data`` given).
-    ``grad`` None means not reached yet; ``scale`` None means no colours.
+    ``grad`` None means not reached yet; ``scale`` None means no colours. ``uses``: how
+    many times the node is used in the whole graph; ``drawn``: how many of those uses the
+    picture draws (fewer in a cut-down picture).
     """
     border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
     if node is not None and is_constant(node):  # just the number, small and grey
@@ -415,10 +435,12 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
     if show_grad:
         rows.append("grad: not reached" if grad is None else f"grad {short(grad)}")
     if uses > 1:
-        if received is None:
-            rows.append(f"grad sums {uses} uses")
-        else:
+        if received is not None:
             rows.append(f"sum so far: {received} of {uses} uses")
+        elif drawn is not None and drawn < uses:
+            rows.append(f"grad sums {uses} uses, {drawn} shown")
+        else:
+            rows.append(f"grad sums {uses} uses")
     if scale is not None:
         border += _style(outline_style(grad))
     cells = "".join(f'<TR><TD><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows)

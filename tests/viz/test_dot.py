@@ -404,3 +404,16 @@ def test_highlight_that_is_not_values_is_a_type_error(highlight, said):
     z = Value(2.0, label="z")
     with pytest.raises(TypeError, match=rf"highlight needs a Value or a list of Values.*{said}"):
         draw_dot(z * z, highlight=highlight)
+
+
+def test_a_cut_down_picture_says_how_many_uses_a_grad_sums():
+    """Before: ``c`` used 10 times, in a picture of the 4 Values nearest the output, said
+    "grad sums 3 uses" (the uses drawn), beside the grad that sums all 10."""
+    c = Value(2.0, label="c")
+    y = c
+    for _ in range(9):
+        y = y * c
+    y.backward()
+    assert "grad sums 10 uses, 3 shown" in draw_dot(y, max_nodes=4).source
+    assert "grad sums 10 uses<" in draw_dot(y).source  # all drawn (beside each use)
+    assert draw_dot(y, max_nodes=4).source.count(" uses") == 1  # only c is used twice
