@@ -145,7 +145,8 @@ def draw_step(
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
-                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes,
+                 who="draw_step")  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -163,35 +164,57 @@ def _as_set(highlight) -> set:
     raise TypeError(f"draw_dot: highlight needs a Value or a list of Values, got {got}{hint}")
 
 
-def _check_count(count, name):
+#: The directions a picture can run in (Graphviz's ``rankdir``).
+RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+def check_rankdir(rankdir, who: str) -> None:
+    """A TypeError if ``rankdir`` is not a str, a ValueError if it is not one of ``RANKDIRS``."""
+    if not isinstance(rankdir, str):
+        raise TypeError(f'{who}: rankdir must be a str, "LR", "TB", "RL" or "BT", '
+                        f"got {type(rankdir).__name__} {shown(rankdir)}")  # fmt: skip
+    if rankdir not in RANKDIRS:
+        raise ValueError(f'{who}: rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
+
+
+def _check_count(count, name, who):
     if isinstance(count, bool) or not isinstance(count, int):
-        raise TypeError(f"{name} must be an int, got {type(count).__name__}")
+        raise TypeError(f"{who}: {name} must be an int, got {type(count).__name__}")
     if count < 1:
-        raise ValueError(f"{name} must be at least 1, got {count}")
+        raise ValueError(f"{who}: {name} must be at least 1, got {count}")
 
 
-def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale, summary_nodes):
+def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
+           summary_nodes, who):  # fmt: skip
+    """Every argument of ``draw_dot`` / ``draw_step`` (``who``): a wrong type is a
+    TypeError, a right type with a wrong value a ValueError, each naming the argument."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
+        raise TypeError(f"{who} needs a Value, got {type(root).__name__}")
+    check_rankdir(rankdir, who)
+    if not isinstance(show_grad, bool):
+        raise TypeError(f"{who}: show_grad must be True or False, got {shown(show_grad)}")
+    if color_by is not None and not isinstance(color_by, str):
+        raise TypeError(f'{who}: color_by must be "grad", "none" or None, '
+                        f"got {type(color_by).__name__} {shown(color_by)}")  # fmt: skip
     if color_by not in ("grad", None, "none"):
-        raise ValueError(f'color_by must be "grad", "none" or None, got {color_by!r}')
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
-    _check_count(max_nodes, "max_nodes")
-    _check_count(summary_nodes, "summary_nodes")
+        raise ValueError(f'{who}: color_by must be "grad", "none" or None, got {color_by!r}')
+    _check_count(max_nodes, "max_nodes", who)
+    _check_count(summary_nodes, "summary_nodes", who)
     if expand_dots not in (None, True, False):
-        raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
+        raise TypeError(f"{who}: expand_dots must be True, False or None, got {expand_dots!r}")
     if scale is not None and not isinstance(scale, GradScale):
-        raise TypeError(f"scale must be a colors.GradScale, got {type(scale).__name__}")
+        raise TypeError(f"{who}: scale must be a colors.GradScale, got {type(scale).__name__}")
     if step is not None and step.backward_pass.root is not root:
-        raise ValueError("draw_step: this step comes from backward_steps of another root")
+        raise ValueError(f"{who}: this step comes from backward_steps of another root")
 
 
 def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
-          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES):  # fmt: skip
+          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES,
+          who="draw_dot"):  # fmt: skip
     """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
-    picture (one scale for several pictures)."""
-    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale, summary_nodes)
+    picture (one scale for several pictures); ``who``: the function named in errors."""
+    _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
+           summary_nodes, who)  # fmt: skip
     nodes, total = nearest_nodes(root, max_nodes)
     if total > max_nodes:  # a summary: the few nearest the output, which draw quickly
         nodes = nodes[: min(max_nodes, summary_nodes)]

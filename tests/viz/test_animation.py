@@ -246,6 +246,20 @@ def test_arguments_are_checked_before_any_work():
         backprop_animation(reused(), max_nodes=0)
     with pytest.raises(TypeError, match="max_nodes must be an int"):
         backprop_animation(reused(), max_nodes=2.5)
+    with pytest.raises(TypeError, match="rankdir must be a str"):
+        backprop_animation(reused(), rankdir=1)
+
+
+def test_a_path_or_frame_of_the_wrong_type_is_named():
+    """Before: save(5) said "expected str, bytes or os.PathLike object, not int", and
+    svg("1") "'<=' not supported between instances of 'int' and 'str'"."""
+    animation = backprop_animation(reused())
+    with pytest.raises(TypeError, match=r"^BackpropAnimation.save: path must be a file name"):
+        animation.save(5)
+    with pytest.raises(TypeError, match=r"^k, the frame number, must be an int, got str '1'"):
+        animation.svg("1")
+    with pytest.raises(TypeError, match="frame number, must be an int, got bool"):
+        animation.grads(True)
 
 
 def test_saving_into_a_missing_folder_is_refused_before_anything_is_drawn(tmp_path):

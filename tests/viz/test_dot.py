@@ -278,6 +278,27 @@ def test_draw_step_checks_its_arguments():
         draw_step(c * 2.0, step)
     with pytest.raises(TypeError, match="Step"):
         draw_step(c, "step")
+    with pytest.raises(TypeError, match=r"^draw_step needs a Value, got str"):
+        draw_step("c", step)  # (it said "draw_dot needs a Value")
+
+
+@pytest.mark.parametrize(
+    "bad, error, said",
+    [
+        ({"show_grad": None}, TypeError, "show_grad must be True or False, got None"),
+        ({"show_grad": "no"}, TypeError, "show_grad must be True or False, got 'no'"),
+        ({"rankdir": 1}, TypeError, "rankdir must be a str, .* got int 1"),
+        ({"rankdir": "lr"}, ValueError, "rankdir must be .*, got 'lr'"),
+        ({"color_by": 1}, TypeError, "color_by must be .*, got int 1"),
+        ({"color_by": ["grad"]}, TypeError, "color_by must be .*, got list"),
+        ({"color_by": "GRAD"}, ValueError, "color_by must be .*, got 'GRAD'"),
+    ],
+)
+def test_a_wrong_type_is_a_type_error_and_a_wrong_value_a_value_error(bad, error, said):
+    """Before: show_grad=None silently hid the grads, rankdir=1 and color_by=1 were
+    ValueErrors."""
+    with pytest.raises(error, match=f"^draw_dot: {said}"):
+        draw_dot(reused(), **bad)
 
 
 # --- names and constants ---------------------------------------------------------------------
