@@ -599,7 +599,8 @@ zoom</button>
   number.addEventListener("change", function () {{ stop(); show(Number(number.value)); }});
   function key(event) {{
     var tag = event.target.tagName, type = event.target.type;
-    if (tag === "SELECT" || type === "number" || type === "range") return;
+    // the number box and the menu keep their keys; the slider its arrows, not space
+    if (tag === "SELECT" || type === "number" || (type === "range" && event.key !== " ")) return;
     if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
     var moves = {{ ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }};
     if (event.key in moves) {{ stop(); show(at + moves[event.key]); }}
