@@ -247,10 +247,11 @@ class BackpropAnimation:
         return number
 
     def _first_caption(self) -> str:
+        follow = "1 step follows" if self.total == 1 else f"{self.total:,} steps follow"
         return (
             f"Start: the forward pass is done. Backward begins at {self.names[self.root]} with "
             f"the seed gradient {short(self.seed)}; the white dashed boxes are not reached yet. "
-            f"{self.total:,} steps follow, one per node (→ or space to go on)."
+            f"{follow}, one per node (→ or space to go on)."
         )
 
     def _edge_line(self, parent, arithmetic, total, received) -> str:

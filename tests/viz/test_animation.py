@@ -267,3 +267,10 @@ def test_saving_into_a_missing_folder_is_refused_before_anything_is_drawn(tmp_pa
     with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
         animation.save(tmp_path / "figs" / "backprop.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_caption_counts_one_step_in_the_singular():
+    """Before: a leaf's animation began "1 steps follow"."""
+    leaf = backprop_animation(Value(2.0, label="x"))
+    assert "1 step follows, one per node" in leaf.frames[0].caption
+    assert "3 steps follow, one per node" in backprop_animation(reused()).frames[0].caption
