@@ -27,16 +27,18 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import check_writable, write_atomic
+from ..files import write_atomic
 from ..names import is_constant
 from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value
 from .colors import GradScale, outline_style, text_color
+from .dot import check_rankdir
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
 from .layout import Layout, lay_out
+from .programs import writable_path
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
 
@@ -103,9 +105,7 @@ def backprop_animation(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f'backprop_animation: rankdir must be "LR", "TB", "RL" or "BT", '
-                         f"got {rankdir!r}")  # fmt: skip
+    check_rankdir(rankdir, "backprop_animation")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
         raise TypeError(f"backprop_animation: max_nodes must be an int, got {max_nodes!r}")
     if max_nodes < 1:
@@ -247,10 +247,11 @@ class BackpropAnimation:
         return number
 
     def _first_caption(self) -> str:
+        follow = "1 step follows" if self.total == 1 else f"{self.total:,} steps follow"
         return (
             f"Start: the forward pass is done. Backward begins at {self.names[self.root]} with "
             f"the seed gradient {short(self.seed)}; the white dashed boxes are not reached yet. "
-            f"{self.total:,} steps follow, one per node (→ or space to go on)."
+            f"{follow}, one per node (→ or space to go on)."
         )
 
     def _edge_line(self, parent, arithmetic, total, received) -> str:
@@ -304,6 +305,8 @@ class BackpropAnimation:
 
     # --- the state of a frame, in Python (the page does the same in JavaScript) -----------
     def _state(self, k: int) -> list[tuple[str, int, str]]:
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise TypeError(f"k, the frame number, must be an int, got {type(k).__name__} {k!r}")
         if not 0 <= k < len(self.frames):
             raise IndexError(f"frame {k} does not exist: there are {len(self.frames)} frames")
         state = list(self._start)
@@ -365,7 +368,7 @@ class BackpropAnimation:
 
         The file is written atomically; its Content-Security-Policy lets it load nothing.
         """
-        path = check_writable(path)  # before the frames are drawn
+        path = writable_path(path, "BackpropAnimation.save")  # before the frames are drawn
         page = (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'
@@ -597,7 +600,8 @@ zoom</button>
   number.addEventListener("change", function () {{ stop(); show(Number(number.value)); }});
   function key(event) {{
     var tag = event.target.tagName, type = event.target.type;
-    if (tag === "SELECT" || type === "number" || type === "range") return;
+    // the number box and the menu keep their keys; the slider its arrows, not space
+    if (tag === "SELECT" || type === "number" || (type === "range" && event.key !== " ")) return;
     if (tag === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
     var moves = {{ ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }};
     if (event.key in moves) {{ stop(); show(at + moves[event.key]); }}

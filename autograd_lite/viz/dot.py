@@ -14,9 +14,13 @@ constant 1) arriving as the bias. That is the default for small pictures.
 
 Shaped to be quick to lay out: a node used more than ``REPEAT_LIMIT`` times (the ``x`` of
 ``x*x*...*x``, an input read by every neuron) is drawn again beside each use instead of
-sending one long arrow to each, which Graphviz is slow to untangle. Big graphs are cut down
-to the ``max_nodes`` Values nearest the output, with a note. Nothing here recurses and
-nothing here runs Graphviz (that is ``programs.py``).
+sending one long arrow to each, which Graphviz is slow to untangle.
+
+A graph of more than ``max_nodes`` Values is summarised: only the ``summary_nodes`` Values
+nearest the output are drawn (40 by default), with a note saying how many were left out. A
+learner needs to see how the output is made, not 500 boxes: a chain of 500 Values is a
+picture some 85,000 points wide that takes minutes to turn into a PNG, while 40 draw in about
+a second. Nothing here recurses and nothing here runs Graphviz (that is ``programs.py``).
 """
 
 from __future__ import annotations
@@ -44,9 +48,16 @@ from .programs import Picture
 REPEAT_LIMIT = 3
 #: ``expand_dots=None`` expands the dot nodes of pictures of at most this many Values.
 EXPAND_UP_TO = 60
+#: How many Values a summary of a graph bigger than ``max_nodes`` shows (module docstring).
+SUMMARY_NODES = 40
 #: Longest label written in a box (labels are data: a huge one must not make a huge box).
 MAX_LABEL = 40
 CONSTANT_INK = "#555555"
+#: A box is its HTML table and nothing more: no margin, and no minimum size (Graphviz's
+#: default, 0.75 x 0.5 inch, would leave a gap between a small box and its arrows).
+BOX = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0"}
+#: The first half of an arrow that carries text (``_Drawing._via``): no arrowhead.
+TO_TEXT = {"arrowhead": "none"}
 
 
 def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
@@ -65,6 +76,21 @@ def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
     return kept, len(seen)
 
 
+def graph_uses(root: Value, nodes) -> dict:
+    """How many times each of ``nodes`` is used in the whole graph behind ``root`` (a
+    cut-down picture draws only some of those uses: its box still says how many there are)."""
+    uses = dict.fromkeys(nodes, 0)
+    seen, stack = {root}, [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent in uses:
+                uses[parent] += 1
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return uses
+
+
 def draw_dot(
     root: Value,
     rankdir: str = "LR",
@@ -75,6 +101,7 @@ def draw_dot(
     expand_dots: bool | None = None,
     *,
     scale: GradScale | None = None,
+    summary_nodes: int = SUMMARY_NODES,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -83,7 +110,8 @@ def draw_dot(
       (every grad 0) the boxes say "not reached yet";
     - ``color_by``: "grad" to fill boxes by the colour rules of ``colors.py`` (sign as hue,
       |grad| relative to this picture's largest); None or "none" for plain boxes;
-    - ``max_nodes``: past this many Values, draw only those nearest ``root``, with a note;
+    - ``max_nodes``: a graph of more Values than this is summarised: only the
+      ``summary_nodes`` (default 40) nearest ``root`` are drawn, with a note;
     - ``highlight``: a Value (or several) to outline in red;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
       and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
@@ -93,7 +121,7 @@ def draw_dot(
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
-                 expand_dots=expand_dots, scale=scale)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes)  # fmt: skip
 
 
 def draw_step(
@@ -104,18 +132,21 @@ def draw_step(
     expand_dots: bool | None = None,
     *,
     scale: GradScale | None = None,
+    summary_nodes: int = SUMMARY_NODES,
 ) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node and its edges are red, each edge carries ``upstream × local = product``,
     every grad is as it was just after this step (a node that has received nothing yet is
     "not reached yet"), and a node used more than once shows its running sum ("sum so far:
-    2 of 3 uses"). ``expand_dots`` and ``scale`` are as in ``draw_dot``.
+    2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and ``summary_nodes`` are as in
+    ``draw_dot``.
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
-                 expand_dots=expand_dots, scale=scale)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes,
+                 who="draw_step")  # fmt: skip
 
 
 def _as_set(highlight) -> set:
@@ -133,33 +164,63 @@ def _as_set(highlight) -> set:
     raise TypeError(f"draw_dot: highlight needs a Value or a list of Values, got {got}{hint}")
 
 
-def _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale):
+#: The directions a picture can run in (Graphviz's ``rankdir``).
+RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+def check_rankdir(rankdir, who: str) -> None:
+    """A TypeError if ``rankdir`` is not a str, a ValueError if it is not one of ``RANKDIRS``."""
+    if not isinstance(rankdir, str):
+        raise TypeError(f'{who}: rankdir must be a str, "LR", "TB", "RL" or "BT", '
+                        f"got {type(rankdir).__name__} {shown(rankdir)}")  # fmt: skip
+    if rankdir not in RANKDIRS:
+        raise ValueError(f'{who}: rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
+
+
+def _check_count(count, name, who):
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"{who}: {name} must be an int, got {type(count).__name__}")
+    if count < 1:
+        raise ValueError(f"{who}: {name} must be at least 1, got {count}")
+
+
+def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
+           summary_nodes, who):  # fmt: skip
+    """Every argument of ``draw_dot`` / ``draw_step`` (``who``): a wrong type is a
+    TypeError, a right type with a wrong value a ValueError, each naming the argument."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot needs a Value, got {type(root).__name__}")
+        raise TypeError(f"{who} needs a Value, got {type(root).__name__}")
+    check_rankdir(rankdir, who)
+    if not isinstance(show_grad, bool):
+        raise TypeError(f"{who}: show_grad must be True or False, got {shown(show_grad)}")
+    if color_by is not None and not isinstance(color_by, str):
+        raise TypeError(f'{who}: color_by must be "grad", "none" or None, '
+                        f"got {type(color_by).__name__} {shown(color_by)}")  # fmt: skip
     if color_by not in ("grad", None, "none"):
-        raise ValueError(f'color_by must be "grad", "none" or None, got {color_by!r}')
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}")
-    if max_nodes < 1:
-        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+        raise ValueError(f'{who}: color_by must be "grad", "none" or None, got {color_by!r}')
+    _check_count(max_nodes, "max_nodes", who)
+    _check_count(summary_nodes, "summary_nodes", who)
     if expand_dots not in (None, True, False):
-        raise TypeError(f"expand_dots must be True, False or None, got {expand_dots!r}")
+        raise TypeError(f"{who}: expand_dots must be True, False or None, got {expand_dots!r}")
     if scale is not None and not isinstance(scale, GradScale):
-        raise TypeError(f"scale must be a colors.GradScale, got {type(scale).__name__}")
+        raise TypeError(f"{who}: scale must be a colors.GradScale, got {type(scale).__name__}")
     if step is not None and step.backward_pass.root is not root:
-        raise ValueError("draw_step: this step comes from backward_steps of another root")
+        raise ValueError(f"{who}: this step comes from backward_steps of another root")
 
 
 def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
-          *, expand_dots=None, scale=None):  # fmt: skip
+          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES,
+          who="draw_dot"):  # fmt: skip
     """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
-    picture (one scale for several pictures)."""
-    _check(root, rankdir, color_by, max_nodes, step, expand_dots, scale)
+    picture (one scale for several pictures); ``who``: the function named in errors."""
+    _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
+           summary_nodes, who)  # fmt: skip
     nodes, total = nearest_nodes(root, max_nodes)
+    if total > max_nodes:  # a summary: the few nearest the output, which draw quickly
+        nodes = nodes[: min(max_nodes, summary_nodes)]
+    drawn = use_counts(nodes)  # the uses this picture has arrows for
     if step is None:
-        uses = use_counts(nodes)
+        uses = graph_uses(root, nodes) if total > len(nodes) else drawn
         grads, received = {node: node.grad for node in nodes}, None
     else:
         uses = use_counts(step.backward_pass.order)
@@ -189,14 +250,17 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         if node is root or drawing.sources[node]:
             title = drawing.names.get(node)
             box = _box(node, title, shown[node], show_grad, scale, node in highlight,
-                       uses[node], None if received is None else received[node])  # fmt: skip
+                       uses[node], None if received is None else received[node],
+                       drawn=drawn[node])  # fmt: skip
             drawing.place(node, i, box)
 
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if total > len(nodes):
         left_out = total - len(nodes)
+        knob = "summary_nodes" if len(nodes) == summary_nodes else "max_nodes"
         note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
-                f"{left_out:,} left out (raise max_nodes to see more).")  # fmt: skip
+                f"{left_out:,} left out (raise {knob} to see more; max_nodes={total} "
+                "draws them all, slowly).")  # fmt: skip
         heading.append(f'<TABLE ID="summary" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
                        f'CELLPADDING="4"><TR><TD>{escape(note)}</TD></TR></TABLE>')  # fmt: skip
     if scale is not None:  # the legend explains the shading, if there is any
@@ -240,11 +304,27 @@ class _Drawing:
     def _red(self, node) -> dict:
         return {"color": HIGHLIGHT, "penwidth": "2.5"} if self.visited(node) else {}
 
+    def _via(self, name, text, target, red) -> str:
+        """A red arrow into ``target`` that carries ``text`` *on* it: the arrow runs into a
+        small text node ``name`` and out of it on to ``target``. Returns ``name``, where the
+        arrow's source must point (without an arrowhead: ``TO_TEXT``).
+
+        Not an edge label: Graphviz programs place those beside the middle of the edge,
+        and where arrows converge (three operands of one ``mean``) a label can sit on the
+        wrong arrow or on top of another. Text that is part of the arrow cannot.
+        """
+        self.picture.node(name, f"<{escape(text)}>", shape="plaintext", fontcolor=HIGHLIGHT,
+                          fontsize=str(EDGE_SIZE), margin="0.03", width="0",
+                          height="0")  # fmt: skip
+        self.picture.edge(name, target, **red)
+        return name
+
     def operation(self, node, i):
         """The op circle of node ``v{i}``, one arrow per operand and one to the result.
 
-        At the step being drawn the arrows are red and carry ``upstream × local = product``;
-        operands cut off by ``max_nodes`` are counted in a small note instead.
+        At the step being drawn the arrows are red and carry ``upstream × local = product``
+        (after "1st:", "2nd:" where the order matters); operands cut off by ``max_nodes``
+        are counted in a small note instead.
         """
         red = self._red(node)
         self._circle(f"op{i}", node.op_label, red)
@@ -254,11 +334,14 @@ class _Drawing:
             if parent not in self.index:
                 hidden += 1
                 continue
-            attrs = {"label": self.arithmetic(k), "fontcolor": HIGHLIGHT, **red} if red else {}
-            if mark:  # which operand is which, beside the arrow's head
-                attrs.update(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
-                             labelfontcolor="#444444")  # fmt: skip
-            self.sources[parent].append((f"op{i}", attrs))
+            if red:  # "1st: upstream × local = product" on the arrow
+                text = f"{mark}: {self.arithmetic(k)}" if mark else self.arithmetic(k)
+                via = self._via(f"op{i}a{k}", text, f"op{i}", red)
+                self.sources[parent].append((via, {**red, **TO_TEXT}))
+            else:  # which operand is which, beside the arrow's head
+                head = dict(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
+                            labelfontcolor="#444444") if mark else {}  # fmt: skip
+                self.sources[parent].append((f"op{i}", head))
         self._note_hidden(hidden, f"op{i}", i)
 
     def expanded_dot(self, node, i, grad, scale, show_grad):
@@ -266,7 +349,6 @@ class _Drawing:
         ``w.k*x.k`` -> ``+`` -> the node; a weight paired with the constant 1 (a neuron's
         bias) arrives at the ``+`` directly, its arrow labelled "bias"."""
         red = self._red(node)
-        ink = {"fontcolor": HIGHLIGHT, **red} if red else {}
         self._circle(f"op{i}", "+", red)
         self.picture.edge(f"op{i}", f"v{i}", **red)
         pairs = dot_pairs(node.parents)
@@ -280,21 +362,30 @@ class _Drawing:
                     self.names.setdefault(one, paired_name(one, other))
             if k == n - 1 and is_bias_pair(a, b):
                 bias, at = (a, k) if is_constant(b) else (b, n + k)
-                label = "bias" + (f": {self.arithmetic(at)}" if red else "")
-                self.sources[bias].append((f"op{i}", {"label": label, **ink}))
+                if red:
+                    via = self._via(f"op{i}b", f"bias: {self.arithmetic(at)}", f"op{i}", red)
+                    self.sources[bias].append((via, {**red, **TO_TEXT}))
+                else:
+                    self.sources[bias].append((f"op{i}", {"label": "bias"}))
                 continue
             term = f"v{i}t{k}"
             self._circle(f"op{i}m{k}", "*", red)
             for operand, at in ((a, k), (b, n + k)):
-                attrs = {"label": self.arithmetic(at), **ink} if red else {}
-                self.sources[operand].append((f"op{i}m{k}", attrs))
+                if red:
+                    via = self._via(f"op{i}m{k}a{at}", self.arithmetic(at), f"op{i}m{k}", red)
+                    self.sources[operand].append((via, {**red, **TO_TEXT}))
+                else:
+                    self.sources[operand].append((f"op{i}m{k}", {}))
             self.picture.edge(f"op{i}m{k}", term, **red)
             title = f"{self._name(a, b)}*{self._name(b, a)}"
             box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
-            self.picture.node(term, box, shape="plaintext", margin="0")
-            upstream = short(self.step.upstream) if red else ""
-            label = {"label": f"{upstream} × 1.0 = {upstream}", **ink} if red else {}
-            self.picture.edge(term, f"op{i}", **label)
+            self.picture.node(term, box, **BOX)
+            if red:
+                upstream = short(self.step.upstream)
+                via = self._via(f"op{i}t{k}", f"{upstream} × 1.0 = {upstream}", f"op{i}", red)
+                self.picture.edge(term, via, **red, **TO_TEXT)
+            else:
+                self.picture.edge(term, f"op{i}")
         self._note_hidden(hidden, f"op{i}", i)
 
     def _name(self, node, partner) -> str:
@@ -317,13 +408,13 @@ class _Drawing:
         """Node ``v{i}``'s box and its arrows; drawn again beside each use when it is used
         more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...)."""
         arrows = self.sources[node]
-        self.picture.node(f"v{i}", box, shape="plaintext", margin="0")
+        self.picture.node(f"v{i}", box, **BOX)
         repeat = len(arrows) > REPEAT_LIMIT
         for k, (target, attrs) in enumerate(arrows):
             source = f"v{i}"
             if repeat and k:
                 source = f"v{i}r{k}"
-                self.picture.node(source, box, shape="plaintext", margin="0")
+                self.picture.node(source, box, **BOX)
             self.picture.edge(source, target, **attrs)
 
 
@@ -338,11 +429,14 @@ def _shown_grads(nodes, grads, received, root) -> dict:
     return {n: grads[n] for n in nodes}
 
 
-def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None) -> str:
+def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None,
+         drawn=None) -> str:  # fmt: skip
     """A box as a Graphviz HTML-like label: name, data, grad (and running sum).
 
     ``node`` None draws a product of an expanded dot (``title`` and ``data`` given).
-    ``grad`` None means not reached yet; ``scale`` None means no colours.
+    ``grad`` None means not reached yet; ``scale`` None means no colours. ``uses``: how
+    many times the node is used in the whole graph; ``drawn``: how many of those uses the
+    picture draws (fewer in a cut-down picture).
     """
     border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
     if node is not None and is_constant(node):  # just the number, small and grey
@@ -364,10 +458,12 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
     if show_grad:
         rows.append("grad: not reached" if grad is None else f"grad {short(grad)}")
     if uses > 1:
-        if received is None:
-            rows.append(f"grad sums {uses} uses")
-        else:
+        if received is not None:
             rows.append(f"sum so far: {received} of {uses} uses")
+        elif drawn is not None and drawn < uses:
+            rows.append(f"grad sums {uses} uses, {drawn} shown")
+        else:
+            rows.append(f"grad sums {uses} uses")
     if scale is not None:
         border += _style(outline_style(grad))
     cells = "".join(f'<TR><TD><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows)

@@ -15,7 +15,7 @@ from collections import deque
 
 from ..steps import Step
 from ..value import Value
-from .dot import draw_dot, draw_step
+from .dot import SUMMARY_NODES, draw_dot, draw_step
 from .programs import GraphvizNotFoundError, GraphvizTimeoutError, to_svg
 
 #: The largest graph (in Values) that shows as a picture by itself.
@@ -54,7 +54,7 @@ def value_text(value: Value, max_nodes: int = SHOW_UP_TO) -> str:
     if graph_size(value, max_nodes) > max_nodes:
         text += (
             f"\n(its graph has more than {max_nodes} values, too many to show here: "
-            "draw_dot(v) draws the 500 nearest the output, draw_dot(v, max_nodes=50) fewer)"
+            f"draw_dot(v) draws it, or the {SUMMARY_NODES} nearest the output past 500)"
         )
     return text
 

@@ -185,9 +185,18 @@ def render(
     >>> render(draw_dot(loss), "loss.svg")          # doctest: +SKIP
     """
     source = _source_of(digraph, "render")
-    path = check_writable(path)  # before Graphviz runs
+    path = writable_path(path, "render")  # before Graphviz runs
     format = format or path.suffix.lstrip(".").lower() or "svg"
     return write_atomic(path, run_graphviz(source, format, program, timeout))
+
+
+def writable_path(path, who: str) -> Path:
+    """``path`` checked before any work (``files.check_writable``): a TypeError naming
+    ``who``'s ``path`` when it is not a str or a ``pathlib.Path`` (None, a number)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{who}: path must be a file name, a str or a pathlib.Path, "
+                        f"got {type(path).__name__}")  # fmt: skip
+    return check_writable(path)
 
 
 def _source_of(picture, who) -> str:
@@ -258,6 +267,7 @@ class Picture(graphviz.Digraph):
     def write(self, path, format: str | None = None, timeout: float | None = None) -> Path:
         """Write the picture to ``path`` (SVG, PNG at 144 dpi, ... from the suffix).
         ``timeout``: seconds Graphviz may take (default: ``self.timeout``, then 30)."""
+        writable_path(path, "Picture.write")
         return render(self, path, format, timeout=self.timeout if timeout is None else timeout)
 
     def svg(self, timeout: float | None = None) -> str:

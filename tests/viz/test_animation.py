@@ -246,6 +246,20 @@ def test_arguments_are_checked_before_any_work():
         backprop_animation(reused(), max_nodes=0)
     with pytest.raises(TypeError, match="max_nodes must be an int"):
         backprop_animation(reused(), max_nodes=2.5)
+    with pytest.raises(TypeError, match="rankdir must be a str"):
+        backprop_animation(reused(), rankdir=1)
+
+
+def test_a_path_or_frame_of_the_wrong_type_is_named():
+    """Before: save(5) said "expected str, bytes or os.PathLike object, not int", and
+    svg("1") "'<=' not supported between instances of 'int' and 'str'"."""
+    animation = backprop_animation(reused())
+    with pytest.raises(TypeError, match=r"^BackpropAnimation.save: path must be a file name"):
+        animation.save(5)
+    with pytest.raises(TypeError, match=r"^k, the frame number, must be an int, got str '1'"):
+        animation.svg("1")
+    with pytest.raises(TypeError, match="frame number, must be an int, got bool"):
+        animation.grads(True)
 
 
 def test_saving_into_a_missing_folder_is_refused_before_anything_is_drawn(tmp_path):
@@ -253,3 +267,10 @@ def test_saving_into_a_missing_folder_is_refused_before_anything_is_drawn(tmp_pa
     with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
         animation.save(tmp_path / "figs" / "backprop.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_caption_counts_one_step_in_the_singular():
+    """Before: a leaf's animation began "1 steps follow"."""
+    leaf = backprop_animation(Value(2.0, label="x"))
+    assert "1 step follows, one per node" in leaf.frames[0].caption
+    assert "3 steps follow, one per node" in backprop_animation(reused()).frames[0].caption

@@ -108,6 +108,11 @@ def test_play_runs_to_the_end_and_space_plays_and_pauses(browser, page):
     assert play.text == "pause"
     body.send_keys(Keys.SPACE)
     assert play.text == "play"
+    slider = browser.find_element(By.CSS_SELECTOR, "input[type=range]")
+    slider.send_keys(Keys.SPACE)  # space plays while the slider has focus too
+    assert play.text == "pause"
+    slider.send_keys(Keys.SPACE)
+    assert play.text == "play"
     body.send_keys(Keys.HOME)
     browser.execute_script("document.querySelector('select').value = '15';")
     play.click()

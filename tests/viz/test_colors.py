@@ -233,3 +233,17 @@ def test_every_ramp_gets_darker():
     for ramp in (colors.POSITIVE_RAMP, colors.NEGATIVE_RAMP):
         shades = [lightness(c) for c in ramp]
         assert shades == sorted(shades, reverse=True)
+
+
+def test_text_is_black_or_white_whichever_contrasts_more():
+    """Before: white when the fill's brightness was at most 140 of 255, which put white on
+    the mid orange #f16913 (a contrast ratio of 3.1; black has 6.7)."""
+    assert text_color("#f16913") == "#000000"
+    assert colors.contrast("#ffffff", "#f16913") == pytest.approx(3.1, abs=0.05)
+    assert colors.contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    scale = GradScale(1.0, 8)
+    fills = [scale.fill(g * 10.0**-k) for g in (1.0, -1.0) for k in range(0, 9)]
+    fills += [*colors.POSITIVE_RAMP, *colors.NEGATIVE_RAMP, colors.ZERO_FILL]
+    fills += [colors.UNREACHED_FILL, colors.NAN_FILL, colors.INF_FILL]
+    for fill in fills:
+        assert colors.contrast(text_color(fill), fill) >= 4.5, fill

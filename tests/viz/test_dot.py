@@ -2,6 +2,7 @@
 Graphviz description they write (boxes, ops, arrows, names, expanded neurons, reused nodes)."""
 
 import re
+import struct
 import time
 import xml.etree.ElementTree as ET
 
@@ -16,7 +17,7 @@ import autograd_lite as ag  # noqa: E402
 from autograd_lite import Value, backward_steps  # noqa: E402
 from autograd_lite.viz import draw_dot, draw_step, labels  # noqa: E402
 from autograd_lite.viz.colors import HIGHLIGHT  # noqa: E402
-from autograd_lite.viz.dot import REPEAT_LIMIT  # noqa: E402
+from autograd_lite.viz.dot import REPEAT_LIMIT, SUMMARY_NODES  # noqa: E402
 
 
 # --- reading the DOT source back: the structure tests ----------------------------------
@@ -53,6 +54,21 @@ def node_lines(picture):
 
 def edge_lines(picture):
     return [line for line in picture.source.splitlines() if " -> " in line]
+
+
+def texts_on_arrows(picture):
+    """``(source id, text, target id)`` for each text a step writes on an arrow: a text node
+    that exactly one arrow runs into (without a head) and exactly one runs out of."""
+    found = []
+    for node_id, line in node_lines(picture).items():
+        if "shape=plaintext" not in line or not (m := re.search(r"label=<([^<]*)>", line)):
+            continue
+        into = [e for e in edge_lines(picture) if e.strip().split(" -> ")[1].startswith(node_id)]
+        out = [e for e in edges(picture) if e[0] == node_id]
+        assert len(into) == 1 and len(out) == 1, (node_id, into, out)
+        assert "arrowhead=none" in into[0]
+        found.append((into[0].split(" -> ")[0].strip(), m.group(1), out[0][1]))
+    return found
 
 
 # --- draw_dot ----------------------------------------------------------------------------
@@ -141,11 +157,11 @@ def test_a_100000_node_graph_is_summarised_quickly():
     xs = [Value(i * 1e-3) for i in range(50_000)]
     loss = ag.sum([x * x for x in xs])  # 50,000 leaves + 50,000 products + 1
     start = time.perf_counter()
-    picture = draw_dot(loss, max_nodes=200)
+    picture = draw_dot(loss, max_nodes=300, summary_nodes=200)
     seconds = time.perf_counter() - start
     assert seconds < 1.0, f"draw_dot took {seconds:.2f} s"
     assert len(value_ids(picture)) == 200
-    assert "of 100,001: 99,801 left out" in picture.source
+    assert "of 100,001: 99,801 left out (raise summary_nodes" in picture.source
     assert "49,801 operands not shown" in picture.source
 
 
@@ -153,8 +169,53 @@ def test_a_deep_chain_is_summarised_without_recursion():
     y = Value(1.0)
     for _ in range(200_000):
         y = y.tanh()
-    picture = draw_dot(y, max_nodes=50)
+    picture = draw_dot(y, max_nodes=50, summary_nodes=60)
     assert len(value_ids(picture)) == 50 and "1 operand not shown" in picture.source
+    assert "(raise max_nodes to see more" in picture.source
+
+
+def huge_chain(n=100_000):
+    """The audit's 10^5-node chain: ``+ 0.001`` and ``tanh(y * 1.0001)`` in turn."""
+    y = Value(0.5, label="x")
+    for i in range(n - 1):
+        y = (y * 1.0001).tanh() if i % 2 else y + 0.001
+    y.label = "out"
+    return y
+
+
+def test_a_graph_bigger_than_max_nodes_is_summarised_by_the_few_nearest_the_output():
+    y = huge_chain(3_000)
+    assert len(value_ids(draw_dot(y))) == SUMMARY_NODES == 40
+    assert len(value_ids(draw_dot(y, summary_nodes=100))) == 100
+    assert len(value_ids(draw_dot(y, max_nodes=10))) == 10  # never more than max_nodes
+    small = huge_chain(100)  # 250 Values: drawn whole
+    assert len(value_ids(draw_dot(small))) == len(ag.topological_order(small))
+
+
+@needs_a_program
+@pytest.mark.parametrize("shape", ["chain", "wide"])
+def test_the_default_summary_of_a_huge_graph_is_a_png_of_sensible_size_in_seconds(shape, tmp_path):
+    """Before: a 500-Value summary, 85,844 points wide (a chain: the PNG timed out after
+    30 s) or 78,129 pixels tall (a 500-leaf sum)."""
+    if shape == "chain":
+        root = huge_chain()
+    else:
+        root = ag.sum([Value(float(i % 7) - 3, label=f"v{i}") for i in range(100_000)])
+    root.backward()
+    start = time.perf_counter()
+    draw_dot(root).write(tmp_path / "summary.png", timeout=15)
+    seconds = time.perf_counter() - start
+    width, height = struct.unpack(">II", (tmp_path / "summary.png").read_bytes()[16:24])
+    assert seconds < 8.0, f"{seconds:.1f} s to draw"
+    assert max(width, height) <= 16_000 and width * height <= 25e6, (width, height)
+
+
+def test_summary_nodes_is_a_positive_int():
+    y = huge_chain(1_000)
+    with pytest.raises(TypeError, match="summary_nodes must be an int, got float"):
+        draw_dot(y, summary_nodes=2.5)
+    with pytest.raises(ValueError, match="summary_nodes must be at least 1, got 0"):
+        draw_step(y, next(iter(backward_steps(y))), summary_nodes=0)
 
 
 # --- draw_step -----------------------------------------------------------------------------
@@ -165,13 +226,39 @@ def test_each_step_highlights_its_node_and_writes_the_arithmetic():
         picture = draw_step(c, step)
         (node_id,) = highlighted_ids(picture)
         assert f"<B>{step.node.label}</B>" in line_of(picture, node_id)
-        arithmetic = re.findall(r'label="([^"]*×[^"]*)"', picture.source)
+        arithmetic = texts_on_arrows(picture)
         assert len(arithmetic) == len(step.contributions)
-        for (_, local, product), text in zip(step.contributions, arithmetic):
+        for (parent, local, product), (source, text, target) in zip(step.contributions, arithmetic):
             assert text == f"{ag.steps.short(step.upstream)} × {ag.steps.short(local)} = " + (
                 ag.steps.short(product)
             )
+            assert f"<B>{parent.label}</B>" in line_of(picture, source)
+            assert edges(picture).count((target, node_id)) == 1  # into the visited node's op
     assert len(order) == 3
+
+
+def test_each_arithmetic_is_written_on_its_own_arrow():
+    """Before, edge labels: graphviz-pure put the labels of the three arrows into a
+    ``mean`` beside the middle arrow, two stacked on it and none on the others."""
+    x0 = Value(0.5, label="x0")
+    m = ag.mean([x0 * 2, x0 * x0, Value(3.0, label="c")])
+    step = next(backward_steps(m))
+    picture = draw_step(m, step)
+    assert "×" not in "".join(edge_lines(picture))  # no arithmetic left as an edge label
+    arithmetic = texts_on_arrows(picture)
+    assert [text for _, text, _ in arithmetic] == ["1.0 × 0.3333 = 0.3333"] * 3
+    names = ["x0*2", "x0*x0", "<B>c</B>"]
+    for name, (source, _, target) in zip(names, arithmetic):
+        assert name in line_of(picture, source) and target == "op0"
+
+
+def test_the_order_of_operands_is_written_with_their_arithmetic():
+    e, k = Value(9.0, label="e"), Value(4.0, label="k")
+    ratio = e / k
+    picture = draw_step(ratio, next(backward_steps(ratio)))
+    texts = [text for _, text, _ in texts_on_arrows(picture)]
+    assert texts == ["1st: 1.0 × 0.25 = 0.25", "2nd: 1.0 × -0.5625 = -0.5625"]
+    assert "headlabel" not in picture.source
 
 
 def test_draw_step_shows_the_running_sum_at_reused_nodes():
@@ -191,6 +278,27 @@ def test_draw_step_checks_its_arguments():
         draw_step(c * 2.0, step)
     with pytest.raises(TypeError, match="Step"):
         draw_step(c, "step")
+    with pytest.raises(TypeError, match=r"^draw_step needs a Value, got str"):
+        draw_step("c", step)  # (it said "draw_dot needs a Value")
+
+
+@pytest.mark.parametrize(
+    "bad, error, said",
+    [
+        ({"show_grad": None}, TypeError, "show_grad must be True or False, got None"),
+        ({"show_grad": "no"}, TypeError, "show_grad must be True or False, got 'no'"),
+        ({"rankdir": 1}, TypeError, "rankdir must be a str, .* got int 1"),
+        ({"rankdir": "lr"}, ValueError, "rankdir must be .*, got 'lr'"),
+        ({"color_by": 1}, TypeError, "color_by must be .*, got int 1"),
+        ({"color_by": ["grad"]}, TypeError, "color_by must be .*, got list"),
+        ({"color_by": "GRAD"}, ValueError, "color_by must be .*, got 'GRAD'"),
+    ],
+)
+def test_a_wrong_type_is_a_type_error_and_a_wrong_value_a_value_error(bad, error, said):
+    """Before: show_grad=None silently hid the grads, rankdir=1 and color_by=1 were
+    ValueErrors."""
+    with pytest.raises(error, match=f"^draw_dot: {said}"):
+        draw_dot(reused(), **bad)
 
 
 # --- names and constants ---------------------------------------------------------------------
@@ -263,6 +371,9 @@ def test_a_step_at_the_neuron_writes_the_arithmetic_of_every_product():
         arithmetic = f"{ag.steps.short(at_dot.upstream)} × {ag.steps.short(local)} = "
         assert arithmetic + ag.steps.short(product) in source
     assert "bias: " in source
+    on_arrows = texts_on_arrows(draw_step(out, at_dot))
+    # 3 weights and 3 inputs into their products, 3 products and the bias into the sum
+    assert len(on_arrows) == 3 + 3 + 3 + 1
 
 
 def test_big_pictures_keep_the_dot_nodes_whole_unless_asked():
@@ -314,3 +425,16 @@ def test_highlight_that_is_not_values_is_a_type_error(highlight, said):
     z = Value(2.0, label="z")
     with pytest.raises(TypeError, match=rf"highlight needs a Value or a list of Values.*{said}"):
         draw_dot(z * z, highlight=highlight)
+
+
+def test_a_cut_down_picture_says_how_many_uses_a_grad_sums():
+    """Before: ``c`` used 10 times, in a picture of the 4 Values nearest the output, said
+    "grad sums 3 uses" (the uses drawn), beside the grad that sums all 10."""
+    c = Value(2.0, label="c")
+    y = c
+    for _ in range(9):
+        y = y * c
+    y.backward()
+    assert "grad sums 10 uses, 3 shown" in draw_dot(y, max_nodes=4).source
+    assert "grad sums 10 uses<" in draw_dot(y).source  # all drawn (beside each use)
+    assert draw_dot(y, max_nodes=4).source.count(" uses") == 1  # only c is used twice

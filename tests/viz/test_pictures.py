@@ -62,3 +62,48 @@ def test_every_text_fits_its_box_in_any_monospaced_font():
                 assert "Courier" in t.get("font-family")
                 needed = len(t.text) * 0.602 * float(t.get("font-size"))
                 assert needed <= width, (t.text, needed, width)
+
+
+# --- arrows touch their boxes ------------------------------------------------------------------
+def numbers(text):
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+
+
+def box_of(group):
+    """The bounding box ``(x0, y0, x1, y1)`` of the outline of a node's box in the SVG."""
+    points = []
+    for shape in (*group.iter(f"{SVG}polygon"), *group.iter(f"{SVG}path")):
+        values = numbers(shape.get("points") or shape.get("d"))
+        points += list(zip(values[::2], values[1::2]))
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def gap(point, box):
+    """How far ``point`` lies outside ``box`` (0 on or inside it)."""
+    (x, y), (x0, y0, x1, y1) = point, box
+    return max(x0 - x, 0.0, x - x1) + max(y0 - y, 0.0, y - y1)
+
+
+@needs_a_program
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_every_arrow_starts_at_its_box(rankdir):
+    """Before: a small box (the constants 2 and 1 of 2*x + 1) was a node of Graphviz's
+    minimum size, 0.75 x 0.5 inch, around a smaller table: its arrows began 15 points away."""
+    x = Value(1.5, label="x")
+    y = 2 * x + 1
+    z = y**2
+    z.backward()
+    root = ET.fromstring(draw_dot(z, rankdir=rankdir).svg())
+    groups = list(root.iter(f"{SVG}g"))
+    boxes = {g.findtext(f"{SVG}title"): g for g in groups if g.get("class") == "node"}
+    starts = 0
+    for g in groups:
+        if g.get("class") != "edge":
+            continue
+        tail = g.findtext(f"{SVG}title").split("->")[0]
+        if tail.startswith("v"):
+            start = numbers(g.find(f"{SVG}path").get("d"))[:2]
+            assert gap(start, box_of(boxes[tail])) < 2.0, (tail, start, box_of(boxes[tail]))
+            starts += 1
+    assert starts == 5  # from x, 2, 2*x, 1 and y

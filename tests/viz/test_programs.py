@@ -148,6 +148,10 @@ def test_render_into_a_missing_folder_is_refused_before_graphviz_runs(tmp_path):
     with pytest.raises(ValueError, match=r"the folder .*figs does not exist; create it first"):
         picture.write(tmp_path / "figs" / "g.svg")
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(TypeError, match=r"^Picture.write: path must be a file name, .* got None"):
+        picture.write(None)  # (it said "expected str, bytes or os.PathLike object")
+    with pytest.raises(TypeError, match=r"^render: path must be a file name, .* got int"):
+        render(picture, 5)
 
 
 @pytest.mark.parametrize("timeout", [0, -1.0])
