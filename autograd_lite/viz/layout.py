@@ -145,7 +145,9 @@ def lay_out(nodes, index, sizes, rankdir="LR", gap=86.0, timeout=None) -> Layout
         'node [shape=box fixedsize=true label=""];',
         "edge [arrowhead=none];",
     ]
-    for i, (width, height) in enumerate(sizes):
+    # (declared from the inputs up, as draw_dot's picture meets them: Graphviz then stacks
+    # the inputs in the same order, so a picture and its animation look alike)
+    for i, (width, height) in reversed(list(enumerate(sizes))):
         lines.append(f"v{i} [width={width / 72:.4f} height={height / 72:.4f}];")
     arrows = [(index[p], index[node]) for node in nodes for p in node.parents if p in index]
     routed = _routed(arrows)
