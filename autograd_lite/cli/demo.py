@@ -60,11 +60,14 @@ def run(args) -> int:
         say(summary(model, X, y, "hinge", history))
 
     neuron = one_neuron_recipe(model, X, y)
+    title = neuron_title(neuron)
     written = write_files(
         folder,
         {
-            "neuron.svg": lambda tmp: write_picture(one_neuron, neuron, "svg", tmp),
-            "neuron-backprop.html": lambda tmp: write_picture(one_neuron, neuron, "html", tmp),
+            "neuron.svg": lambda tmp: write_picture(one_neuron, neuron, "svg", tmp, title=title),
+            "neuron-backprop.html": lambda tmp: write_picture(
+                one_neuron, neuron, "html", tmp, title=title
+            ),
             **plots(model, history, X, y),
             "model.json": lambda tmp: write_model(model, tmp),
         },
@@ -86,6 +89,17 @@ def one_neuron_recipe(model, X, y) -> tuple:
     pushed = ((p, g) for p, t in on if (g := loss_reaching(model, trained, p, t)) != 0.0)
     point, upstream = next(pushed, (on[0][0], 1.0))
     return (*recipe, list(point), upstream)
+
+
+def neuron_title(recipe) -> str:
+    """What the neuron pictures show, and why backward starts where it does."""
+    *_, point, upstream = recipe
+    at = ", ".join(f"{x:.3g}" for x in point)
+    return (
+        f"The first neuron of the trained model (layers.0.neurons.0) on the point ({at}). "
+        f"Backward starts at out with {upstream:.4g}, the gradient the loss sends back to "
+        "it there (out is not the loss, so it is not 1)."
+    )
 
 
 def loss_reaching(model, neuron, point, label) -> float:

@@ -41,10 +41,10 @@ def write_source(root, path: Path) -> None:
 
 
 def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
-                  seconds: float | None = None) -> None:  # fmt: skip
+                  seconds: float | None = None, title: str | None = None) -> None:  # fmt: skip
     """Draw the graph that ``recipe(*args)`` returns into ``path`` as ``format`` ("svg",
     "png", or "html" for the animation of its backward pass), in at most ``seconds``
-    (default ``SECONDS``).
+    (default ``SECONDS``), with ``title`` above it.
 
     ``path`` is written plainly: callers hand in a temporary path from ``atomic_path``.
     Too slow raises ``CommandError`` ending with ``hint``.
@@ -56,7 +56,7 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
     with tempfile.TemporaryDirectory(prefix="autograd-lite-") as scratch:
         drawn = Path(scratch) / f"picture.{format}"
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_draw, args=(recipe, args, format, drawn, send))
+        child = context.Process(target=_draw, args=(recipe, args, format, drawn, send, title))
         child.start()
         send.close()  # ours; the child holds its own copy
         outcome = None
@@ -85,7 +85,7 @@ def _start_method() -> str:
     return "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
 
 
-def _draw(recipe, args, format: str, target: Path, send) -> None:
+def _draw(recipe, args, format: str, target: Path, send, title=None) -> None:
     """In the child: build the graph, draw it into ``target``, report how it went."""
     if hasattr(os, "setsid"):
         os.setsid()  # a process group of our own, so Graphviz is stopped with us
@@ -95,9 +95,12 @@ def _draw(recipe, args, format: str, target: Path, send) -> None:
         root = recipe(*args)
         if format == "html":
             seed = root.grad or 1.0  # replay the pass that was run (the demo seeds a loss gradient)
-            backprop_animation(root, gradient=seed, max_nodes=MAX_ANIMATED_NODES).save(target)
+            animation = backprop_animation(
+                root, gradient=seed, max_nodes=MAX_ANIMATED_NODES, title=title
+            )
+            animation.save(target)
         else:
-            render(draw_dot(root, max_nodes=MAX_PICTURE_NODES), target, format)
+            render(draw_dot(root, max_nodes=MAX_PICTURE_NODES, title=title), target, format)
         send.send(("done",))
     except CommandError as error:
         send.send(("error", str(error), error.status))

@@ -33,7 +33,7 @@ from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value
 from .colors import GradScale, outline_style, text_color
-from .dot import check_rankdir
+from .dot import check_rankdir, check_title
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
@@ -95,14 +95,17 @@ def backprop_animation(
     rankdir: str = "LR",
     max_nodes: int = 1000,
     timeout: float | None = 60.0,
+    *,
+    title: str | None = None,
 ) -> BackpropAnimation:
     """Step through the backward pass of ``root``: show it in Jupyter, or ``.save(path)``.
 
     One frame for the start, then one per step of the pass. At most ``max_nodes`` boxes
     are drawn (those nearest the output); steps at nodes outside the picture still get
     their frame and caption. Graphviz runs once, for at most ``timeout`` seconds. Every
-    ``.grad`` is left as it was.
+    ``.grad`` is left as it was. ``title``: a line above the player saying what it shows.
     """
+    check_title(title, "backprop_animation")
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
     check_rankdir(rankdir, "backprop_animation")
@@ -111,7 +114,9 @@ def backprop_animation(
     if max_nodes < 1:
         raise ValueError(f"backprop_animation: max_nodes must be at least 1, got {max_nodes}")
     seed = as_real(gradient, "backprop_animation(gradient)")
-    return BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
+    animation = BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
+    animation.title = title
+    return animation
 
 
 def nearest(root: Value, max_nodes: int) -> list[Value]:
@@ -156,6 +161,8 @@ class BackpropAnimation:
     ``frames`` (caption and step of each), ``steps`` (from ``observe_steps``), ``grads(k)``
     (every node's gradient in frame k), ``svg(k)`` (frame k as a picture), ``save(path)``.
     """
+
+    title = None  # a line above the player (backprop_animation's ``title``)
 
     def __init__(self, root, seed, rankdir="LR", max_nodes=1000, timeout=60.0):
         self.root = root
@@ -414,8 +421,10 @@ class BackpropAnimation:
         # One height for every caption (the longest, within reason), so the picture below
         # never moves; a longer caption scrolls.
         lines = max(frame.caption.count("\n") for frame in self.frames) + 2
+        title = f'<p class="agl-title">{escape(visible(self.title))}</p>' if self.title else ""
         return _TEMPLATE.format(
             uid=uid,
+            title=title,
             caption_height=f"{1.3 * min(lines, 8):.1f}",
             last=last,
             options=options,
@@ -450,6 +459,7 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
 #{uid} .agl-legend {{ font-size: 0.8em; margin: 0.3em 0; }}
 #{uid} .agl-legend span {{ display: inline-block; padding: 0 0.4em; border: 1px solid #999; }}
 #{uid} .agl-note {{ font-size: 0.85em; color: #665; }}
+#{uid} .agl-title {{ font-weight: bold; margin: 0.3em 0; }}
 #{uid} .agl-node rect {{ stroke: #555; stroke-width: 1; }}
 #{uid} .agl-node.agl-visit rect {{ stroke: #d62728; stroke-width: 3.5; }}
 #{uid} .agl-node.agl-receive rect {{ stroke: #ff7f0e; stroke-width: 2.5; }}
@@ -459,7 +469,7 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
 #{uid} .agl-labels text {{ fill: #d62728; font-size: 10px; text-anchor: middle; }}
 #{uid} .agl-labels rect {{ fill: #fff; opacity: 0.92; }}
 </style>
-<div class="agl-controls">
+{title}<div class="agl-controls">
 <button type="button" data-go="-1" title="previous step (←)">&#9664; previous</button>
 <button type="button" data-go="play" title="play / pause (space)">play</button>
 <button type="button" data-go="1" title="next step (→)">next &#9654;</button>

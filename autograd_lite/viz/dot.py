@@ -25,6 +25,7 @@ a second. Nothing here recurses and nothing here runs Graphviz (that is ``progra
 
 from __future__ import annotations
 
+import textwrap
 from collections import deque
 
 from ..names import (
@@ -102,6 +103,7 @@ def draw_dot(
     *,
     scale: GradScale | None = None,
     summary_nodes: int = SUMMARY_NODES,
+    title: str | None = None,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -116,12 +118,21 @@ def draw_dot(
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
       and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
     - ``scale``: a ``colors.GradScale`` to colour by instead of one fitted to this picture
-      (``GradScale.fit(grads)``), so that several pictures share one scale.
+      (``GradScale.fit(grads)``), so that several pictures share one scale;
+    - ``title``: a line of text above the picture, saying what it shows.
 
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
+    check_title(title, "draw_dot")
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
-                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes)  # fmt: skip
+                 expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes,
+                 title=title)  # fmt: skip
+
+
+def check_title(title, who) -> None:
+    """A picture's title: a str (one line of it shown), or None for none."""
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"{who}: title must be a str or None, got {type(title).__name__}")
 
 
 def draw_step(
@@ -209,7 +220,7 @@ def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, sca
 
 
 def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
-          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES,
+          *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES, title=None,
           who="draw_dot"):  # fmt: skip
     """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
     picture (one scale for several pictures); ``who``: the function named in errors."""
@@ -248,13 +259,17 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
             drawing.operation(node, i)
     for node, i in drawing.index.items():
         if node is root or drawing.sources[node]:
-            title = drawing.names.get(node)
-            box = _box(node, title, shown[node], show_grad, scale, node in highlight,
+            name = drawing.names.get(node)
+            box = _box(node, name, shown[node], show_grad, scale, node in highlight,
                        uses[node], None if received is None else received[node],
                        drawn=drawn[node])  # fmt: skip
             drawing.place(node, i, box)
 
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
+    if title:  # (in lines of at most 90 characters, so that it does not widen the picture)
+        lines = textwrap.wrap(title, 90) or [title]
+        # (each line ends in a left-aligned break: Graphviz aligns a line by the break after it)
+        heading.append("<B>" + "".join(f'{escape(t)}<BR ALIGN="LEFT"/>' for t in lines) + "</B>")
     if total > len(nodes):
         left_out = total - len(nodes)
         knob = "summary_nodes" if len(nodes) == summary_nodes else "max_nodes"

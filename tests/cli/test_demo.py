@@ -27,6 +27,9 @@ def check_demo_files(folder: Path):
     svg = (folder / "neuron.svg").read_text()
     assert "<svg" in svg and ">w0</text>" in svg and ">out</text>" in svg
     assert "Step 1 of" in (folder / "neuron-backprop.html").read_text()
+    # both say which neuron, at which point, and why backward does not start at 1
+    for name in ("neuron.svg", "neuron-backprop.html"):
+        assert "the gradient the loss sends back" in (folder / name).read_text()
     for picture in ("decision-boundary.png", "loss.png"):
         assert (folder / picture).read_bytes().startswith(PNG)
     model = nn.load(folder / "model.json")

@@ -274,3 +274,12 @@ def test_the_first_caption_counts_one_step_in_the_singular():
     leaf = backprop_animation(Value(2.0, label="x"))
     assert "1 step follows, one per node" in leaf.frames[0].caption
     assert "3 steps follow, one per node" in backprop_animation(reused()).frames[0].caption
+
+
+def test_a_title_stands_above_the_player():
+    x = Value(2.0, label="x")
+    html = backprop_animation(x * x, title="x <squared>")._repr_html_()
+    assert '<p class="agl-title">x &lt;squared&gt;</p>' in html
+    assert 'agl-title">' not in backprop_animation(x * x)._repr_html_()
+    with pytest.raises(TypeError, match="backprop_animation: title must be a str or None"):
+        backprop_animation(x * x, title=1)

@@ -438,3 +438,15 @@ def test_a_cut_down_picture_says_how_many_uses_a_grad_sums():
     assert "grad sums 10 uses, 3 shown" in draw_dot(y, max_nodes=4).source
     assert "grad sums 10 uses<" in draw_dot(y).source  # all drawn (beside each use)
     assert draw_dot(y, max_nodes=4).source.count(" uses") == 1  # only c is used twice
+
+
+def test_a_title_stands_above_the_picture_in_lines_escaped():
+    x = Value(2.0, label="x")
+    y = x * x
+    y.backward()
+    source = draw_dot(y, title="x <squared> & " + "more words " * 12).source
+    assert "<B>x &lt;squared&gt; &amp; more words" in source
+    assert source.count('<BR ALIGN="LEFT"/>') == 2  # two lines of at most 90 characters
+    assert "<B>x &lt;" not in draw_dot(y).source
+    with pytest.raises(TypeError, match="draw_dot: title must be a str or None, got int"):
+        draw_dot(y, title=3)
