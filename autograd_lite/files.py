@@ -51,6 +51,8 @@ def atomic_path(path, suffix=""):
 
 def _target(path) -> Path:
     """``path`` as a Path to write to, or a ValueError when it cannot be a file there."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"the path must be a str or a Path, got {type(path).__name__} {path!r}")
     given, path = path, Path(path)
     if not str(given):
         raise ValueError("the path is empty; give a file name to write to")

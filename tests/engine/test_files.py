@@ -119,3 +119,11 @@ def test_replacing_a_file_keeps_its_permissions_and_writes_through_a_link(tmp_pa
     write_atomic(link, "new")
     assert link.is_symlink() and target.read_text() == "new"
     assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["model.json"]
+
+
+@pytest.mark.parametrize("path", [5, None, b"out.txt"])
+def test_a_path_that_is_not_a_str_or_a_path_is_a_type_error(path):
+    with pytest.raises(TypeError, match="the path must be a str or a Path"):
+        write_atomic(path, "x")
+    with pytest.raises(TypeError, match="the path must be a str or a Path"):
+        check_writable(path)
