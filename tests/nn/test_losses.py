@@ -209,3 +209,16 @@ def test_softplus_is_an_op_that_differentiates_twice():
     assert softplus(-50.0) == math.log1p(math.exp(-50.0)) and softplus(1e300) == 1e300
     s = 1.0 / (1.0 + math.exp(-0.3))
     assert ag.grad(ag.grad(softplus))(0.3) == pytest.approx(s * (1 - s), rel=1e-15)
+
+
+def test_a_softplus_of_your_own_leaves_the_loss_alone():
+    # the lessons define an op named "softplus", even a wrong one on purpose: nn's is its own
+    import copy
+
+    x = ag.Value(2.0)
+    loss = bce_with_logits([x], [0.0])
+    ag.define_op("softplus", lambda z: 0.0, lambda z, out: (ag.sigmoid(-z),))  # wrong on purpose
+    twin = copy.deepcopy(loss)
+    (leaf,) = [n for n in ag.topological_order(twin) if not n.parents and n.data == 2.0]
+    (d,) = ag.gradients(twin, [leaf], create_graph=True)  # (asks the rule again)
+    assert d.data == pytest.approx(1.0 / (1.0 + math.exp(-2.0)), rel=1e-15)  # sigmoid(2)
