@@ -313,7 +313,7 @@ def rule_for(key) -> Rule:
         return made_by[kind](constant).rule
     rule = RULES.get(key)
     if rule is None:
-        where = "import nn" if key.startswith("nn.") else "importing the module that defines it"
+        where = "importing nn" if key.startswith("nn.") else "importing the module that defines it"
         raise ValueError(
             f"cannot rebuild a Value made by op {key!r}: no op of that name is defined. "
             f"Define it again with define_op({key!r}, ...) before loading (for example by "
