@@ -4,8 +4,9 @@ Everything autograd-lite writes (a saved model, a picture, an animation, a histo
 through here. The bytes go to a temporary file in the same folder, which is then renamed
 over the target with ``os.replace`` (atomic on POSIX and Windows). If anything fails on
 the way (a full disk, an interrupted program), the old file is untouched and the temporary
-one is removed: no half-written file is ever left behind. Replacing a file keeps what
-writing into it would keep: its permissions, and a symbolic link, whose target is written.
+one is removed: no half-written file is ever left behind. Replacing a file keeps its
+permission bits (not its owner or group), and a path that is a symbolic link has the file
+it points to replaced, so the link stays a link.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ def atomic_path(path, suffix=""):
     'hello'
     """
     path = _target(path)
-    if path.is_symlink():  # replace the file it points to, not the link
-        path = Path(os.path.realpath(path))
     tmp = _new_file(path.parent, f".{path.name}.", suffix or ".tmp")
     try:
         yield tmp
@@ -52,10 +51,14 @@ def atomic_path(path, suffix=""):
 def _target(path) -> Path:
     """``path`` as a Path to write to, or a ValueError when it cannot be a file there."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"the path must be a str or a Path, got {type(path).__name__} {path!r}")
+        raise TypeError(
+            f"the path to write to must be a str or a Path, got {type(path).__name__} {path!r}"
+        )
     given, path = path, Path(path)
     if not str(given):
         raise ValueError("the path is empty; give a file name to write to")
+    if path.is_symlink():  # the file it points to is what gets written, so check that one
+        path = Path(os.path.realpath(path))
     if path.is_dir():
         raise ValueError(f"{path}: is a folder; give a file name to write to")
     if not path.parent.is_dir():

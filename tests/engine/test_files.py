@@ -123,7 +123,21 @@ def test_replacing_a_file_keeps_its_permissions_and_writes_through_a_link(tmp_pa
 
 @pytest.mark.parametrize("path", [5, None, b"out.txt"])
 def test_a_path_that_is_not_a_str_or_a_path_is_a_type_error(path):
-    with pytest.raises(TypeError, match="the path must be a str or a Path"):
+    with pytest.raises(TypeError, match="the path to write to must be a str or a Path"):
         write_atomic(path, "x")
-    with pytest.raises(TypeError, match="the path must be a str or a Path"):
+    with pytest.raises(TypeError, match="the path to write to must be a str or a Path"):
         check_writable(path)
+
+
+def test_a_link_is_checked_where_it_points(tmp_path):
+    dangling = tmp_path / "model.json"
+    dangling.symlink_to(tmp_path / "no_folder" / "model.json")
+    with pytest.raises(ValueError, match="does not exist; create it first"):
+        write_atomic(dangling, "x")  # said before writing, not a raw error naming a .tmp file
+    with pytest.raises(ValueError, match="does not exist; create it first"):
+        check_writable(dangling)
+    (tmp_path / "other").mkdir()
+    elsewhere = tmp_path / "out.json"
+    elsewhere.symlink_to(tmp_path / "other" / "out.json")  # not there yet: made through it
+    write_atomic(elsewhere, "new")
+    assert elsewhere.is_symlink() and (tmp_path / "other" / "out.json").read_text() == "new"
