@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import unicodedata
 from pathlib import Path
 
 
@@ -23,17 +24,28 @@ class CommandError(Exception):
         self.status = status
 
 
+#: The characters that reverse or embed a direction of text (U+202A-202E, U+2066-2069).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def say(text: str, file=None) -> None:
     """Print ``text``, whatever the terminal's encoding: a character it cannot show is
     written as an escape (``\\uff58``) instead of crashing the program, and so is a control
     character (a file name from the command line with ``\\x1b`` could clear the screen)."""
     file = file or sys.stdout
     encoding = getattr(file, "encoding", None) or "utf-8"
-    text = "\n".join(
-        "".join(char if char.isprintable() else repr(char)[1:-1] for char in line)
-        for line in text.split("\n")
-    )
+    text = "".join(repr(char)[1:-1] if _controls(char) else char for char in text)
     print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
+
+
+def _controls(char: str) -> bool:
+    """True for a character that steers the terminal instead of showing: a control
+    character but the newline (ESC, a carriage return), a line or paragraph separator, or
+    one that reverses the direction of text. Other characters print as they are (a narrow
+    no-break space in a file name, an emoji joined by a zero-width joiner)."""
+    if char == "\n":
+        return False
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI
 
 
 # --- options -----------------------------------------------------------------------------

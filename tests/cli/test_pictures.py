@@ -147,3 +147,9 @@ def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypa
     status, _, err = run(capsys, "draw", "x", "x=1")
     assert_one_line_error(status, err, "the drawing process stopped (exit code 3)", 1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_in_any_script_prints_as_it_is(capsys, tmp_path):
+    name = "shot 9.41\u202fAM \U0001f468\u200d\U0001f469.svg"  # a narrow no-break space, a ZWJ
+    status, out, _ = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / name))
+    assert status == 0 and name in out
