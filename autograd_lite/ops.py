@@ -163,7 +163,7 @@ _nary = functools.partial(_row, Op)
 # with the checks that refuse an input outside the domain; what a few derivatives call
 # (_dpow_dbase, ieee_div) comes after the table, for singular points. The fourth column is
 # the row's doc; x ** c and c ** x with a constant c, and leaky_relu, get a row per constant
-# (below).
+# (below, with the x ** c that derivatives use, which gives inf where x ** c raises).
 # name                          forward        derivative(inputs..., out): one per input     doc
 
 add = _binary("+",              operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip

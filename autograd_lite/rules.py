@@ -13,7 +13,8 @@ such as ``ag.exp`` and ``ag.cos``; then every operation, built-in or yours, can 
 differentiated to any order.
 
 Every built-in operation is a row made by ``define_op`` (see ``ops.py``), exactly like yours;
-only ``x ** c``, ``c ** x`` and ``leaky_relu`` make a small row of their own per constant.
+only ``x ** c``, ``c ** x`` and ``leaky_relu`` make a small row of their own per constant
+(and, inside derivatives, an ``x ** c`` that gives inf where the user's one raises).
 
 The words, in one place: a *row* of the table is a ``Rule`` (``RULES`` maps each name to its
 row); an *op* (``Op``, or ``UnaryOp``/``BinaryOp`` for one or two inputs) is the callable you

@@ -30,9 +30,11 @@ class LoadResult(NamedTuple):
     unexpected: list
 
 
-def _check_prefix(prefix) -> None:
+def _check_prefix(prefix, who) -> None:
     if type(prefix) is not str:
-        raise TypeError(f"prefix must be a str such as 'encoder', got {type(prefix).__name__}")
+        raise TypeError(
+            f"{who}: prefix must be a str such as 'encoder', got {type(prefix).__name__}"
+        )
 
 
 class Module:
@@ -105,7 +107,7 @@ class Module:
         """``(dotted name, module)`` for this module (named ``prefix``, "" by default) and
         every module inside it, parents before children; a shared one once, under its first
         name."""
-        _check_prefix(prefix)
+        _check_prefix(prefix, "named_modules")
         return self._walk_modules(prefix, set())
 
     def _walk_modules(self, name, seen):
@@ -127,7 +129,7 @@ class Module:
         twice would count it twice in ``num_parameters`` and step it twice in an optimizer.
         ``prefix`` is this module's own name, put in front as ``prefix.layers.0...``.
         """
-        _check_prefix(prefix)
+        _check_prefix(prefix, "named_parameters")
         return self._walk_parameters(f"{prefix}." if prefix else "", set(), set())
 
     def _walk_parameters(self, prefix, seen_values, seen_modules):

@@ -73,8 +73,9 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if type(p.grad) is not float and not is_real(p.grad):
                 raise TypeError(
-                    f"step: params[{i}].grad is {type(p.grad).__name__}, not a number; set it "
-                    "to 0.0 (zero_grad does) rather than None, as here every .grad is a float"
+                    f"{type(self).__name__}.step: params[{i}].grad is "
+                    f"{type(p.grad).__name__}, not a number; set it to 0.0 (zero_grad does): "
+                    "here every .grad is a float, never None"
                 )
 
     def __repr__(self):

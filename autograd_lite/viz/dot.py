@@ -272,7 +272,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         heading.append("<B>" + "".join(f'{escape(t)}<BR ALIGN="LEFT"/>' for t in lines) + "</B>")
     if total > len(nodes):
         left_out = total - len(nodes)
-        knob = "summary_nodes" if len(nodes) == summary_nodes else "max_nodes"
+        knob = "summary_nodes" if summary_nodes < max_nodes else "max_nodes"  # the one that cut
         note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
                 f"{left_out:,} left out (raise {knob} to see more; max_nodes={total} "
                 "draws them all, slowly).")  # fmt: skip

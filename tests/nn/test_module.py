@@ -204,7 +204,7 @@ def test_a_prefix_names_the_module_itself_with_a_dot_as_pytorch_writes_it():
     ]
     assert [n for n, _ in model.named_modules(prefix="enc")][:2] == ["enc", "enc.layers.0"]
     for walk in (model.named_parameters, model.named_modules):
-        with pytest.raises(TypeError, match="prefix must be a str"):
+        with pytest.raises(TypeError, match=f"^{walk.__name__}: prefix must be a str"):
             walk(prefix=1)
 
 

@@ -172,6 +172,8 @@ def test_a_deep_chain_is_summarised_without_recursion():
     picture = draw_dot(y, max_nodes=50, summary_nodes=60)
     assert len(value_ids(picture)) == 50 and "1 operand not shown" in picture.source
     assert "(raise max_nodes to see more" in picture.source
+    # max_nodes is what cut here (summary_nodes=200 would show no more): it is the one named
+    assert "(raise max_nodes to see more" in draw_dot(y, max_nodes=40).source
 
 
 def huge_chain(n=100_000):
