@@ -4,7 +4,7 @@ import math
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from needs_torch import import_torch
 
@@ -93,6 +93,10 @@ def build(seed, inputs, m, n_steps):
 def test_random_graphs_match_pytorch_float64(seed, xs, n_steps):
     ours = [Value(x) for x in xs]
     out = build(seed, ours, AutogradLite, n_steps)
+    # A graph whose values grow huge is ill-conditioned: sin(5e6) turns a last-bit difference
+    # in its argument (a sum added in another order) into one at the 9th digit. Such a graph
+    # compares the two float orders, not the two engines: drawn again.
+    assume(max(abs(node.data) for node in ag.topological_order(out)) < 1e4)
     out.backward()
 
     theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
