@@ -209,7 +209,7 @@ def _dpow_dbase(x, y):
     """d (x ** y) / dx = y * x ** (y - 1); 0 where y == 0 (x ** 0 is the constant 1)."""
     if not isinstance(y, Value):  # a constant exponent c: so is c - 1, to every order
         # (as a node, c - 1 would vary: at the (c + 2)-th order of x ** c, 0 * inf at x = 0)
-        return 0.0 if y == 0 else y * _ieee_power_of(y - 1)(x)
+        return 0.0 if y == 0 else y * _power_of(y - 1, ieee=True)(x)
     d = y * ieee_pow(x, y - 1)
     # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
     # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
@@ -246,30 +246,18 @@ argument = _unary("argument", lambda x: x, lambda x, out: (1.0,),
 # micrograd), and leaky_relu's slope is not a node either.
 
 
-@functools.lru_cache(maxsize=256)
-def _power_of(c) -> Op:
-    """x ** c for a constant c."""
+@functools.lru_cache(maxsize=512)
+def _power_of(c, ieee=False) -> Op:
+    """x ** c for a constant c. ``ieee``: the one derivatives use, which gives inf or nan
+    where ``x ** c`` raises (0 ** -0.5, in the derivative of sqrt-like powers at 0)."""
+    forward = _ieee_pow if ieee else _pow
     rule = Rule(
-        "**",
-        lambda x: _pow(x, c),
+        "ieee_pow" if ieee else "**",
+        lambda x: forward(x, c),
         lambda x, out: (_dpow_dbase(x, c),),
         f"**{c:g}",
         True,
-        ("x**c", c),
-    )
-    return UnaryOp(rule)
-
-
-@functools.lru_cache(maxsize=256)
-def _ieee_power_of(c) -> Op:
-    """x ** c for a constant c inside a derivative: inf or nan where ``x ** c`` raises."""
-    rule = Rule(
-        "ieee_pow",
-        lambda x: _ieee_pow(x, c),
-        lambda x, out: (_dpow_dbase(x, c),),
-        f"**{c:g}",
-        True,
-        ("ieee x**c", c),
+        ("ieee x**c" if ieee else "x**c", c),
     )
     return UnaryOp(rule)
 
@@ -308,8 +296,9 @@ def rule_for(key) -> Rule:
     """The rule a pickle names by ``key`` (see ``Rule.key``); a clear error if none is defined."""
     if isinstance(key, tuple):
         kind, constant = key
-        made_by = {"x**c": _power_of, "ieee x**c": _ieee_power_of, "c**x": _base_to,
-                   "leaky_relu": _leaky_relu_with}  # fmt: skip
+        if kind == "ieee x**c":
+            return _power_of(constant, ieee=True).rule
+        made_by = {"x**c": _power_of, "c**x": _base_to, "leaky_relu": _leaky_relu_with}
         return made_by[kind](constant).rule
     rule = RULES.get(key)
     if rule is None:
