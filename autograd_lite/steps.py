@@ -113,7 +113,9 @@ class Step:
         node = self.node
         if not self.contributions:
             return f"{name_of(node)} (leaf): gradient {short(self.upstream)}"
-        parts = [f"{name_of(node)} = {formula(node)}: upstream {short(self.upstream)}"]
+        # "o = tanh(n)" for a labelled node; an unlabelled one is named by its formula already
+        called = f"{name_of(node)} = {formula(node)}" if node.label else name_of(node)
+        parts = [f"{called}: upstream {short(self.upstream)}"]
         for (parent, local, product), total in zip(self.contributions, self.running):
             parts.append(
                 f"{name_of(parent)}: {short(self.upstream)} × {short(local)} = {short(product)}"

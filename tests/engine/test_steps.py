@@ -260,3 +260,12 @@ def test_backward_steps_through_a_malformed_op_change_no_grad_before_they_say_wh
     with pytest.raises(TypeError, match=r"op 'steps_no_tuple': derivative must return a tuple"):
         list(backward_steps(bad(b) + a * 3.0))  # a would be reached first
     assert (a.grad, b.grad) == (7.0, 0.0)
+
+
+def test_a_step_names_an_unlabelled_node_once():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    o = (x * w).tanh()
+    o.label = "o"
+    first, second = (str(step) for step in list(backward_steps(o))[:2])
+    assert first.startswith("o = tanh(x*w): upstream 1.0 | x*w: ")  # a label, then its formula
+    assert second.startswith("x*w: upstream ")  # not "x*w = x * w"
