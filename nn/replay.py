@@ -58,6 +58,13 @@ def _layer_of(name: str) -> str:
     return parts[0]
 
 
+def _as_values(prediction):
+    """A prediction of plain floats as leaf Values (a list for several outputs)."""
+    if isinstance(prediction, list):
+        return [ag.Value(v) for v in prediction]
+    return ag.Value(prediction)
+
+
 class Recorder:
     """What ``fit(..., record=True)`` keeps of each epoch, for ``History.replay``."""
 
@@ -83,7 +90,9 @@ class Recorder:
         weights = None if self.layers is None else _mlp_weights(model)
         if weights is not None:  # plain floats: the same arithmetic, without making nodes
             predictions = [_mlp_forward(self.layers, weights, x) for x in self.X]
-            predictions = [p[0] if len(p) == 1 else p for p in predictions]
+            # as Values (leaves), what the loss and the accuracy get in training: a function
+            # of your own may read p.data or call p.relu()
+            predictions = [_as_values(p[0] if len(p) == 1 else p) for p in predictions]
         else:
             with model.evaluating(), ag.no_grad():
                 predictions = [model(x) for x in self.X]

@@ -163,3 +163,27 @@ def test_the_replay_counts_accuracy_as_fit_was_told_to(tmp_path):
     always = nn.fit(model, X, y, "hinge", optimizer, 2, progress=False, record=True,
                     accuracy=lambda p, t: True)  # fmt: skip
     assert [e["accuracy"] for e in always.recording.epochs] == [1.0, 1.0]
+
+
+def test_a_recorded_run_gives_your_own_loss_and_accuracy_values_as_training_does(tmp_path):
+    import autograd_lite as ag
+    from nn import MLP, SGD, fit
+    from nn.data import make_moons
+
+    X, y = make_moons(20, noise=0.1, seed=1)
+    y = [2 * t - 1 for t in y]
+
+    def hinge(scores, labels):  # reads Values: .relu() is no method of a float
+        return ag.mean([(1 - s * t).relu() for s, t in zip(scores, labels)])
+
+    def right(score, label):
+        return (score.data > 0) == (label > 0), 1
+
+    def run(record):
+        model = MLP(2, [4, 1], seed=0)
+        optimizer = SGD(model.parameters(), lr=0.1)
+        return fit(model, X, y, hinge, optimizer, 2, accuracy=right, record=record, progress=False)
+
+    plain, recorded = run(False), run(True)
+    recorded.replay(tmp_path / "run.html")
+    assert (recorded.loss, recorded.accuracy) == (plain.loss, plain.accuracy)
