@@ -187,3 +187,20 @@ def test_a_recorded_run_gives_your_own_loss_and_accuracy_values_as_training_does
     plain, recorded = run(False), run(True)
     recorded.replay(tmp_path / "run.html")
     assert (recorded.loss, recorded.accuracy) == (plain.loss, plain.accuracy)
+
+
+def test_a_page_of_130000_samples_still_draws(browser, tmp_path):
+    # Math.min(...array) overflowed Chromium's stack past about 125,000 entries: a blank page
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    n = 130_000
+    X = [[i / n] for i in range(n)]
+    y = [2 * x[0] + 1 for x in X]
+    model = nn.MLP(1, [1], seed=0)
+    recorder = Recorder(model, X, y, "mse")
+    recorder.end_epoch(model, 1)
+    path = write_replay(recorder, tmp_path / "big.html")
+    browser.get(path.as_uri())
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("return document.getElementById('caption').textContent") != ""
+    )
