@@ -41,7 +41,10 @@ def atomic_path(path, suffix=""):
         yield tmp
         with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
             shutil.copymode(path, tmp)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as error:  # named by the file, not by the temporary one
+            raise OSError(error.errno, f"cannot replace {path}: {error.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -138,11 +138,14 @@ def check_files_writable(folder: Path, names) -> None:
 
 def write_files(folder: Path, writers: dict) -> list[Path]:
     """Write every file of ``writers`` (name -> function of a temporary path) into
-    ``folder``: all of them or none.
+    ``folder``: all of them or none, as far as the renames allow.
 
     Each writer fills a temporary file beside its target; only when every one has
-    succeeded are they renamed into place. On any failure the temporary files, and the
-    folder if this call made it, are removed, and the old files stay as they were.
+    succeeded are they renamed into place. On a failure while writing (a full disk, an
+    error, Ctrl-C) the temporary files, and the folder if this call made it, are removed,
+    and the old files stay as they were. The renames themselves come one after another:
+    if one of them fails (a file made read-only meanwhile), the files renamed before it
+    are already new.
     """
     from ..files import atomic_path
 

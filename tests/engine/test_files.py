@@ -141,3 +141,23 @@ def test_a_link_is_checked_where_it_points(tmp_path):
     elsewhere.symlink_to(tmp_path / "other" / "out.json")  # not there yet: made through it
     write_atomic(elsewhere, "new")
     assert elsewhere.is_symlink() and (tmp_path / "other" / "out.json").read_text() == "new"
+
+
+def test_a_failed_replace_names_the_file_not_the_temporary_one(tmp_path, monkeypatch):
+    import errno
+
+    target = tmp_path / "model.json"
+    target.write_text("old")
+
+    def refuse(source, destination):
+        raise PermissionError(
+            errno.EPERM, "Operation not permitted", str(source), None, str(destination)
+        )
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(
+        OSError, match=r"cannot replace .*model\.json: Operation not permitted"
+    ) as error:
+        write_atomic(target, "new")
+    assert ".tmp" not in str(error.value) and target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
