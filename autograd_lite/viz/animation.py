@@ -311,11 +311,17 @@ class BackpropAnimation:
         return sizes
 
     # --- the state of a frame, in Python (the page does the same in JavaScript) -----------
-    def _state(self, k: int) -> list[tuple[str, int, str]]:
+    def check_frame(self, k) -> int:
+        """``k`` if it numbers a frame: a TypeError for what is not an int, an IndexError
+        for an int outside 0 .. len(frames) - 1."""
         if isinstance(k, bool) or not isinstance(k, int):
             raise TypeError(f"k, the frame number, must be an int, got {type(k).__name__} {k!r}")
         if not 0 <= k < len(self.frames):
             raise IndexError(f"frame {k} does not exist: there are {len(self.frames)} frames")
+        return k
+
+    def _state(self, k: int) -> list[tuple[str, int, str]]:
+        self.check_frame(k)
         state = list(self._start)
         for changes in self._changes[:k]:
             for i, _, text, paint_id, summed, _ in changes:

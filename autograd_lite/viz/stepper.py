@@ -76,11 +76,15 @@ class Stepper:
     def go(self, k: int) -> None:
         """Move to frame ``k`` (kept within the pass); the slider follows, and so does the
         picture."""
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise TypeError(
+                f"Stepper.go: k, the step, must be an int, got {type(k).__name__} {k!r}"
+            )
         self.slider.value = max(0, min(self.last, k))
 
     def show(self, k: int) -> None:
         """Draw frame ``k`` into the widgets (the slider's observer calls this)."""
-        caption = self.animation.frames[k].caption
+        caption = self.animation.frames[self.animation.check_frame(k)].caption
         self.caption.value = f'<pre style="white-space: pre-wrap">{escape(caption)}</pre>'
         self.picture.value = (
             '<div style="overflow: auto; max-height: 70vh">'

@@ -96,6 +96,21 @@ def test_stepper_checks_its_root():
         stepper(2.0)
 
 
+@pytest.mark.parametrize("k", ["x", None, float("nan"), 1.5, True])
+def test_go_takes_a_step_number_only(k):
+    s = stepper(neuron())
+    s.go(3)
+    with pytest.raises(TypeError, match=r"Stepper\.go: k, the step, must be an int"):
+        s.go(k)
+    assert s.slider.value == 3  # where it was
+
+
+def test_show_names_a_frame_that_does_not_exist():
+    s = stepper(neuron())
+    with pytest.raises(IndexError, match="frame 99 does not exist"):
+        s.show(99)
+
+
 def test_viz_imports_without_ipywidgets_and_stepper_says_what_to_install():
     code = (
         "import sys; sys.modules['ipywidgets'] = None\n"
