@@ -60,6 +60,8 @@ def _target(path) -> Path:
     given, path = path, Path(path)
     if not str(given):
         raise ValueError("the path is empty; give a file name to write to")
+    if "\0" in str(path):  # (no system takes one: os calls would say "embedded null byte")
+        raise ValueError(f"the path {str(given)!r} holds a NUL character; no file can be named so")
     if path.is_symlink():  # the file it points to is what gets written, so check that one
         path = Path(os.path.realpath(path))
     if path.is_dir():

@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 import autograd_lite as ag
-from autograd_lite.files import write_atomic
+from autograd_lite.files import check_writable, write_atomic
 
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
@@ -199,7 +199,7 @@ def write_replay(recorder: Recorder, path) -> Path:
         raise TypeError(f"write_replay: recorder must be a Recorder, got {type(recorder).__name__}")
     if not recorder.epochs:
         raise ValueError("write_replay: nothing was recorded (the run had no epochs)")
-    path = Path(path)
+    path = check_writable(path)  # (a path that is not one, or cannot be written, is said now)
     data = json.dumps(recorder.as_data(), separators=(",", ":"), allow_nan=False)
     data = re.sub(r"</", r"<\\/", data)  # never end the script element early
     title = f"Training replay: {recorder.latest['epoch']} epochs, {recorder.loss_name}"

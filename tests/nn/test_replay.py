@@ -204,3 +204,21 @@ def test_a_page_of_130000_samples_still_draws(browser, tmp_path):
     WebDriverWait(browser, 30).until(
         lambda d: d.execute_script("return document.getElementById('caption').textContent") != ""
     )
+
+
+@pytest.mark.parametrize(
+    "path, error, message",
+    [
+        (None, TypeError, "the path to write to must be a str or a Path"),
+        (3, TypeError, "the path to write to must be a str or a Path"),
+        ("a\0b.html", ValueError, "holds a NUL character"),
+        ("", ValueError, "the path is empty"),
+    ],
+)
+def test_replay_names_a_path_it_cannot_write(path, error, message):
+    X, y = make_moons(10, seed=0)
+    model = nn.MLP(2, [1], seed=0)
+    history = nn.fit(model, X, y, "hinge", nn.SGD(model.parameters(), lr=0.1), 1, record=True,
+                     progress=False)  # fmt: skip
+    with pytest.raises(error, match=message):
+        history.replay(path)
