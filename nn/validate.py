@@ -192,4 +192,7 @@ def rng(seed, name: str = "seed") -> random.Random:
         return random.Random()
     if not is_int(seed):
         raise wrong_type(name, "None, an int or a random.Random", seed)
+    if seed < 0:  # Python seeds with |seed|: -1 would quietly repeat the run of 1
+        raise ValueError(f"{name} must be an int >= 0 (a seed of -{-seed} would give the same "
+                         f"numbers as {-seed}), got {seed}")  # fmt: skip
     return random.Random(int(seed))

@@ -113,6 +113,8 @@ def checked(value, name: str, check, most=None):
 def output_folder(name) -> Path:
     """The folder to write into, checked now (before any work) and made only when there is
     something to write. Its nearest existing ancestor must be a folder we may write in."""
+    if not name:  # ("" would quietly mean this folder)
+        raise CommandError("--out: the folder name is empty; give one, such as --out results")
     folder = Path(name)
     existing = next(p for p in (folder, *folder.parents) if p.exists())
     if not existing.is_dir():

@@ -41,9 +41,9 @@ def run(args) -> int:
     """micrograd's demo: an MLP learns the two moons; five files show what happened."""
     import nn
     from nn.data import make_moons
-    from nn.validate import integer, positive_int
+    from nn.validate import non_negative_int, positive_int
 
-    check_options(args, {"epochs": (positive_int, MAX_EPOCHS), "seed": integer})
+    check_options(args, {"epochs": (positive_int, MAX_EPOCHS), "seed": non_negative_int})
     started = time.perf_counter()
     folder = output_folder(args.out)
     check_tools(pictures=True)

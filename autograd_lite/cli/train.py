@@ -125,7 +125,7 @@ def _outputs(dataset: str) -> tuple[int, str]:
 
 def _check(args) -> None:
     """Every option, and the sizes of what they would make, before anything is made."""
-    from nn.validate import integer, positive_int, real
+    from nn.validate import non_negative_int, positive_int, real
 
     check_options(args, {
         "samples": (positive_int, MAX_SAMPLES),
@@ -134,7 +134,7 @@ def _check(args) -> None:
         "lr": real,
         "epochs": (positive_int, MAX_EPOCHS),
         "batch_size": positive_int,
-        "seed": integer,
+        "seed": non_negative_int,
     })  # fmt: skip
     if not 0 <= args.noise <= 10:  # the data sets span about two units
         raise CommandError(f"--noise must be from 0 to 10, got {args.noise:g}")

@@ -69,7 +69,8 @@ def test_demo_bad_arguments(capsys):
     for argv, words in [
         (["--epochs", "0"], "--epochs must be a positive int"),
         (["--seed", "x"], "argument --seed: 'x' is not a number"),
-        (["--seed", "1.5"], "--seed must be an int, got 1.5 (float)"),
+        (["--seed", "1.5"], "--seed must be an int >= 0, got 1.5 (float)"),
+        (["--seed", "-1"], "--seed must be an int >= 0, got -1"),
     ]:
         status, _, err = run(capsys, "demo", *argv)
         assert_one_line_error(status, err, words)

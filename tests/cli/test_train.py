@@ -140,7 +140,7 @@ def test_a_big_run_that_fits_in_memory_is_accepted(capsys, monkeypatch):
         ("--epochs", "2.0", "--epochs must be a positive int, got 2.0 (float)"),
         ("--samples", "1e3", "--samples must be a positive int, got 1000.0 (float)"),
         ("--batch-size", "0.5", "--batch-size must be a positive int, got 0.5 (float)"),
-        ("--seed", "0.5", "--seed must be an int, got 0.5 (float)"),
+        ("--seed", "0.5", "--seed must be an int >= 0, got 0.5 (float)"),
         ("--lr", "fast", "argument --lr: 'fast' is not a number"),
         ("--hidden", "8,eight", "argument --hidden: '8,eight' is not a list of numbers"),
         ("--hidden", "8,2.5", "--hidden must be a positive int, got 2.5 (float)"),
@@ -150,6 +150,8 @@ def test_a_big_run_that_fits_in_memory_is_accepted(capsys, monkeypatch):
         ("--lr", "0", "--lr must be a finite number > 0, got 0"),
         ("--lr", "nan", "--lr must be a finite number, got nan"),
         ("--noise", "11", "--noise must be from 0 to 10, got 11"),
+        ("--seed", "-1", "--seed must be an int >= 0, got -1"),  # (it would repeat seed 1)
+        ("--out", "", "--out: the folder name is empty"),
     ],
 )
 def test_one_error_convention_naming_the_option(capsys, option, text, words):

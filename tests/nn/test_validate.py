@@ -118,3 +118,11 @@ def test_is_real_takes_numpy_scalars_but_not_numpy_bools():
         assert is_real(value) is True, type(value)
     assert is_real(np.bool_(True)) is False
     assert is_real(np.array([1.0])) is False  # an array, even of one number, is not a number
+
+
+def test_a_negative_seed_is_refused_as_it_would_repeat_the_positive_one():
+    import random
+
+    assert random.Random(-1).random() == random.Random(1).random()  # Python's own rule
+    with pytest.raises(ValueError, match=r"seed must be an int >= 0 .*same numbers as 1"):
+        rng(-1)
