@@ -333,6 +333,11 @@ def check_fit(
     progress = boolean(progress, "progress")
     if schedule is not None and not callable(getattr(schedule, "step", None)):
         raise TypeError(f"schedule must be None or have a step() method, got {schedule!r}")
+    if getattr(schedule, "optimizer", optimizer) is not optimizer:  # it would set another's lr
+        raise ValueError(
+            "schedule was made for another optimizer: make it with the one given to fit, "
+            "e.g. LinearDecay(optimizer, 1.0, 0.1, 100)"
+        )
     l2 = rate(l2, "l2")
     shuffle = boolean(shuffle, "shuffle")
     generator = rng(seed)  # an int (or None, or a random.Random); 2.5 or "a" are refused

@@ -478,3 +478,16 @@ def test_targets_as_rows_of_a_numpy_array_train_as_the_same_lists_would():
     assert mse_loss([model(x) for x in X[:2]], numpy.array([[1.0], [2.0]])).data == (
         mse_loss([model(x) for x in X[:2]], [1.0, 2.0]).data
     )
+
+
+def test_a_schedule_made_for_another_optimizer_is_refused_before_training():
+    from nn import StepDecay
+
+    X, y = make_moons(10, noise=0.1, seed=1)
+    model = MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    other = SGD(MLP(2, [1], seed=0).parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="schedule was made for another optimizer"):
+        fit(model, X, y, "hinge", SGD(model.parameters(), lr=0.1), 2,
+            schedule=StepDecay(other, 1, 0.5), progress=False)  # fmt: skip
+    assert model.state_dict() == before
