@@ -84,6 +84,7 @@ class Recorder:
         self.epochs: list[dict] = []  # one per epoch, or every stride-th one in a long run
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
+        self.best_epoch: int | None = None  # set by fit when early stopping restored it
 
     def end_epoch(self, model, epoch: int) -> None:
         """Note the model as it stands after ``epoch`` (numbered from 1)."""
@@ -145,6 +146,7 @@ class Recorder:
             "layers": self.layers,
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),
+            "best_epoch": self.best_epoch,
         }
 
     def kept(self) -> list[dict]:

@@ -547,6 +547,8 @@ def fit(
     if stopper is not None:
         history.best_epoch = stopper.best_epoch
         stopper.restore(model)
+        if history.recording is not None:  # the replay opens where the model now is
+            history.recording.best_epoch = stopper.best_epoch
     history.seconds = time.perf_counter() - started
     return history
 

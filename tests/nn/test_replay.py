@@ -222,3 +222,33 @@ def test_replay_names_a_path_it_cannot_write(path, error, message):
                      progress=False)  # fmt: skip
     with pytest.raises(error, match=message):
         history.replay(path)
+
+
+def _early_stopped(tmp_path):
+    X, y = make_moons(60, noise=0.3, seed=1)
+    Xv, yv = make_moons(40, noise=0.3, seed=2)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    adam = nn.Adam(model.parameters(), lr=0.05)
+    history = nn.fit(model, X, y, "hinge", adam, 200, validation=(Xv, yv), early_stopping=5,
+                     record=True, progress=False)  # fmt: skip
+    assert history.stopped_early and history.best_epoch < history.epochs
+    return history, history.replay(tmp_path / "run.html")
+
+
+def test_an_early_stopped_run_is_replayed_at_its_best_epoch(tmp_path):
+    history, path = _early_stopped(tmp_path)
+    data = json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>',
+                                path.read_text(), re.S).group(1).replace("<\\/", "</"))  # fmt: skip
+    assert data["best_epoch"] == history.best_epoch
+
+
+def test_the_page_of_an_early_stopped_run_opens_on_the_weights_fit_returned(browser, tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    history, path = _early_stopped(tmp_path)
+    browser.get(path.as_uri())
+    caption = WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script("return document.getElementById('caption').textContent")
+    )
+    assert caption.startswith(f"epoch {history.best_epoch} of {history.epochs}:")
+    assert "the best epoch: early stopping gave these weights back" in caption
