@@ -28,6 +28,7 @@ from __future__ import annotations
 import textwrap
 from collections import deque
 
+from ..graph import topological_order
 from ..names import (
     dot_pairs,
     expression,
@@ -75,21 +76,6 @@ def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
                 seen.add(parent)
                 queue.append(parent)
     return kept, len(seen)
-
-
-def graph_uses(root: Value, nodes) -> dict:
-    """How many times each of ``nodes`` is used in the whole graph behind ``root`` (a
-    cut-down picture draws only some of those uses: its box still says how many there are)."""
-    uses = dict.fromkeys(nodes, 0)
-    seen, stack = {root}, [root]
-    while stack:
-        for parent in stack.pop().parents:
-            if parent in uses:
-                uses[parent] += 1
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return uses
 
 
 def draw_dot(
@@ -231,7 +217,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         nodes = nodes[: min(max_nodes, summary_nodes)]
     drawn = use_counts(nodes)  # the uses this picture has arrows for
     if step is None:
-        uses = graph_uses(root, nodes) if total > len(nodes) else drawn
+        # a cut-down picture still counts every use in the whole graph, as a step does
+        uses = use_counts(topological_order(root)) if total > len(nodes) else drawn
         grads, received = {node: node.grad for node in nodes}, None
     else:
         uses = use_counts(step.backward_pass.order)
