@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from .validate import boolean, is_int, positive_int, rate, real, rng
+from .validate import boolean, is_int, positive_int, rate, real, rng, samples
 
 
 def _finite(X, what):
@@ -20,13 +20,6 @@ def _finite(X, what):
     if not all(math.isfinite(c) for point in X for c in point):
         raise ValueError(f"{what} is too large: some points came out infinite; use a smaller one")
     return X
-
-
-def _samples(data, name) -> list:
-    """``X`` or ``y`` as a list of samples (a list, a tuple, a NumPy array; not a str)."""
-    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
-        raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
-    return list(data)
 
 
 def _shuffled(X, y, draw):
@@ -160,7 +153,7 @@ _LARGEST_LOG_PRICE = 708.0  # e ** 708 is 3e307, near the largest float; e ** -7
 
 def log_returns(prices) -> list[float]:
     """``log(p[t] / p[t-1])`` for each day after the first: the series a model should study."""
-    prices = [real(p, f"prices[{i}]") for i, p in enumerate(_samples(prices, "prices"))]
+    prices = [real(p, f"prices[{i}]") for i, p in enumerate(samples(prices, "prices"))]
     if any(p <= 0 for p in prices):
         raise ValueError("log_returns needs positive prices")
     return [math.log(b / a) for a, b in itertools.pairwise(prices)]
@@ -191,7 +184,7 @@ def train_test_split(X, y, test_size=0.25, shuffle=True, seed=None):
     and puts the LAST samples in the test set: for time series, where the model must be
     tested on the future, never on days mixed in among its training days.
     """
-    X, y = _samples(X, "X"), _samples(y, "y")
+    X, y = samples(X, "X"), samples(y, "y")
     n = len(X)
     if n != len(y):
         raise ValueError(f"y has {len(y)} targets but X has {n} samples")

@@ -33,6 +33,7 @@ from .validate import (
     positive_int_or_none,
     rate,
     rng,
+    samples,
 )
 
 
@@ -241,12 +242,6 @@ def output_count(model) -> int | None:
     return None
 
 
-def _sequence(data, name) -> list:
-    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
-        raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
-    return list(data)
-
-
 def _features(row, nin, name) -> list[float]:
     """One sample as a list of finite floats, ``nin`` of them when the model says."""
     if is_real(row):
@@ -269,7 +264,7 @@ def _features(row, nin, name) -> list[float]:
 
 def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, list]:
     """``X`` and ``y`` checked entry by entry for ``model`` and the loss; nothing is trained."""
-    X, y = _sequence(X, x_name), _sequence(y, y_name)
+    X, y = samples(X, x_name), samples(y, y_name)
     if len(X) != len(y):
         raise ValueError(
             f"{y_name} has {len(y)} targets but {x_name} has {len(X)} samples; "

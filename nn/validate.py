@@ -48,6 +48,7 @@ __all__ = [
     "rate",
     "real",
     "rng",
+    "samples",
     "wrong_type",
 ]
 
@@ -196,3 +197,11 @@ def rng(seed, name: str = "seed") -> random.Random:
         raise ValueError(f"{name} must be an int >= 0 (a seed of -{-seed} would give the same "
                          f"numbers as {-seed}), got {seed}")  # fmt: skip
     return random.Random(int(seed))
+
+
+def samples(data, name: str) -> list:
+    """``X``, ``y`` or a series as a list, one entry per sample: a list, a tuple, a NumPy
+    array or any other iterable, but not a str, bytes or a dict."""
+    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
+        raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
+    return list(data)
