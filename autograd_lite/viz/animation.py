@@ -33,7 +33,7 @@ from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value
 from .colors import GradScale, outline_style, text_color
-from .dot import check_rankdir, check_title
+from .dot import check_count, check_rankdir, check_title
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
@@ -109,10 +109,7 @@ def backprop_animation(
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
     check_rankdir(rankdir, "backprop_animation")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-        raise TypeError(f"backprop_animation: max_nodes must be an int, got {max_nodes!r}")
-    if max_nodes < 1:
-        raise ValueError(f"backprop_animation: max_nodes must be at least 1, got {max_nodes}")
+    check_count(max_nodes, "max_nodes", "backprop_animation")
     seed = as_real(gradient, "backprop_animation(gradient)")
     animation = BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
     animation.title = title

@@ -174,7 +174,8 @@ def check_rankdir(rankdir, who: str) -> None:
         raise ValueError(f'{who}: rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
 
 
-def _check_count(count, name, who):
+def check_count(count, name, who) -> None:
+    """A TypeError if ``count`` is not an int, a ValueError if it is below 1."""
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError(f"{who}: {name} must be an int, got {type(count).__name__}")
     if count < 1:
@@ -195,8 +196,8 @@ def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, sca
                         f"got {type(color_by).__name__} {shown(color_by)}")  # fmt: skip
     if color_by not in ("grad", None, "none"):
         raise ValueError(f'{who}: color_by must be "grad", "none" or None, got {color_by!r}')
-    _check_count(max_nodes, "max_nodes", who)
-    _check_count(summary_nodes, "summary_nodes", who)
+    check_count(max_nodes, "max_nodes", who)
+    check_count(summary_nodes, "summary_nodes", who)
     if expand_dots not in (None, True, False):
         raise TypeError(f"{who}: expand_dots must be True, False or None, got {expand_dots!r}")
     if scale is not None and not isinstance(scale, GradScale):
