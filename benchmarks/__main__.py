@@ -30,7 +30,7 @@ from pathlib import Path
 import autograd_lite as ag
 
 from . import cases
-from .harness import Row, table
+from .harness import Row, fmt_time, full_collection_seconds, table
 
 HERE = Path(__file__).resolve().parent
 HEAPS = ("bare", "notebook")
@@ -91,12 +91,18 @@ def targets(heaps: dict) -> list[str]:
     out = []
     for heap, goals in (("notebook", ((NODES_ROW, 10), (NN_ROW, 60))), ("bare", ())):
         med = heaps[heap]["med"]
+        collector = {  # the training step's rows, by contender: time in the collector
+            r["contender"].replace(" [nn.MLP]", ""): r["extra"].get("collector")
+            for r in heaps[heap]["rows"]
+            if r["case"].startswith("1")
+        }
         for row, goal in goals:
             if mg in med and row in med:
                 r = med[mg] / med[row]
                 met = "met" if r >= goal else "NOT met"
                 out.append(
-                    f"- {heap} heap: {row} vs micrograd: {r:.1f}× (target ≥ {goal}×) — {met}"
+                    f"- {heap} heap: {row} vs micrograd: {r:.1f}× (target ≥ {goal}×) — {met}; "
+                    f"in the collector: {collector.get(row)} a step, micrograd {collector.get(mg)}"
                 )
         if heap == "bare" and mg in med:
             for row in (NODES_ROW, NN_ROW):
@@ -115,6 +121,7 @@ def run_heap(heap: str, quick: bool) -> dict:
     objects = load_notebook_heap(have) if heap == "notebook" else None
     gc.collect()
     tracked = len(gc.get_objects())
+    full = full_collection_seconds()  # what each full collection costs in this heap
     step_rows, med = cases.training_step(settings, have)
     rows = step_rows
     if heap == "bare":
@@ -132,6 +139,7 @@ def run_heap(heap: str, quick: bool) -> dict:
         "rows": [asdict(r) for r in rows],
         "med": med,
         "tracked": tracked if objects is None else objects,
+        "full_collection": full,
         "have": have,
     }
 
@@ -166,7 +174,9 @@ def main(argv=None):
         f"{versions(heaps['notebook']['have'])}; {os.cpu_count()} CPU(s), {processor()}; "
         f"{'quick' if args.quick else 'full'} run in {elapsed:.0f} s; the notebook heap held "
         f"{heaps['notebook']['tracked']:,} tracked objects, the bare one "
-        f"{heaps['bare']['tracked']:,}"
+        f"{heaps['bare']['tracked']:,}; a full collection of the notebook heap took "
+        f"{fmt_time(heaps['notebook']['full_collection'])}, of the bare one "
+        f"{fmt_time(heaps['bare']['full_collection'])}"
     )
     goals = targets(heaps)
     print(header)
@@ -210,7 +220,16 @@ Notes:
   cyclic garbage collector off for the block (as `micrograd, gc.disable()` does by hand);
   the plain rows are what a user gets without asking for anything. In the plain `nn` row,
   each call of the model pauses the collector for that call by itself (`nn.Module.__call__`);
-  the loss, backward and update run with the collector as the user left it.
+  the loss, backward and update run with the collector as the user left it. Our paused
+  rows still free their graphs inside the step (reference counting needs no collector);
+  the cycles micrograd makes with its collector off are collected only after its block's
+  timing, so that row is micrograd's arithmetic alone, its garbage unpaid.
+- "in the collector" is the time a step spent inside Python's cyclic garbage collector
+  (clocked through `gc.callbacks`), its share of the step, and how many full collections
+  (of the whole heap) a step triggered, each a median over the rounds. A full collection
+  costs what the header says, whoever triggers it: a pure Python node is always one object
+  the collector tracks, so a step that builds tens of thousands of nodes triggers about one
+  in the notebook heap.
 - The floor does the same dense arithmetic with lists of floats and a hand-written backward.
 - Case 4 times the graph's whole life (build, backward, free).
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 import autograd_lite as ag
 
 from . import training
-from .harness import Row, fmt_ratio, interleaved, median, rounds_of_blocks, timed
+from .harness import (
+    Row,
+    fmt_ratio,
+    in_collector,
+    interleaved,
+    median,
+    rounds_of_blocks,
+    seconds,
+    timed,
+)
 
 gc_paused = ag.gc_paused
 
@@ -80,8 +89,8 @@ def training_step(s: Settings, have: dict) -> tuple[list[Row], dict]:
             fns[paused_name] = paused(factory().step)
     NN, NODES = training.NN_ROW, training.NODES_ROW
     nn_label = NN + " [nn.MLP]"
-    times = rounds_of_blocks(fns, s.rounds, s.min_seconds)
-    med = {name: median(ts) for name, ts in times.items()}
+    timings = rounds_of_blocks(fns, s.rounds, s.min_seconds)
+    med = {name: median(seconds(ts)) for name, ts in timings.items()}
     rows = []
     for name in order:
         neuron_level = name.startswith(NN) or name.startswith("plain floats")
@@ -101,7 +110,8 @@ def training_step(s: Settings, have: dict) -> tuple[list[Row], dict]:
             note = _ratio_note(t, med[NODES], "of node by node")
             if name.startswith("micrograd") or name.startswith("PyTorch"):
                 note += "; " + _ratio_note(t, med[NODES + ", in ag.gc_paused()"], "of paused")
-        rows.append(Row(case, shown, t, "per step", note, len(times[name])))
+        collector = {"collector": in_collector(timings[name])}
+        rows.append(Row(case, shown, t, "per step", note, len(timings[name]), collector))
     rows.sort(key=lambda row: row.case)  # stable: 1a (neuron) rows first, each in order
     return rows, med
 
@@ -358,7 +368,10 @@ def hessians(s: Settings, have: dict) -> list[Row]:
 
         xt = torch.tensor(xs, dtype=torch.float64)
         fns["torch.autograd.functional.hessian"] = lambda: torch_hessian(f_tensor, xt)
-    times = rounds_of_blocks(fns, s.hessian_rounds, s.min_seconds)
+    times = {
+        name: seconds(ts)
+        for name, ts in rounds_of_blocks(fns, s.hessian_rounds, s.min_seconds).items()
+    }
     ref = median(times["autograd_lite.hessian"])
     rows = []
     ours = ag_hessian(xs)

@@ -10,6 +10,10 @@ an occasional full collection is paid by whoever caused it.
 A round times every contender once, one block after the other; the table shows the median
 over rounds, so a burst of load from elsewhere on a shared machine moves one round, not the
 result.
+
+A block also clocks the time its steps spend inside Python's cyclic garbage collector, and
+counts the full collections (``CollectorClock``, from ``gc.callbacks``): in a big heap that
+is where most of a graph-building step can go.
 """
 
 from __future__ import annotations
@@ -30,32 +34,98 @@ class Row:
     per: str = ""  # the figure per unit (per node, per step, bytes per node), as text
     note: str = ""  # ratio to autograd-lite, or why there is no figure
     runs: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # "collector": time in the collector (case 1)
 
 
-def block(step, min_seconds: float = 0.8) -> float:
-    """Mean seconds per call of ``step``: garbage collected untimed, one warm-up call, then
+@dataclass
+class Timing:
+    """What one block measured, per call of its step."""
+
+    seconds: float  # wall time
+    collector: float  # of which inside Python's cyclic garbage collector
+    full: float  # full collections (of every generation, the whole heap)
+
+
+class CollectorClock:
+    """Time inside Python's cyclic garbage collector, and the number of full collections,
+    while registered in ``gc.callbacks`` (``with CollectorClock() as clock:``). The collector
+    calls it when it starts and when it stops a collection."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        if info["generation"] == 2:
+            self.full += 1
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
+def block(step, min_seconds: float = 0.8) -> Timing:
+    """Mean figures per call of ``step``: garbage collected untimed, one warm-up call, then
     calls for at least ``min_seconds`` (and at least two), timed together."""
     gc.collect()
     step()  # warm-up: caches, first-call costs
     calls = 0
-    start = time.perf_counter()
-    while True:
-        step()
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds and calls >= 2:
-            return elapsed / calls
+    with CollectorClock() as clock:
+        start = time.perf_counter()
+        while True:
+            step()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_seconds and calls >= 2:
+                # read now: a collection that starts after the timing (leaving the block
+                # makes objects) is not this block's to count
+                inside, full = clock.seconds, clock.full
+                break
+    return Timing(elapsed / calls, inside / calls, full / calls)
 
 
 def rounds_of_blocks(contenders: dict, rounds: int, min_seconds: float = 0.8) -> dict:
-    """{name: [mean seconds per step, one per round]}: every round times each contender
-    as one block, in turn."""
+    """{name: [Timing, one per round]}: every round times each contender as one block, in
+    turn."""
     times = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, step in contenders.items():
             times[name].append(block(step, min_seconds))
     return times
+
+
+def seconds(timings) -> list:
+    """The wall times of a list of ``Timing``."""
+    return [t.seconds for t in timings]
+
+
+def in_collector(timings) -> str:
+    """The median time in the collector per step, its share of the median step, and the
+    median number of full collections per step: "93 ms (61%), 0.8 full"."""
+    step = median(seconds(timings))
+    inside = median([t.collector for t in timings])
+    full = median([t.full for t in timings])
+    share = inside / step if step else 0.0
+    return f"{fmt_time(inside)} ({share:.0%}), {full:.1f} full"
+
+
+def full_collection_seconds(repeat: int = 3) -> float:
+    """The quickest of ``repeat`` full collections of the heap as it is now: what every full
+    collection costs whoever triggers it."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        gc.collect()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def timed(fn) -> float:
@@ -84,12 +154,12 @@ def median(xs):
     return statistics.median(xs)
 
 
-def fmt_time(seconds: float) -> str:
-    if seconds >= 1.0:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
+def fmt_time(t: float) -> str:
+    if t >= 1.0:
+        return f"{t:.2f} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.1f} ms"
+    return f"{t * 1e6:.0f} µs"
 
 
 def fmt_ratio(x: float) -> str:
@@ -98,7 +168,7 @@ def fmt_ratio(x: float) -> str:
 
 def table(rows: list[Row], markdown: bool) -> str:
     """The rows as one table: aligned text for the terminal, or Markdown."""
-    header = ("case", "contender", "median", "per unit", "vs autograd-lite")
+    header = ("case", "contender", "median", "per unit", "in the collector", "vs autograd-lite")
     lines = []
     for r in rows:
         lines.append(
@@ -107,6 +177,7 @@ def table(rows: list[Row], markdown: bool) -> str:
                 r.contender,
                 fmt_time(r.seconds) if r.seconds is not None else "—",
                 r.per,
+                r.extra.get("collector", ""),
                 r.note,
             )
         )

@@ -28,3 +28,40 @@ def test_the_results_name_the_processor_they_were_measured_on(tmp_path):
     fake.write_text("processor\t: 0\nmodel name\t: Some CPU @ 3.0GHz\n", encoding="utf-8")
     assert processor(fake) == f"Some CPU @ 3.0GHz, {platform.machine()}"
     assert processor(tmp_path / "no such file") == platform.machine()
+
+
+def test_a_block_counts_the_collections_its_steps_trigger_and_no_others():
+    import gc
+
+    from benchmarks.harness import Timing, block, in_collector
+
+    timing = block(lambda: gc.collect(), min_seconds=0.0)  # one full collection a step
+    assert isinstance(timing, Timing)
+    assert timing.full == 1.0
+    assert 0.0 < timing.collector <= timing.seconds
+    quiet = block(lambda: None, min_seconds=0.0)  # (block's own gc.collect is untimed)
+    assert quiet.full == 0.0 and quiet.collector == 0.0
+    shown = in_collector([Timing(0.2, 0.05, 1.0), Timing(0.1, 0.05, 0.0), Timing(0.3, 0.1, 1.0)])
+    assert shown == "50.0 ms (25%), 1.0 full"
+
+
+def test_garbage_left_when_a_block_ends_is_not_counted_in_it():
+    import gc
+
+    from benchmarks.harness import block
+
+    class Cycle:  # garbage that only the collector frees
+        def __init__(self):
+            self.me = self
+
+    def step():  # makes cycles with the collector off, as micrograd's gc.disable() row does
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            for _ in range(5000):
+                Cycle()
+        finally:
+            if was:
+                gc.enable()
+
+    assert block(step, min_seconds=0.0).collector == 0.0
