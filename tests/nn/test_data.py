@@ -170,3 +170,19 @@ def test_train_test_split_takes_any_fraction_type():
     numpy = pytest.importorskip("numpy")
     assert len(train_test_split(X, y, test_size=numpy.float64(0.25), seed=0)[1]) == 2
     assert len(train_test_split(X, y, test_size=numpy.int64(3), seed=0)[1]) == 3
+
+
+def test_a_fractional_test_size_rounds_the_test_set_up():
+    """As scikit-learn does: 25% of 10 samples is a test set of 3, not 2."""
+    X_train, X_test, y_train, y_test = train_test_split(list(range(10)), list(range(10)), 0.25)
+    assert len(X_test) == len(y_test) == 3 and len(X_train) == len(y_train) == 7
+
+
+def test_circle_points_are_evenly_spaced_around_the_whole_circle():
+    """Angles 2*pi*i/count: four points at 0, 90, 180 and 270 degrees, none repeated (an
+    angle step of 2*pi/(count - 1) puts the last point back on the first)."""
+    X, y = make_circles(8, noise=0.0, factor=0.5, seed=0)
+    outer = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 0)
+    inner = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 1)
+    assert outer == [(-1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (1.0, 0.0)]
+    assert inner == [(-0.5, 0.0), (0.0, -0.5), (0.0, 0.5), (0.5, 0.0)]

@@ -269,3 +269,19 @@ def test_mlp_takes_its_seed_fifth_as_the_contract_writes_it():
     assert a.state_dict() == b.state_dict()
     with pytest.raises(TypeError):
         MLP(2, [3, 1], "tanh", "linear", 7, "he")  # init and dropout by name only
+
+
+def test_an_mlps_dropout_masks_follow_its_seed_and_differ_from_layer_to_layer():
+    """Each Dropout of an MLP gets its own generator drawn from the MLP's seed, not one fixed
+    seed shared by all (masks the same in every layer and for every model seed)."""
+    xs = [ag.Value(1.0) for _ in range(64)]
+
+    def masks(model):
+        return [[v.data for v in dropout(xs)] for dropout in model.dropouts]
+
+    a = masks(MLP(2, [8, 8, 8, 1], seed=1, dropout=0.5))
+    b = masks(MLP(2, [8, 8, 8, 1], seed=2, dropout=0.5))
+    assert a == masks(MLP(2, [8, 8, 8, 1], seed=1, dropout=0.5))
+    assert a != b
+    assert a[0] != a[1] != a[2]
+    assert isinstance(MLP(2, [4, 1], dropout=0.5, seed=0).dropouts[0], Dropout)

@@ -7,6 +7,7 @@ import pytest
 
 import autograd_lite as ag
 from nn import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
+from nn.losses import logsumexp
 
 
 def _values(xs):
@@ -222,3 +223,19 @@ def test_a_softplus_of_your_own_leaves_the_loss_alone():
     (leaf,) = [n for n in ag.topological_order(twin) if not n.parents and n.data == 2.0]
     (d,) = ag.gradients(twin, [leaf], create_graph=True)  # (asks the rule again)
     assert d.data == pytest.approx(1.0 / (1.0 + math.exp(-2.0)), rel=1e-15)  # sigmoid(2)
+
+
+def test_softmax_of_huge_logits_is_finite_and_exact():
+    """softmax without subtracting the largest logit overflows: exp(1000) is inf."""
+    probabilities = [p.data for p in softmax(_values([1000.0, 1000.0, 1000.0 - 2.0]))]
+    e = 2.718281828459045**-2.0
+    expected = [1.0 / (2.0 + e), 1.0 / (2.0 + e), e / (2.0 + e)]
+    assert probabilities == pytest.approx(expected, rel=1e-14)
+
+
+def test_logsumexp_of_huge_or_tiny_values_is_finite():
+    """logsumexp without its shift gives inf for 1000 and -inf (log 0) for -1000."""
+    assert logsumexp(_values([1000.0, 1000.0])).data == pytest.approx(1000.0 + 0.6931471805599453)
+    assert logsumexp(_values([-1000.0, -1000.0])).data == pytest.approx(
+        -1000.0 + 0.6931471805599453
+    )

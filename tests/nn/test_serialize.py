@@ -315,3 +315,15 @@ def test_a_path_of_the_wrong_type_is_a_type_error():
         save(MLP(2, [1], seed=0), 3)
     with pytest.raises(TypeError, match=r"^path must be a str or a pathlib.Path"):
         load(None)
+
+
+def test_a_file_one_byte_over_the_cap_is_refused_by_its_size_before_reading(tmp_path, monkeypatch):
+    import nn.serialize
+    from nn import load, save
+
+    path = tmp_path / "model.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    size = path.stat().st_size
+    monkeypatch.setattr(nn.serialize, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(ValueError, match=f"{size:,} bytes is too large for a saved model"):
+        load(path)

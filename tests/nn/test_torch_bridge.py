@@ -64,3 +64,31 @@ def test_gradients_match_too():
     twin(torch.tensor([x], dtype=torch.float64)).sum().backward()
     ours = [n.w[1].grad for n in model.layers[0].neurons]
     assert ours == pytest.approx(twin[0].weight.grad[:, 1].tolist(), rel=1e-12, abs=1e-15)
+
+
+def test_to_torch_copies_the_biases_and_each_neurons_own_weights():
+    """A fresh model's biases are all 0, so a copy that dropped them would still match; and
+    a square layer would match with its weight matrix transposed. Set every weight apart."""
+    from nn import Layer, to_torch
+
+    model = MLP(3, [3, 3, 2], activation="tanh", seed=0)
+    for k, p in enumerate(model.parameters()):
+        p.data = 0.05 * k - 0.7  # every weight and bias different, every bias nonzero
+    layer = Layer(3, 3, activation="linear", seed=1)
+    for j, neuron in enumerate(layer.neurons):
+        neuron.b.data = 0.5 + j
+    X = [[0.3, -1.2, 2.0], [1.0, 0.5, -0.25]]
+    for m in (model, layer):
+        got = to_torch(m)(torch.tensor(X, dtype=torch.float64)).tolist()
+        expected = [[v.data for v in m(x)] for x in X]
+        assert got == [pytest.approx(row, rel=1e-12, abs=1e-14) for row in expected]
+    first = to_torch(model)[0]
+    assert first.weight.tolist() == [[w.data for w in n.w] for n in model.layers[0].neurons]
+    assert first.bias.tolist() == [n.b.data for n in model.layers[0].neurons]
+
+
+def test_to_torch_dropout_has_the_models_probability():
+    from nn import to_torch
+
+    twin = to_torch(MLP(2, [4, 4, 1], seed=0, dropout=0.3))
+    assert [m.p for m in twin if isinstance(m, torch.nn.Dropout)] == [0.3, 0.3]

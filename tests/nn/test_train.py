@@ -7,7 +7,19 @@ import sys
 import pytest
 
 import autograd_lite as ag
-from nn import MLP, SGD, Adam, LinearDecay, Neuron, evaluate, fit, hinge_loss, mse_loss, predict
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    Layer,
+    LinearDecay,
+    Neuron,
+    evaluate,
+    fit,
+    hinge_loss,
+    mse_loss,
+    predict,
+)
 from nn.data import make_moons, make_spirals
 
 
@@ -491,3 +503,89 @@ def test_a_schedule_made_for_another_optimizer_is_refused_before_training():
         fit(model, X, y, "hinge", SGD(model.parameters(), lr=0.1), 2,
             schedule=StepDecay(other, 1, 0.5), progress=False)  # fmt: skip
     assert model.state_dict() == before
+
+
+def test_the_epoch_loss_is_the_mean_over_samples_whatever_the_batches():
+    """With lr 0 the weights never move, so an epoch's loss is the loss of the whole set.
+    Breaks caught: a partial last batch weighted as a full one; dividing by the number of
+    steps instead of the number of samples."""
+    X = [[0.1 * i] for i in range(10)]
+    y = [float(i % 3) for i in range(10)]
+    for batch_size in (None, 3, 4, 10):
+        model = Neuron(1, activation="linear", seed=0)
+        history = fit(
+            model,
+            X,
+            y,
+            "mse",
+            SGD(model.parameters(), lr=0.0),
+            2,
+            batch_size=batch_size,
+            progress=False,
+        )
+        expected = evaluate(model, X, y, "mse")[0]
+        assert history.loss == pytest.approx([expected, expected], rel=1e-12)
+
+
+def test_the_history_loss_leaves_out_the_l2_penalty():
+    """The docs: the figures in the History are the loss alone, not loss + l2 * sum(p*p)."""
+    X, y = [[0.5], [-1.0]], [1.0, 2.0]
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data, model.b.data = 3.0, -1.0
+    expected = evaluate(model, X, y, "mse")[0]
+    history = fit(model, X, y, "mse", SGD(model.parameters(), lr=0.0), 1, l2=0.5, progress=False)
+    assert history.loss == pytest.approx([expected], rel=1e-12)
+
+
+def test_a_schedule_is_stepped_after_every_optimizer_step_not_every_epoch():
+    X = [[float(i)] for i in range(6)]
+    y = [0.0] * 6
+    model = Neuron(1, activation="linear", seed=0)
+    optimizer = SGD(model.parameters(), lr=0.0)
+    schedule = LinearDecay(optimizer, 0.0, 0.0, 10)
+    history = fit(model, X, y, "mse", optimizer, 2, batch_size=2, schedule=schedule, progress=False)
+    assert history.steps == 6
+    assert schedule.t == 6
+
+
+def test_bce_accuracy_reads_a_soft_target_above_one_half_as_positive():
+    """For BCE a target is positive above 0.5, not above 0: a target 0.3 is the negative
+    class, so a negative score for it is right."""
+    model = Neuron(1, activation="linear", seed=0)
+    model.w[0].data, model.b.data = 1.0, 0.0
+    X, y = [[-2.0], [2.0]], [0.3, 0.7]
+    assert evaluate(model, X, y, "bce")[1] == 1.0
+
+
+def test_predict_runs_in_eval_mode_so_dropout_is_off():
+    model = MLP(2, [32, 1], seed=5, dropout=0.5)
+    assert model.training
+    with model.evaluating():
+        expected = model([1.0, -1.0]).data
+    assert predict(model, [[1.0, -1.0]] * 5) == [expected] * 5
+    assert model.training  # and the mode is put back
+
+
+def test_fit_trains_in_training_mode_even_when_the_model_was_in_eval_mode():
+    """fit switches dropout on for training (then puts the mode back), whatever the mode it
+    was given; a model left in eval() must not silently train without dropout."""
+    X, y = [[1.0, -1.0], [0.5, 0.5]], [0.0, 1.0]
+    model = MLP(2, [8, 1], seed=0, dropout=0.5).eval()
+    modes = []
+
+    def loss(predictions, targets):
+        modes.append([m.training for m in model.modules()])
+        return ag.mean([(p - t) * (p - t) for p, t in zip(predictions, targets)])
+
+    fit(model, X, y, loss, SGD(model.parameters(), lr=0.0), 2, progress=False)
+    assert modes == [[True] * len(modes[0])] * 2
+    assert not any(m.training for m in model.modules())
+
+
+def test_cross_entropy_accuracy_counts_the_largest_logit_as_the_prediction():
+    model = Layer(1, 3, activation="linear", seed=0)
+    for neuron, bias in zip(model.neurons, (0.0, 5.0, 1.0)):
+        neuron.w[0].data, neuron.b.data = 0.0, bias
+    X = [[1.0]] * 3
+    assert evaluate(model, X, [1, 1, 1], "cross_entropy")[1] == 1.0
+    assert evaluate(model, X, [0, 1, 2], "cross_entropy")[1] == pytest.approx(1 / 3)
