@@ -5,7 +5,9 @@ step; then as many steps as fit in ``min_seconds`` (at least two), timed togethe
 figure is the mean per step. Everything a contender's steps leave behind, including the
 reference cycles that only Python's cyclic collector frees (micrograd's nodes are such
 cycles), is collected inside its own block: each contender pays for its own garbage, and
-an occasional full collection is paid by whoever caused it.
+an occasional full collection is paid by whoever caused it. (A contender that switches the
+collector off for its steps, as ``micrograd, gc.disable()`` does, leaves its cycles to the
+untimed collection that starts the next block: that row is its arithmetic alone.)
 
 A round times every contender once, one block after the other; the table shows the median
 over rounds, so a burst of load from elsewhere on a shared machine moves one round, not the
