@@ -409,3 +409,13 @@ def test_create_graph_is_a_flag(flag):
     x = Value(2.0)
     with pytest.raises(TypeError, match="create_graph must be True or False"):
         gradients(x * x, [x], create_graph=flag)
+
+
+def test_a_constant_differentiable_gradient_is_a_value_leaf():
+    # functional.py gradients: `g if is_node(g) else type(output)(g)` -> `g` (a float)
+    x = Value(3.0)
+    (g,) = ag.gradients(x + x, [x], create_graph=True)
+    assert type(g) is Value and g.is_leaf and g.data == 2.0
+    assert ag.gradients(g, [x]) == [0.0]
+    (unused,) = ag.gradients(x + x, [Value(1.0)], create_graph=True)
+    assert unused == 0.0 and type(unused) is float  # an input it does not depend on: 0.0

@@ -244,3 +244,19 @@ def test_zero_grad_takes_any_iterable_of_values():
 def test_topological_order_of_something_that_is_not_a_node_is_a_type_error(root):
     with pytest.raises(TypeError, match=r"topological_order\(root\) needs a node"):
         ag.topological_order(root)
+
+
+def test_a_differentiable_gradient_has_no_multiplication_by_one():
+    # graph.py chain_rule: `gd = g if d == 1.0 else g * d` -> `gd = g * d` (the values are
+    # the same; the graph of the gradient gets a needless `* 1.0` node per edge of slope 1)
+    x = Value(0.5)
+    (g,) = ag.gradients((x + x).exp(), [x], create_graph=True)
+    assert g.data == 2 * math.exp(1.0)
+    times_one = [
+        n
+        for n in ag.topological_order(g)
+        if n.op == "*" and any(p.is_leaf and p.data == 1.0 for p in n.parents)
+    ]
+    # one: the seed 1.0 times exp's local derivative (its out); none for the two edges of
+    # slope 1 from x + x to x (the mutant adds a `g * 1.0` node for each)
+    assert len(times_one) == 1

@@ -187,3 +187,17 @@ def test_backward_through_a_malformed_op_changes_no_grad_before_it_says_why():
     with pytest.raises(ValueError, match=r"op 'two_entries'"):
         y.backward()
     assert (x.grad, b.grad, y.grad) == (0.0, 0.0, 0.0)
+
+
+def test_a_user_ops_local_derivatives_are_kept_as_floats_or_refused():
+    # rules.py Rule._floats: each local derivative converted by as_real -> kept as given
+    from fractions import Fraction
+
+    twice = ag.define_op("twice_with_an_int", lambda x: 2.0 * x, lambda x, out: (2,))
+    third = ag.define_op("third_with_a_fraction", lambda x: x / 3, lambda x, out: (Fraction(1, 3),))
+    for op, d in ((twice, 2.0), (third, 1 / 3)):
+        (local,) = op(Value(1.5)).local_derivatives()
+        assert type(local) is float and local == d
+    text = ag.define_op("slope_as_text", lambda x: x, lambda x, out: ("1",))
+    with pytest.raises(TypeError, match=r"'slope_as_text': a local derivative needs a real"):
+        text(Value(1.5))  # refused when the node is made, not later in backward
