@@ -8,7 +8,8 @@ side by side,
 
 - the decision boundary with the data, for a 2-D problem (computed in the page from that
   epoch's weights), or predictions against targets for a regression,
-- the loss and accuracy curves, with a marker at that epoch,
+- the loss and accuracy curves, with a marker at that epoch (and the validation data's,
+  dashed, when ``fit`` was given validation data),
 - the gradient flow: mean |grad| per layer at that epoch, on a log scale.
 
 The page needs no network: the data, the weights and a small script are inside it.
@@ -86,8 +87,10 @@ class Recorder:
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
         self.best_epoch: int | None = None  # set by fit when early stopping restored it
 
-    def end_epoch(self, model, epoch: int) -> None:
-        """Note the model as it stands after ``epoch`` (numbered from 1)."""
+    def end_epoch(self, model, epoch: int, validation=None) -> None:
+        """Note the model as it stands after ``epoch`` (numbered from 1). ``validation`` is
+        the epoch's ``(loss, accuracy)`` on the validation data, as ``fit`` measured them
+        for the History (accuracy None when there is none), or None without validation."""
         weights = None if self.layers is None else _mlp_weights(model)
         if weights is not None:  # plain floats: the same arithmetic, without making nodes
             predictions = [_mlp_forward(self.layers, weights, x) for x in self.X]
@@ -109,6 +112,9 @@ class Recorder:
                 "predictions": [[_round(v) for v in _floats(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
+                "val_loss": None if validation is None else _round(validation[0]),
+                "val_accuracy": None if validation is None or validation[1] is None
+                                else float(validation[1]),
         }  # fmt: skip
         self.latest = entry
         if (epoch - 1) % self.stride == 0:
@@ -147,6 +153,7 @@ class Recorder:
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),
             "best_epoch": self.best_epoch,
+            "validation": any(e.get("val_loss") is not None for e in self.kept()),
         }
 
     def kept(self) -> list[dict]:

@@ -520,13 +520,14 @@ def fit(
                 history.loss.append(loss_value)
                 if accuracy_value is not None:
                     history.accuracy.append(accuracy_value)
+                measured = None  # the validation data's (loss, accuracy), when given
                 if plan.validation is not None:
-                    val_loss, val_acc = evaluate(model, *plan.validation, plan.loss_fn, accuracy)
-                    history.val_loss.append(val_loss)
-                    if val_acc is not None:
-                        history.val_accuracy.append(val_acc)
+                    measured = evaluate(model, *plan.validation, plan.loss_fn, accuracy)
+                    history.val_loss.append(measured[0])
+                    if measured[1] is not None:
+                        history.val_accuracy.append(measured[1])
                 if history.recording is not None:
-                    history.recording.end_epoch(model, epoch)
+                    history.recording.end_epoch(model, epoch, measured)
                 stop = stopper is not None and stopper.update(
                     model, epoch, _watched_loss(model, plan, history)
                 )

@@ -252,3 +252,55 @@ def test_the_page_of_an_early_stopped_run_opens_on_the_weights_fit_returned(brow
     )
     assert caption.startswith(f"epoch {history.best_epoch} of {history.epochs}:")
     assert "the best epoch: early stopping gave these weights back" in caption
+
+
+def _validated_run(tmp_path, epochs):
+    X, y = make_moons(40, noise=0.2, seed=1)
+    Xv, yv = make_moons(30, noise=0.2, seed=2)
+    model = nn.MLP(2, [8, 1], seed=0)
+    history = nn.fit(model, X, y, "hinge", nn.Adam(model.parameters(), lr=0.05), epochs,
+                     validation=(Xv, yv), record=True, progress=False)  # fmt: skip
+    return history, history.replay(tmp_path / "run.html")
+
+
+def test_a_run_with_validation_data_keeps_its_figures_for_every_epoch(tmp_path):
+    history, path = _validated_run(tmp_path, 5)
+    _, data = page_data(path)
+    assert data["validation"] is True
+    assert [e["val_loss"] for e in data["epochs"]] == [
+        pytest.approx(v, rel=1e-5) for v in history.val_loss
+    ]
+    assert [e["val_accuracy"] for e in data["epochs"]] == history.val_accuracy
+    assert history.val_loss != history.loss  # (a different data set: not the training figures)
+    _, recorder = recorded_run(epochs=2)  # no validation data
+    _, plain = page_data(write_replay(recorder, tmp_path / "plain.html"))
+    assert plain["validation"] is False
+    assert all(e["val_loss"] is None and e["val_accuracy"] is None for e in plain["epochs"])
+
+
+def test_the_page_draws_the_validation_curves_dashed_and_names_them(browser, tmp_path):
+    history, path = _validated_run(tmp_path, 6)
+    browser.get(path.as_uri())
+    curves = {
+        c: browser.find_element("id", c).get_attribute("stroke-dasharray")
+        for c in ("loss-curve", "val-loss-curve", "accuracy-curve", "val-accuracy-curve")
+    }
+    assert curves == {
+        "loss-curve": None,
+        "val-loss-curve": "6 4",
+        "accuracy-curve": None,
+        "val-accuracy-curve": "6 4",
+    }
+    caption = browser.find_element("id", "caption").text
+    shown = re.search(r"; validation loss (\S+), accuracy (\S+)%", caption)
+    assert float(shown.group(1)) == pytest.approx(history.val_loss[-1], rel=1e-3)
+    assert float(shown.group(2)) == pytest.approx(100 * history.val_accuracy[-1], abs=0.05)
+    assert browser.find_element("id", "curves-note").text.startswith("Solid: the training data")
+
+
+def test_a_single_epoch_is_drawn_as_dots(browser, tmp_path):
+    # a line through one point draws nothing: the page of a one-epoch run had empty curves
+    _, path = _validated_run(tmp_path, 1)
+    browser.get(path.as_uri())
+    for curve in ("loss-curve", "val-loss-curve", "accuracy-curve", "val-accuracy-curve"):
+        assert browser.find_element("id", curve).tag_name == "circle"
