@@ -155,3 +155,25 @@ def test_gradcheck_of_a_division_at_the_edge_and_of_inputs_in_a_list():
         ag.gradcheck(lambda x: 1 / x, 1e-6)
     with pytest.raises(TypeError, match=r"inputs one by one: gradcheck\(f, \*inputs\)"):
         ag.gradcheck(lambda x, y: x * y, [2.0, 0.5])
+
+
+def test_atol_and_rtol_each_do_their_own_job():
+    # an error of about 9 in a gradient of about 880,000: rtol alone lets it pass
+    assert gradcheck(lambda x: 1e6 * sin_slightly_wrong(x), 0.5, atol=0.0) is True
+    # an error of 4e-7 in a gradient of 9e-7 (50% off): atol alone lets it pass
+    assert gradcheck(lambda x: 1e-6 * sin_wrong(x), 0.5, rtol=0.0) is True
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: 1e-6 * sin_wrong(x), 0.5, atol=1e-8, rtol=0.0)
+
+
+def test_equal_infinite_gradients_agree():
+    # exp overflows just past x: reverse mode gives inf, and so does the difference quotient
+    x = 709.7827129
+    assert math.isinf(ag.exp(Value(x)).data)
+    assert gradcheck(ag.exp, x) is True
+
+
+def test_one_extrapolation_cancels_the_h_squared_error():
+    # for x**3 the central difference is 3x² + h² exactly: one Richardson step removes h²
+    value, _ = extrapolated_difference(lambda x: x**3, [2.0], 0, first_step=0.1, halvings=1)
+    assert value == pytest.approx(12.0, rel=1e-12)

@@ -270,3 +270,31 @@ def test_the_checkers_nodes_show_their_label_and_numbers():
     node.grad = -2.0
     assert repr(node) == "Node(a: data=1.5, grad=-2.0)"
     assert isinstance(check("exp_derivative", math.exp), Result)
+
+
+def test_an_answer_off_by_one_part_in_a_thousand_is_caught():
+    result = check("tanh_derivative", lambda x: 1.001 * (1 - math.tanh(x) ** 2))
+    assert not result and "is not right yet" in result.message
+
+
+def test_every_derivative_of_an_answer_is_graded_not_just_one():
+    result = check("mul_derivative", lambda a, b: (b, b))  # d/da right, d/db wrong
+    assert not result and "is not right yet" in result.message
+
+
+def test_a_topological_sort_that_leaves_nodes_out_is_told_which():
+    result = check("topological_sort", lambda root: [])
+    assert not result and "The list leaves out a" in result.hint
+
+
+def test_an_sgd_step_must_update_every_parameter():
+    def first_only(params, lr):
+        params[0].data -= lr * params[0].grad
+
+    result = check("sgd_step", first_only)
+    assert not result and "p2.data" in result.failing_input
+
+
+def test_booleans_are_not_numbers_for_the_grader():
+    result = check("add_derivative", lambda a, b: (True, True))
+    assert not result and "plain number" in result.hint

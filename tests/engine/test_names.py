@@ -134,3 +134,9 @@ def test_expression_checks_its_length():
     with pytest.raises(ValueError, match="max_chars must be at least 2"):
         expression(x * 2, max_chars=1)
     assert expression(x * 2, max_chars=2) == "x…"
+
+
+def test_whole_numbers_below_a_million_keep_every_digit():
+    assert [number(v) for v in (12345.0, -999999.0, 1e6)] == ["12345", "-999999", "1e+6"]
+    x = Value(2.0, label="x")
+    assert expression(12345 * x) == "12345*x"

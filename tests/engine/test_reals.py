@@ -80,3 +80,21 @@ def test_a_list_where_one_number_belongs_says_so(several):
         TypeError, match=r"Value\(data\) needs a real number.*give one number, not a list"
     ):
         as_real(several)
+
+
+def test_text_where_a_list_of_numbers_belongs_is_refused_whole_not_split_into_letters():
+    from autograd_lite.reals import as_operands
+
+    for text in ("abc", b"abc"):
+        with pytest.raises(TypeError, match=r"needs Values or numbers in a list, got .*convert"):
+            as_operands(text, "ag.mean(values)")
+    assert as_operands((x for x in (1.0, 2.0)), "ag.sum(values)") == (1.0, 2.0)
+
+
+def test_a_numpy_1_bool_is_refused_like_a_bool():
+    bool_ = type("bool_", (), {"__float__": lambda self: 1.0})  # NumPy 1's np.bool_
+    with pytest.raises(TypeError, match=r"1\.0 or 0\.0"):
+        as_real(bool_())
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"1\.0 or 0\.0"):
+        as_real(np.True_)

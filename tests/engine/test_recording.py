@@ -321,3 +321,13 @@ def test_gradients_as_floats_inside_grad_warn_and_create_graph_does_not(inner):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ag.GraphCutWarning)
         assert ag.grad(lambda x: ag.gradients(x**3, [x], create_graph=True)[0])(2.0) == 12.0
+
+
+def test_a_nested_taking_derivative_restores_the_outer_one_on_exit():
+    from autograd_lite.recording import GraphCutWarning, taking_derivative
+
+    with taking_derivative("outer"):
+        with taking_derivative("inner"):
+            pass
+        with pytest.warns(GraphCutWarning, match="^outer: "):
+            float(Value(1.0))

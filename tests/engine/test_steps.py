@@ -10,7 +10,7 @@ from graphs import reused
 
 import autograd_lite as ag
 from autograd_lite import Step, Value, backward_steps
-from autograd_lite.steps import formula, observe_steps, print_steps, replay, short
+from autograd_lite.steps import formula, observe_steps, print_steps, replay, short, use_counts
 
 
 def neuron():
@@ -269,3 +269,19 @@ def test_a_step_names_an_unlabelled_node_once():
     first, second = (str(step) for step in list(backward_steps(o))[:2])
     assert first.startswith("o = tanh(x*w): upstream 1.0 | x*w: ")  # a label, then its formula
     assert second.startswith("x*w: upstream ")  # not "x*w = x * w"
+
+
+def test_formula_writes_a_division_inline_and_counts_the_operands_it_leaves_out():
+    x, y = Value(2.0, label="x"), Value(4.0, label="y")
+    assert formula(x / y) == "x / y"
+    assert formula(x - y) == "x - y"
+    many = [Value(float(i), label=f"v{i}") for i in range(6)]
+    assert formula(ag.sum(many)) == "sum(v0, v1, v2, … 3 more)"
+
+
+def test_use_counts_counts_only_uses_by_the_nodes_given():
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    a = x * y
+    b = a + a
+    counts = use_counts([b, a])  # x and y are not among the nodes: left out, not counted
+    assert len(counts) == 2 and counts[a] == 2 and counts[b] == 0

@@ -251,3 +251,36 @@ def test_wrong_user_op_is_caught_and_the_minimal_failing_expression_is_shown():
 def test_expressions_max_depth_that_is_not_an_int_is_a_type_error(depth):
     with pytest.raises(TypeError, match=r"expressions: max_depth must be an int"):
         expressions(max_depth=depth)
+
+
+def test_values_draw_no_subnormals():
+    from hypothesis.errors import NoSuchExample
+
+    tiny = lambda x: x != 0 and abs(x) < 2.2250738585072014e-308  # below the smallest normal
+    with pytest.raises(NoSuchExample):
+        find(values(), tiny, settings=settings(max_examples=500, database=None))
+
+
+def test_every_variable_can_be_drawn():
+    drawn = find(expressions(("x", "y", "z"), ops=["+"]), lambda e: "z" in repr(e))
+    assert "z" in repr(drawn)
+
+
+def test_without_tolerances_only_the_numeric_error_estimate_is_slack():
+    # off by one part in a billion: far more than extrapolation's error (about 1e-14)
+    off = ag.define_op("sin_off_1e-9", math.sin, lambda x, out: ((1 + 1e-9) * ag.cos(x),))
+    with pytest.raises(GradcheckError):
+        assert_gradients_match(off, 0.5, rtol=0.0, atol=0.0)
+
+
+def test_a_negative_constant_is_bracketed_where_python_would_misread_it():
+    from autograd_lite.testing import constant
+
+    assert constant(-1.0).inner() == "(-1.0)" and constant(2.0).inner() == "2.0"
+    negated = BUILTIN_OPS["neg"][0](None, constant(-1.0))
+    assert repr(negated) == "-(-1.0)" and eval(repr(negated)) == negated() == 1.0
+
+
+def test_constants_can_be_drawn_too():
+    drawn = find(expressions(("x",), ops=["+"]), lambda e: "x" not in repr(e))
+    assert float(repr(drawn)) in (0.5, 2.0, 1.5, -1.0)
