@@ -298,3 +298,23 @@ def test_an_sgd_step_must_update_every_parameter():
 def test_booleans_are_not_numbers_for_the_grader():
     result = check("add_derivative", lambda a, b: (True, True))
     assert not result and "plain number" in result.hint
+
+
+def test_a_neuron_is_graded_on_the_bias_and_input_gradients_too():
+    def bias_cut_off(xs, ws, b):  # the bias's number goes in, but no gradient comes back to it
+        total = Node(b.data, (b,), (0.0,))
+        for x, w in zip(xs, ws):
+            total = add(total, mul(w, x))
+        return tanh(total)
+
+    result = check("neuron", bias_cut_off)
+    assert not result and "b.grad" in result.returned and "w1.grad" not in result.returned
+
+
+def test_a_node_with_more_parents_than_local_derivatives_is_named():
+    def tanh_without_local(xs, ws, b):
+        total = neuron_without_tanh(xs, ws, b)
+        return Node(math.tanh(total.data), (total,), ())  # a parent, no local derivative
+
+    result = check("neuron", tanh_without_local)
+    assert not result and "not one local derivative per parent" in result.returned
