@@ -11,6 +11,7 @@ from autograd_lite.cli.common import (
     CommandError,
     check_files_writable,
     check_options,
+    checked,
     number,
     numbers,
     option_name,
@@ -114,3 +115,18 @@ def test_write_files_writes_every_file_or_none(tmp_path):
     with pytest.raises(OSError, match="No space left"):
         write_files(tmp_path / "new" / "folder", writers)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the folders it made: gone
+
+
+def test_a_value_at_the_most_is_accepted():
+    assert checked(10_000, "--epochs", positive_int, 10_000) == 10_000
+
+
+def test_an_empty_output_folder_name_is_refused():
+    with pytest.raises(CommandError, match="the folder name is empty") as error:
+        output_folder("")
+    assert error.value.status == 2
+
+
+def test_say_keeps_newlines_but_escapes_other_controls(capsys):
+    say("a\nb\rc")
+    assert capsys.readouterr().out == "a\nb\\rc\n"

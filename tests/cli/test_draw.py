@@ -244,3 +244,23 @@ def test_a_folder_in_place_of_the_picture_is_refused_before_anything_runs(capsys
     assert_one_line_error(status, err, "graph.svg: is a folder", expected_status=1)
     assert ("-o graph.svg" in err) == bool(argv)
     assert out == "" and [p.name for p in tmp_path.iterdir()] == ["graph.svg"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["x", "x=inf"], "the value must be a finite number"),
+        (["x", "x=1", "--time-limit", "0"], "--time-limit must be a number of seconds > 0"),
+    ],
+)
+def test_draw_refuses_infinite_values_and_no_time(capsys, tmp_path, argv, words):
+    status, out, err = run(capsys, "draw", *argv)
+    assert status == 2 and words in err.splitlines()[0]
+    assert out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_a_formula_that_is_one_variable_keeps_its_name(capsys, tmp_path):
+    status, _, _ = run(capsys, "draw", "x", "x=2", "-o", "g.dot")
+    assert status == 0
+    source = (tmp_path / "g.dot").read_text()
+    assert "<B>x</B>" in source and "<B>f</B>" not in source

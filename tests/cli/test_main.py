@@ -86,3 +86,14 @@ def test_any_terminal_encoding_is_fine(tmp_path, encoding):
     assert "Traceback" not in done.stderr and "unknown name 'é'" in done.stderr.replace(
         "\\xe9", "é"
     )
+
+
+def test_an_interrupt_is_a_one_line_error_with_status_130(capsys, monkeypatch):
+    from autograd_lite.cli import draw
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(draw, "run", interrupted)
+    status, _, err = run(capsys, "draw", "x", "x=1")
+    assert_one_line_error(status, err, "interrupted", expected_status=130)

@@ -204,3 +204,22 @@ def test_a_failed_write_leaves_no_new_folder_and_no_file(capsys, tmp_path, monke
                          "--quiet")  # fmt: skip
     assert_one_line_error(status, err, "No space left on device", expected_status=1)
     assert list(tmp_path.iterdir()) == []  # the files before it are not left behind either
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--noise", "10"],
+        ["--hidden", ",".join(["1"] * 20)],
+        ["--samples", "10", "--batch-size", "1000000"],  # a batch is at most every sample
+    ],
+)
+def test_options_at_their_limits_pass_their_checks(capsys, tmp_path, argv):
+    # stopped by the empty --out, which is checked after the options
+    status, _, err = run(capsys, "train", *argv, "--out", "")
+    assert_one_line_error(status, err, "--out: the folder name is empty")
+
+
+def test_one_layer_too_many_is_refused(capsys):
+    status, _, err = run(capsys, "train", "--hidden", ",".join(["1"] * 21), "--out", "")
+    assert_one_line_error(status, err, "--hidden must list at most 20 layers, got 21")

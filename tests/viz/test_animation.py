@@ -283,3 +283,26 @@ def test_a_title_stands_above_the_player():
     assert 'agl-title">' not in backprop_animation(x * x)._repr_html_()
     with pytest.raises(TypeError, match="backprop_animation: title must be a str or None"):
         backprop_animation(x * x, title=1)
+
+
+@needs_a_program
+def test_frame_k_holds_the_grads_just_after_step_k():
+    x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+    t = x * w
+    y = t.tanh()
+    animation = backprop_animation(y)
+    after_first = animation.grads(1)  # y visited: only t has received its gradient
+    assert after_first[t] == pytest.approx(1 - y.data**2)
+    assert after_first[x] == 0.0 and after_first[w] == 0.0
+    last = animation.grads(len(animation) - 1)
+    assert last[x] == pytest.approx(w.data * (1 - y.data**2))
+
+
+@needs_a_program
+def test_a_leaf_is_called_final_only_once_all_its_uses_have_arrived():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    caption = backprop_animation(y).frames[1].caption
+    assert "(1 of 2 uses)" in caption and "(2 of 2 uses)" in caption
+    assert caption.count("is a leaf: its gradient is now final") == 1

@@ -247,3 +247,18 @@ def test_text_is_black_or_white_whichever_contrasts_more():
     fills += [colors.UNREACHED_FILL, colors.NAN_FILL, colors.INF_FILL]
     for fill in fills:
         assert colors.contrast(text_color(fill), fill) >= 4.5, fill
+
+
+def test_the_ramp_position_is_clipped_to_faint_and_dark():
+    scale = GradScale(1.0, 2)  # from 0.01 (faintest) to 1.0 (darkest)
+    assert scale.position(1.0) == 1.0 and scale.position(0.01) == 0.0
+    assert scale.position(0.1) == pytest.approx(0.5)
+    assert scale.position(10.0) == 1.0 and scale.position(-1e-9) == 0.0  # beyond: clipped
+
+
+def test_luminance_is_wcags_with_its_linear_segment():
+    assert colors.luminance("#000000") == 0.0 and colors.luminance("#ffffff") == pytest.approx(1)
+    # 0x40 / 255 = 0.25 is on the curve (above 0.04045), 0x08 / 255 = 0.03 on the straight part
+    assert colors.luminance("#404040") == pytest.approx(0.05127, abs=1e-5)
+    assert colors.luminance("#080808") == pytest.approx(0.002428, abs=1e-6)
+    assert colors.contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # WCAG's grey

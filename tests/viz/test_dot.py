@@ -452,3 +452,48 @@ def test_a_title_stands_above_the_picture_in_lines_escaped():
     assert "<B>x &lt;" not in draw_dot(y).source
     with pytest.raises(TypeError, match="draw_dot: title must be a str or None, got int"):
         draw_dot(y, title=3)
+
+
+def test_a_long_label_is_clipped_in_its_box():
+    x = Value(1.0, label="a" * 100)
+    source = draw_dot(x).source
+    assert "a" * 39 + "\u2026" in source and "a" * 40 not in source
+
+
+def test_a_graph_of_exactly_max_nodes_is_drawn_whole():
+    y = Value(0.5, label="x")
+    for _ in range(49):  # a chain of 50 Values
+        y = y.tanh()
+    assert "Showing the" not in draw_dot(y, max_nodes=50).source
+    assert "Showing the 40 nodes nearest the output of 50" in draw_dot(y, max_nodes=49).source
+
+
+def test_pictures_of_up_to_60_values_expand_their_dot_nodes():
+    def weighted_sum(pairs, extra):  # 2 * pairs + 1 Values, and ``extra`` more after it
+        ws = [Value(1.0, label=f"w{k}") for k in range(pairs)]
+        xs = [Value(2.0, label=f"x{k}") for k in range(pairs)]
+        y = ag.dot(ws, xs)
+        for _ in range(extra):
+            y = y.tanh()
+        return y
+
+    assert "<I>w0*x0</I>" in draw_dot(weighted_sum(29, 1)).source  # 60 Values
+    assert "<I>w0*x0</I>" not in draw_dot(weighted_sum(29, 2)).source  # 61
+
+
+def test_a_zero_gradient_after_backward_is_zero_not_unreached():
+    x = Value(-1.0, label="x")
+    y = x.relu()
+    y.label = "y"
+    y.backward()  # x.grad is 0: it arrived, and it is 0
+    source = draw_dot(y).source
+    assert "grad: not reached" not in source and re.search(r">grad -?0(\.0)?<", source)
+
+
+def test_without_grads_shown_the_boxes_are_plain_and_there_is_no_legend():
+    x = Value(2.0, label="x")
+    y = x * x
+    y.backward()
+    source = draw_dot(y, show_grad=False).source  # color_by="grad", but no grad to colour by
+    assert "legend" not in source
+    assert set(re.findall(r'BGCOLOR="(#\w+)"', source)) == {"#ffffff"}

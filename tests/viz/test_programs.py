@@ -163,3 +163,10 @@ def test_a_picture_written_with_a_timeout_of_zero_is_refused_not_given_the_defau
         picture.write(tmp_path / "g.svg", timeout=timeout)
     with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
         picture.svg(timeout=timeout)
+
+
+def test_a_graphviz_variable_that_names_no_program_is_refused(monkeypatch, tmp_path):
+    missing = str(tmp_path / "no-such-dot")
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", missing)
+    with pytest.raises(programs.GraphvizNotFoundError, match="not a program here"):
+        programs.graphviz_program()
