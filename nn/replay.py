@@ -51,6 +51,13 @@ def _round(x: float) -> float | None:
     return float(f"{x:.6g}") if math.isfinite(x) else None
 
 
+def _figure(x: float) -> float | str:
+    """A loss for the page: six significant digits, or "inf", "-inf" or "nan" as text (JSON
+    has no such numbers, and a learner should see which one it was)."""
+    x = float(x)
+    return float(f"{x:.6g}") if math.isfinite(x) else str(x)
+
+
 def _layer_of(name: str) -> str:
     """The layer a parameter belongs to: ``layers.0.neurons.3.w.1`` -> ``layers.0``."""
     parts = name.split(".")
@@ -86,6 +93,7 @@ class Recorder:
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
         self.best_epoch: int | None = None  # set by fit when early stopping restored it
+        self.validated = False  # True once an epoch came with figures on validation data
 
     def end_epoch(self, model, epoch: int, validation=None) -> None:
         """Note the model as it stands after ``epoch`` (numbered from 1). ``validation`` is
@@ -105,14 +113,15 @@ class Recorder:
         flow: dict[str, list[float]] = {}
         for name, p in model.named_parameters():
             flow.setdefault(_layer_of(name), []).append(abs(p.grad))
+        self.validated = self.validated or validation is not None
         entry = {
                 "epoch": int(epoch),
-                "loss": _round(loss),
+                "loss": _figure(loss),
                 "accuracy": self._accuracy(predictions),
                 "predictions": [[_round(v) for v in _floats(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
-                "val_loss": None if validation is None else _round(validation[0]),
+                "val_loss": None if validation is None else _figure(validation[0]),
                 "val_accuracy": None if validation is None or validation[1] is None
                                 else float(validation[1]),
         }  # fmt: skip
@@ -153,7 +162,7 @@ class Recorder:
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),
             "best_epoch": self.best_epoch,
-            "validation": any(e.get("val_loss") is not None for e in self.kept()),
+            "validation": self.validated,
         }
 
     def kept(self) -> list[dict]:
@@ -211,6 +220,7 @@ def write_replay(recorder: Recorder, path) -> Path:
     path = check_writable(path)  # (a path that is not one, or cannot be written, is said now)
     data = json.dumps(recorder.as_data(), separators=(",", ":"), allow_nan=False)
     data = re.sub(r"</", r"<\\/", data)  # never end the script element early
-    title = f"Training replay: {recorder.latest['epoch']} epochs, {recorder.loss_name}"
+    epochs = recorder.latest["epoch"]
+    title = f"Training replay: {epochs} epoch{'' if epochs == 1 else 's'}, {recorder.loss_name}"
     page = _page_template().replace("__TITLE__", escape(title)).replace("__DATA__", data)
     return write_atomic(path, page)

@@ -304,3 +304,22 @@ def test_a_single_epoch_is_drawn_as_dots(browser, tmp_path):
     browser.get(path.as_uri())
     for curve in ("loss-curve", "val-loss-curve", "accuracy-curve", "val-accuracy-curve"):
         assert browser.find_element("id", curve).tag_name == "circle"
+    # side by side, not one on the other; and the key and the note speak of dots
+    x = [
+        float(browser.find_element("id", c).get_attribute("cx"))
+        for c in ("loss-curve", "val-loss-curve")
+    ]
+    assert x[0] < x[1]
+    assert browser.find_element("id", "curves-note").text.startswith("Filled: the training data")
+    assert browser.find_element("tag name", "h1").text.startswith("Training replay: 1 epoch,")
+
+
+def test_a_loss_that_is_not_a_number_is_shown_as_what_it_is(tmp_path):
+    model = nn.MLP(2, [2, 1], seed=0)
+    X, y = make_moons(10, seed=1)
+    recorder = Recorder(model, X, y, "mse")
+    recorder.end_epoch(model, 1, (float("inf"), None))  # a run that blew up: inf, then nan
+    recorder.end_epoch(model, 2, (float("nan"), None))
+    _, data = page_data(write_replay(recorder, tmp_path / "run.html"))
+    assert data["validation"] is True  # no finite figure, but validation data there was
+    assert [e["val_loss"] for e in data["epochs"]] == ["inf", "nan"]
