@@ -225,11 +225,13 @@ Notes:
   the cycles micrograd makes with its collector off are collected only after its block's
   timing, so that row is micrograd's arithmetic alone, its garbage unpaid.
 - "in the collector" is the time a step spent inside Python's cyclic garbage collector
-  (clocked through `gc.callbacks`), its share of the step, and how many full collections
-  (of the whole heap) a step triggered, each a median over the rounds. A full collection
-  costs what the header says, whoever triggers it: a pure Python node is always one object
-  the collector tracks, so a step that builds tens of thousands of nodes triggers about one
-  in the notebook heap.
+  (clocked through `gc.callbacks`; collections of the young generations included), its
+  share of the step, and how many full collections (of the whole heap) a step triggered,
+  each a median over the rounds; "—" where it was not clocked. A full collection costs at
+  least what the header says (the heap at rest; during a step it walks the step's live
+  objects too), whoever triggers it: a pure Python node is always one object the collector
+  tracks, so a step that builds tens of thousands of nodes triggers about one in the
+  notebook heap.
 - The floor does the same dense arithmetic with lists of floats and a hand-written backward.
 - Case 4 times the graph's whole life (build, backward, free).
 

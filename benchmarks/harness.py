@@ -6,8 +6,8 @@ figure is the mean per step. Everything a contender's steps leave behind, includ
 reference cycles that only Python's cyclic collector frees (micrograd's nodes are such
 cycles), is collected inside its own block: each contender pays for its own garbage, and
 an occasional full collection is paid by whoever caused it. (A contender that switches the
-collector off for its steps, as ``micrograd, gc.disable()`` does, leaves its cycles to the
-untimed collection that starts the next block: that row is its arithmetic alone.)
+collector off for its steps, as ``micrograd, gc.disable()`` does, leaves its cycles to a
+collection after its timing, untimed: that row is its arithmetic alone.)
 
 A round times every contender once, one block after the other; the table shows the median
 over rounds, so a burst of load from elsewhere on a shared machine moves one round, not the
@@ -110,12 +110,11 @@ def seconds(timings) -> list:
 
 
 def in_collector(timings) -> str:
-    """The median time in the collector per step, its share of the median step, and the
-    median number of full collections per step: "93 ms (61%), 0.8 full"."""
-    step = median(seconds(timings))
+    """The median time in the collector per step, the median share of a step it took, and
+    the median number of full collections per step: "93 ms (61%), 0.8 full"."""
     inside = median([t.collector for t in timings])
+    share = median([t.collector / t.seconds if t.seconds else 0.0 for t in timings])
     full = median([t.full for t in timings])
-    share = inside / step if step else 0.0
     return f"{fmt_time(inside)} ({share:.0%}), {full:.1f} full"
 
 
@@ -179,7 +178,7 @@ def table(rows: list[Row], markdown: bool) -> str:
                 r.contender,
                 fmt_time(r.seconds) if r.seconds is not None else "—",
                 r.per,
-                r.extra.get("collector", ""),
+                r.extra.get("collector", "—" if r.seconds is not None else ""),
                 r.note,
             )
         )

@@ -42,7 +42,7 @@ def test_a_block_counts_the_collections_its_steps_trigger_and_no_others():
     quiet = block(lambda: None, min_seconds=0.0)  # (block's own gc.collect is untimed)
     assert quiet.full == 0.0 and quiet.collector == 0.0
     shown = in_collector([Timing(0.2, 0.05, 1.0), Timing(0.1, 0.05, 0.0), Timing(0.3, 0.1, 1.0)])
-    assert shown == "50.0 ms (25%), 1.0 full"
+    assert shown == "50.0 ms (33%), 1.0 full"  # the median share of a step: 25%, 50%, 33%
 
 
 def test_garbage_left_when_a_block_ends_is_not_counted_in_it():
