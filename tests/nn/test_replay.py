@@ -323,3 +323,18 @@ def test_a_loss_that_is_not_a_number_is_shown_as_what_it_is(tmp_path):
     _, data = page_data(write_replay(recorder, tmp_path / "run.html"))
     assert data["validation"] is True  # no finite figure, but validation data there was
     assert [e["val_loss"] for e in data["epochs"]] == ["inf", "nan"]
+
+
+def test_only_a_layer_without_gradient_has_no_bar(browser, tmp_path):
+    # the floor of the log scale was the run's smallest mean |grad|: that layer's bar vanished,
+    # and the page says a bar that shrinks to nothing is a layer that stopped learning
+    _, path = _validated_run(tmp_path, 8)
+    browser.get(path.as_uri())
+    empty = browser.execute_script(
+        "const out = [];"
+        "E.forEach((e, k) => { show(k); const bars = document.querySelectorAll('#flow rect');"
+        "  Object.keys(e.flow).forEach((n, j) => {"
+        "    if (e.flow[n] > 0 && !(+bars[j].getAttribute('height') > 0)) out.push([k, n]); }); });"
+        "return out;"
+    )
+    assert empty == []
