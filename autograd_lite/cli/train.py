@@ -45,7 +45,8 @@ def add_parser(commands) -> None:
         "output and the hinge loss; spirals (three classes): one output per class and "
         "cross-entropy. Writes model.json, history.csv (loss, accuracy and learning rate "
         "per epoch), replay.html (the run epoch by epoch, to open in a browser), "
-        "decision-boundary.png and loss.png.",
+        "decision-boundary.png and loss.png. With --validation, a share of the points is held "
+        "out and measured after every epoch, beside the training data.",
     )
     command.add_argument("--dataset", choices=DATASETS, default="moons",
                          help="default: %(default)s")  # fmt: skip
@@ -64,6 +65,9 @@ def add_parser(commands) -> None:
                          help="learning rate (default: 0.1 for sgd, 0.01 for adam)")  # fmt: skip
     command.add_argument("--epochs", type=number, default=100, metavar="N",
                          help="default: %(default)s")  # fmt: skip
+    command.add_argument("--validation", type=number, default=0, metavar="FRACTION",
+                         help="share of the points held out, never trained on, and measured "
+                         "after every epoch: 0 (default, none) up to 0.9")  # fmt: skip
     command.add_argument("--batch-size", type=number, metavar="N",
                          help="samples per step (default: all of them)")  # fmt: skip
     command.add_argument("--seed", type=number, default=0, help="default: %(default)s")
@@ -89,6 +93,17 @@ def run(args) -> int:
         needed = CLASSES[args.dataset]
         raise CommandError(f"--samples {args.samples} is too few for {args.dataset}: its "
                            f"{needed} classes need at least {needed} points")  # fmt: skip
+    validation = None
+    if args.validation:  # hold out a share of the points (the same ones for the same seed)
+        if math.ceil(args.validation * len(X)) >= len(X):  # (train_test_split rounds up)
+            raise CommandError(f"--validation {args.validation:g} of {len(X)} points leaves "
+                               "none to train on")  # fmt: skip
+        X, X_val, y, y_val = data.train_test_split(X, y, args.validation, seed=args.seed)
+        if len(set(y)) < classes:
+            raise CommandError(f"--validation {args.validation:g} leaves {len(X)} of the "
+                               f"{args.samples} points to train on, too few for every "
+                               "class")  # fmt: skip
+        validation = (X_val, y_val)
     outputs, loss = _outputs(args.dataset)
     model = nn.MLP(2, [*args.hidden, outputs], activation=args.activation, seed=args.seed)
     if args.optimizer == "adam":
@@ -96,13 +111,15 @@ def run(args) -> int:
     else:
         optimizer = nn.SGD(model.parameters(), lr=args.lr or 0.1, momentum=0.9)
     history = nn.fit(model, X, y, loss, optimizer, args.epochs, batch_size=args.batch_size,
-                     progress=not args.quiet, seed=args.seed, record=True)  # fmt: skip
+                     validation=validation, progress=not args.quiet, seed=args.seed,
+                     record=True)  # fmt: skip
     check_converged(model, history)
     if not args.quiet:
         sizes = " -> ".join(map(str, [2, *args.hidden, outputs]))
+        held_out = "" if validation is None else f", {len(validation[0])} of them held out"
         say(f"MLP {sizes} ({model.num_parameters()} parameters), {args.dataset} "
-            f"({len(X)} points), {args.optimizer} lr={optimizer.lr:g}")  # fmt: skip
-        say(summary(model, X, y, loss, history))
+            f"({args.samples} points{held_out}), {args.optimizer} lr={optimizer.lr:g}")  # fmt: skip
+        say(summary(model, X, y, loss, history, validation))
     written = write_files(
         folder,
         {
@@ -130,6 +147,7 @@ def _check(args) -> None:
     check_options(args, {
         "samples": (positive_int, MAX_SAMPLES),
         "noise": real,
+        "validation": real,
         "hidden": (positive_int, MAX_UNITS),
         "lr": real,
         "epochs": (positive_int, MAX_EPOCHS),
@@ -138,6 +156,8 @@ def _check(args) -> None:
     })  # fmt: skip
     if not 0 <= args.noise <= 10:  # the data sets span about two units
         raise CommandError(f"--noise must be from 0 to 10, got {args.noise:g}")
+    if not 0 <= args.validation <= 0.9:
+        raise CommandError(f"--validation must be a share from 0 to 0.9, got {args.validation:g}")
     if args.lr is not None and args.lr <= 0:
         raise CommandError(f"--lr must be a finite number > 0, got {args.lr:g}")
     if len(args.hidden) > MAX_LAYERS:
@@ -160,15 +180,17 @@ def _check(args) -> None:
 # --- shared with demo ---------------------------------------------------------------------
 
 
-def summary(model, X, y, loss, history) -> str:
-    """The trained model's figures on the training data (History's are taken mid-step)."""
+def summary(model, X, y, loss, history, validation=None) -> str:
+    """The trained model's figures on the training data (History's are taken mid-step), and
+    on the held-out points when there are some."""
     import nn
 
-    loss_value, accuracy = nn.evaluate(model, X, y, loss)
-    accuracy = "" if accuracy is None else f"accuracy {accuracy:.1%}, "
-    return (
-        f"{accuracy}loss {loss_value:.4f} after {history.epochs} epochs in {history.seconds:.1f} s"
-    )
+    def figures(X, y):
+        loss_value, accuracy = nn.evaluate(model, X, y, loss)
+        return ("" if accuracy is None else f"accuracy {accuracy:.1%}, ") + f"loss {loss_value:.4f}"
+
+    held_out = "" if validation is None else f"; held out: {figures(*validation)}"
+    return f"{figures(X, y)}{held_out} after {history.epochs} epochs in {history.seconds:.1f} s"
 
 
 def check_converged(model, history) -> None:
@@ -199,13 +221,19 @@ def write_model(model, path) -> None:
 
 
 def write_history(history, path) -> None:
-    """One row per epoch: epoch, loss, accuracy, learning rate."""
+    """One row per epoch: epoch, loss, accuracy, learning rate (and, with held-out points,
+    val_loss and val_accuracy)."""
+    held_out = bool(history.val_loss)
     with path.open("w", newline="", encoding="utf-8") as file:
         rows = csv.writer(file)
-        rows.writerow(["epoch", "loss", "accuracy", "lr"])
+        rows.writerow(["epoch", "loss", "accuracy", "lr"] + held_out * ["val_loss", "val_accuracy"])
         for epoch, loss in enumerate(history.loss):
             accuracy = history.accuracy[epoch] if history.accuracy else ""
-            rows.writerow([epoch + 1, loss, accuracy, history.lr[epoch]])
+            row = [epoch + 1, loss, accuracy, history.lr[epoch]]
+            if held_out:
+                val_accuracy = history.val_accuracy[epoch] if history.val_accuracy else ""
+                row += [history.val_loss[epoch], val_accuracy]
+            rows.writerow(row)
 
 
 def write_plots(model, history, X, y) -> dict:

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -223,3 +224,34 @@ def test_options_at_their_limits_pass_their_checks(capsys, tmp_path, argv):
 def test_one_layer_too_many_is_refused(capsys):
     status, _, err = run(capsys, "train", "--hidden", ",".join(["1"] * 21), "--out", "")
     assert_one_line_error(status, err, "--hidden must list at most 20 layers, got 21")
+
+
+def test_validation_holds_out_a_share_and_measures_it_every_epoch(capsys, tmp_path):
+    status, out, err = run(capsys, "train", "--epochs", "3", "--hidden", "8", "--samples", "40",
+                           "--validation", "0.25", "--out", "v")  # fmt: skip
+    assert status == 0, err
+    assert "moons (40 points, 10 of them held out)" in out
+    assert re.search(r"; held out: accuracy \d+\.\d%, loss \d+\.\d{4} after 3 epochs", out)
+    with open(tmp_path / "v" / "history.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(row["epoch"]) for row in rows] == [1, 2, 3]
+    assert all(float(row["val_loss"]) > 0 and 0 <= float(row["val_accuracy"]) <= 1 for row in rows)
+    assert '"validation":true' in (tmp_path / "v" / "replay.html").read_text()
+    status, _, _ = run(capsys, "train", "--epochs", "1", "--samples", "20", "--out", "n", "--quiet")
+    assert status == 0
+    assert "val_loss" not in (tmp_path / "n" / "history.csv").read_text()  # none: no columns
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--validation", "0.95"], "--validation must be a share from 0 to 0.9, got 0.95"),
+        (["--validation", "-0.1"], "--validation must be a share from 0 to 0.9, got -0.1"),
+        (["--samples", "3", "--validation", "0.5"], "leaves 1 of the 3 points to train on"),
+        (["--samples", "2", "--validation", "0.9"], "0.9 of 2 points leaves none to train on"),
+    ],
+)
+def test_a_validation_share_that_cannot_work_is_refused_first(capsys, tmp_path, argv, words):
+    status, out, err = run(capsys, "train", *argv, "--out", "v")
+    assert_one_line_error(status, err, words)
+    assert out == "" and list(tmp_path.iterdir()) == []
