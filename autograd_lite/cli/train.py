@@ -224,9 +224,12 @@ def write_history(history, path) -> None:
     """One row per epoch: epoch, loss, accuracy, learning rate (and, with held-out points,
     val_loss and val_accuracy)."""
     held_out = bool(history.val_loss)
+    header = ["epoch", "loss", "accuracy", "lr"]
+    if held_out:
+        header += ["val_loss", "val_accuracy"]
     with path.open("w", newline="", encoding="utf-8") as file:
         rows = csv.writer(file)
-        rows.writerow(["epoch", "loss", "accuracy", "lr"] + held_out * ["val_loss", "val_accuracy"])
+        rows.writerow(header)
         for epoch, loss in enumerate(history.loss):
             accuracy = history.accuracy[epoch] if history.accuracy else ""
             row = [epoch + 1, loss, accuracy, history.lr[epoch]]
