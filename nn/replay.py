@@ -55,7 +55,7 @@ def _figure(x: float) -> float | str:
     """A loss for the page: six significant digits, or "inf", "-inf" or "nan" as text (JSON
     has no such numbers, and a learner should see which one it was)."""
     x = float(x)
-    return float(f"{x:.6g}") if math.isfinite(x) else str(x)
+    return _round(x) if math.isfinite(x) else str(x)
 
 
 def _layer_of(name: str) -> str:
@@ -93,7 +93,6 @@ class Recorder:
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
         self.best_epoch: int | None = None  # set by fit when early stopping restored it
-        self.validated = False  # True once an epoch came with figures on validation data
 
     def end_epoch(self, model, epoch: int, validation=None) -> None:
         """Note the model as it stands after ``epoch`` (numbered from 1). ``validation`` is
@@ -113,7 +112,6 @@ class Recorder:
         flow: dict[str, list[float]] = {}
         for name, p in model.named_parameters():
             flow.setdefault(_layer_of(name), []).append(abs(p.grad))
-        self.validated = self.validated or validation is not None
         entry = {
                 "epoch": int(epoch),
                 "loss": _figure(loss),
@@ -162,7 +160,8 @@ class Recorder:
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),
             "best_epoch": self.best_epoch,
-            "validation": self.validated,
+            # (a figure on validation data is a number or "nan", never None)
+            "validation": any(e.get("val_loss") is not None for e in self.kept()),
         }
 
     def kept(self) -> list[dict]:
