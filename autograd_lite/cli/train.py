@@ -95,10 +95,11 @@ def run(args) -> int:
                            f"{needed} classes need at least {needed} points")  # fmt: skip
     validation = None
     if args.validation:  # hold out a share of the points (the same ones for the same seed)
-        if math.ceil(args.validation * len(X)) >= len(X):  # (train_test_split rounds up)
+        try:  # (the share is in (0, 0.9]: only a test set of every point can fail here)
+            X, X_val, y, y_val = data.train_test_split(X, y, args.validation, seed=args.seed)
+        except ValueError:
             raise CommandError(f"--validation {args.validation:g} of {len(X)} points leaves "
-                               "none to train on")  # fmt: skip
-        X, X_val, y, y_val = data.train_test_split(X, y, args.validation, seed=args.seed)
+                               "none to train on") from None  # fmt: skip
         if len(set(y)) < classes:
             raise CommandError(f"--validation {args.validation:g} leaves {len(X)} of the "
                                f"{args.samples} points to train on, too few for every "
