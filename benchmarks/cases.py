@@ -111,7 +111,7 @@ def training_step(s: Settings, have: dict) -> tuple[list[Row], dict]:
             if name.startswith("micrograd") or name.startswith("PyTorch"):
                 note += "; " + _ratio_note(t, med[NODES + ", in ag.gc_paused()"], "of paused")
         collector = {"collector": in_collector(timings[name])}
-        if name == "micrograd, gc.disable()":  # (its cycles wait for a collection after it)
+        if name == training.MICROGRAD_GC_OFF_ROW:  # (its cycles wait for a later collection)
             collector["collector"] = "none: its garbage is collected after the timing"
         rows.append(Row(case, shown, t, "per step", note, len(timings[name]), collector))
     rows.sort(key=lambda row: row.case)  # stable: 1a (neuron) rows first, each in order
