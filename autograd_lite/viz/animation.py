@@ -33,7 +33,7 @@ from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value
 from .colors import GradScale, outline_style, text_color
-from .dot import check_count, check_rankdir, check_title
+from .dot import check_count, check_rankdir, check_title, nearest_nodes
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
@@ -116,18 +116,6 @@ def backprop_animation(
     return animation
 
 
-def nearest(root: Value, max_nodes: int) -> list[Value]:
-    """The first ``max_nodes`` Values met going back from ``root`` breadth first."""
-    kept, seen, at = [root], {root}, 0
-    while at < len(kept) and len(kept) < max_nodes:
-        for parent in kept[at].parents:
-            if parent not in seen and len(kept) < max_nodes:
-                seen.add(parent)
-                kept.append(parent)
-        at += 1
-    return kept
-
-
 class Names(dict):
     """Each node's name (``names.py``), control characters made visible, worked out once:
     a caption names a weight as often as it is used."""
@@ -167,7 +155,7 @@ class BackpropAnimation:
         self.steps = list(observe_steps(root, seed))
         order = self.steps[0].backward_pass.order
         self.total = len(order)
-        self.nodes = nearest(root, max_nodes) if max_nodes < len(order) else order[::-1]
+        self.nodes = nearest_nodes(root, max_nodes)[0] if max_nodes < len(order) else order[::-1]
         self.index = {node: i for i, node in enumerate(self.nodes)}
         self.uses = use_counts(order)
         self.names = Names()
