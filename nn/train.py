@@ -287,6 +287,24 @@ def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, l
     return rows, y
 
 
+def _check_optimizer_holds_the_model(model, optimizer) -> None:
+    """A ``ValueError`` when the optimizer updates none of the model's parameters: every step
+    would change nothing, and the loss would stay the same epoch after epoch. (The usual
+    slip in a notebook: the model's cell run again after the optimizer's, so the optimizer
+    holds the old model.) An optimizer holding only some of them is fine: the others are
+    frozen. An optimizer of your own without ``params`` is not checked."""
+    held = getattr(optimizer, "params", None)
+    mine = model.parameters()
+    if held is None or not mine:
+        return
+    if set(held).isdisjoint(mine):  # (a Value hashes by identity: the same node, not number)
+        raise ValueError(
+            "optimizer holds none of the model's parameters, so training would change "
+            "nothing (was the model made again after the optimizer?): make the optimizer "
+            "from this model, e.g. nn.Adam(model.parameters(), lr=0.01)"
+        )
+
+
 def check_fit(
     model,
     X,
@@ -320,6 +338,7 @@ def check_fit(
             )
     if not hasattr(optimizer, "lr"):
         raise TypeError(f"optimizer must have an lr (an SGD or Adam), got {optimizer!r}")
+    _check_optimizer_holds_the_model(model, optimizer)
     epochs = non_negative_int(epochs, "epochs")
     size = positive_int_or_none(batch_size, "batch_size", "the whole set")
     patience = positive_int_or_none(
@@ -481,7 +500,8 @@ def fit(
     - ``record``: True keeps a recording of the run for ``history.replay(path)``.
 
     Every argument and every sample is checked first (``check_fit``): feature counts,
-    labels the loss accepts, finite numbers, the validation set. Bad input raises before
+    labels the loss accepts, finite numbers, the validation set, an optimizer that holds the
+    model's parameters. Bad input raises before
     the first step, and the model is unchanged.
     """
     plan = check_fit(

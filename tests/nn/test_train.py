@@ -505,6 +505,24 @@ def test_a_schedule_made_for_another_optimizer_is_refused_before_training():
     assert model.state_dict() == before
 
 
+def test_an_optimizer_of_another_model_is_refused_before_training_but_a_subset_is_fine():
+    """The notebook slip: the model's cell run again after the optimizer's. Every step would
+    update the old model, and the loss would stay the same epoch after epoch."""
+    X, y = make_moons(10, noise=0.1, seed=1)
+    optimizer = SGD(MLP(2, [3, 1], seed=0).parameters(), lr=0.1)
+    model = MLP(2, [3, 1], seed=1)  # made again: the optimizer holds the first one
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="optimizer holds none of the model's parameters"):
+        fit(model, X, y, "hinge", optimizer, 2, progress=False)
+    assert model.state_dict() == before
+    last = model.layers[-1].parameters()  # the first layer frozen: trains the last one only
+    first = {name: v for name, v in before.items() if name.startswith("layers.0.")}
+    fit(model, X, y, "hinge", SGD(last, lr=0.1), 2, progress=False)
+    after = model.state_dict()
+    assert {name: after[name] for name in first} == first
+    assert after != before
+
+
 def test_the_epoch_loss_is_the_mean_over_samples_whatever_the_batches():
     """With lr 0 the weights never move, so an epoch's loss is the loss of the whole set.
     Breaks caught: a partial last batch weighted as a full one; dividing by the number of
