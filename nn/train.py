@@ -501,8 +501,7 @@ def fit(
 
     Every argument and every sample is checked first (``check_fit``): feature counts,
     labels the loss accepts, finite numbers, the validation set, an optimizer that holds the
-    model's parameters. Bad input raises before
-    the first step, and the model is unchanged.
+    model's parameters. Bad input raises before the first step, and the model is unchanged.
     """
     plan = check_fit(
         model,
