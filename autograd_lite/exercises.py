@@ -29,15 +29,14 @@ import html
 import math
 import numbers
 
+from .extras import needs
+
 try:
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     from hypothesis import strategies as st
     from hypothesis.errors import Flaky
-except ImportError:  # pragma: no cover - depends on the installation
-    raise ImportError(
-        "autograd_lite.exercises checks your answers with hypothesis, which is not "
-        "installed: pip install 'autograd-lite[testing]' (or pip install hypothesis)"
-    ) from None
+except ModuleNotFoundError as error:  # pragma: no cover - depends on the installation
+    raise needs(error, "autograd_lite.exercises (it checks your answers with it)") from None
 
 import autograd_lite as ag
 from autograd_lite.testing import values

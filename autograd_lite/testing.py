@@ -32,7 +32,12 @@ import math
 import numbers
 from collections.abc import Callable
 
-from hypothesis import strategies as st
+from .extras import needs
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:
+    raise needs(error, "autograd_lite.testing") from None
 
 from . import ops as _ops
 from .check import (

@@ -7,6 +7,7 @@ Each function draws on ``ax`` when given (else on a new figure) and returns the 
 from __future__ import annotations
 
 import autograd_lite as ag
+from autograd_lite.extras import needs
 
 from .layers import Layer
 from .module import Module
@@ -14,7 +15,10 @@ from .validate import number, positive_int, rate
 
 
 def _axes(ax, **figure_options):
-    import matplotlib.pyplot as plt
+    try:
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError as error:
+        raise needs(error, "nn.plots (and History.plot)") from None
 
     if ax is None:
         figure, ax = plt.subplots(**figure_options)

@@ -7,6 +7,8 @@ matrix is neuron j's ``w``, entry j of the bias vector its ``b``.
 
 from __future__ import annotations
 
+from autograd_lite.extras import needs
+
 from .layers import MLP, Layer, Neuron
 
 
@@ -37,7 +39,10 @@ def to_torch(model):
     ``to_torch(model)(x)[i, 0]`` is ``model(x[i]).data``. The copy is independent: training
     one does not change the other. The training / eval mode is copied too.
     """
-    import torch
+    try:
+        import torch
+    except ModuleNotFoundError as error:
+        raise needs(error, "to_torch") from None
 
     if isinstance(model, MLP):
         stages = [(layer.neurons, layer.nin, layer.activation) for layer in model.layers]

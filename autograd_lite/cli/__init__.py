@@ -19,11 +19,9 @@ import contextlib
 import sys
 
 from .. import __version__
+from ..extras import install_hint
 from . import demo, draw, train
 from .common import CommandError, say
-
-# The extra that installs each optional package, for the "please install" message.
-EXTRAS = {"graphviz": "viz", "matplotlib": "train", "tqdm": "train"}
 
 
 class UsageError(Exception):
@@ -71,10 +69,10 @@ def main(argv=None) -> int:
         return args.run(args)
     except CommandError as error:
         return _fail(where, str(error), error.status)
-    except ModuleNotFoundError as error:
-        extra = EXTRAS.get((error.name or "").partition(".")[0])
-        hint = f": pip install 'autograd-lite[{extra}]'" if extra else ""
-        return _fail(where, f"{error}{hint}", 1)
+    except ModuleNotFoundError as error:  # (the library's own say how to install it)
+        hint = install_hint(error.name)
+        told = not hint or hint in str(error)
+        return _fail(where, str(error) if told else f"{error}: {hint}", 1)
     except (OSError, RuntimeError) as error:  # cannot write a file; no Graphviz program
         return _fail(where, str(error), 1)
     except KeyboardInterrupt:

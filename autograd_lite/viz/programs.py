@@ -24,9 +24,13 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import graphviz
-
+from ..extras import needs
 from ..files import check_writable, write_atomic
+
+try:
+    import graphviz
+except ModuleNotFoundError as error:
+    raise needs(error, "autograd_lite.viz (pictures of graphs)") from None
 from ..graph import is_node
 
 INSTALL_HINT = (

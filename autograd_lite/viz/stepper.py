@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from html import escape
 
+from ..extras import needs
 from ..steps import short
 from ..value import Value
 from .animation import backprop_animation
 
 #: Rows of the "steps so far" table: the latest ones (a long pass would fill the page).
 TABLE_ROWS = 12
-INSTALL_HINT = (
-    "stepper needs ipywidgets: pip install 'autograd-lite[notebooks]' (or: pip install ipywidgets)"
-)
 
 
 def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300) -> Stepper:
@@ -38,8 +36,8 @@ def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300
     """
     try:
         import ipywidgets  # noqa: F401  (checked first: say how to get it)
-    except ImportError:
-        raise ImportError(INSTALL_HINT) from None
+    except ModuleNotFoundError as error:
+        raise needs(error, "stepper") from None
     if not isinstance(root, Value):
         raise TypeError(f"stepper needs a Value, got {type(root).__name__}")
     return Stepper(backprop_animation(root, gradient, rankdir, max_nodes))
