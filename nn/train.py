@@ -231,15 +231,19 @@ class FitPlan:
     record: bool
 
 
-def output_count(model) -> int | None:
-    """How many numbers ``model`` returns per sample, when its class says so (else None)."""
+def output_count(model, row) -> int:
+    """How many numbers ``model`` returns per sample: what its class says, or else what it
+    returns for ``row``, one sample, run once in eval mode without recording a graph (so
+    nothing is trained and no dropout mask is drawn)."""
     if isinstance(model, MLP):
         return model.nouts[-1]
     if isinstance(model, Layer):
         return model.nout
     if isinstance(model, Neuron):
         return 1
-    return None
+    with model.evaluating(), ag.no_grad():
+        prediction = model(row)
+    return len(prediction) if isinstance(prediction, (list, tuple)) else 1
 
 
 def _features(row, nin, name) -> list[float]:
@@ -262,8 +266,11 @@ def _features(row, nin, name) -> list[float]:
     return out
 
 
-def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, list]:
-    """``X`` and ``y`` checked entry by entry for ``model`` and the loss; nothing is trained."""
+def check_samples(model, X, y, loss_fn, x_name="X", y_name="y", features=None) -> tuple[list, list]:
+    """``X`` and ``y`` checked entry by entry for ``model`` and the loss; nothing is trained.
+
+    ``features``: how many each sample has (the training data's, when checking the
+    validation data), for a model that does not say (one without ``nin``)."""
     X, y = samples(X, x_name), samples(y, y_name)
     if len(X) != len(y):
         raise ValueError(
@@ -273,13 +280,13 @@ def check_samples(model, X, y, loss_fn, x_name="X", y_name="y") -> tuple[list, l
     if not X:
         raise ValueError(f"{x_name} is empty: fit needs at least one sample")
     nin = getattr(model, "nin", None)
-    nin = nin if isinstance(nin, int) else None
+    nin = nin if isinstance(nin, int) else features
     rows = []
     for i, row in enumerate(X):
         rows.append(_features(row, nin, f"{x_name}[{i}]"))
         nin = len(rows[0])  # a model that does not say: every row like the first
     # A loss of ours fixes each target's shape; a function of your own may read it its way.
-    outputs = output_count(model) if loss_fn in LOSSES.values() else None
+    outputs = output_count(model, rows[0]) if loss_fn in LOSSES.values() else None
     # a row of a NumPy array (y of shape (n, 1)) becomes a list, what every loss reads
     y = [list(t) if is_row(t) and not isinstance(t, (list, tuple)) else t for t in y]
     for i, target in enumerate(y):
@@ -366,7 +373,9 @@ def check_fit(
             raise ValueError(
                 f"validation must be a pair (X_val, y_val), got {len(validation)} items"
             )
-        validation = check_samples(model, *validation, loss_fn, "validation X", "validation y")
+        validation = check_samples(
+            model, *validation, loss_fn, "validation X", "validation y", len(X[0])
+        )
     return FitPlan(
         X=X,
         y=y,

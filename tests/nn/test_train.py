@@ -11,8 +11,10 @@ from nn import (
     MLP,
     SGD,
     Adam,
+    Dropout,
     Layer,
     LinearDecay,
+    Module,
     Neuron,
     evaluate,
     fit,
@@ -521,6 +523,41 @@ def test_an_optimizer_of_another_model_is_refused_before_training_but_a_subset_i
     after = model.state_dict()
     assert {name: after[name] for name in first} == first
     assert after != before
+
+
+class TwoLayers(Module):
+    """A model of one's own: no ``nin`` or ``nouts`` for fit to read its sizes from."""
+
+    def __init__(self, nouts):
+        self.body = MLP(2, nouts, seed=0)
+        self.drop = Dropout(0.5, seed=1)
+
+    def forward(self, x):
+        return self.body(self.drop(x))
+
+
+@pytest.mark.parametrize(
+    "y, validation, options",
+    [
+        ([0, 1, 5], None, {"batch_size": 1}),  # class 5 of 3 outputs, in the last batch
+        ([0, 1, 2], ([[0.5, 0.6]], [7]), {}),  # in the validation data
+        ([0, 1, 2], ([[0.5, 0.6, 0.7]], [1]), {}),  # 3 features where training has 2
+    ],
+)
+def test_a_model_of_ones_own_has_its_data_checked_before_the_first_step(y, validation, options):
+    """fit runs a model that does not give its sizes once, on the first sample (in eval
+    mode, recording nothing), to learn how many outputs it has; the validation data must
+    have the training data's features. Before, these were found an epoch or a batch late."""
+    model = TwoLayers([4, 3])
+    optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    before, masks = model.state_dict(), model.drop._rng.getstate()
+    X = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
+    with pytest.raises(ValueError, match=r"not in 0\.\.2|has 3 feature\(s\) but"):
+        fit(model, X, y, "cross_entropy", optimizer, 2, validation=validation,
+            shuffle=False, progress=False, **options)  # fmt: skip
+    assert model.state_dict() == before and optimizer.velocity == [None] * 27
+    assert model.training and model.drop._rng.getstate() == masks  # no mask drawn
+    assert all(p.grad == 0.0 for p in model.parameters())
 
 
 def test_the_epoch_loss_is_the_mean_over_samples_whatever_the_batches():
