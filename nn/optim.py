@@ -15,7 +15,7 @@ import math
 
 from autograd_lite import Value
 
-from .validate import boolean, is_real, positive_int, probability, rate
+from .validate import boolean, finite_float, is_real, positive_int, probability, rate
 
 
 def check_parameters(params) -> list:
@@ -68,15 +68,25 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError
 
-    def _check_grads(self) -> None:
-        """Every ``.grad`` a number, checked before ``step`` moves any parameter."""
+    def _grads(self) -> list[float]:
+        """Every parameter's ``.grad`` as a float, read before ``step`` moves any parameter.
+
+        A number of another kind (an int, a NumPy float32) becomes a float, one too large
+        for a float becomes +-inf, so ``.data`` stays a float; anything else raises here,
+        while nothing has moved yet."""
+        grads = []
         for i, p in enumerate(self.params):
-            if type(p.grad) is not float and not is_real(p.grad):
-                raise TypeError(
-                    f"{type(self).__name__}.step: params[{i}].grad is "
-                    f"{type(p.grad).__name__}, not a number; set it to 0.0 (zero_grad does): "
-                    "here every .grad is a float, never None"
-                )
+            g = p.grad
+            if type(g) is not float:
+                if not is_real(g):
+                    raise TypeError(
+                        f"{type(self).__name__}.step: params[{i}].grad is "
+                        f"{type(g).__name__}, not a number; set it to 0.0 (zero_grad does): "
+                        "here every .grad is a float, never None"
+                    )
+                g = finite_float(g)
+            grads.append(g)
+        return grads
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"
@@ -103,11 +113,10 @@ class SGD(Optimizer):
         self.velocity = [None] * len(self.params)  # the momentum buffers b
 
     def step(self) -> None:
-        self._check_grads()
+        grads = self._grads()
         lr, mu, wd, nesterov = self.lr, self.momentum, self.weight_decay, self.nesterov
         velocity = self.velocity
-        for i, p in enumerate(self.params):
-            g = p.grad
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             if wd:
                 g = g + wd * p.data
             if mu:
@@ -145,15 +154,14 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self._check_grads()
+        grads = self._grads()
         self.t += 1
         beta1, beta2 = self.betas
         eps, wd = self.eps, self.weight_decay
         step_size = self.lr / (1.0 - beta1**self.t)
         root_correction = math.sqrt(1.0 - beta2**self.t)
         m, v = self.m, self.v
-        for i, p in enumerate(self.params):
-            g = p.grad
+        for i, (p, g) in enumerate(zip(self.params, grads)):
             if wd:
                 g = g + wd * p.data
             m[i] = beta1 * m[i] + (1.0 - beta1) * g

@@ -218,3 +218,18 @@ def test_a_grad_that_is_not_a_number_is_refused_before_any_parameter_moves(make)
     b.grad = 1  # an int is a number
     optimizer.step()
     assert a.data < 1.0 and b.data < 2.0
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_grad_of_another_kind_of_number_keeps_data_a_float(make):
+    """A NumPy float32 gradient used to make .data a float32 (and the step float32 arithmetic);
+    an int past the float range raised OverflowError with the first parameters moved."""
+    numpy = pytest.importorskip("numpy")
+    a, b = ag.Value(1.0), ag.Value(2.0)
+    a.grad, b.grad = numpy.float32(0.1), 10**400
+    make([a, b]).step()
+    assert type(a.data) is float and type(b.data) is float
+    c, d = ag.Value(1.0), ag.Value(2.0)  # the same step, from float gradients
+    c.grad, d.grad = float(numpy.float32(0.1)), math.inf
+    make([c, d]).step()
+    assert a.data == c.data and str(b.data) == str(d.data)  # (-inf for SGD, nan for Adam)
