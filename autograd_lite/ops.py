@@ -181,7 +181,7 @@ cos = _unary("cos",             _cos,          lambda x, out: (-sin(x),),       
 sigmoid = _unary("sigmoid",     _sigmoid,      lambda x, out: (out * (1 - out),),       "1 / (1 + e ** -x)")  # fmt: skip
 abs = _unary("abs",             math.fabs,     lambda x, out: (_sign(x),),              "|x|")  # fmt: skip
 tanh = _unary("tanh",           math.tanh,     lambda x, out: (1 - out * out,),         "tanh x, in (-1, 1)")  # fmt: skip
-relu = _unary("relu",           _relu,         lambda x, out: (1.0 if x > 0 else 0.0,), "max(x, 0)")  # fmt: skip
+relu = _unary("relu",           _relu,         lambda x, out: (0.0 if x <= 0 else 1.0,), "max(x, 0)")  # fmt: skip
 # sum's and mean's derivatives get x1..xn and then out, as one tuple: xs_out
 _sum_op = _nary("sum",          _sum,          lambda *xs_out: (1.0,) * (len(xs_out) - 1),
                 "x1 + x2 + ... + xn, one node")  # fmt: skip

@@ -278,10 +278,11 @@ class Value:
         """max(self, 0)."""
         if type(self) is Value and _is_recording():
             d = self.data
-            if d > 0.0:
-                return Value(d, "", _RELU_ROW, self, 1.0)
-            # not above 0: 0.0 (also for -0.0); NaN is neither above nor below, and stays NaN
-            return Value(0.0 if d <= 0.0 else d, "", _RELU_ROW, self, 0.0)
+            if d <= 0.0:  # 0.0 (also for -0.0), and no gradient passes
+                return Value(0.0, "", _RELU_ROW, self, 0.0)
+            # above 0, or NaN (neither above nor below): it passes, and so does its gradient,
+            # as in PyTorch
+            return Value(d, "", _RELU_ROW, self, 1.0)
         return _relu(self)
 
 

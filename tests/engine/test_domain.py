@@ -104,6 +104,21 @@ def test_kinks_follow_pytorch():
         assert x.grad == expected
 
 
+def test_at_nan_relu_passes_the_gradient_as_pytorch_does():
+    """PyTorch's relu backward stops the gradient where x <= 0 only; NaN is not, so it
+    passes (x.grad == 1.0); leaky_relu's uses x > 0, so NaN takes the slope. The same in
+    backward (the fast path) and through the row (grad, which records through it)."""
+    for make, expected in [
+        (lambda x: x.relu(), 1.0),
+        (ag.relu, 1.0),
+        (lambda x: x.leaky_relu(0.2), 0.2),
+    ]:
+        x = Value(math.nan)
+        make(x).backward()
+        assert x.grad == expected
+        assert ag.grad(make)(math.nan) == expected
+
+
 def test_sqrt_at_zero_has_infinite_slope():
     x = Value(0.0)
     x.sqrt().backward()

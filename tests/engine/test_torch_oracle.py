@@ -135,6 +135,19 @@ def test_edge_points_match_pytorch(ours, theirs, x):
     assert v.grad == t.grad.item()
 
 
+@pytest.mark.parametrize("x", [math.nan, 0.0, -0.0, -1.0, 2.0])
+def test_relu_and_leaky_relu_derivatives_match_pytorch_at_nan_and_zero(x):
+    for ours, theirs in [
+        (lambda v: v.relu(), torch.relu),
+        (lambda v: v.leaky_relu(0.2), lambda t: torch.nn.functional.leaky_relu(t, 0.2)),
+    ]:
+        v = Value(x)
+        ours(v).backward()
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        theirs(t).backward()
+        assert v.grad == t.grad.item()
+
+
 @pytest.mark.parametrize("base", [0.0, -2.0, 3.0])
 def test_value_to_a_value_matches_pytorch_for_every_base(base):
     x, y = Value(base), Value(2.0)
