@@ -95,7 +95,8 @@ def draw_dot(
 
     - ``rankdir``: "LR" (inputs left, output right) or "TB" (top to bottom);
     - ``show_grad``: write each node's grad (after ``backward()``); before any backward
-      (every grad 0) the boxes say "not reached yet";
+      (every grad 0) the boxes say "not reached yet", and a note says when the output's
+      grad is 0 but others are not (left from an earlier backward);
     - ``color_by``: "grad" to fill boxes by the colour rules of ``colors.py`` (sign as hue,
       |grad| relative to this picture's largest); None or "none" for plain boxes;
     - ``max_nodes``: a graph of more Values than this is summarised: only the
@@ -264,8 +265,9 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
                 f"{left_out:,} left out (raise {knob} to see more; max_nodes={total} "
                 "draws them all, slowly).")  # fmt: skip
-        heading.append(f'<TABLE ID="summary" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
-                       f'CELLPADDING="4"><TR><TD>{escape(note)}</TD></TR></TABLE>')  # fmt: skip
+        heading.append(_note("summary", note))
+    if step is None and show_grad and root.grad == 0.0 and any(shown[n] for n in nodes):
+        heading.append(_note("stale", STALE_NOTE))
     if scale is not None:  # the legend explains the shading, if there is any
         heading.append(_legend(scale))
     if heading:
@@ -273,6 +275,22 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         picture.attr(label=f'<<TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE>>',
                      labelloc="t", labeljust="l")  # fmt: skip
     return picture
+
+
+#: Said above a picture whose output has no gradient while other nodes have some.
+STALE_NOTE = (
+    "The output's grad is 0: no backward has run from it yet. The gradients shown are left "
+    "from an earlier backward (of another output, or before zero_grad); call backward() on "
+    "this output to see its own."
+)
+
+
+def _note(name, text) -> str:
+    """A note above the picture, in a yellow box: not part of the graph. In lines of at
+    most 90 characters, as the title, so that it does not widen the picture."""
+    lines = "".join(f'{escape(line)}<BR ALIGN="LEFT"/>' for line in textwrap.wrap(text, 90))
+    return (f'<TABLE ID="{name}" BORDER="1" COLOR="#c9a227" BGCOLOR="#fff3cd" '
+            f'CELLPADDING="4"><TR><TD>{lines}</TD></TR></TABLE>')  # fmt: skip
 
 
 class _Drawing:

@@ -161,7 +161,7 @@ def test_a_100000_node_graph_is_summarised_quickly():
     seconds = time.perf_counter() - start
     assert seconds < 1.0, f"draw_dot took {seconds:.2f} s"
     assert len(value_ids(picture)) == 200
-    assert "of 100,001: 99,801 left out (raise summary_nodes" in picture.source
+    assert "of 100,001: 99,801 left out (raise summary_nodes" in text_of(picture)
     assert "49,801 operands not shown" in picture.source
 
 
@@ -171,9 +171,9 @@ def test_a_deep_chain_is_summarised_without_recursion():
         y = y.tanh()
     picture = draw_dot(y, max_nodes=50, summary_nodes=60)
     assert len(value_ids(picture)) == 50 and "1 operand not shown" in picture.source
-    assert "(raise max_nodes to see more" in picture.source
+    assert "(raise max_nodes to see more" in text_of(picture)
     # max_nodes is what cut here (summary_nodes=200 would show no more): it is the one named
-    assert "(raise max_nodes to see more" in draw_dot(y, max_nodes=40).source
+    assert "(raise max_nodes to see more" in text_of(draw_dot(y, max_nodes=40))
 
 
 def huge_chain(n=100_000):
@@ -183,6 +183,25 @@ def huge_chain(n=100_000):
         y = (y * 1.0001).tanh() if i % 2 else y + 0.001
     y.label = "out"
     return y
+
+
+def text_of(picture) -> str:
+    """The picture's source with its notes' line breaks made spaces again."""
+    return picture.source.replace('<BR ALIGN="LEFT"/>', " ")
+
+
+def test_gradients_left_from_another_backward_are_said_to_be_so():
+    """The output's grad is 0 but its inputs' are not: they come from an earlier backward
+    (here of x * y). The boxes show .grad as it is, and a note says whose it is."""
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    assert 'ID="stale"' not in draw_dot(x + y).source  # no backward yet: all "not reached"
+    (x * y).backward()
+    z = x + y
+    assert 'ID="stale"' in draw_dot(z).source
+    assert "left from an earlier backward" in text_of(draw_dot(z))
+    assert 'ID="stale"' not in draw_dot(z, show_grad=False).source  # no grads shown
+    z.backward()
+    assert 'ID="stale"' not in draw_dot(z).source  # its own pass now
 
 
 def test_a_graph_bigger_than_max_nodes_is_summarised_by_the_few_nearest_the_output():
