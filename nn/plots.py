@@ -6,6 +6,8 @@ Each function draws on ``ax`` when given (else on a new figure) and returns the 
 
 from __future__ import annotations
 
+import math
+
 import autograd_lite as ag
 from autograd_lite.extras import needs
 
@@ -48,18 +50,45 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     return rows
 
 
+#: Said in the plot when no weight has a gradient: there is nothing to compare.
+NO_GRADIENTS = "Every weight's gradient is 0:\nrun loss.backward() first"
+
+
 def plot_gradient_flow(model, ax=None):
-    """Bars of mean and max |grad| per layer, on a log scale (input layer on the left)."""
+    """Bars of mean and max |grad| per layer, on a log scale (input layer on the left).
+
+    A log axis cannot show 0: the axis starts a decade or more below the smallest nonzero
+    figure, and a layer whose gradients are all 0 (a dead layer) has no bar but a "0". When
+    every gradient is 0 (before ``backward()``, or after ``zero_grad()``) the plot says so
+    instead of drawing bars of one size. On an axis shared with other plots (``sharey``)
+    the axis starts low enough for every one of them.
+    """
     rows = gradient_flow(model)
     figure, ax = _axes(ax, figsize=(6, 3.5))
     positions = range(len(rows))
-    tiny = 1e-30  # a log axis cannot show 0: a dead layer sits at the bottom
-    ax.bar(positions, [max(r[2], tiny) for r in rows], color="#9ecae1", label="max |grad|")
-    ax.bar(positions, [max(r[1], tiny) for r in rows], color="#08519c", label="mean |grad|")
-    ax.set_yscale("log")
     ax.set_xticks(list(positions), [r[0] for r in rows], rotation=30)
+    ax.set_xlim(-0.5, len(rows) - 0.5)  # (where the bars would put it, bars or not)
     ax.set_ylabel("|gradient| of the weights")
     ax.set_title("Gradient flow per layer")
+    from matplotlib.transforms import blended_transform_factory
+
+    sizes = [size for _, mean, biggest in rows for size in (mean, biggest) if size > 0.0]
+    if not sizes:
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, NO_GRADIENTS, transform=ax.transAxes, ha="center", va="center")
+        figure.tight_layout()
+        return figure
+    floor = 10.0 ** math.floor(math.log10(min(sizes)) - 0.5)  # at least half a decade below
+    shared = [a.get_ylim()[0] for a in ax.get_shared_y_axes().get_siblings(ax)
+              if a is not ax and a.get_yscale() == "log"]  # fmt: skip
+    ax.bar(positions, [r[2] or math.nan for r in rows], color="#9ecae1", label="max |grad|")
+    ax.bar(positions, [r[1] or math.nan for r in rows], color="#08519c", label="mean |grad|")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=min([floor, *shared]))
+    at_the_bottom = blended_transform_factory(ax.transData, ax.transAxes)
+    for i, (_, _, biggest) in enumerate(rows):
+        if biggest == 0.0:  # a dead layer: no bar (0 is not on a log axis), a "0" instead
+            ax.text(i, 0.01, "0", ha="center", va="bottom", transform=at_the_bottom)
     ax.legend()
     figure.tight_layout()
     return figure

@@ -1,5 +1,7 @@
 """Plots: the numbers behind the gradient-flow picture, and that each figure is drawn."""
 
+import math
+
 import pytest
 
 from nn import MLP, SGD, fit
@@ -38,6 +40,41 @@ def test_plot_gradient_flow_draws_two_bars_per_layer():
     figure = plot_gradient_flow(model)
     ax = figure.axes[0]
     assert len(ax.patches) == 6 and ax.get_yscale() == "log"
+
+
+def test_plot_gradient_flow_before_backward_says_so_instead_of_drawing_equal_bars():
+    from nn.plots import NO_GRADIENTS, plot_gradient_flow
+
+    model = MLP(2, [4, 4, 1], seed=0)
+    ax = plot_gradient_flow(model).axes[0]  # no backward yet: every .grad is 0
+    assert not ax.patches and [t.get_text() for t in ax.texts] == [NO_GRADIENTS]
+    model([0.5, -1.0]).backward()
+    for w in model.layers[1].parameters():
+        w.grad = 0.0  # a dead layer: no bar, a "0", and the axis fits the others
+    ax = plot_gradient_flow(model).axes[0]
+    smallest = min(size for _, mean, biggest in gradient_flow(model) for size in (mean, biggest)
+                   if size)  # fmt: skip
+    bottom = ax.get_ylim()[0]
+    assert bottom <= smallest / 10**0.5 and bottom > smallest / 100  # a decade or so below
+    assert [(t.get_text(), t.get_position()[0]) for t in ax.texts] == [("0", 1)]
+    assert all(math.isnan(p.get_height()) for p in ax.patches[1::3])  # layers.1: no bars
+
+
+def test_plot_gradient_flow_on_a_shared_axis_starts_low_enough_for_every_plot():
+    """Notebook 4 draws a sigmoid net (gradients down to 1e-7) beside a ReLU net (1e-2) on
+    one y axis: the second plot must not raise the axis above the first one's bars."""
+    from nn.plots import plot_gradient_flow
+
+    sigmoid = MLP(2, [12] * 9 + [1], activation="sigmoid", seed=0)
+    relu = MLP(2, [12] * 9 + [1], seed=0)
+    for model in (sigmoid, relu):
+        model([0.5, -1.0]).backward()
+    smallest = min(mean for _, mean, _ in gradient_flow(sigmoid))
+    for first, second in ((sigmoid, relu), (relu, sigmoid)):
+        _, axes = plt.subplots(1, 2, sharey=True)
+        plot_gradient_flow(first, ax=axes[0])
+        plot_gradient_flow(second, ax=axes[1])
+        assert axes[0].get_ylim()[0] < smallest / 3
 
 
 def test_history_plot_draws_loss_and_accuracy_curves():
