@@ -191,7 +191,10 @@ def summary(model, X, y, loss, history, validation=None) -> str:
         return ("" if accuracy is None else f"accuracy {accuracy:.1%}, ") + f"loss {loss_value:.4f}"
 
     held_out = "" if validation is None else f"; held out: {figures(*validation)}"
-    return f"{figures(X, y)}{held_out} after {history.epochs} epochs in {history.seconds:.1f} s"
+    # (said, since the progress bar and history.csv end on a different figure: an epoch's
+    # mean while the weights still moved)
+    return (f"trained {history.epochs} epochs in {history.seconds:.1f} s; the trained model: "
+            f"{figures(X, y)}{held_out}")  # fmt: skip
 
 
 def check_converged(model, history) -> None:

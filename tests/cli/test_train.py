@@ -44,7 +44,7 @@ def test_train_spirals_has_one_output_per_class(capsys, tmp_path):
                            "--samples", "30", "--batch-size", "10", "--seed", "3")  # fmt: skip
     assert status == 0, err
     assert "spirals (30 points), adam lr=0.05" in out
-    assert "after 2 epochs" in out
+    assert "trained 2 epochs in" in out and "; the trained model: accuracy" in out
     model = nn.load(tmp_path / "autograd-lite-train" / "model.json")
     assert model.nouts == [16, 16, 3]
     assert model.activation == "tanh"
@@ -231,7 +231,7 @@ def test_validation_holds_out_a_share_and_measures_it_every_epoch(capsys, tmp_pa
                            "--validation", "0.25", "--out", "v")  # fmt: skip
     assert status == 0, err
     assert "moons (40 points, 10 of them held out)" in out
-    assert re.search(r"; held out: accuracy \d+\.\d%, loss \d+\.\d{4} after 3 epochs", out)
+    assert re.search(r"trained 3 epochs .*; held out: accuracy \d+\.\d%, loss \d+\.\d{4}\n", out)
     with open(tmp_path / "v" / "history.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [int(row["epoch"]) for row in rows] == [1, 2, 3]
