@@ -131,6 +131,15 @@ def plot_history(history, ax=None):
 
 # --- decision boundary -------------------------------------------------------------------------
 
+#: One colour per class (class k: ``CLASS_COLOURS[k % 5]``), in every picture of classes:
+#: this plot, its background (paler), and the training replay's page.
+CLASS_COLOURS = ("#2166ac", "#d6604d", "#5aae61", "#9970ab", "#bf812d")
+
+
+def class_colour(k: int) -> str:
+    """The colour of class ``k``."""
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
 
 def decision_grid(model, X, resolution=60, padding=0.5):
     """``(xs, ys, grid)``: the model's class at each point of a grid around the data.
@@ -188,20 +197,23 @@ def _draw_decision_boundary(model, X, y, ax, resolution, padding):
         low = min(min(row) for row in scores)
         high = max(max(row) for row in scores)
         levels = [min(low, -1e-9), 0.0, max(high, 1e-9)]
-        # one colour per side, the ends of the points' own colour map: the shade says only
-        # which class, the same in every picture (not how far the scores reach)
-        from matplotlib import colormaps
-
-        ends = [colormaps["coolwarm"](end) for end in (0.0, 1.0)]
-        ax.contourf(xs, ys, scores, levels=levels, colors=ends, alpha=0.35)
+        # one colour per side, its class's: the shade says only which class, the same in
+        # every picture (not how far the scores reach)
+        ax.contourf(xs, ys, scores, levels=levels, colors=[class_colour(0), class_colour(1)],
+                    alpha=0.35)  # fmt: skip
         ax.contour(xs, ys, scores, levels=[0.0], colors="k", linewidths=1)
     else:
         xs, ys, grid = decision_grid(model, X, resolution, padding)
         classes = sorted(set(labels) | {c for row in grid for c in row})
         levels = [c - 0.5 for c in classes] + [classes[-1] + 0.5]
-        ax.contourf(xs, ys, grid, levels=levels, cmap="coolwarm", alpha=0.35)
+        ax.contourf(xs, ys, grid, levels=levels, colors=[class_colour(c) for c in classes],
+                    alpha=0.35)  # fmt: skip
     ax.scatter(
-        [p[0] for p in X], [p[1] for p in X], c=labels, cmap="coolwarm", s=18, edgecolors="k"
+        [p[0] for p in X],
+        [p[1] for p in X],
+        c=[class_colour(k) for k in labels],
+        s=18,
+        edgecolors="k",
     )
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")

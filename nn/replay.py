@@ -29,6 +29,7 @@ from autograd_lite.files import check_writable, write_atomic
 
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
+from .plots import CLASS_COLOURS
 from .validate import number
 
 __all__ = ["Recorder", "write_replay"]
@@ -162,6 +163,7 @@ class Recorder:
             "best_epoch": self.best_epoch,
             # (a figure on validation data is a number or "nan", never None)
             "validation": any(e.get("val_loss") is not None for e in self.kept()),
+            "palette": [_rgb(colour) for colour in CLASS_COLOURS],  # the plots' own
         }
 
     def kept(self) -> list[dict]:
@@ -170,6 +172,11 @@ class Recorder:
         if self.latest is None or (self.epochs and self.epochs[-1] is self.latest):
             return list(self.epochs)
         return [*self.epochs, self.latest]
+
+
+def _rgb(colour: str) -> list[int]:
+    """``"#2166ac"`` -> ``[33, 102, 172]``."""
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
 
 
 def _mlp_layers(model):

@@ -1,6 +1,8 @@
 """Plots: the numbers behind the gradient-flow picture, and that each figure is drawn."""
 
+import json
 import math
+import re
 
 import pytest
 
@@ -202,6 +204,29 @@ def test_the_two_sides_of_a_boundary_have_the_same_colours_whatever_the_scores_r
         return filled[0].get_facecolor().tolist()
 
     assert side_colours(0.1) == side_colours(0.9)
+
+
+def test_each_class_has_one_colour_in_the_plot_and_in_the_replay(tmp_path):
+    """The spirals' three classes were red, white and blue in the plot (a diverging colour
+    map: the middle class white on grey) and blue, red and green in the replay."""
+    from matplotlib.colors import to_hex
+    from matplotlib.contour import ContourSet
+
+    from nn.plots import CLASS_COLOURS, class_colour, plot_decision_boundary
+    from nn.replay import _rgb
+
+    X, y = make_spirals(30, classes=3, seed=0)
+    model = MLP(2, [8, 3], seed=0)
+    history = fit(model, X, y, "cross_entropy", SGD(model.parameters(), lr=0.1), 2,
+                  record=True, progress=False)  # fmt: skip
+    axis = plot_decision_boundary(model, X, y, resolution=11).axes[0]
+    (regions,) = [c for c in axis.collections if isinstance(c, ContourSet) and c.filled]
+    assert [to_hex(c) for c in regions.get_facecolor()] == list(CLASS_COLOURS[:3])
+    dots = axis.collections[-1].get_facecolor()
+    assert [to_hex(c) for c in dots] == [class_colour(k) for k in y]
+    text = history.replay(tmp_path / "run.html").read_text()
+    palette = json.loads(re.search(r'"palette":(\[\[.*?\]\])', text).group(1))
+    assert palette == [_rgb(c) for c in CLASS_COLOURS] and palette[0] == [33, 102, 172]
 
 
 def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
