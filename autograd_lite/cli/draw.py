@@ -157,7 +157,8 @@ def _picture_path(args) -> tuple[Path, str]:
         implied = SUFFIX_FORMATS.get(suffix)
         format = chosen or implied or ("svg" if not suffix else None)
         if format is None:
-            raise CommandError(f"cannot write {suffix!r} pictures: use --format svg, png or dot")
+            known = ", ".join(FORMATS[:-1]) + " or " + FORMATS[-1]
+            raise CommandError(f"cannot write {suffix!r} pictures: use --format {known}")
         if implied and implied != format:
             raise CommandError(f"-o {path}: a .{suffix} file would not hold {format.upper()}; "
                                f"name it .{format}")  # fmt: skip

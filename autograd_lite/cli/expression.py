@@ -21,6 +21,7 @@ shows the formula with a caret under the offending part:
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
@@ -210,7 +211,12 @@ def _parse_python(source: str) -> ast.expr:
             raise ExpressionError("the expression is incomplete", source, len(source)) from None
         start = error.offset - 1
         end = error.end_offset - 1 if (error.end_offset or 0) > error.offset else None
-        raise ExpressionError(f"not a valid expression: {error.msg}", source, start, end) from None
+        message = f"not a valid expression: {error.msg}"
+        side_by_side = re.search(r"(\d[\d.]*)([A-Za-z]\w*)", source)  # 2x, as in algebra
+        if error.msg == "invalid decimal literal" and side_by_side:
+            number, name = side_by_side.groups()
+            message += f" (for a product, write {number}*{name})"
+        raise ExpressionError(message, source, start, end) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply to read") from None
     except ValueError as error:  # e.g. an integer literal with too many digits

@@ -74,7 +74,11 @@ def test_draw_expression_starting_with_minus_after_double_dash(capsys):
         (["x*y", "x2", "y=3"], "not NAME=VALUE"),
         (["x*y", "x=2", "2y=3"], "not NAME=VALUE"),
         (["sin(x)", "sin=2", "x=1"], "sin is a function"),
-        (["x*y", "x=2", "y=3", "-o", "g.jpg"], "cannot write 'jpg'"),
+        (
+            ["x*y", "x=2", "y=3", "-o", "g.jpg"],
+            "cannot write 'jpg' pictures: use --format svg, png, dot or html",
+        ),
+        (["2x + 3.5y", "x=2", "y=3"], "invalid decimal literal (for a product, write 2*x)"),
         (["x*y", "x=2", "y=3", "--format", "pdf"], "invalid choice"),
         (["x*y", "x=2", "y=3", "--steps", "--format", "svg"], "leave out --format"),
         (["x", "x=1", "-o", "g.svg", "--format", "png"], "a .svg file would not hold PNG"),
