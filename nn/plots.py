@@ -61,7 +61,7 @@ def plot_gradient_flow(model, ax=None):
     figure, and a layer whose gradients are all 0 (a dead layer) has no bar but a "0". When
     every gradient is 0 (before ``backward()``, or after ``zero_grad()``) the plot says so
     instead of drawing bars of one size. On an axis shared with other plots (``sharey``)
-    the axis starts low enough for every one of them.
+    the axis spans every one of them.
     """
     rows = gradient_flow(model)
     figure, ax = _axes(ax, figsize=(6, 3.5))
@@ -79,12 +79,15 @@ def plot_gradient_flow(model, ax=None):
         figure.tight_layout()
         return figure
     floor = 10.0 ** math.floor(math.log10(min(sizes)) - 0.5)  # at least half a decade below
-    shared = [a.get_ylim()[0] for a in ax.get_shared_y_axes().get_siblings(ax)
+    top = max(sizes) * 1.5  # (room above the tallest bar, as matplotlib would leave)
+    shared = [a.get_ylim() for a in ax.get_shared_y_axes().get_siblings(ax)
               if a is not ax and a.get_yscale() == "log"]  # fmt: skip
     ax.bar(positions, [r[2] or math.nan for r in rows], color="#9ecae1", label="max |grad|")
     ax.bar(positions, [r[1] or math.nan for r in rows], color="#08519c", label="mean |grad|")
     ax.set_yscale("log")
-    ax.set_ylim(bottom=min([floor, *shared]))
+    ax.set_ylim(
+        min([floor, *(low for low, _ in shared)]), max([top, *(high for _, high in shared)])
+    )
     at_the_bottom = blended_transform_factory(ax.transData, ax.transAxes)
     for i, (_, _, biggest) in enumerate(rows):
         if biggest == 0.0:  # a dead layer: no bar (0 is not on a log axis), a "0" instead

@@ -1,5 +1,6 @@
 """Plots: the numbers behind the gradient-flow picture, and that each figure is drawn."""
 
+import itertools
 import json
 import math
 import re
@@ -62,21 +63,30 @@ def test_plot_gradient_flow_before_backward_says_so_instead_of_drawing_equal_bar
     assert all(math.isnan(p.get_height()) for p in ax.patches[1::3])  # layers.1: no bars
 
 
-def test_plot_gradient_flow_on_a_shared_axis_starts_low_enough_for_every_plot():
-    """Notebook 4 draws a sigmoid net (gradients down to 1e-7) beside a ReLU net (1e-2) on
-    one y axis: the second plot must not raise the axis above the first one's bars."""
+def test_plot_gradient_flow_on_a_shared_axis_spans_every_plot():
+    """Notebook 4 draws nets side by side on one y axis: a sigmoid net (gradients down to
+    1e-7), and ReLU nets with weights too small (up to 3e-3) and too large (up to 7e2). A
+    later plot must neither raise the axis's bottom above an earlier one's bars nor keep
+    the top below its own."""
     from nn.plots import plot_gradient_flow
 
-    sigmoid = MLP(2, [12] * 9 + [1], activation="sigmoid", seed=0)
-    relu = MLP(2, [12] * 9 + [1], seed=0)
-    for model in (sigmoid, relu):
+    def backward_of(activation, scale):
+        model = MLP(2, [12] * 9 + [1], activation=activation, seed=0)
+        for p in model.parameters():
+            p.data *= scale
         model([0.5, -1.0]).backward()
-    smallest = min(mean for _, mean, _ in gradient_flow(sigmoid))
-    for first, second in ((sigmoid, relu), (relu, sigmoid)):
-        _, axes = plt.subplots(1, 2, sharey=True)
-        plot_gradient_flow(first, ax=axes[0])
-        plot_gradient_flow(second, ax=axes[1])
-        assert axes[0].get_ylim()[0] < smallest / 3
+        return model
+
+    models = [backward_of("sigmoid", 1.0), backward_of("relu", 0.5), backward_of("relu", 2.0)]
+    sizes = [size for model in models for _, mean, biggest in gradient_flow(model)
+             for size in (mean, biggest)]  # fmt: skip
+    for order in itertools.permutations(models):
+        _, axes = plt.subplots(1, 3, sharey=True)
+        for ax, model in zip(axes, order):
+            plot_gradient_flow(model, ax=ax)
+        low, high = axes[0].get_ylim()
+        assert low < min(sizes) / 3 and high > max(sizes)
+        plt.close("all")
 
 
 def test_history_plot_draws_loss_and_accuracy_curves():
