@@ -35,7 +35,8 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     """``(layer name, mean |grad|, max |grad|)`` of each layer's weights (biases left out).
 
     Call it after ``backward()``. Means that shrink layer by layer towards the input are
-    vanishing gradients; means that grow are exploding ones.
+    vanishing gradients; means that grow are exploding ones. A NaN gradient makes both
+    figures of its layer NaN.
     """
     if isinstance(model, Layer):
         layers = [("layer", model)]
@@ -46,7 +47,8 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     rows = []
     for name, layer in layers:
         sizes = [abs(w.grad) for n in layer.neurons for w in n.w]
-        rows.append((name, sum(sizes) / len(sizes), max(sizes)))
+        mean = sum(sizes) / len(sizes)
+        rows.append((name, mean, math.nan if math.isnan(mean) else max(sizes)))
     return rows
 
 
@@ -57,41 +59,50 @@ NO_GRADIENTS = "Every weight's gradient is 0:\nrun loss.backward() first"
 def plot_gradient_flow(model, ax=None):
     """Bars of mean and max |grad| per layer, on a log scale (input layer on the left).
 
-    A log axis cannot show 0: the axis starts a decade or more below the smallest nonzero
-    figure, and a layer whose gradients are all 0 (a dead layer) has no bar but a "0". When
-    every gradient is 0 (before ``backward()``, or after ``zero_grad()``) the plot says so
-    instead of drawing bars of one size. On an axis shared with other plots (``sharey``)
-    the axis spans every one of them.
+    A log axis cannot show 0, inf or NaN: the axis starts a decade or more below the
+    smallest finite figure, and a layer whose figure is 0 (a dead layer), inf or NaN has no
+    bar but that word. When every gradient is 0 (before ``backward()``, or after
+    ``zero_grad()``) the plot says so instead. The axis is matplotlib's own, fitted to
+    everything on it: other plots on the same axes, or on axes that share it (``sharey``).
     """
     rows = gradient_flow(model)
+    if not rows:
+        raise ValueError(
+            "plot_gradient_flow: the model has no Layer, and the plot has a bar per Layer; "
+            "for a single Neuron, look at its .grad values (or gradient_flow(Layer(...)))"
+        )
     figure, ax = _axes(ax, figsize=(6, 3.5))
-    positions = range(len(rows))
-    ax.set_xticks(list(positions), [r[0] for r in rows], rotation=30)
-    ax.set_xlim(-0.5, len(rows) - 0.5)  # (where the bars would put it, bars or not)
+    positions = list(range(len(rows)))
+    ax.set_xticks(positions, [r[0] for r in rows], rotation=30)
     ax.set_ylabel("|gradient| of the weights")
     ax.set_title("Gradient flow per layer")
-    from matplotlib.transforms import blended_transform_factory
-
-    sizes = [size for _, mean, biggest in rows for size in (mean, biggest) if size > 0.0]
-    if not sizes:
-        ax.set_yticks([])
+    if all(mean == 0.0 for _, mean, _ in rows):
+        ax.tick_params(axis="y", which="both", left=False, labelleft=False)  # (this axes only)
+        if len(ax.get_shared_x_axes().get_siblings(ax)) == 1:  # (no bars to place the layers)
+            ax.set_xlim(-0.5, len(rows) - 0.5)
         ax.text(0.5, 0.5, NO_GRADIENTS, transform=ax.transAxes, ha="center", va="center")
         figure.tight_layout()
         return figure
-    floor = 10.0 ** math.floor(math.log10(min(sizes)) - 0.5)  # at least half a decade below
-    top = max(sizes) * 1.5  # (room above the tallest bar, as matplotlib would leave)
-    shared = [a.get_ylim() for a in ax.get_shared_y_axes().get_siblings(ax)
-              if a is not ax and a.get_yscale() == "log"]  # fmt: skip
-    ax.bar(positions, [r[2] or math.nan for r in rows], color="#9ecae1", label="max |grad|")
-    ax.bar(positions, [r[1] or math.nan for r in rows], color="#08519c", label="mean |grad|")
+    drawable = [x for _, mean, biggest in rows for x in (mean, biggest) if 0.0 < x < math.inf]
+    floor = 10.0 ** math.floor(math.log10(min(drawable, default=1.0)) - 0.5)
+
+    def heights(figures):  # no bar where there is no number to draw
+        return [x if 0.0 < x < math.inf else math.nan for x in figures]
+
+    ax.bar(positions, heights(r[2] for r in rows), color="#9ecae1", label="max |grad|")
+    ax.bar(positions, heights(r[1] for r in rows), color="#08519c", label="mean |grad|")
     ax.set_yscale("log")
-    ax.set_ylim(
-        min([floor, *(low for low, _ in shared)]), max([top, *(high for _, high in shared)])
-    )
+    # The axis is fitted to the data: with a point at the floor under every layer it reaches
+    # down there and across every layer, with bars or not (and with other plots sharing it)
+    ax.update_datalim([(i, floor) for i in positions])
+    ax.autoscale_view()
+    from matplotlib.transforms import blended_transform_factory
+
     at_the_bottom = blended_transform_factory(ax.transData, ax.transAxes)
-    for i, (_, _, biggest) in enumerate(rows):
-        if biggest == 0.0:  # a dead layer: no bar (0 is not on a log axis), a "0" instead
-            ax.text(i, 0.01, "0", ha="center", va="bottom", transform=at_the_bottom)
+    for i, (_, mean, _) in enumerate(rows):
+        if not 0.0 < mean < math.inf:  # a dead layer (0), an exploded one (inf), or NaN
+            ax.text(i, 0.01, str(mean).replace(".0", ""), ha="center", va="bottom",
+                    transform=at_the_bottom)  # fmt: skip
     ax.legend()
     figure.tight_layout()
     return figure

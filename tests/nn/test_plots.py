@@ -63,6 +63,54 @@ def test_plot_gradient_flow_before_backward_says_so_instead_of_drawing_equal_bar
     assert all(math.isnan(p.get_height()) for p in ax.patches[1::3])  # layers.1: no bars
 
 
+def test_plot_gradient_flow_names_what_it_cannot_draw_and_never_raises_on_it():
+    """An exploded layer (inf) made set_ylim raise; NaN gradients were said to be "0: run
+    loss.backward() first"; a NaN among a layer's gradients could hide in its max."""
+    from nn.plots import NO_GRADIENTS, plot_gradient_flow
+
+    model = MLP(2, [4, 4, 4, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    for w in model.layers[1].parameters():
+        w.grad = 0.0
+    model.layers[0].neurons[0].w[1].grad = math.nan  # (not the first: max() would skip it)
+    model.layers[2].neurons[0].w[0].grad = math.inf
+    rows = gradient_flow(model)
+    assert math.isnan(rows[0][1]) and math.isnan(rows[0][2]) and rows[2][1:] == (math.inf,) * 2
+    ax = plot_gradient_flow(model).axes[0]
+    assert [(t.get_text(), t.get_position()[0]) for t in ax.texts] == [
+        ("nan", 0), ("0", 1), ("inf", 2),
+    ]  # fmt: skip
+    assert ax.get_xlim()[0] < 0 < 3 < ax.get_xlim()[1]  # every layer in view, bar or not
+    for w in model.parameters():
+        w.grad = math.nan
+    ax = plot_gradient_flow(model).axes[0]
+    assert NO_GRADIENTS not in [t.get_text() for t in ax.texts]
+
+
+def test_plot_gradient_flow_of_a_model_without_layers_says_so():
+    from nn import Neuron
+    from nn.plots import plot_gradient_flow
+
+    with pytest.raises(ValueError, match="the model has no Layer"):
+        plot_gradient_flow(Neuron(2, seed=0))
+
+
+def test_plot_gradient_flow_keeps_what_the_axes_already_show():
+    from nn.plots import plot_gradient_flow
+
+    model = MLP(2, [4, 4, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    _, ax = plt.subplots()
+    ax.set_yscale("log")
+    ax.bar([0, 1, 2], [1e3] * 3)  # something of the user's, far above the gradients
+    plot_gradient_flow(model, ax=ax)
+    assert ax.get_ylim()[1] > 1e3
+    _, (left, right) = plt.subplots(1, 2, sharey=True)
+    plot_gradient_flow(model, ax=left)
+    plot_gradient_flow(MLP(2, [4, 1], seed=0), ax=right)  # no backward: the message
+    assert len(left.get_yticks()) > 0  # the message's panel hid only its own ticks
+
+
 def test_plot_gradient_flow_on_a_shared_axis_spans_every_plot():
     """Notebook 4 draws nets side by side on one y axis: a sigmoid net (gradients down to
     1e-7), and ReLU nets with weights too small (up to 3e-3) and too large (up to 7e2). A
