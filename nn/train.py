@@ -231,10 +231,11 @@ class FitPlan:
     record: bool
 
 
-def output_count(model, row) -> int:
+def output_count(model, row) -> int | None:
     """How many numbers ``model`` returns per sample: what its class says, or else what it
     returns for ``row``, one sample, run once in eval mode without recording a graph (so
-    nothing is trained and no dropout mask is drawn)."""
+    nothing is trained and no dropout mask is drawn). None when that cannot be told (a
+    generator, say): then the targets' shapes are left to the loss."""
     if isinstance(model, MLP):
         return model.nouts[-1]
     if isinstance(model, Layer):
@@ -243,18 +244,24 @@ def output_count(model, row) -> int:
         return 1
     with model.evaluating(), ag.no_grad():
         prediction = model(row)
-    return len(prediction) if isinstance(prediction, (list, tuple)) else 1
+    if isinstance(prediction, Value) or is_real(prediction):
+        return 1
+    try:
+        return len(prediction)  # a list, a tuple, a NumPy array of Values
+    except TypeError:
+        return None
 
 
-def _features(row, nin, name) -> list[float]:
-    """One sample as a list of finite floats, ``nin`` of them when the model says."""
+def _features(row, nin, name, whose="the model takes") -> list[float]:
+    """One sample as a list of finite floats, ``nin`` of them when that is known (``whose``:
+    who says so, for the message)."""
     if is_real(row):
         row = [row]
     elif isinstance(row, (str, bytes, dict, Value)) or not hasattr(row, "__iter__"):
         raise TypeError(f"{name} must be a list of numbers, got {row!r}")
     row = list(row)
     if nin is not None and len(row) != nin:
-        raise ValueError(f"{name} has {len(row)} feature(s) but the model takes {nin}")
+        raise ValueError(f"{name} has {len(row)} feature(s) but {whose} {nin}")
     out = []
     for j, x in enumerate(row):
         if not is_real(x):
@@ -266,11 +273,15 @@ def _features(row, nin, name) -> list[float]:
     return out
 
 
-def check_samples(model, X, y, loss_fn, x_name="X", y_name="y", features=None) -> tuple[list, list]:
+def check_samples(
+    model, X, y, loss_fn, x_name="X", y_name="y", training=None
+) -> tuple[list, list, int | None]:
     """``X`` and ``y`` checked entry by entry for ``model`` and the loss; nothing is trained.
 
-    ``features``: how many each sample has (the training data's, when checking the
-    validation data), for a model that does not say (one without ``nin``)."""
+    Returns the samples, the targets and how many outputs the model has (None when not
+    checked). ``training``: ``(features, outputs)`` of the training samples, when these
+    are the validation samples: they must have as many features, and the model's outputs
+    are not counted again."""
     X, y = samples(X, x_name), samples(y, y_name)
     if len(X) != len(y):
         raise ValueError(
@@ -279,19 +290,23 @@ def check_samples(model, X, y, loss_fn, x_name="X", y_name="y", features=None) -
         )
     if not X:
         raise ValueError(f"{x_name} is empty: fit needs at least one sample")
-    nin = getattr(model, "nin", None)
-    nin = nin if isinstance(nin, int) else features
+    nin, whose = getattr(model, "nin", None), "the model takes"
+    if not isinstance(nin, int):  # a model that does not say: like the training samples
+        nin, whose = None if training is None else training[0], "the training samples have"
     rows = []
     for i, row in enumerate(X):
-        rows.append(_features(row, nin, f"{x_name}[{i}]"))
-        nin = len(rows[0])  # a model that does not say: every row like the first
+        rows.append(_features(row, nin, f"{x_name}[{i}]", whose))
+        if nin is None:  # ... or else every row like the first
+            nin, whose = len(rows[0]), f"{x_name}[0] has"
     # A loss of ours fixes each target's shape; a function of your own may read it its way.
-    outputs = output_count(model, rows[0]) if loss_fn in LOSSES.values() else None
+    outputs = None
+    if loss_fn in LOSSES.values():
+        outputs = output_count(model, rows[0]) if training is None else training[1]
     # a row of a NumPy array (y of shape (n, 1)) becomes a list, what every loss reads
     y = [list(t) if is_row(t) and not isinstance(t, (list, tuple)) else t for t in y]
     for i, target in enumerate(y):
         check_target(loss_fn, target, outputs, f"{y_name}[{i}]")
-    return rows, y
+    return rows, y, outputs
 
 
 def _check_optimizer_holds_the_model(model, optimizer) -> None:
@@ -299,10 +314,12 @@ def _check_optimizer_holds_the_model(model, optimizer) -> None:
     would change nothing, and the loss would stay the same epoch after epoch. (The usual
     slip in a notebook: the model's cell run again after the optimizer's, so the optimizer
     holds the old model.) An optimizer holding only some of them is fine: the others are
-    frozen. An optimizer of your own without ``params`` is not checked."""
+    frozen. An optimizer of your own is checked only if its ``params`` is a list of Values."""
     held = getattr(optimizer, "params", None)
     mine = model.parameters()
-    if held is None or not mine:
+    if not isinstance(held, (list, tuple)) or not all(isinstance(p, Value) for p in held):
+        return  # (a method, PyTorch-style parameter groups: its own business)
+    if not mine:
         return
     if set(held).isdisjoint(mine):  # (a Value hashes by identity: the same node, not number)
         raise ValueError(
@@ -365,7 +382,7 @@ def check_fit(
     record = boolean(record, "record")
     loss_fn = _resolve_loss(loss)
     counter = _resolve_accuracy(accuracy, loss_fn)
-    X, y = check_samples(model, X, y, loss_fn)
+    X, y, outputs = check_samples(model, X, y, loss_fn)
     if validation is not None:
         if not isinstance(validation, (tuple, list)):
             raise TypeError(f"validation must be None or a pair (X_val, y_val), got {validation!r}")
@@ -373,9 +390,10 @@ def check_fit(
             raise ValueError(
                 f"validation must be a pair (X_val, y_val), got {len(validation)} items"
             )
-        validation = check_samples(
-            model, *validation, loss_fn, "validation X", "validation y", len(X[0])
+        X_val, y_val, _ = check_samples(
+            model, *validation, loss_fn, "validation X", "validation y", (len(X[0]), outputs)
         )
+        validation = (X_val, y_val)
     return FitPlan(
         X=X,
         y=y,
@@ -509,8 +527,9 @@ def fit(
     - ``record``: True keeps a recording of the run for ``history.replay(path)``.
 
     Every argument and every sample is checked first (``check_fit``): feature counts,
-    labels the loss accepts, finite numbers, the validation set, an optimizer that holds the
-    model's parameters. Bad input raises before the first step, and the model is unchanged.
+    labels the loss accepts, finite numbers, the validation set, an optimizer that holds some
+    of the model's parameters. Bad input raises before the first step, and the model is
+    unchanged.
     """
     plan = check_fit(
         model,

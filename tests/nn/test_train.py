@@ -542,6 +542,7 @@ class TwoLayers(Module):
         ([0, 1, 5], None, {"batch_size": 1}),  # class 5 of 3 outputs, in the last batch
         ([0, 1, 2], ([[0.5, 0.6]], [7]), {}),  # in the validation data
         ([0, 1, 2], ([[0.5, 0.6, 0.7]], [1]), {}),  # 3 features where training has 2
+        ([0, 1, 2], ([[0.5, 0.6], [0.1, 0.2, 0.3]], [0, 1]), {}),  # and in a later row
     ],
 )
 def test_a_model_of_ones_own_has_its_data_checked_before_the_first_step(y, validation, options):
@@ -552,12 +553,60 @@ def test_a_model_of_ones_own_has_its_data_checked_before_the_first_step(y, valid
     optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
     before, masks = model.state_dict(), model.drop._rng.getstate()
     X = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
-    with pytest.raises(ValueError, match=r"not in 0\.\.2|has 3 feature\(s\) but"):
+    said = r"not in 0\.\.2|validation X\[[01]\] has 3 feature\(s\) but the training samples have 2"
+    with pytest.raises(ValueError, match=said):
         fit(model, X, y, "cross_entropy", optimizer, 2, validation=validation,
             shuffle=False, progress=False, **options)  # fmt: skip
     assert model.state_dict() == before and optimizer.velocity == [None] * 27
     assert model.training and model.drop._rng.getstate() == masks  # no mask drawn
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_a_model_of_ones_own_may_return_any_sequence_and_hold_its_own_optimizer():
+    """Its outputs are counted with len() (a NumPy array of Values trained before the count
+    was learnt, and must still); an optimizer of one's own whose params are not a list of
+    Values (a method, PyTorch-style groups) is not checked, and does not break the check."""
+    numpy = pytest.importorskip("numpy")
+
+    class AsArray(Module):
+        def __init__(self):
+            self.layer = Layer(2, 2, activation="linear", seed=0)
+
+        def forward(self, x):
+            return numpy.array(self.layer(x), dtype=object)
+
+    X, y = [[0.1, 0.2], [0.3, 0.4]], [[0.0, 1.0], [1.0, 0.0]]
+    model = AsArray()
+    history = fit(model, X, y, "mse", SGD(model.parameters(), lr=0.1), 2, progress=False)
+    assert history.epochs == 2
+    with pytest.raises(ValueError, match=r"y\[0\] has 3 number\(s\) but the model has 2"):
+        fit(model, X, [[0.0, 1.0, 2.0]] * 2, "mse", SGD(model.parameters(), lr=0.1), 1,
+            progress=False)  # fmt: skip
+
+    class Groups:  # an optimizer of one's own, with PyTorch's shape: a list of dicts
+        def __init__(self, held, lr):
+            self.held, self.lr = held, lr
+            self.params = [{"params": held}]
+
+        def zero_grad(self):
+            for p in self.held:
+                p.grad = 0.0
+
+        def step(self):
+            for p in self.held:
+                p.data -= self.lr * p.grad
+
+    class Method(Groups):
+        def __init__(self, held, lr):
+            self.held, self.lr = held, lr
+
+        def params(self):
+            return self.held
+
+    for kind in (Groups, Method):
+        before = model.state_dict()
+        fit(model, X, y, "mse", kind(model.parameters(), lr=0.1), 1, progress=False)
+        assert model.state_dict() != before
 
 
 def test_the_epoch_loss_is_the_mean_over_samples_whatever_the_batches():
