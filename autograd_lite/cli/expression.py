@@ -212,15 +212,30 @@ def _parse_python(source: str) -> ast.expr:
         start = error.offset - 1
         end = error.end_offset - 1 if (error.end_offset or 0) > error.offset else None
         message = f"not a valid expression: {error.msg}"
-        side_by_side = re.search(r"(\d[\d.]*)([A-Za-z]\w*)", source)  # 2x, as in algebra
-        if error.msg == "invalid decimal literal" and side_by_side:
-            number, name = side_by_side.groups()
-            message += f" (for a product, write {number}*{name})"
+        if error.msg == "invalid decimal literal":
+            message += _product_hint(source, start)
         raise ExpressionError(message, source, start, end) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply to read") from None
     except ValueError as error:  # e.g. an integer literal with too many digits
         raise ExpressionError(f"not a valid expression: {error}") from None
+
+
+# A number written against a name, as in algebra: 2x, 3.5y, 1e5x (not the 1 of x1y).
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![\w.])"  # not inside a name or a number
+    r"(\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d[\d_]*)?)"  # 2, 3.5, 1_000, 1e5
+    r"([A-Za-z_]\w*)"  # x
+)
+
+
+def _product_hint(source: str, at: int) -> str:
+    """ " (for a product, write 2*x)" when Python's complaint at ``at`` is a number written
+    against a name; "" otherwise."""
+    for match in _NUMBER_THEN_NAME.finditer(source):
+        if match.start(1) <= at < match.end(1):
+            return f" (for a product, write {match[1]}*{match[2]})"
+    return ""
 
 
 def _operands(node: ast.expr) -> list[ast.expr]:

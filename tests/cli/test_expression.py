@@ -401,3 +401,21 @@ def test_grammar_broken_formulas_are_refused_with_the_readers_own_error(data):
                 assert len(carets.rstrip()) <= len(shown) + 1, message
                 assert shown.isprintable()
     assert not warned, [str(w.message) for w in warned]  # nothing printed besides the error
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("2x", "write 2*x"),
+        ("3.5y + 1", "write 3.5*y"),
+        ("x1y + 2z", "write 2*z"),  # the number Python points at, not the 1 inside x1y
+        ("1e5x", "write 1e5*x"),
+        ("1_000x", "write 1_000*x"),
+        ("1_", None),  # a bad number, no name against it: no hint
+    ],
+)
+def test_a_number_written_against_a_name_is_answered_with_the_product(source, hint):
+    with pytest.raises(ExpressionError, match="invalid decimal literal") as error:
+        parse(source, ["x", "y", "z", "x1y"])
+    said = str(error.value).splitlines()[0]
+    assert said.endswith(f"(for a product, {hint})") if hint else said.endswith("literal")
