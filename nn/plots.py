@@ -145,9 +145,12 @@ def plot_history(history, ax=None):
 
 # --- decision boundary -------------------------------------------------------------------------
 
-#: One colour per class (class k: ``CLASS_COLOURS[k % 5]``), in every picture of classes:
+#: One colour per class (class k: ``CLASS_COLOURS[k % 10]``), in every picture of classes:
 #: this plot, its background (paler), and the training replay's page.
-CLASS_COLOURS = ("#2166ac", "#d6604d", "#5aae61", "#9970ab", "#bf812d")
+CLASS_COLOURS = (
+    "#2166ac", "#d6604d", "#5aae61", "#9970ab", "#bf812d",
+    "#35978f", "#de77ae", "#7f7f7f", "#e6ab02", "#1b1b1b",
+)  # fmt: skip
 
 
 def class_colour(k: int) -> str:
@@ -202,10 +205,10 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
 
 def _draw_decision_boundary(model, X, y, ax, resolution, padding):
     figure, ax = _axes(ax, figsize=(5, 4.5))
-    binary = len(set(y)) == 2  # labels such as 0/1 or -1/+1: the positive one is class 1
-    labels = [int(label > 0) if binary else int(label) for label in y]
     with ag.no_grad():
         one_output = not isinstance(model(list(X[0])), (list, tuple))
+    # one output: labels such as 0/1 or -1/+1, the positive one class 1; else class indices
+    labels = [int(label > 0) if one_output else int(label) for label in y]
     if one_output:  # contour the score itself: the boundary is where it crosses 0
         xs, ys, scores = _grid(model, X, resolution, padding, float)
         low = min(min(row) for row in scores)

@@ -287,6 +287,19 @@ def test_each_class_has_one_colour_in_the_plot_and_in_the_replay(tmp_path):
     assert palette == [_rgb(c) for c in CLASS_COLOURS] and palette[0] == [33, 102, 172]
 
 
+def test_ten_classes_have_ten_colours_and_a_single_negative_label_is_class_0():
+    from matplotlib.colors import to_hex
+
+    from nn import Neuron
+    from nn.plots import CLASS_COLOURS, plot_decision_boundary
+
+    assert len(set(CLASS_COLOURS)) == 10  # (class 5 had class 0's colour)
+    X, y = [[-1.0, 0.0], [-0.5, 0.5]], [-1, -1]  # one output, every point on the - side
+    axis = plot_decision_boundary(Neuron(2, activation="linear", seed=0), X, y).axes[0]
+    dots = axis.collections[-1].get_facecolor()
+    assert [to_hex(c) for c in dots] == [CLASS_COLOURS[0]] * 2  # (was the last colour)
+
+
 def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
     X, y = make_moons(30, noise=0.1, seed=0)
     model = MLP(2, [4, 1], seed=0)
