@@ -36,7 +36,7 @@ try:
     from hypothesis import strategies as st
     from hypothesis.errors import Flaky
 except ModuleNotFoundError as error:  # pragma: no cover - depends on the installation
-    raise needs(error, "autograd_lite.exercises (it checks your answers with it)") from None
+    raise needs(error, "autograd_lite.exercises (the answer checker)") from None
 
 import autograd_lite as ag
 from autograd_lite.testing import values

@@ -19,15 +19,14 @@ EXTRAS = {
     "tqdm": "train",
     "ipywidgets": "notebooks",
     "hypothesis": "testing",
+    "torch": "torch",  # nn.to_torch's target (and the tests' oracle)
 }
 
 
 def install_hint(module: str | None) -> str:
     """``pip install 'autograd-lite[viz]'`` for ``graphviz``, and so on; "" for a package
-    no extra brings. (PyTorch is no extra: a test oracle and ``nn.to_torch``'s target.)"""
+    no extra brings."""
     top = (module or "").partition(".")[0]
-    if top == "torch":
-        return "pip install torch"
     extra = EXTRAS.get(top)
     return f"pip install 'autograd-lite[{extra}]'" if extra else ""
 

@@ -193,7 +193,8 @@ def summary(model, X, y, loss, history, validation=None) -> str:
     held_out = "" if validation is None else f"; held out: {figures(*validation)}"
     # (said, since the progress bar and history.csv end on a different figure: an epoch's
     # mean while the weights still moved)
-    return (f"trained {history.epochs} epochs in {history.seconds:.1f} s; the trained model: "
+    epochs = f"{history.epochs} epoch{'' if history.epochs == 1 else 's'}"
+    return (f"trained {epochs} in {history.seconds:.1f} s; on the training points: "
             f"{figures(X, y)}{held_out}")  # fmt: skip
 
 

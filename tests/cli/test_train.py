@@ -44,7 +44,7 @@ def test_train_spirals_has_one_output_per_class(capsys, tmp_path):
                            "--samples", "30", "--batch-size", "10", "--seed", "3")  # fmt: skip
     assert status == 0, err
     assert "spirals (30 points), adam lr=0.05" in out
-    assert "trained 2 epochs in" in out and "; the trained model: accuracy" in out
+    assert "trained 2 epochs in" in out and "; on the training points: accuracy" in out
     model = nn.load(tmp_path / "autograd-lite-train" / "model.json")
     assert model.nouts == [16, 16, 3]
     assert model.activation == "tanh"
@@ -255,3 +255,10 @@ def test_a_validation_share_that_cannot_work_is_refused_first(capsys, tmp_path, 
     status, out, err = run(capsys, "train", *argv, "--out", "v")
     assert_one_line_error(status, err, words)
     assert out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_the_summary_counts_one_epoch_as_one(capsys, tmp_path):
+    status, out, err = run(capsys, "train", "--epochs", "1", "--hidden", "4", "--samples", "20",
+                           "--out", "one")  # fmt: skip
+    assert status == 0, err
+    assert "trained 1 epoch in " in out and "; on the training points: accuracy" in out

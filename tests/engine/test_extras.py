@@ -14,7 +14,7 @@ def test_each_optional_package_names_its_extra():
     assert install_hint("tqdm") == "pip install 'autograd-lite[train]'"
     assert install_hint("ipywidgets") == "pip install 'autograd-lite[notebooks]'"
     assert install_hint("hypothesis") == "pip install 'autograd-lite[testing]'"
-    assert install_hint("torch") == "pip install torch"  # no extra: an oracle and a target
+    assert install_hint("torch") == "pip install 'autograd-lite[torch]'"
     assert install_hint("numpy") == install_hint(None) == ""
 
 
@@ -39,5 +39,5 @@ def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch):
 
 def test_to_torch_without_torch_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
-    with pytest.raises(ModuleNotFoundError, match=r"to_torch needs torch, .*: pip install torch"):
+    with pytest.raises(ModuleNotFoundError, match=r"to_torch needs torch, .*\[torch\]'"):
         nn.to_torch(nn.MLP(2, [2], seed=0))
