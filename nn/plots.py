@@ -47,23 +47,40 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
     rows = []
     for name, layer in layers:
         sizes = [abs(w.grad) for n in layer.neurons for w in n.w]
-        mean = sum(sizes) / len(sizes)
+        total = sum(sizes)
+        if math.isfinite(total):
+            mean = total / len(sizes)
+        else:  # too big to add up (1e308s), or a NaN or an inf among them
+            mean = sum(size / len(sizes) for size in sizes)
         rows.append((name, mean, math.nan if math.isnan(mean) else max(sizes)))
     return rows
 
 
 #: Said in the plot when no weight has a gradient: there is nothing to compare.
 NO_GRADIENTS = "Every weight's gradient is 0:\nrun loss.backward() first"
+#: The figures drawn as bars; outside, a word. (A log axis spanning more than 500 decades
+#: overflows matplotlib; a gradient of 1e-250 or 1e250 has vanished or exploded anyway.)
+DRAWN = (1e-250, 1e250)
+
+
+def _drawn(x: float) -> bool:
+    return DRAWN[0] <= x <= DRAWN[1]
+
+
+def _word(x: float) -> str:
+    """A figure that has no bar, as a word: 0, inf, nan, 5e-324, 1e+280."""
+    return "0" if x == 0.0 else f"{x:.0e}" if math.isfinite(x) else str(x)
 
 
 def plot_gradient_flow(model, ax=None):
     """Bars of mean and max |grad| per layer, on a log scale (input layer on the left).
 
     A log axis cannot show 0, inf or NaN: the axis starts a decade or more below the
-    smallest finite figure, and a layer whose figure is 0 (a dead layer), inf or NaN has no
-    bar but that word. When every gradient is 0 (before ``backward()``, or after
-    ``zero_grad()``) the plot says so instead. The axis is matplotlib's own, fitted to
-    everything on it: other plots on the same axes, or on axes that share it (``sharey``).
+    smallest figure, and a layer whose mean is 0 (a dead layer), inf, NaN, or beyond
+    ``DRAWN`` has no bar but that figure as a word. When every gradient is 0 (before
+    ``backward()``, or after ``zero_grad()``) the plot says so instead. The axis is
+    matplotlib's own, fitted to everything on it: other plots on the same axes, or on axes
+    that share it (``sharey``).
     """
     rows = gradient_flow(model)
     if not rows:
@@ -76,18 +93,22 @@ def plot_gradient_flow(model, ax=None):
     ax.set_xticks(positions, [r[0] for r in rows], rotation=30)
     ax.set_ylabel("|gradient| of the weights")
     ax.set_title("Gradient flow per layer")
+    alone = len(ax.get_shared_y_axes().get_siblings(ax)) == 1  # (its ticks are its own)
     if all(mean == 0.0 for _, mean, _ in rows):
-        ax.tick_params(axis="y", which="both", left=False, labelleft=False)  # (this axes only)
+        if alone:  # no scale to show (tick_params: set_yticks would empty a shared axis's)
+            ax.tick_params(axis="y", which="both", left=False, labelleft=False)
         if len(ax.get_shared_x_axes().get_siblings(ax)) == 1:  # (no bars to place the layers)
             ax.set_xlim(-0.5, len(rows) - 0.5)
         ax.text(0.5, 0.5, NO_GRADIENTS, transform=ax.transAxes, ha="center", va="center")
         figure.tight_layout()
         return figure
-    drawable = [x for _, mean, biggest in rows for x in (mean, biggest) if 0.0 < x < math.inf]
+    if alone:  # (ticks hidden by an earlier call on these axes, which ax.clear() keeps)
+        ax.tick_params(axis="y", which="both", left=True, labelleft=True)
+    drawable = [x for _, mean, biggest in rows for x in (mean, biggest) if _drawn(x)]
     floor = 10.0 ** math.floor(math.log10(min(drawable, default=1.0)) - 0.5)
 
     def heights(figures):  # no bar where there is no number to draw
-        return [x if 0.0 < x < math.inf else math.nan for x in figures]
+        return [x if _drawn(x) else math.nan for x in figures]
 
     ax.bar(positions, heights(r[2] for r in rows), color="#9ecae1", label="max |grad|")
     ax.bar(positions, heights(r[1] for r in rows), color="#08519c", label="mean |grad|")
@@ -100,9 +121,8 @@ def plot_gradient_flow(model, ax=None):
 
     at_the_bottom = blended_transform_factory(ax.transData, ax.transAxes)
     for i, (_, mean, _) in enumerate(rows):
-        if not 0.0 < mean < math.inf:  # a dead layer (0), an exploded one (inf), or NaN
-            ax.text(i, 0.01, str(mean).replace(".0", ""), ha="center", va="bottom",
-                    transform=at_the_bottom)  # fmt: skip
+        if not _drawn(mean):  # a dead layer (0), an exploded one (inf), NaN, ...
+            ax.text(i, 0.01, _word(mean), ha="center", va="bottom", transform=at_the_bottom)
     ax.legend()
     figure.tight_layout()
     return figure

@@ -87,6 +87,40 @@ def test_plot_gradient_flow_names_what_it_cannot_draw_and_never_raises_on_it():
     assert NO_GRADIENTS not in [t.get_text() for t in ax.texts]
 
 
+@pytest.mark.parametrize(
+    ("grads", "words"),
+    [
+        ((1e-3, 1e280), ["1e+280"]),  # matplotlib overflowed on its margin: OverflowError
+        ((1e308, 1e308), ["1e+308", "1e+308"]),  # their sum overflowed: the mean was inf
+        ((5e-324, 5e-324), ["5e-324", "5e-324"]),  # not "every gradient is 0"
+        ((5e-324, 1e-2), ["5e-324"]),  # the floor underflowed to 0
+    ],
+)
+def test_plot_gradient_flow_names_the_figures_too_far_out_for_a_bar(grads, words):
+    from nn.plots import plot_gradient_flow
+
+    model = MLP(2, [3, 1], seed=0)
+    for layer, grad in zip(model.layers, grads):
+        for p in layer.parameters():
+            p.grad = grad
+    figure = plot_gradient_flow(model)
+    figure.canvas.draw()  # (where matplotlib overflowed)
+    assert [t.get_text() for t in figure.axes[0].texts] == words
+
+
+def test_plot_gradient_flow_shows_its_scale_again_after_a_plot_without_one():
+    from nn.plots import plot_gradient_flow
+
+    _, ax = plt.subplots()
+    plot_gradient_flow(MLP(2, [4, 1], seed=0), ax=ax)  # no backward: a message, no scale
+    ax.clear()  # (the notebook's redraw: it keeps the ticks hidden)
+    model = MLP(2, [4, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    plot_gradient_flow(model, ax=ax)
+    ax.figure.canvas.draw()
+    assert any(label.get_visible() and label.get_text() for label in ax.get_yticklabels())
+
+
 def test_plot_gradient_flow_of_a_model_without_layers_says_so():
     from nn import Neuron
     from nn.plots import plot_gradient_flow
