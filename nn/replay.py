@@ -30,7 +30,7 @@ from autograd_lite.files import check_writable, write_atomic
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
 from .plots import CLASS_COLOURS
-from .validate import number
+from .validate import number, numbers_of
 
 __all__ = ["Recorder", "write_replay"]
 
@@ -38,12 +38,6 @@ MAX_KEPT = 400  # epochs a page shows at most: the page stays small and quick fo
 
 # Which accuracy a loss implies: how a prediction is read as a class.
 _SIGN_LOSSES = {hinge_loss: "sign", bce_with_logits: "logit"}
-
-
-def _floats(prediction) -> list[float]:
-    if isinstance(prediction, (list, tuple)):
-        return [number(p) for p in prediction]
-    return [number(prediction)]
 
 
 def _round(x: float) -> float | None:
@@ -80,8 +74,8 @@ class Recorder:
     def __init__(self, model, X, y, loss, counter="auto"):
         """``counter``: how ``fit`` counts right predictions, ``(prediction, target) ->
         (right, counted)``, or None for no accuracy; "auto" reads it off the loss."""
-        self.X = [_floats(row) for row in X]
-        self.y = [_floats(t) if isinstance(t, (list, tuple)) else float(t) for t in y]
+        self.X = [numbers_of(row) for row in X]
+        self.y = [numbers_of(t) if isinstance(t, (list, tuple)) else float(t) for t in y]
         self.loss_fn = LOSSES[loss] if isinstance(loss, str) else loss
         self.loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", "loss")
         if self.loss_fn is cross_entropy:
@@ -117,7 +111,7 @@ class Recorder:
                 "epoch": int(epoch),
                 "loss": _figure(loss),
                 "accuracy": self._accuracy(predictions),
-                "predictions": [[_round(v) for v in _floats(p)] for p in predictions],
+                "predictions": [[_round(v) for v in numbers_of(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
                 "val_loss": None if validation is None else _figure(validation[0]),
@@ -140,7 +134,7 @@ class Recorder:
             return None
         right = 0
         for p, t in zip(predictions, self.y):
-            scores = _floats(p)
+            scores = numbers_of(p)
             if self.task == "argmax":
                 right += max(range(len(scores)), key=scores.__getitem__) == int(t)
             elif self.task == "sign":

@@ -20,6 +20,7 @@ from functools import partial
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.reals import shown
 
 from .layers import MLP, Layer, Neuron
 from .losses import LOSSES, bce_with_logits, check_target, cross_entropy, hinge_loss, is_row
@@ -30,17 +31,12 @@ from .validate import (
     is_real,
     non_negative_int,
     number,
+    numbers_of,
     positive_int_or_none,
     rate,
     rng,
     samples,
 )
-
-
-def _floats(prediction):
-    if isinstance(prediction, (list, tuple)):
-        return [number(p) for p in prediction]
-    return [number(prediction)]
 
 
 def _targets(target):
@@ -52,13 +48,13 @@ def _targets(target):
 
 def _sign_correct(threshold, prediction, target):
     """Scores above 0 mean the positive class; a target above ``threshold`` is positive."""
-    scores, labels = _floats(prediction), _targets(target)
+    scores, labels = numbers_of(prediction), _targets(target)
     right = sum((s > 0.0) == (t > threshold) for s, t in zip(scores, labels))
     return right, len(scores)
 
 
 def _argmax_correct(prediction, target):
-    logits = _floats(prediction)
+    logits = numbers_of(prediction)
     best = max(range(len(logits)), key=logits.__getitem__)
     return int(best == int(target)), 1
 
@@ -118,7 +114,7 @@ def predict(model, X) -> list:
     """
     with model.evaluating(), ag.no_grad():
         out = [model(x) for x in X]
-    return [[number(v) for v in o] if isinstance(o, (list, tuple)) else number(o) for o in out]
+    return [number(o) if isinstance(o, Value) or is_real(o) else numbers_of(o) for o in out]
 
 
 def evaluate(model, X, y, loss="mse", accuracy="auto"):
@@ -231,11 +227,11 @@ class FitPlan:
     record: bool
 
 
-def output_count(model, row) -> int | None:
+def output_count(model, row) -> int:
     """How many numbers ``model`` returns per sample: what its class says, or else what it
     returns for ``row``, one sample, run once in eval mode without recording a graph (so
-    nothing is trained and no dropout mask is drawn). None when that cannot be told (a
-    generator, say): then the targets' shapes are left to the loss."""
+    nothing is trained and no dropout mask is drawn). A ``TypeError`` naming the model when
+    what it returns is not numbers."""
     if isinstance(model, MLP):
         return model.nouts[-1]
     if isinstance(model, Layer):
@@ -244,12 +240,13 @@ def output_count(model, row) -> int | None:
         return 1
     with model.evaluating(), ag.no_grad():
         prediction = model(row)
-    if isinstance(prediction, Value) or is_real(prediction):
-        return 1
     try:
-        return len(prediction)  # a list, a tuple, a NumPy array of Values
-    except TypeError:
-        return None
+        return len(numbers_of(prediction))  # 1, or the items of a list, a NumPy array, ...
+    except (TypeError, ValueError):
+        raise TypeError(
+            "model must return a Value, a number, or a list of them for each sample; for "
+            f"X[0] it returned {type(prediction).__name__} {shown(prediction)}"
+        ) from None
 
 
 def _features(row, nin, name, whose="the model takes") -> list[float]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+from collections.abc import Mapping
 
 from autograd_lite import Value
 from autograd_lite.reals import shown as _shown  # (the engine's: a repr cut to 40 characters)
@@ -122,6 +123,17 @@ def number(value) -> float:
     """A Value's number (its ``.data``), or a number as a float: how ``nn`` reads a result or
     a target. Not ``float()`` of a Value, which inside ``ag.grad`` warns of a cut graph."""
     return value.data if isinstance(value, Value) else float(value)
+
+
+def numbers_of(prediction) -> list[float]:
+    """A model's output for one sample, as its numbers: one for a Value or a number, else
+    one per item (a list, a tuple, a NumPy array of Values). A ``TypeError`` or a
+    ``ValueError`` for anything else (a str, a dict, ...)."""
+    if isinstance(prediction, Value) or is_real(prediction):
+        return [number(prediction)]
+    if isinstance(prediction, (str, bytes, Mapping)):  # (their items are no outputs)
+        raise TypeError(f"expected numbers, got {type(prediction).__name__}")
+    return [number(p) for p in prediction]
 
 
 def real(value, name: str) -> float:

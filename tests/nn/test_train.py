@@ -579,6 +579,21 @@ def test_a_model_of_ones_own_may_return_any_sequence_and_hold_its_own_optimizer(
     model = AsArray()
     history = fit(model, X, y, "mse", SGD(model.parameters(), lr=0.1), 2, progress=False)
     assert history.epochs == 2
+    # (its accuracy read the array as one number, after the first step had moved the model)
+    history = fit(model, X, [0, 1], "cross_entropy", SGD(model.parameters(), lr=0.1), 2,
+                  progress=False)  # fmt: skip
+    assert history.accuracy[-1] in (0.0, 0.5, 1.0)
+    assert predict(model, X) == [[v.data for v in model.layer(x)] for x in X]
+
+    class AsDict(AsArray):
+        def forward(self, x):
+            return dict(enumerate(self.layer(x)))
+
+    bad = AsDict()
+    before = bad.state_dict()
+    with pytest.raises(TypeError, match=r"^model must return a Value, a number, or a list"):
+        fit(bad, X, y, "mse", SGD(bad.parameters(), lr=0.1), 1, progress=False)
+    assert bad.state_dict() == before
     with pytest.raises(ValueError, match=r"y\[0\] has 3 number\(s\) but the model has 2"):
         fit(model, X, [[0.0, 1.0, 2.0]] * 2, "mse", SGD(model.parameters(), lr=0.1), 1,
             progress=False)  # fmt: skip
