@@ -126,3 +126,17 @@ def test_a_negative_seed_is_refused_as_it_would_repeat_the_positive_one():
     assert random.Random(-1).random() == random.Random(1).random()  # Python's own rule
     with pytest.raises(ValueError, match=r"seed must be an int >= 0 .*same numbers as 1"):
         rng(-1)
+
+
+def test_numbers_of_reads_one_output_or_a_sequence_of_them():
+    from autograd_lite import Value
+    from nn.validate import numbers_of
+
+    assert numbers_of(Value(2.0)) == [2.0] and numbers_of(3) == [3.0]
+    assert numbers_of([Value(1.0), 2.5]) == [1.0, 2.5] == numbers_of((Value(1.0), 2.5))
+    numpy = pytest.importorskip("numpy")
+    assert numbers_of(numpy.array([Value(1.0), Value(-1.0)], dtype=object)) == [1.0, -1.0]
+    assert numbers_of(numpy.float32(0.5)) == [0.5]
+    for not_numbers in ("ab", b"ab", {0: Value(1.0)}):
+        with pytest.raises(TypeError, match="expected numbers"):
+            numbers_of(not_numbers)
