@@ -21,6 +21,7 @@ shows the formula with a caret under the offending part:
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 import unicodedata
 import warnings
@@ -224,7 +225,7 @@ def _parse_python(source: str) -> ast.expr:
 # A number written against a name, as in algebra: 2x, 3.5y, 1e5x (not the 1 of x1y).
 _NUMBER_THEN_NAME = re.compile(
     r"(?<![\w.])"  # not inside a name or a number
-    r"(\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d[\d_]*)?)"  # 2, 3.5, 1_000, 1e5
+    r"(\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d(?:_?\d)*)?)"  # 2, 3.5, 1_000, 1e5
     r"([A-Za-z_]\w*)"  # x
 )
 
@@ -233,7 +234,7 @@ def _product_hint(source: str, at: int) -> str:
     """ " (for a product, write 2*x)" when Python's complaint at ``at`` is a number written
     against a name; "" otherwise."""
     for match in _NUMBER_THEN_NAME.finditer(source):
-        if match.start(1) <= at < match.end(1):
+        if match.start(1) <= at < match.end(1) and not keyword.iskeyword(match[2]):
             return f" (for a product, write {match[1]}*{match[2]})"
     return ""
 

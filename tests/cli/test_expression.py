@@ -412,6 +412,9 @@ def test_grammar_broken_formulas_are_refused_with_the_readers_own_error(data):
         ("1e5x", "write 1e5*x"),
         ("1_000x", "write 1_000*x"),
         ("1_", None),  # a bad number, no name against it: no hint
+        ("2_000_x", None),  # (was "write 2_000_*x", itself no Python)
+        ("2or x", None),  # a keyword is no name (was "write 2*or")
+        ("2.x", "write 2.*x"),
     ],
 )
 def test_a_number_written_against_a_name_is_answered_with_the_product(source, hint):
