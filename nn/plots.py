@@ -75,10 +75,10 @@ def _word(x: float) -> str:
 def plot_gradient_flow(model, ax=None):
     """Bars of mean and max |grad| per layer, on a log scale (input layer on the left).
 
-    A log axis cannot show 0, inf or NaN: the axis starts a decade or more below the
-    smallest figure, and a layer whose mean is 0 (a dead layer), inf, NaN, or beyond
-    ``DRAWN`` has no bar but that figure as a word. When every gradient is 0 (before
-    ``backward()``, or after ``zero_grad()``) the plot says so instead. The axis is
+    A log axis cannot show 0, inf or NaN: the axis starts at a power of ten at least half a
+    decade below the smallest figure, and a layer whose mean is 0 (a dead layer), inf, NaN,
+    or beyond ``DRAWN`` has no bar but that figure as a word. When every gradient is 0
+    (before ``backward()``, or after ``zero_grad()``) the plot says so instead. The axis is
     matplotlib's own, fitted to everything on it: other plots on the same axes, or on axes
     that share it (``sharey``).
     """
