@@ -13,7 +13,7 @@ from autograd_lite.extras import needs
 
 from .layers import Layer
 from .module import Module
-from .validate import is_real, number, numbers_of, positive_int, rate
+from .validate import is_one_number, number, numbers_of, positive_int, rate
 
 
 def _axes(ax, **figure_options):
@@ -205,15 +205,10 @@ def _grid(model, X, resolution, padding, read):
 
 
 def _decide(output):
-    if _one_number(output):
+    if is_one_number(output):
         return 1 if number(output) > 0.0 else 0
     values = numbers_of(output)
     return max(range(len(values)), key=values.__getitem__)
-
-
-def _one_number(output) -> bool:
-    """A model of one output (a Value or a number), not one of a list of them."""
-    return isinstance(output, ag.Value) or is_real(output)
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
@@ -231,7 +226,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=60, padding=0.5):
 def _draw_decision_boundary(model, X, y, ax, resolution, padding):
     figure, ax = _axes(ax, figsize=(5, 4.5))
     with ag.no_grad():
-        one_output = _one_number(model(list(X[0])))
+        one_output = is_one_number(model(list(X[0])))
     # one output: labels such as 0/1 or -1/+1, the positive one class 1; else class indices
     labels = [int(label > 0) if one_output else int(label) for label in y]
     if one_output:  # contour the score itself: the boundary is where it crosses 0

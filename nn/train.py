@@ -28,6 +28,7 @@ from .module import Module
 from .validate import (
     boolean,
     finite_float,
+    is_one_number,
     is_real,
     non_negative_int,
     number,
@@ -38,17 +39,12 @@ from .validate import (
     samples,
 )
 
-
-def _targets(target):
-    return [number(t) for t in target] if isinstance(target, (list, tuple)) else [number(target)]
-
-
 # --- how many predictions are right: (correct, counted) for one sample --------------------
 
 
 def _sign_correct(threshold, prediction, target):
     """Scores above 0 mean the positive class; a target above ``threshold`` is positive."""
-    scores, labels = numbers_of(prediction), _targets(target)
+    scores, labels = numbers_of(prediction), numbers_of(target)
     right = sum((s > 0.0) == (t > threshold) for s, t in zip(scores, labels))
     return right, len(scores)
 
@@ -114,7 +110,7 @@ def predict(model, X) -> list:
     """
     with model.evaluating(), ag.no_grad():
         out = [model(x) for x in X]
-    return [number(o) if isinstance(o, Value) or is_real(o) else numbers_of(o) for o in out]
+    return [number(o) if is_one_number(o) else numbers_of(o) for o in out]
 
 
 def evaluate(model, X, y, loss="mse", accuracy="auto"):

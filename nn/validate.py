@@ -125,11 +125,16 @@ def number(value) -> float:
     return value.data if isinstance(value, Value) else float(value)
 
 
+def is_one_number(prediction) -> bool:
+    """True for a Value or a number: the output of a one-output model (not a list of them)."""
+    return isinstance(prediction, Value) or is_real(prediction)
+
+
 def numbers_of(prediction) -> list[float]:
-    """A model's output for one sample, as its numbers: one for a Value or a number, else
-    one per item (a list, a tuple, a NumPy array of Values). A ``TypeError`` or a
-    ``ValueError`` for anything else (a str, a dict, ...)."""
-    if isinstance(prediction, Value) or is_real(prediction):
+    """A model's output for one sample (or a target), as its numbers: one for a Value or a
+    number, else one per item (a list, a tuple, a NumPy array of Values). A ``TypeError``
+    or a ``ValueError`` for anything else (a str, a dict, ...)."""
+    if is_one_number(prediction):
         return [number(prediction)]
     if isinstance(prediction, (str, bytes, Mapping)):  # (their items are no outputs)
         raise TypeError(f"expected numbers, got {type(prediction).__name__}")

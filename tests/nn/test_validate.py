@@ -130,8 +130,9 @@ def test_a_negative_seed_is_refused_as_it_would_repeat_the_positive_one():
 
 def test_numbers_of_reads_one_output_or_a_sequence_of_them():
     from autograd_lite import Value
-    from nn.validate import numbers_of
+    from nn.validate import is_one_number, numbers_of
 
+    assert is_one_number(Value(2.0)) and is_one_number(3) and not is_one_number([3])
     assert numbers_of(Value(2.0)) == [2.0] and numbers_of(3) == [3.0]
     assert numbers_of([Value(1.0), 2.5]) == [1.0, 2.5] == numbers_of((Value(1.0), 2.5))
     numpy = pytest.importorskip("numpy")
