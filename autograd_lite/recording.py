@@ -55,7 +55,7 @@ class taking_derivative:
 
 
 CUT_BY_FLOAT = (
-    "float() of a Value (math.exp(x) or float(x), say) gives a plain number",
+    "float() or int() of a Value (math.exp(x) or int(x), say) gives a plain number",
     "use the ag functions on Values (ag.exp, ag.sin, ...), and v.data where you mean just "
     "the number (for a branch, say)",
 )

@@ -141,6 +141,10 @@ class Value:
         warn_if_cutting()  # inside grad(f), math.exp(x) would cut the graph: a warning
         return self.data
 
+    def __int__(self):  # int(v) is int(v.data), as int(tensor) is in PyTorch
+        warn_if_cutting()
+        return int(self.data)
+
     def __format__(self, spec):
         """``f"{v:.3f}"`` formats the number; a bare ``f"{v}"`` is the repr."""
         return format(self.data, spec) if spec else repr(self)

@@ -246,10 +246,14 @@ def test_ctrl_c_as_gc_paused_switches_the_collector_off_leaves_it_on(
 
 
 def test_math_on_a_value_inside_grad_warns_that_the_derivative_is_wrong():
-    with pytest.warns(ag.GraphCutWarning, match=r"being differentiated.*float\(\) of a Value"):
+    with pytest.warns(
+        ag.GraphCutWarning, match=r"being differentiated.*float\(\) or int\(\) of a Value"
+    ):
         assert ag.grad(lambda x: math.sin(x))(2.0) == 0.0  # wrong (cos 2), and now said so
     with pytest.warns(ag.GraphCutWarning, match=r"use the ag functions on Values"):
         ag.hessian(lambda x: x * float(x))(2.0)
+    with pytest.warns(ag.GraphCutWarning, match=r"int\(\) of a Value"):
+        ag.grad(lambda x: x * int(x))(2.0)
 
 
 def test_a_derivative_written_with_math_warns_when_it_is_differentiated_again():

@@ -177,6 +177,12 @@ def test_format_and_round_use_the_number():
     assert f"{v:.2f}" == "3.14" and round(v, 1) == 3.1 and f"{v}" == repr(v)
 
 
+def test_int_of_a_value_is_int_of_its_number_as_in_pytorch():
+    assert int(Value(2.7)) == 2 and int(Value(-2.7)) == -2 and type(int(Value(1.0))) is int
+    with pytest.raises(ValueError, match="NaN"):
+        int(Value(math.nan))  # as int(float("nan"))
+
+
 def test_leaky_relu_is_a_reserved_entry_of_the_rule_table():
     assert ag.RULES["leaky_relu"].builtin
     with pytest.raises(ValueError, match="built-in"):
