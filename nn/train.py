@@ -307,10 +307,14 @@ def _check_optimizer_holds_the_model(model, optimizer) -> None:
     would change nothing, and the loss would stay the same epoch after epoch. (The usual
     slip in a notebook: the model's cell run again after the optimizer's, so the optimizer
     holds the old model.) An optimizer holding only some of them is fine: the others are
-    frozen. An optimizer of your own is checked only if its ``params`` is a list of Values."""
+    frozen. An optimizer of your own is checked only if its ``params`` is a list, tuple or
+    set of Values."""
     held = getattr(optimizer, "params", None)
     mine = model.parameters()
-    if not isinstance(held, (list, tuple)) or not all(isinstance(p, Value) for p in held):
+    of_values = isinstance(held, (list, tuple, set, frozenset)) and all(
+        isinstance(p, Value) for p in held
+    )
+    if not of_values:
         return  # (a method, PyTorch-style parameter groups: its own business)
     if not mine:
         return

@@ -623,6 +623,17 @@ def test_a_model_of_ones_own_may_return_any_sequence_and_hold_its_own_optimizer(
         fit(model, X, y, "mse", kind(model.parameters(), lr=0.1), 1, progress=False)
         assert model.state_dict() != before
 
+    class InASet(Groups):  # a set of Values is read as a list of them is
+        def __init__(self, held, lr):
+            self.held, self.lr, self.params = held, lr, set(held)
+
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="optimizer holds none of the model's parameters"):
+        fit(model, X, y, "mse", InASet(AsArray().parameters(), lr=0.1), 1, progress=False)
+    assert model.state_dict() == before
+    fit(model, X, y, "mse", InASet(model.parameters(), lr=0.1), 1, progress=False)
+    assert model.state_dict() != before
+
 
 def test_the_epoch_loss_is_the_mean_over_samples_whatever_the_batches():
     """With lr 0 the weights never move, so an epoch's loss is the loss of the whole set.
