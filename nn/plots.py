@@ -178,6 +178,20 @@ def class_colour(k: int) -> str:
     return CLASS_COLOURS[k % len(CLASS_COLOURS)]
 
 
+def classes_of(labels, one_output: bool) -> list[int]:
+    """The class of each label, for colouring the points (here and in the replay page).
+
+    Several outputs: the label is the class index. One output: 1 for the positive side,
+    which is above 0.5 when every label is in [0, 1] (BCE's 0/1, or probabilities, as fit's
+    accuracy reads them) and above 0 otherwise (the hinge loss's -1/+1).
+    """
+    labels = [float(label) for label in labels]
+    if not one_output:
+        return [int(label) for label in labels]
+    threshold = 0.5 if all(0.0 <= label <= 1.0 for label in labels) else 0.0
+    return [int(label > threshold) for label in labels]
+
+
 def decision_grid(model, X, resolution=60, padding=0.5):
     """``(xs, ys, grid)``: the model's class at each point of a grid around the data.
 
@@ -227,8 +241,7 @@ def _draw_decision_boundary(model, X, y, ax, resolution, padding):
     figure, ax = _axes(ax, figsize=(5, 4.5))
     with ag.no_grad():
         one_output = is_one_number(model(list(X[0])))
-    # one output: labels such as 0/1 or -1/+1, the positive one class 1; else class indices
-    labels = [int(label > 0) if one_output else int(label) for label in y]
+    labels = classes_of(y, one_output)
     if one_output:  # contour the score itself: the boundary is where it crosses 0
         xs, ys, scores = _grid(model, X, resolution, padding, float)
         low = min(min(row) for row in scores)

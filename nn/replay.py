@@ -29,7 +29,8 @@ from autograd_lite.files import check_writable, write_atomic
 
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
-from .plots import CLASS_COLOURS
+from .plots import CLASS_COLOURS, classes_of
+from .train import accuracy_counter, accuracy_of
 from .validate import number, numbers_of
 
 __all__ = ["Recorder", "write_replay"]
@@ -83,7 +84,7 @@ class Recorder:
         else:
             self.task = _SIGN_LOSSES.get(self.loss_fn, "regression")
         self.layers = _mlp_layers(model)  # None: the page shows predictions, no boundary
-        self.counter = counter
+        self.counter = accuracy_counter(counter, self.loss_fn) if counter == "auto" else counter
         self.epochs: list[dict] = []  # one per epoch, or every stride-th one in a long run
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
@@ -110,7 +111,7 @@ class Recorder:
         entry = {
                 "epoch": int(epoch),
                 "loss": _figure(loss),
-                "accuracy": self._accuracy(predictions),
+                "accuracy": accuracy_of(self.counter, predictions, self.y),
                 "predictions": [[_round(v) for v in numbers_of(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
@@ -125,32 +126,18 @@ class Recorder:
                 self.epochs = self.epochs[::2]
                 self.stride *= 2
 
-    def _accuracy(self, predictions) -> float | None:
-        if self.counter != "auto":  # fit's own rule, so the page and the History agree
-            from .train import accuracy_of
-
-            return accuracy_of(self.counter, predictions, self.y)
-        if self.task == "regression":
-            return None
-        right = 0
-        for p, t in zip(predictions, self.y):
-            scores = numbers_of(p)
-            if self.task == "argmax":
-                right += max(range(len(scores)), key=scores.__getitem__) == int(t)
-            elif self.task == "sign":
-                right += (scores[0] > 0) == (float(t) > 0)
-            else:  # logits with 0/1 targets
-                right += (scores[0] > 0) == (float(t) > 0.5)
-        return right / len(self.y)
-
     def as_data(self) -> dict:
         """Everything the page needs, as JSON-ready data."""
         two_d = len(self.X[0]) == 2 if self.X else False
+        # each target's class, for the points' colours, read as the decision-boundary plot
+        # reads it (a regression has none)
+        classes = None if self.task == "regression" else classes_of(self.y, self.task != "argmax")
         return {
             "task": self.task,
             "loss_name": self.loss_name,
             "X": [[_round(v) for v in row] for row in self.X],
             "y": self.y,
+            "classes": classes,
             "layers": self.layers,
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),

@@ -86,7 +86,11 @@ class _CountTrue:
         return int(bool(self.accuracy(prediction, target))), 1
 
 
-def _resolve_accuracy(accuracy, loss_fn):
+def accuracy_counter(accuracy, loss_fn):
+    """How ``fit`` counts right predictions, from its ``accuracy`` argument: a function
+    ``(prediction, target) -> (right, counted)``, or None for no accuracy ("auto" reads it
+    off the loss: the sign of the score for hinge and BCE, the largest logit for
+    cross-entropy, none for a regression)."""
     if isinstance(accuracy, str):
         if accuracy != "auto":
             raise ValueError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
@@ -116,7 +120,7 @@ def predict(model, X) -> list:
 def evaluate(model, X, y, loss="mse", accuracy="auto"):
     """``(mean loss, accuracy or None)`` on ``X, y``, in evaluation mode, without a graph."""
     loss_fn = _resolve_loss(loss)
-    counter = _resolve_accuracy(accuracy, loss_fn)
+    counter = accuracy_counter(accuracy, loss_fn)
     X, y = list(X), list(y)
     if len(X) != len(y):
         raise ValueError(f"y has {len(y)} targets but X has {len(X)} samples")
@@ -378,7 +382,7 @@ def check_fit(
     generator = rng(seed)  # an int (or None, or a random.Random); 2.5 or "a" are refused
     record = boolean(record, "record")
     loss_fn = _resolve_loss(loss)
-    counter = _resolve_accuracy(accuracy, loss_fn)
+    counter = accuracy_counter(accuracy, loss_fn)
     X, y, outputs = check_samples(model, X, y, loss_fn)
     if validation is not None:
         if not isinstance(validation, (tuple, list)):

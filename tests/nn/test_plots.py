@@ -334,6 +334,29 @@ def test_ten_classes_have_ten_colours_and_a_single_negative_label_is_class_0():
     assert [to_hex(c) for c in dots] == [CLASS_COLOURS[0]] * 2  # (was the last colour)
 
 
+def test_a_soft_label_has_the_class_bces_accuracy_gives_it_in_the_plot_and_the_replay(tmp_path):
+    """BCE's 0.3 is class 0 (fit's accuracy reads a target above 0.5 as positive): the plot
+    coloured it by its sign (class 1) and the replay by > 0.5 (class 0). Hinge's -1/+1 and
+    class indices read as before."""
+    from matplotlib.colors import to_hex
+
+    from nn import Neuron
+    from nn.plots import class_colour, classes_of, plot_decision_boundary
+
+    assert classes_of([0.3, 0.7, 0.0, 1.0], one_output=True) == [0, 1, 0, 1]
+    assert classes_of([-1, 1, 1], one_output=True) == [0, 1, 1]
+    assert classes_of([2, 0, 1], one_output=False) == [2, 0, 1]
+    X, y = [[-1.0, 0.0], [-0.5, 0.5], [0.5, 0.5]], [0.3, 0.2, 0.9]
+    model = Neuron(2, activation="linear", seed=0)
+    axis = plot_decision_boundary(model, X, y).axes[0]
+    dots = axis.collections[-1].get_facecolor()
+    assert [to_hex(c) for c in dots] == [class_colour(0), class_colour(0), class_colour(1)]
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 1, record=True,
+                  progress=False)  # fmt: skip
+    text = history.replay(tmp_path / "run.html").read_text()
+    assert json.loads(re.search(r'"classes":(\[.*?\])', text).group(1)) == [0, 0, 1]
+
+
 def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
     X, y = make_moons(30, noise=0.1, seed=0)
     model = MLP(2, [4, 1], seed=0)
