@@ -121,26 +121,32 @@ class Module:
         """This module and every module inside it, parents before children."""
         return (module for _, module in self.named_modules())
 
-    def named_parameters(self, prefix=""):
+    def named_parameters(self, prefix="", remove_duplicate=True):
         """``(dotted name, Value)`` for every parameter, in the order the attributes were set.
 
         A Value reachable under two names (tied weights, a shared sub-module) is ONE
         parameter: it is listed once, under the first name met, as PyTorch does. Listing it
         twice would count it twice in ``num_parameters`` and step it twice in an optimizer.
+        ``remove_duplicate=False`` lists it under every name (``save`` writes the ties so).
         ``prefix`` is this module's own name, put in front as ``prefix.layers.0...``.
         """
         _check_prefix(prefix, "named_parameters")
-        return self._walk_parameters(f"{prefix}." if prefix else "", set(), set())
+        once = boolean(remove_duplicate, "remove_duplicate")
+        return self._walk_parameters(f"{prefix}." if prefix else "", set(), set(), once)
 
-    def _walk_parameters(self, prefix, seen_values, seen_modules):
+    def _walk_parameters(self, prefix, seen_values, seen_modules, once=True):
+        """The walk of ``named_parameters``. ``seen_modules`` holds the modules walked already
+        (``once``), or only those on the way down to this one (a module that holds itself
+        is not walked forever)."""
         seen_modules.add(id(self))
         for name, item in self._named_members():
             if isinstance(item, Value):
-                if id(item) not in seen_values:
+                if not once or id(item) not in seen_values:
                     seen_values.add(id(item))
                     yield prefix + name, item
             elif id(item) not in seen_modules:
-                yield from item._walk_parameters(f"{prefix}{name}.", seen_values, seen_modules)
+                inside = seen_modules if once else set(seen_modules)
+                yield from item._walk_parameters(f"{prefix}{name}.", seen_values, inside, once)
 
     def label_parameters(self) -> None:
         """Label each parameter with its dotted name, so a picture says which weight is which.

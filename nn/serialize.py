@@ -2,7 +2,9 @@
 
 A file holds the format name and version, the model's class and constructor arguments
 (its architecture), and its ``state_dict``. Python writes each float with the shortest
-digits that read back to the same float, so a round trip is bit-identical.
+digits that read back to the same float, so a round trip is bit-identical. A tied weight
+(one Value under two names, or a layer used twice) is saved once, under its first name;
+``ties`` then maps each other name to that first one, and ``load`` ties them again.
 
 Saving is atomic: the text goes to a temporary file beside the target, which then replaces
 it in one step, so a full disk or a crash leaves the old file whole.
@@ -61,6 +63,9 @@ def save(model, path) -> None:
         "config": model.config(),
         "state_dict": state,
     }
+    ties = _ties(model)
+    if ties:  # (a model without ties writes no entry: its file is as it always was)
+        document["ties"] = ties
     text = json.dumps(document, indent=1, allow_nan=False)
     write_atomic(_path(path), text + "\n")
 
@@ -125,6 +130,44 @@ def _refuse_duplicates(pairs):
     return document
 
 
+def _ties(model) -> dict[str, str]:
+    """``{other name: first name}`` for each parameter reached under more than one name."""
+    first = {id(p): name for name, p in model.named_parameters()}
+    every = model.named_parameters(remove_duplicate=False)
+    return {name: first[id(p)] for name, p in every if first[id(p)] != name}
+
+
+def _check_ties(ties, state, names, where) -> None:
+    """A file's ``ties`` must tie names of the architecture that ``state_dict`` leaves out to
+    names it holds; with ``state_dict`` they name every parameter exactly once."""
+    for alias, first in ties.items():
+        if alias not in names or alias in state or first not in state:
+            raise ValueError(
+                f"{where}: the tie {alias!r} -> {first!r} does not fit the architecture: "
+                "each tie goes from a name 'state_dict' leaves out to one it holds"
+            )
+    left_out = sorted(set(names) - set(state) - set(ties))
+    if left_out:
+        raise ValueError(
+            f"{where}: the weights do not fit the architecture: no weight for {left_out[0]!r}"
+        )
+
+
+def _tie(model, ties) -> None:
+    """Put the parameter named by each tie's first name where its other name points
+    (``layers.1.neurons.0.w.2``: attribute, list index, ...): two names, one Value."""
+    values = dict(model.named_parameters())
+    for alias, first in ties.items():
+        *path, last = alias.split(".")
+        holder = model
+        for part in path:
+            holder = holder[int(part)] if part.isdigit() else getattr(holder, part)
+        if last.isdigit():
+            holder[int(last)] = values[first]
+        else:
+            setattr(holder, last, values[first])
+
+
 def _model_from(document, where):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{where}: not an autograd-lite nn model (no 'format': {FORMAT!r})")
@@ -141,11 +184,14 @@ def _model_from(document, where):
         if key not in document:
             raise ValueError(f"{where}: the entry {key!r} is missing")
     kind, config, state = document["model"], document["config"], document["state_dict"]
+    ties = document.get("ties", {})
     cls = MODEL_CLASSES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValueError(f"{where}: unknown model class {kind!r}")
     if not isinstance(config, dict) or not isinstance(state, dict):
         raise ValueError(f"{where}: 'config' and 'state_dict' must be JSON objects")
+    if not isinstance(ties, dict) or not all(isinstance(v, str) for v in ties.values()):
+        raise ValueError(f"{where}: 'ties' must be a JSON object of name -> name")
     for key in ("activation", "output_activation"):  # a file's words, named as the file has them
         if key in config and not (isinstance(config[key], str) and config[key] in ACTIVATIONS):
             raise ValueError(
@@ -163,15 +209,19 @@ def _model_from(document, where):
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
     # A tiny file could ask for 10**8 weights: compare the sizes before building anything.
-    if size != len(state):
+    if size != len(state) + len(ties):
+        tied = f" and 'ties' {len(ties):,} more" if ties else ""
         raise ValueError(
             f"{where}: the weights do not fit the architecture: 'config' describes "
-            f"{size:,} parameters but 'state_dict' holds {len(state):,}"
+            f"{size:,} parameters but 'state_dict' holds {len(state):,}{tied}"
         )
     try:
         model = cls(**config, seed=0)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where}: the architecture in 'config' is invalid: {error}") from None
+    if ties:
+        _check_ties(ties, state, {name for name, _ in model.named_parameters()}, where)
+        _tie(model, ties)
     try:
         model.load_state_dict(state, strict=True)
     except (TypeError, ValueError) as error:  # a damaged file is a ValueError, whatever is wrong

@@ -160,6 +160,18 @@ def test_a_shared_submodule_is_listed_once_under_its_first_name():
     assert model.decoder.b.data == 0.5
 
 
+def test_remove_duplicate_false_lists_every_name_as_in_pytorch():
+    every = [name for name, _ in _SharedNeuron().named_parameters(remove_duplicate=False)]
+    assert every == ["encoder.w.0", "encoder.w.1", "encoder.b", "scale",
+                     "decoder.w.0", "decoder.w.1", "decoder.b"]  # fmt: skip
+    assert [n for n, _ in _TiedScalar().named_parameters(remove_duplicate=False)] == ["a", "b"]
+    looped = _TiedScalar()
+    looped.me = looped  # a module holding itself is walked once, not forever
+    assert len(list(looped.named_parameters(remove_duplicate=False))) == 2
+    with pytest.raises(TypeError, match="remove_duplicate"):
+        looped.named_parameters(remove_duplicate="no")
+
+
 def test_tied_weights_take_one_sgd_step_as_in_torch(torch):
     from nn import SGD
 

@@ -50,6 +50,66 @@ def test_layers_and_neurons_round_trip_too(tmp_path, model):
     assert type(again) is type(model) and again.state_dict() == model.state_dict()
 
 
+def _tied():
+    """A layer used twice (MLP(3, [3, 3, 1]): 28 names, 16 Values) and one weight tied to
+    another inside the last neuron: 15 Values."""
+    model = MLP(3, [3, 3, 1], activation="tanh", seed=0)
+    model.layers[1] = model.layers[0]
+    last = model.layers[2].neurons[0]
+    last.w[2] = last.w[0]
+    return model
+
+
+def test_tied_weights_and_a_shared_layer_are_saved_once_and_come_back_tied(tmp_path):
+    """Saved, such a model could not be loaded: 'config describes 28 parameters but
+    state_dict holds 15'. The file now says which names are ties of which."""
+    from nn import SGD
+
+    model = _tied()
+    save(model, tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    assert len(document["state_dict"]) == 15 and len(document["ties"]) == 13
+    assert document["ties"]["layers.2.neurons.0.w.2"] == "layers.2.neurons.0.w.0"
+    again = load(tmp_path / "m.json")
+    assert again.num_parameters() == 15 and _bits(again.state_dict()) == _bits(model.state_dict())
+    assert again.layers[1].neurons[2].w[1] is again.layers[0].neurons[2].w[1]
+    assert again.layers[2].neurons[0].w[2] is again.layers[2].neurons[0].w[0]
+    x = [0.1, -0.2, 0.3]
+    for m in (model, again):  # one step each: still the same model, still tied
+        out = m(x)
+        out.backward()
+        SGD(m.parameters(), lr=0.1).step()
+    assert again.state_dict() == model.state_dict() and again(x).data == model(x).data
+    assert again.layers[2].neurons[0].w[2] is again.layers[2].neurons[0].w[0]
+    save(MLP(2, [2, 1], seed=0), tmp_path / "plain.json")  # no ties, no entry
+    assert "ties" not in json.loads((tmp_path / "plain.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.pop("ties"), "28 parameters but 'state_dict' holds 15$"),
+        (lambda d: d.update(ties=["x"]), "'ties' must be a JSON object of name -> name"),
+        (lambda d: d["ties"].update({"layers.2.neurons.0.w.2": 7}), "'ties' must be"),
+        (
+            lambda d: d["ties"].update({"layers.9.w.0": d["ties"].pop("layers.2.neurons.0.w.2")}),
+            r"the tie 'layers\.9\.w\.0' -> .* does not fit the architecture",
+        ),
+        (
+            lambda d: d["ties"].update({"layers.2.neurons.0.w.2": "layers.1.neurons.0.b"}),
+            r"'layers\.2\.neurons\.0\.w\.2' -> 'layers\.1\.neurons\.0\.b' does not fit",
+        ),
+        (lambda d: d["ties"].pop("layers.1.neurons.0.b"), "holds 15 and 'ties' 12 more"),
+    ],
+)
+def test_a_damaged_tie_is_reported(tmp_path, change, message):
+    path = tmp_path / "m.json"
+    save(_tied(), path)
+    _edit(path, change)
+    with pytest.raises(ValueError, match=message):
+        load(path)
+
+
 def test_the_file_is_plain_json_with_a_format_and_version(tmp_path):
     save(MLP(2, [2, 1], seed=0), tmp_path / "m.json")
     document = json.loads((tmp_path / "m.json").read_text())
