@@ -2,7 +2,9 @@
 
 PyTorch is imported only when ``to_torch`` is called; nn itself never needs it.
 A ``Layer`` of scalar neurons is exactly a ``torch.nn.Linear``: row j of the weight
-matrix is neuron j's ``w``, entry j of the bias vector its ``b``.
+matrix is neuron j's ``w``, entry j of the bias vector its ``b``. A layer used twice (the
+same Values in both places) becomes one ``Linear`` used twice, still tied; a tie PyTorch
+cannot hold (one weight tied to another inside a matrix) is refused.
 """
 
 from __future__ import annotations
@@ -32,6 +34,29 @@ def _linear(torch, neurons, nin):
     return linear
 
 
+def _values(neurons) -> list:
+    """A layer's parameters in the order of its ``Linear``: the weights, row by row, then
+    the biases (the order alone decides which Values are one ``Linear``)."""
+    return [w for n in neurons for w in n.w] + [n.b for n in neurons]
+
+
+def _check_ties(model, layers) -> None:
+    """A ``ValueError`` for a tie that ``torch.nn.Linear``s cannot hold: a Value in two places
+    other than the same place of one layer's Values used again whole."""
+    layer_number = {}  # a layer's Values (their ids) -> a number; the same Values, one number
+    place = {}  # id of a Value -> (its layer's number, its index there)
+    for values in layers:
+        layer = layer_number.setdefault(tuple(map(id, values)), len(layer_number))
+        for i, v in enumerate(values):
+            if place.setdefault(id(v), (layer, i)) != (layer, i):
+                names = [n for n, p in model.named_parameters(remove_duplicate=False) if p is v]
+                raise ValueError(
+                    f"model: {names[1]!r} is the same Value as {names[0]!r}; PyTorch ties "
+                    "whole weight tensors only, so to_torch cannot keep this tie (a layer "
+                    "used twice, whole, converts)"
+                )
+
+
 def to_torch(model):
     """A ``torch.nn.Sequential`` (float64) computing what ``model`` computes, same weights.
 
@@ -53,9 +78,13 @@ def to_torch(model):
         stages, dropout = [([model], model.nin, model.activation)], 0.0
     else:
         raise TypeError(f"to_torch converts MLP, Layer and Neuron, not {type(model).__name__}")
-    parts = []
+    _check_ties(model, [_values(neurons) for neurons, _, _ in stages])
+    parts, linears = [], {}  # (the Linear made for each layer's Values, by their ids)
     for i, (neurons, nin, activation) in enumerate(stages):
-        parts.append(_linear(torch, neurons, nin))
+        key = tuple(map(id, _values(neurons)))
+        if key not in linears:
+            linears[key] = _linear(torch, neurons, nin)
+        parts.append(linears[key])
         make = _torch_activation(torch, activation)
         if make is not None:
             parts.append(make())

@@ -92,3 +92,35 @@ def test_to_torch_dropout_has_the_models_probability():
 
     twin = to_torch(MLP(2, [4, 4, 1], seed=0, dropout=0.3))
     assert [m.p for m in twin if isinstance(m, torch.nn.Dropout)] == [0.3, 0.3]
+
+
+def test_a_layer_used_twice_stays_one_linear_and_a_tie_torch_cannot_hold_is_refused():
+    """Each use of a layer became a Linear of its own: 28 torch parameters for our 16, and
+    one SGD step later the two models gave different outputs."""
+    model = MLP(3, [3, 3, 1], activation="tanh", seed=0)
+    model.layers[1] = model.layers[0]
+    twin = to_torch(model)
+    assert twin[0] is twin[2] and sum(p.numel() for p in twin.parameters()) == 16
+    x = [0.5, -0.3, 0.8]
+    for _ in range(2):  # a step each, with the same rule: still the same model
+        model.zero_grad()
+        model(x).backward()
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+        twin.zero_grad()
+        twin(torch.tensor([x], dtype=torch.float64))[0, 0].backward()
+        with torch.no_grad():
+            for p in twin.parameters():
+                p -= 0.1 * p.grad
+    assert twin(torch.tensor([x], dtype=torch.float64))[0, 0].item() == pytest.approx(
+        model(x).data, rel=1e-12
+    )
+    inside = MLP(3, [2, 1], seed=0)
+    inside.layers[0].neurons[1].w[0] = inside.layers[0].neurons[0].w[0]
+    half = MLP(3, [3, 3, 1], seed=0)
+    half.layers[1].neurons[0] = half.layers[0].neurons[0]  # one neuron of a layer, not all
+    for bad, names in [(inside, r"'layers\.0\.neurons\.1\.w\.0' is the same Value as "
+                                r"'layers\.0\.neurons\.0\.w\.0'"),
+                       (half, r"'layers\.1\.neurons\.0\.w\.0' is the same Value as")]:  # fmt: skip
+        with pytest.raises(ValueError, match=names + ".*PyTorch ties whole weight tensors"):
+            to_torch(bad)
