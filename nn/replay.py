@@ -76,6 +76,7 @@ class Recorder:
         """``counter``: how ``fit`` counts right predictions, ``(prediction, target) ->
         (right, counted)``, or None for no accuracy; "auto" reads it off the loss."""
         self.X = [numbers_of(row) for row in X]
+        self.targets = list(y)  # as fit gives them to the loss (a class index stays an int)
         self.y = [numbers_of(t) if isinstance(t, (list, tuple)) else float(t) for t in y]
         self.loss_fn = LOSSES[loss] if isinstance(loss, str) else loss
         self.loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", "loss")
@@ -104,14 +105,14 @@ class Recorder:
             with model.evaluating(), ag.no_grad():
                 predictions = [model(x) for x in self.X]
         with ag.no_grad():
-            loss = number(self.loss_fn(predictions, self.y))
+            loss = number(self.loss_fn(predictions, self.targets))
         flow: dict[str, list[float]] = {}
         for name, p in model.named_parameters():
             flow.setdefault(_layer_of(name), []).append(abs(p.grad))
         entry = {
                 "epoch": int(epoch),
                 "loss": _figure(loss),
-                "accuracy": accuracy_of(self.counter, predictions, self.y),
+                "accuracy": accuracy_of(self.counter, predictions, self.targets),
                 "predictions": [[_round(v) for v in numbers_of(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
                 "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},

@@ -13,6 +13,7 @@ regression (MSE), where "correct" has no meaning.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from dataclasses import dataclass
@@ -86,6 +87,18 @@ class _CountTrue:
         return int(bool(self.accuracy(prediction, target))), 1
 
 
+def _takes(function, count) -> bool:
+    """Whether ``function`` can be called with ``count`` positional arguments (True when
+    Python cannot tell, as for some built-ins: then the call itself will say)."""
+    try:
+        inspect.signature(function).bind(*[None] * count)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read
+        return True
+    return True
+
+
 def accuracy_counter(accuracy, loss_fn):
     """How ``fit`` counts right predictions, from its ``accuracy`` argument: a function
     ``(prediction, target) -> (right, counted)``, or None for no accuracy ("auto" reads it
@@ -100,6 +113,11 @@ def accuracy_counter(accuracy, loss_fn):
     if not callable(accuracy):
         raise TypeError(
             f"accuracy must be 'auto', None, or a function (prediction, target), got {accuracy!r}"
+        )
+    if not _takes(accuracy, 2):
+        raise TypeError(
+            f"accuracy must take two arguments, (prediction, target), as fit calls it; "
+            f"{accuracy!r} does not"
         )
     return _CountTrue(accuracy)
 
@@ -372,6 +390,11 @@ def check_fit(
     progress = boolean(progress, "progress")
     if schedule is not None and not callable(getattr(schedule, "step", None)):
         raise TypeError(f"schedule must be None or have a step() method, got {schedule!r}")
+    if schedule is not None and not _takes(schedule.step, 0):
+        raise TypeError(
+            f"schedule: fit calls schedule.step() with no arguments after each step, and "
+            f"{type(schedule).__name__}.step needs some"
+        )
     if getattr(schedule, "optimizer", optimizer) is not optimizer:  # it would set another's lr
         raise ValueError(
             "schedule was made for another optimizer: make it with the one given to fit, "
@@ -395,6 +418,8 @@ def check_fit(
             model, *validation, loss_fn, "validation X", "validation y", (len(X[0]), outputs)
         )
         validation = (X_val, y_val)
+    if loss_fn not in LOSSES.values() or isinstance(counter, _CountTrue):
+        _try_on_the_data(model, loss_fn, counter, X, y, validation)
     return FitPlan(
         X=X,
         y=y,
@@ -411,6 +436,31 @@ def check_fit(
         rng=generator,
         record=record,
     )
+
+
+def _try_on_the_data(model, loss_fn, counter, X, y, validation) -> None:
+    """A loss or an accuracy of your own, tried on every sample before the first step (in
+    evaluation mode, without a graph): which targets it accepts, and that it returns a
+    Value, only running it can tell, and in epoch 3 the model would have changed already."""
+    sets = [("training", X, y)] + ([("validation", *validation)] if validation else [])
+    with model.evaluating(), ag.no_grad():
+        for which, X, y in sets:
+            predictions = [model(x) for x in X]
+            try:
+                value = loss_fn(predictions, y)
+                accuracy_of(counter, predictions, y)
+            except Exception as error:
+                if hasattr(error, "add_note"):  # (Python 3.11 and later)
+                    error.add_note(
+                        f"(fit tried your loss and accuracy on the {which} data before "
+                        "the first step: the model is unchanged)"
+                    )
+                raise
+            if not isinstance(value, Value):
+                raise TypeError(
+                    f"loss must return a Value (built from the predictions, so that backward "
+                    f"can reach the weights), got {type(value).__name__} {value!r}"
+                )
 
 
 # --- the parts of the loop -------------------------------------------------------------------
@@ -529,8 +579,10 @@ def fit(
 
     Every argument and every sample is checked first (``check_fit``): feature counts,
     labels the loss accepts, finite numbers, the validation set, an optimizer that holds some
-    of the model's parameters. Bad input raises before the first step, and the model is
-    unchanged.
+    of the model's parameters. A loss or an accuracy function of your own is tried once on
+    all the training and validation data (in evaluation mode, without a graph), since only a
+    call says which targets it accepts. Bad input raises before the first step, and the
+    model is unchanged.
     """
     plan = check_fit(
         model,

@@ -93,6 +93,7 @@ def test_mini_batches_cover_every_sample_once_per_epoch_in_a_seeded_order():
             seed=seed,
             progress=False,
         )
+        assert len(seen.pop(0)) == 10  # the loss of one's own, tried on all of y before training
         assert [len(batch) for batch in seen] == [4, 4, 2, 4, 4, 2]
         assert sorted(t for batch in seen[:3] for t in batch) == y
         assert sorted(t for batch in seen[3:] for t in batch) == y
@@ -273,10 +274,63 @@ def test_fit_pauses_the_collector_during_a_step_and_restores_it():
     model = Neuron(1, activation="linear", seed=0)
     assert gc.isenabled()
     fit(model, [[0.0], [1.0]], [0.0, 1.0], loss, SGD(model.parameters(), lr=0.1), 3, progress=False)
-    assert seen == [False, False, False] and gc.isenabled()
+    # (the first call is fit's trial of a loss of one's own, before training: not a step)
+    assert seen[1:] == [False, False, False] and gc.isenabled()
 
 
 # --- everything is checked before the first step ----------------------------------------------
+
+
+def _picked(predictions, targets):
+    """A loss of one's own that reads each target as an index into the outputs."""
+    return ag.mean([-ag.log(ag.sigmoid(p[t])) for p, t in zip(predictions, targets)])
+
+
+class _StepWithEpoch:
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+
+    def step(self, epoch):  # fit calls step() with no arguments
+        pass
+
+
+@pytest.mark.parametrize(
+    "loss, options, error, message",
+    [
+        ("bce", {"accuracy": lambda p: p.data > 0}, TypeError,
+         r"accuracy must take two arguments, \(prediction, target\)"),
+        ("bce", {"schedule": _StepWithEpoch}, TypeError,
+         r"schedule: fit calls schedule.step\(\) with no arguments .* _StepWithEpoch.step"),
+        (_picked, {"validation": ([[0.1, 0.2]], [3])}, IndexError, "list index out of range"),
+        (lambda p, t: 0.5, {}, TypeError, r"loss must return a Value .* got float 0.5"),
+        ("cross_entropy", {"accuracy": lambda p, t: p[t + 1].data > 0}, IndexError, "out of range"),
+    ],
+)  # fmt: skip
+def test_what_only_a_call_can_check_is_checked_before_the_first_step(loss, options, error, message):
+    """An accuracy or a schedule.step taking the wrong arguments, and a loss of one's own
+    that cannot read a validation target or returns no Value, raised after the first step
+    (or the first epoch), with the model and Adam's state changed."""
+    model = MLP(2, [4, 3], seed=0)
+    X, y = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], [0, 2, 1]
+    if loss == "bce":
+        model, y = MLP(2, [4, 1], seed=0), [0.0, 1.0, 1.0]
+    optimizer = Adam(model.parameters(), lr=0.1)
+    if options.get("schedule") is _StepWithEpoch:
+        options = {"schedule": _StepWithEpoch(optimizer)}
+    before = model.state_dict()
+    with pytest.raises(error, match=message):
+        fit(model, X, y, loss, optimizer, 2, progress=False, **options)
+    assert model.state_dict() == before and optimizer.t == 0
+
+
+def test_a_recorded_run_gives_a_loss_of_ones_own_the_targets_as_they_were():
+    """The replay's recorder made every target a float: a loss reading a class index as a
+    list index broke after the first epoch, only when record=True."""
+    model = MLP(2, [4, 3], seed=0)
+    X, y = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], [0, 2, 1]
+    history = fit(model, X, y, _picked, SGD(model.parameters(), lr=0.1), 2, record=True,
+                  progress=False)  # fmt: skip
+    assert history.epochs == 2 and history.recording.as_data()["y"] == [0.0, 2.0, 1.0]
 
 
 def _twenty(label=1.0):
@@ -708,7 +762,8 @@ def test_fit_trains_in_training_mode_even_when_the_model_was_in_eval_mode():
         return ag.mean([(p - t) * (p - t) for p, t in zip(predictions, targets)])
 
     fit(model, X, y, loss, SGD(model.parameters(), lr=0.0), 2, progress=False)
-    assert modes == [[True] * len(modes[0])] * 2
+    trial, *steps = modes  # fit tries a loss of one's own first, in evaluation mode
+    assert trial == [False] * len(trial) and steps == [[True] * len(trial)] * 2
     assert not any(m.training for m in model.modules())
 
 
