@@ -163,6 +163,28 @@ def test_one_no_grad_object_entered_in_two_threads_at_once():
     assert sorted(seen) == [False, False, True, True]
 
 
+def test_no_grad_leaves_nothing_behind_in_the_context():
+    """Each no_grad() made a ContextVar of its own and set it: the context kept every one
+    (100,000 blocks, 100,000 variables; each block slower than the last)."""
+    import contextvars
+
+    @no_grad
+    def evaluate():
+        return ag.is_recording()
+
+    @no_grad
+    def items():
+        yield from range(100)
+
+    before = len(contextvars.copy_context())
+    for _ in range(1000):
+        with no_grad():
+            pass
+        assert evaluate() is False
+    assert list(items()) == list(range(100))
+    assert len(contextvars.copy_context()) - before <= 1  # (the one shared variable)
+
+
 def test_no_grad_decorates_coroutines_and_generators():
     @no_grad
     async def in_a_task(v):
