@@ -112,13 +112,32 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     4, so from D(h) and D(h/2) the combination (4·D(h/2) - D(h)) / 3 cancels the h² term
     (Richardson extrapolation); repeating cancels h⁴, h⁶, ... Small steps suffer from
     rounding instead, so we keep the estimate whose neighbours agree best.
+
+    The first step is 0.1: a step relative to x would step over f's shape far from 0 (at
+    x = 1000, 0.1·|x| = 100 is 16 of sin's periods, and the differences see none of them).
+    Past |x| = 10**6 it is 1e-7·|x|, so that x ± step still differs from x in many bits.
+    A first step that leaves f's domain (log near 0) is halved until it does not.
     Returns ``(estimate, error estimate)``.
     """
-    x = points[i]
-    step = first_step if first_step is not None else 0.1 * max(1.0, math.fabs(x))
-    table = []  # table[k][j]: step / 2**k, extrapolated j times
+    if first_step is None:
+        first_step = 0.1 * max(1.0, math.fabs(points[i]) * 1e-6)
+    return _richardson(f, points, i, first_step, halvings, who)
+
+
+def _richardson(f, points, i, step, halvings, who):
+    """The Richardson table of ``extrapolated_difference`` from a first step ``step``
+    (halved first while f cannot be evaluated that far away)."""
+    for halved in range(41):
+        try:
+            first = central_difference(f, points, i, step, who)
+            break
+        except ValueError:  # (it says where f could not be evaluated)
+            if halved == 40:  # 0.1 / 2**40 is about 1e-13: too near the edge to check
+                raise
+            step /= 2
+    table = [[first]]  # table[k][j]: step / 2**k, extrapolated j times
     best, best_error = math.nan, math.inf
-    for k in range(halvings + 1):
+    for k in range(1, halvings + 1):
         row = [central_difference(f, points, i, step / 2**k, who)]
         for j in range(1, k + 1):
             previous = table[k - 1][j - 1]

@@ -134,6 +134,29 @@ def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
     assert gradcheck(g, c) is True
 
 
+@pytest.mark.parametrize(
+    "f, x, slope",
+    [
+        (ag.log, 0.05, 20.0),  # its first step, 0.1, left the domain: "cannot be evaluated"
+        (ag.sqrt, 0.01, 5.0),
+        (lambda x: x**1.5, 0.05, 1.5 * 0.05**0.5),
+        (lambda x: ag.log(x - 950.0), 1000.0, 1 / 50),  # the step was 0.1·|x| = 100
+        (ag.sin, 1000.0, math.cos(1000.0)),  # 100 is 16 periods: numeric -0.003, "wrong"
+        (lambda x: ag.log(x), 1e10, 1e-10),
+        (lambda x: ag.sin(x * 1e-9), 3e9, math.cos(3.0) * 1e-9),
+    ],
+)
+def test_the_extrapolated_difference_steps_as_f_needs_near_an_edge_and_far_from_0(f, x, slope):
+    """assert_gradients_match failed right derivatives that gradcheck passes: near the
+    edge of f's domain, and far from 0, where its first step 0.1·|x| was too large."""
+    value, error = extrapolated_difference(f, [x], 0)
+    assert value == pytest.approx(slope, rel=1e-6) and error < 1e-6 * abs(slope)
+    pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
+    from autograd_lite.testing import assert_gradients_match
+
+    assert_gradients_match(f, x)
+
+
 def test_extrapolated_difference_is_near_machine_precision():
     value, error = extrapolated_difference(lambda x: x.exp(), [1.0], 0)
     assert value == pytest.approx(math.e, rel=1e-11)
