@@ -26,6 +26,7 @@ remembers its row in ``_rule``.
 from __future__ import annotations
 
 import inspect
+import numbers
 
 from .reals import as_real
 from .recording import _is_recording, taking_derivative
@@ -259,3 +260,22 @@ def _check_arity(name, forward, derivative):
             f"define_op({name!r}): forward takes {n} input(s), so derivative must take "
             f"{n + 1} arguments, the inputs and then out (derivative{takes})"
         ) from None
+
+
+def deferring(apply, reflected):
+    """``apply(a, b)`` for an operator of Value, but Python's ``NotImplemented`` when ``b`` is
+    not a number but has the ``reflected`` operator (``__radd__`` for ``+``): then Python
+    asks ``b`` itself, so that ``Value + numpy array`` is done by the array, element by
+    element, as ``numpy array + Value`` is. Anything else keeps the error that says why,
+    text and lists too (their ``*`` repeats them: ``"2" * Value`` means nothing)."""
+    keep_the_error = (Value, numbers.Number, str, bytes, list, tuple)
+
+    def operator(a, b):
+        try:
+            return apply(a, b)
+        except TypeError:
+            if isinstance(b, keep_the_error) or not hasattr(type(b), reflected):
+                raise
+            return NotImplemented
+
+    return operator

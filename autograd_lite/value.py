@@ -300,10 +300,11 @@ def number_of(x, where) -> float:
 # calls its row's ``apply`` (bound here once, so that an operation costs one lookup); the
 # three fast paths call it when an operand is not a plain Value.
 from . import ops  # noqa: E402
+from .rules import deferring  # noqa: E402  (an operand numpy should handle: rules.py, end)
 
-_add, _sub, _mul, _div = ops.add.apply, ops.sub.apply, ops.mul.apply, ops.div.apply
+_add, _sub = deferring(ops.add.apply, "__radd__"), deferring(ops.sub.apply, "__rsub__")
+_mul, _div = deferring(ops.mul.apply, "__rmul__"), deferring(ops.div.apply, "__rtruediv__")
 _neg, _abs, _exp = ops.neg.apply, ops.abs.apply, ops.exp.apply
 _log, _sqrt, _tanh = ops.log.apply, ops.sqrt.apply, ops.tanh.apply
-_sigmoid, _relu = ops.sigmoid.apply, ops.relu.apply
-_sin, _cos = ops.sin.apply, ops.cos.apply
+_sigmoid, _relu, _sin, _cos = ops.sigmoid.apply, ops.relu.apply, ops.sin.apply, ops.cos.apply
 _ADD_ROW, _MUL_ROW, _RELU_ROW = ops.add.rule, ops.mul.rule, ops.relu.rule  # for the fast paths

@@ -177,6 +177,24 @@ def test_format_and_round_use_the_number():
     assert f"{v:.2f}" == "3.14" and round(v, 1) == 3.1 and f"{v}" == repr(v)
 
 
+def test_an_operand_that_knows_the_reflected_operator_gets_its_turn():
+    """Value + numpy array raised 'needs a real number, got ndarray' (array + Value worked):
+    the operator now returns NotImplemented, so the array adds element by element."""
+    numpy = pytest.importorskip("numpy")
+    b, h = Value(0.5), numpy.array([Value(1.0), Value(2.0)])
+    for result, expected in [(b + h, [1.5, 2.5]), (b - h, [-0.5, -1.5]), (b * h, [0.5, 1.0]),
+                             (b / h, [0.5, 0.25])]:  # fmt: skip
+        assert [v.data for v in result] == expected
+    (b * h)[1].backward()
+    assert b.grad == 2.0 and h[1].grad == 0.5
+    for bad, said in [("a", "convert text"), (None, "such as 0.0"), ([1.0], "one number"),
+                      (1 + 2j, "real numbers only"), ((2.0,), "one number")]:  # fmt: skip
+        with pytest.raises(TypeError, match=said):  # still our message, not Python's
+            b + bad
+        with pytest.raises(TypeError, match=said):  # (a str's or a list's * repeats it)
+            b * bad
+
+
 def test_int_of_a_value_is_int_of_its_number_as_in_pytorch():
     assert int(Value(2.7)) == 2 and int(Value(-2.7)) == -2 and type(int(Value(1.0))) is int
     with pytest.raises(ValueError, match="NaN"):
