@@ -22,6 +22,7 @@ import threading
 
 from .graph import topological_order
 from .ops import rule_for
+from .reals import as_real
 from .value import Value
 
 _state = threading.local()  # .depth: how many flat lists this thread is pickling now
@@ -29,8 +30,9 @@ _state = threading.local()  # .depth: how many flat lists this thread is picklin
 
 def reduce_value(node):
     """How pickle and deepcopy take a Value apart (see the module docstring)."""
+    data, label = _loadable(node)
     if node.is_leaf:
-        return _leaf, (node.data, node.grad, node.label)
+        return _leaf, (data, node.grad, label)
     # The op by name, the parents, the local derivatives worked out when the node was made,
     # and whether the node keeps them as two tuples in _b and _db (n-ary and user ops) or
     # one by one in _a, _da and _b, _db.
@@ -38,10 +40,21 @@ def reduce_value(node):
         links = (node._b, node._db, True)
     else:
         links = (node.parents, node.local_derivatives(), False)
-    fields = (node.data, node.grad, node.label, node._rule.key, *links)
+    fields = (data, node.grad, label, node._rule.key, *links)
     if getattr(_state, "depth", 0):  # inside a root's list: the parents are written already
         return _node, fields
     return _root, (_Ancestors(node), *fields)
+
+
+def _loadable(node) -> tuple:
+    """The node's data and label as loading needs them (a float, a str), or a TypeError now:
+    a ``label = None`` set by hand pickled, and the file could never be loaded."""
+    if type(node.label) is not str:
+        raise TypeError(
+            f"pickle: a Value's label must be a str, got {type(node.label).__name__} "
+            f"{node.label!r}; set it to '' for none"
+        )
+    return as_real(node.data, "pickle: a Value's data"), node.label
 
 
 class _Ancestors:

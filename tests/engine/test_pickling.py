@@ -1,6 +1,9 @@
 """Tests of ``autograd_lite/pickling.py``: ``copy.deepcopy`` and ``pickle`` of Values, for
 graphs of any depth, with operations by name."""
 
+import copy
+import pickle
+
 import pytest
 
 import autograd_lite as ag
@@ -123,3 +126,19 @@ def test_a_derivative_graph_pickles_with_its_constant_powers():
     assert [p.op_label for p in ag.topological_order(twin) if p.op_label.startswith("**")] == [
         "**2"
     ]
+
+
+def test_a_value_that_could_not_be_loaded_is_refused_when_pickled():
+    """A label set to None by hand pickled, and the file raised 'label must be a str' on
+    every load; a NumPy float as data comes back a float, as Value() makes it."""
+    y = Value(2.0, label="w") * 3
+    y.label = None
+    for copy_of in (pickle.dumps, copy.deepcopy):
+        with pytest.raises(TypeError, match=r"^pickle: a Value's label must be a str, got None"):
+            copy_of(y)
+    y.label, y.data = "y", "6"
+    with pytest.raises(TypeError, match=r"^pickle: a Value's data needs a real number"):
+        pickle.dumps(y)
+    numpy = pytest.importorskip("numpy")
+    y.data = numpy.float32(6.0)
+    assert type(pickle.loads(pickle.dumps(y)).data) is float
