@@ -25,7 +25,7 @@ def as_real(x, where="Value(data)"):
         except OverflowError:  # IEEE: too large is inf, never an exception
             return math.inf if x > 0 else -math.inf
     if is_node(x):  # a Value has __float__, but taking its number would cut the graph
-        hint = "use the Value itself, its .data for the number, or .detach() for a new leaf"
+        hint = "give its .data, the number it holds (or .detach() for a new leaf)"
     elif isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
         hint = "use 1.0 or 0.0 if you mean a number"
     elif x is None:

@@ -43,6 +43,9 @@ def test_non_numbers_are_rejected_with_a_message_that_says_what_was_given(given,
 def test_a_value_of_a_value_is_rejected_with_advice():
     with pytest.raises(TypeError, match="detach"):
         Value(Value(1.0))
+    # (the advice was "use the Value itself", which is what had been done)
+    with pytest.raises(TypeError, match=r"^backward\(gradient\) .* give its \.data, the number"):
+        Value(1.0).backward(Value(2.0))
 
 
 def test_label_must_be_text():
