@@ -158,7 +158,9 @@ def plot_history(history, ax=None):
     # beside the plot (past the accuracy axis, when there is one): never over a curve
     beside = 1.15 if len(figure.axes) > 1 else 1.02
     ax.legend(handles, labels, loc="center left", bbox_to_anchor=(beside, 0.5))
-    ax.set_title("Training")
+    # (what the figures are: the replay page measures training figures at each epoch's end)
+    when = "; validation: at its end" if history.val_loss else ""
+    ax.set_title(f"Training: the mean of each epoch's steps{when}", fontsize=10)
     figure.tight_layout()
     return figure
 
