@@ -34,22 +34,28 @@ def is_row(x) -> bool:
     return not plain and hasattr(x, "__iter__")
 
 
-def _flat(x, name) -> list:
-    """A prediction or target as a flat list: a number, a list, or a list of lists."""
+def _samples(x, name) -> list[list]:
+    """A prediction or target as a list of samples, each the list of its numbers.
+
+    A number or a Value is one sample of one number. A list holds one sample per item: a
+    number (one output) or a list of numbers (one per output). So ``[a, b]`` is two samples
+    of one number each, ``[[a, b]]`` one sample of two.
+    """
     if isinstance(x, Value) or is_real(x):
-        return [x]
+        return [[x]]
     if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
-    out = []
-    for item in x:
-        if is_row(item):
-            out.extend(item)
-        else:
-            out.append(item)
-    for item in out:
-        if not (isinstance(item, Value) or is_real(item)):
-            raise TypeError(f"{name}: expected numbers, got {item!r} ({type(item).__name__})")
+    out = [list(item) if is_row(item) else [item] for item in x]
+    for sample in out:
+        for item in sample:
+            if not (isinstance(item, Value) or is_real(item)):
+                raise TypeError(f"{name}: expected numbers, got {item!r} ({type(item).__name__})")
     return out
+
+
+def _flat(x, name) -> list:
+    """A prediction or target as one flat list of numbers: a number, a list, or a list of lists."""
+    return [item for sample in _samples(x, name) for item in sample]
 
 
 # --- what each loss accepts as a target: one rule, used by the loss and by fit ----------------
@@ -83,10 +89,26 @@ def class_index(target, classes, name="cross_entropy") -> int:
     return target
 
 
-def _pair(prediction, target, name):
-    p, t = _flat(prediction, name), _flat(target, name)
+def _pair(prediction, target, name, names=("prediction", "target")):
+    """Predictions and targets as two flat lists, paired sample by sample.
+
+    Each sample's prediction and target must hold as many numbers (PyTorch refuses tensors
+    of different shapes): comparing only the totals would pair ``[[a, b], [c, d]]`` with
+    ``[[1, 2, 3], [4]]`` and quietly match ``b`` with 3. ``names`` are the loss's argument
+    names, for the message.
+    """
+    p, t = _samples(prediction, name), _samples(target, name)
     if len(p) != len(t):
-        raise ValueError(f"{name}: {len(p)} prediction(s) but {len(t)} target(s)")
+        raise ValueError(
+            f"{name}: {len(p)} prediction(s) but {len(t)} target(s); give one target per sample"
+        )
+    for i, (ps, ts) in enumerate(zip(p, t)):
+        if len(ps) != len(ts):
+            raise ValueError(
+                f"{name}: {names[0]}[{i}] has {len(ps)} number(s) but {names[1]}[{i}] has "
+                f"{len(ts)}; give each sample one target per prediction"
+            )
+    p, t = [a for sample in p for a in sample], [b for sample in t for b in sample]
     if not p:
         raise ValueError(f"{name}: no predictions given")
     return p, t
@@ -136,7 +158,7 @@ def hinge_loss(scores, labels):
     Labels are +1 and -1 (a label 0 is read as -1, so 0/1 labels work too). A point costs
     nothing once it is on the right side of the boundary by a margin of 1.
     """
-    s, y = _pair(scores, labels, "hinge_loss")
+    s, y = _pair(scores, labels, "hinge_loss", ("scores", "labels"))
     signs = [hinge_sign(label) for label in y]
     return _as_value(ag.mean([ag.relu(1.0 - si * yi) for si, yi in zip(s, signs)]))
 
@@ -149,7 +171,7 @@ def bce_with_logits(logits, targets):
     loss (2e-9 at z = 20) is not a difference of two nearly equal numbers. Targets are
     probabilities in [0, 1] (usually 0 or 1; between them the loss is never tiny).
     """
-    z, t = _pair(logits, targets, "bce_with_logits")
+    z, t = _pair(logits, targets, "bce_with_logits", ("logits", "targets"))
     t = [bce_target(ti) for ti in t]
     return _as_value(ag.mean([_bce(zi, ti) for zi, ti in zip(z, t)]))
 

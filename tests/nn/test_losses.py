@@ -29,6 +29,52 @@ def test_mse_accepts_one_prediction_and_lists_of_outputs():
         mse_loss(_values([1.0, 2.0]), [1.0])
 
 
+@pytest.mark.parametrize(
+    "loss, prediction, target, message",
+    [
+        (
+            mse_loss,
+            [[1.0, 2.0], [3.0, 4.0]],
+            [[1, 2, 3], [4]],
+            r"^mse_loss: prediction\[0\] has 2 number\(s\) but target\[0\] has 3; ",
+        ),
+        (
+            mse_loss,
+            [[1.0, 2.0], [3.0]],
+            [[1, 2], [3, 4]],
+            r"^mse_loss: prediction\[1\] has 1 number\(s\) but target\[1\] has 2; ",
+        ),
+        (
+            bce_with_logits,
+            [[1.0], [2.0], [3.0], [4.0]],
+            [[0, 1], [1, 0]],
+            r"^bce_with_logits: 4 prediction\(s\) but 2 target\(s\); give one target per sample",
+        ),
+        (
+            hinge_loss,
+            [[1.0], [2.0]],
+            [[1, -1], [1]],
+            r"^hinge_loss: scores\[0\] has 1 number\(s\) but labels\[0\] has 2; ",
+        ),
+    ],
+)
+def test_each_sample_needs_as_many_targets_as_predictions(loss, prediction, target, message):
+    # Same totals, different shapes: PyTorch refuses them; pairing the flat lists would match
+    # one sample's prediction with another sample's target and say nothing.
+    prediction = [_values(row) for row in prediction]
+    with pytest.raises(ValueError, match=message):
+        loss(prediction, target)
+
+
+def test_a_one_number_sample_may_be_written_bare_or_in_a_list():
+    # a one-output model gives Values, y of shape (n, 1) gives rows of one: fit pairs them
+    a, b = ag.Value(1.0), ag.Value(2.0)
+    assert mse_loss([a, b], [[0.0], [0.0]]).data == 2.5
+    assert mse_loss([[a], [b]], [0.0, 0.0]).data == 2.5
+    assert mse_loss(a, [0.0]).data == 1.0
+    assert mse_loss([a, b], [0.0, 0.0]).data == 2.5
+
+
 def test_hinge_is_the_mean_of_relu_one_minus_margin():
     s = _values([2.0, 0.5, -0.5])
     loss = hinge_loss(s, [1, 1, 1])
