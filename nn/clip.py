@@ -21,7 +21,7 @@ import math
 
 from autograd_lite import Value
 
-from .validate import real
+from .validate import finite_float, is_real, wrong_type
 
 __all__ = ["clip_grad_norm"]
 
@@ -34,17 +34,27 @@ def clip_grad_norm(parameters, max_norm) -> float:
     ``parameters`` is an iterable of Values (``model.parameters()``) or one Value;
     ``max_norm`` a number > 0. The total norm is ``sqrt(sum(p.grad ** 2))``; when
     ``max_norm / (total + 1e-6)`` is below 1, every ``.grad`` is multiplied by it.
-    Returns the total norm *before* clipping, as a float, so you can log it.
+    Returns the total norm *before* clipping, as a float, so you can log it;
+    ``max_norm=math.inf`` only measures it (the scale is never below 1, so finite
+    gradients are left alone), the usual way to log the norm in PyTorch.
 
     As in PyTorch, a gradient of ``inf`` or ``nan`` makes the total ``inf`` or ``nan`` and
-    the gradients ``nan``: clipping cannot rescue a step that has already overflowed. One
-    difference: the total is computed without squaring overflow, so gradients near 1e200
-    are clipped to ``max_norm`` here where PyTorch's total overflows and zeroes them.
+    the gradients ``nan``, even with ``max_norm=math.inf`` (inf / inf is nan): clipping
+    cannot rescue a step that has already overflowed. One difference: the total is
+    computed without squaring overflow, so gradients near 1e200 are clipped to
+    ``max_norm`` here where PyTorch's total overflows and zeroes them.
     """
     params = _check_parameters(parameters)
-    max_norm = real(max_norm, "max_norm")
-    if max_norm <= 0.0:
-        raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
+    if not is_real(max_norm):
+        raise wrong_type(
+            "max_norm", "a number > 0 (or math.inf to only measure the norm)", max_norm
+        )
+    max_norm = finite_float(max_norm)
+    if not max_norm > 0.0:  # (nan too: "not >" is True for it)
+        raise ValueError(
+            f"max_norm must be a number > 0 (or math.inf to only measure the norm), "
+            f"got {max_norm!r}"
+        )
     total = math.hypot(*(p.grad for p in params))  # sqrt of the sum of squares, no overflow
     scale = max_norm / (total + EPS)
     if not scale >= 1.0:  # "not >=" so that a nan total spreads to the gradients, as in torch

@@ -97,6 +97,25 @@ def test_a_nan_gradient_spreads_like_torch(torch):
     assert all(math.isnan(p.grad) for p in params)
 
 
+@with_torch
+@given(gradients=grads)
+def test_an_infinite_max_norm_only_measures_like_torch(torch, gradients):
+    # clip_grad_norm_(params, inf) is how one logs the norm in PyTorch: nothing is clipped
+    params = _values(gradients)
+    assert clip_grad_norm(params, math.inf) == pytest.approx(math.hypot(*gradients), rel=1e-12)
+    assert [p.grad for p in params] == gradients  # bit for bit
+    _assert_matches_torch(torch, gradients, math.inf)
+
+
+def test_an_infinite_max_norm_and_an_infinite_gradient_give_nan_like_torch(torch):
+    params = _values([1.0, math.inf])
+    assert clip_grad_norm(params, math.inf) == math.inf
+    torch_total, torch_grads = _torch_clip(torch, [1.0, math.inf], math.inf)
+    assert torch_total == math.inf
+    assert all(math.isnan(g) for g in torch_grads)
+    assert all(math.isnan(p.grad) for p in params)
+
+
 def test_huge_gradients_are_clipped_where_squaring_would_overflow():
     params = _values([1e200, 1e200])  # torch's total is inf here and its gradients become 0
     assert clip_grad_norm(params, 1.0) == pytest.approx(math.sqrt(2) * 1e200, rel=1e-12)
@@ -128,7 +147,8 @@ def test_takes_model_parameters_a_generator_and_a_single_value():
         ("good", True, TypeError, "max_norm must be a number"),
         ("good", 0.0, ValueError, "max_norm must be a number > 0"),
         ("good", -1.0, ValueError, "max_norm must be a number > 0"),
-        ("good", math.nan, ValueError, "max_norm must be a finite number"),
+        ("good", math.nan, ValueError, "max_norm must be a number > 0"),
+        ("good", -math.inf, ValueError, "max_norm must be a number > 0"),
         ("twice", 1.0, ValueError, "parameters lists the same Value twice"),
     ],
 )
