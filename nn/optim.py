@@ -19,9 +19,11 @@ from .validate import boolean, finite_float, is_real, positive_int, probability,
 
 
 def check_parameters(params) -> list:
-    """``params`` as a list of distinct Values, such as ``model.parameters()``.
+    """``params`` as a list of distinct leaf Values, such as ``model.parameters()``.
 
-    A Value given twice would be stepped twice per ``step()``, so it is refused.
+    A Value given twice would be stepped twice per ``step()``, so it is refused. So is a
+    Value computed from others (``w * 2.0``, not a leaf), as PyTorch refuses a non-leaf
+    tensor: ``step()`` would change that result's ``.data`` while ``w`` stayed where it was.
     """
     if isinstance(params, Value) or not hasattr(params, "__iter__"):
         raise TypeError(
@@ -35,6 +37,12 @@ def check_parameters(params) -> list:
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
+        if not p.is_leaf:
+            raise ValueError(
+                f"params[{i}] is computed from other Values (by {p.op!r}), not a leaf: a step "
+                "would move it and not the weights it came from; pass the leaves (the weights) "
+                "themselves, such as model.parameters()"
+            )
         if id(p) in first:
             raise ValueError(
                 f"params[{i}] is the same Value as params[{first[id(p)]}]; give each parameter "

@@ -195,6 +195,15 @@ def test_an_optimizer_given_one_value_twice_refuses_it():
             make([p, q, p], lr=0.1)
 
 
+def test_an_optimizer_refuses_a_value_computed_from_others():
+    # PyTorch: "can't optimize a non-leaf Tensor"; a step would move w * 2.0, never w
+    w, b = ag.Value(1.0), ag.Value(2.0)
+    message = r"^params\[1\] is computed from other Values .*pass the leaves \(the weights\)"
+    for make in (SGD, Adam):
+        with pytest.raises(ValueError, match=message):
+            make([b, w * 2.0], lr=0.1)
+
+
 def test_adam_with_eps_zero_divides_as_ieee_and_pytorch_do():
     # no gradient yet: 0 / 0 is nan (PyTorch's answer); a gradient whose square underflows
     # to 0: m / 0 is an infinity of m's sign. Python's own 0.0 division would raise midway.
