@@ -22,7 +22,7 @@ import math
 import autograd_lite as ag
 from autograd_lite import Value
 
-from .validate import is_real, number
+from .validate import is_real, number, wrong_type
 
 
 def is_row(x) -> bool:
@@ -119,7 +119,10 @@ def _as_value(x):
 
 
 def logsumexp(values):
-    """``log(exp(v1) + ... + exp(vn))``, computed without overflow (see the module notes)."""
+    """``log(exp(v1) + ... + exp(vn))``, computed without overflow (see the module notes).
+
+    ``values``: a list of Values or numbers, at least one."""
+    values = _scores(values, "values", "logsumexp")
     m = max(number(v) for v in values)  # a constant: the shift cancels in value and gradient
     return m + ag.log(ag.sum([ag.exp(v - m) for v in values]))
 
@@ -139,7 +142,10 @@ softplus = ag.define_op(
 
 
 def softmax(logits) -> list:
-    """Probabilities from logits: ``exp(z_i) / sum(exp(z))``, as Values."""
+    """Probabilities from one sample's logits: ``exp(z_i) / sum(exp(z))``, as Values.
+
+    ``logits``: a list of scores (Values or numbers), one per class."""
+    logits = _scores(logits, "logits", "softmax")
     m = max(number(v) for v in logits)
     exps = [ag.exp(v - m) for v in logits]
     total = ag.sum(exps)
@@ -223,19 +229,17 @@ def cross_entropy(logits, target_index):
     return _as_value(ag.mean([_one_cross_entropy(z, t) for z, t in zip(rows, targets)]))
 
 
-def _scores(row, name) -> list:
-    """One sample's logits as a list, each a Value or a number."""
+def _scores(row, name, fn="cross_entropy") -> list:
+    """One sample's logits as a list, each a Value or a number; ``fn`` names the function
+    in the message (``softmax: logits[1] must be ...``)."""
     if not is_row(row):
-        raise TypeError(f"cross_entropy: {name} must be a list of scores, got {row!r}")
+        raise wrong_type(f"{fn}: {name}", "a list of scores", row)
     row = list(row)
     if not row:
-        raise ValueError(f"cross_entropy: {name} is empty; give one score per class")
+        raise ValueError(f"{fn}: {name} is empty; give one score per class")
     for j, z in enumerate(row):
         if not (isinstance(z, Value) or is_real(z)):
-            raise TypeError(
-                f"cross_entropy: {name}[{j}] must be a number or a Value, got {z!r} "
-                f"({type(z).__name__})"
-            )
+            raise wrong_type(f"{fn}: {name}[{j}]", "a number or a Value", z)
     return row
 
 

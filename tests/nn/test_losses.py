@@ -285,3 +285,21 @@ def test_logsumexp_of_huge_or_tiny_values_is_finite():
     assert logsumexp(_values([-1000.0, -1000.0])).data == pytest.approx(
         -1000.0 + 0.6931471805599453
     )
+
+
+@pytest.mark.parametrize("fn, name", [(softmax, "logits"), (logsumexp, "values")])
+@pytest.mark.parametrize(
+    "given, error, message",
+    [
+        ([], ValueError, r"{name} is empty; give one score per class"),
+        ("ab", TypeError, r"{name} must be a list of scores, got 'ab' \(str\)"),
+        (5, TypeError, r"{name} must be a list of scores, got 5 \(int\)"),
+        (ag.Value(1.0), TypeError, r"{name} must be a list of scores, got Value.*\(Value\)"),
+        ([1.0, "a"], TypeError, r"{name}\[1\] must be a number or a Value, got 'a' \(str\)"),
+    ],
+    ids=["empty", "str", "int", "Value", "a str inside"],
+)
+def test_softmax_and_logsumexp_name_a_bad_argument(fn, name, given, error, message):
+    # (not Python's own "max() arg is an empty sequence" or "'int' object is not iterable")
+    with pytest.raises(error, match=rf"^{fn.__name__}: " + message.format(name=name)):
+        fn(given)
