@@ -73,6 +73,16 @@ def short(x: float) -> str:
     return text
 
 
+def product_text(upstream: float, local: float, product: float) -> str:
+    """``upstream × local = product``, each number as ``short`` writes it, for the pictures
+    and tables of a backward pass. Where the rounded numbers do not multiply to the rounded
+    product the sign is ``≈``: an upstream of 0.41997 shows as 0.42, and "0.42 × 2.0 =
+    0.8399" would look like a slip of the engine; "0.42 × 2.0 ≈ 0.8399" says it is rounding."""
+    u, d, p = short(upstream), short(local), short(product)
+    exact = short(float(u) * float(d)) == p or math.isnan(product)
+    return f"{u} × {d} {'=' if exact else '≈'} {p}"
+
+
 def expression(node: Value, max_chars: int = MAX_CHARS, digits: int = 4) -> str:
     """The node's name: its label, its number (a constant), or the expression that made it,
     shortened to about ``max_chars`` characters; constants with ``digits`` significant

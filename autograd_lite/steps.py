@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .graph import is_node, local_derivatives, topological_order
-from .names import expression, short
+from .names import expression, product_text, short
 from .reals import as_real
 
 if TYPE_CHECKING:  # (for the annotations only: a node is checked by what is read of it)
@@ -118,7 +118,7 @@ class Step:
         parts = [f"{called}: upstream {short(self.upstream)}"]
         for (parent, local, product), total in zip(self.contributions, self.running):
             parts.append(
-                f"{name_of(parent)}: {short(self.upstream)} × {short(local)} = {short(product)}"
+                f"{name_of(parent)}: {product_text(self.upstream, local, product)}"
                 f", sum so far {short(total)}"
             )
         return " | ".join(parts)

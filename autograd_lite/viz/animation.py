@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..files import write_atomic
-from ..names import is_constant
+from ..names import is_constant, product_text
 from ..reals import as_real
 from ..steps import formula, name_of, observe_steps, replay, short, use_counts
 from ..value import Value
@@ -205,7 +205,7 @@ class BackpropAnimation:
             for k, ((parent, local, product), total) in enumerate(
                 zip(step.contributions, step.running)
             ):
-                arithmetic = f"{short(step.upstream)} × {short(local)} = {short(product)}"
+                arithmetic = product_text(step.upstream, local, product)
                 received[parent] += 1
                 lines.append(self._edge_line(parent, arithmetic, total, received[parent]))
                 if parent in grads:

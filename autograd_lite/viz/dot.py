@@ -36,6 +36,7 @@ from ..names import (
     is_constant,
     operands,
     paired_name,
+    product_text,
     short,
     short_label,
 )
@@ -315,7 +316,7 @@ class _Drawing:
     def arithmetic(self, k) -> str:
         """``upstream × local = product`` for operand ``k`` of the visited node."""
         _, local, product = self.step.contributions[k]
-        return f"{short(self.step.upstream)} × {short(local)} = {short(product)}"
+        return product_text(self.step.upstream, local, product)
 
     def _circle(self, name, text, red):
         self.picture.node(name, f"<{escape(text)}>", shape="circle", style="filled",

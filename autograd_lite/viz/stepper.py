@@ -20,6 +20,7 @@ from __future__ import annotations
 from html import escape
 
 from ..extras import needs
+from ..names import product_text
 from ..steps import short
 from ..value import Value
 from .animation import backprop_animation
@@ -118,7 +119,7 @@ def steps_table(animation, k: int) -> str:
         if not step.contributions:
             rows.append([*head, "(a leaf: nothing to pass on)", "", ""])
         for (parent, local, product), total in zip(step.contributions, step.running):
-            arithmetic = f"{short(step.upstream)} × {short(local)} = {short(product)}"
+            arithmetic = product_text(step.upstream, local, product)
             rows.append([*head, names[parent], arithmetic, short(total)])
             head = ["", "", ""]
     header = ["step", "node", "upstream", "parent", "upstream × local = product", "parent sum"]

@@ -140,3 +140,17 @@ def test_whole_numbers_below_a_million_keep_every_digit():
     assert [number(v) for v in (12345.0, -999999.0, 1e6)] == ["12345", "-999999", "1e+6"]
     x = Value(2.0, label="x")
     assert expression(12345 * x) == "12345*x"
+
+
+def test_an_equation_of_rounded_numbers_says_approximately_where_they_do_not_multiply():
+    """'0.42 × 2.0 = 0.8399' (an upstream of 0.41997 shown as 0.42) looked like the engine's
+    slip; the pictures, the stepper and Step's text all write it through product_text."""
+    from autograd_lite.names import product_text
+
+    assert product_text(0.41997, 2.0, 0.41997 * 2.0) == "0.42 × 2.0 ≈ 0.8399"
+    assert product_text(0.42, 0.5, 0.21) == "0.42 × 0.5 = 0.21"
+    assert product_text(3.0, 1.0, 3.0) == "3.0 × 1.0 = 3.0"
+    assert product_text(float("inf"), 0.0, float("nan")) == "inf × 0.0 = nan"
+    x, y = ag.Value(2.0, label="x"), ag.Value(0.5, label="y")
+    f = (x * y).tanh()
+    assert "y: 0.42 × 2.0 ≈ 0.8399" in str(list(ag.backward_steps(f))[1])

@@ -389,8 +389,7 @@ def test_a_step_at_the_neuron_writes_the_arithmetic_of_every_product():
     at_dot = next(s for s in steps if s.node.op == "dot")
     source = draw_step(out, at_dot).source
     for _, local, product in at_dot.contributions[:-1]:  # not to the constant 1 (not drawn)
-        arithmetic = f"{ag.steps.short(at_dot.upstream)} × {ag.steps.short(local)} = "
-        assert arithmetic + ag.steps.short(product) in source
+        assert ag.names.product_text(at_dot.upstream, local, product) in source
     assert "bias: " in source
     on_arrows = texts_on_arrows(draw_step(out, at_dot))
     # 3 weights and 3 inputs into their products, 3 products and the bias into the sum
