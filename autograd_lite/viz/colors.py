@@ -134,7 +134,7 @@ class GradScale:
             return "grad: no non-zero gradient in this picture"
         smallest = self.largest / 10.0**self.decades
         return (
-            f"|grad| on a log scale, darker = larger: from {_tick(smallest)} (faintest) to "
+            f"|grad| on a log scale, darker = larger: from {_tick(smallest)} or less (faintest) to "
             f"{_tick(self.largest)}, the largest here; orange +, blue \u2212"
         )
 

@@ -139,7 +139,7 @@ def test_the_legend_states_this_pictures_range():
     y.backward()
     source = draw_dot(y).source
     legend = source[source.index('<TABLE ID="legend"') :]
-    assert "from 0.00015 (faintest) to 1.5, the largest here" in legend
+    assert "from 0.00015 or less (faintest) to 1.5, the largest here" in legend
     assert "not reached" in legend and "nan" in legend
     for plain in (None, "none"):
         assert "legend" not in draw_dot(y, color_by=plain).source
