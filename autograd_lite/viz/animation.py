@@ -67,13 +67,17 @@ def paint(grad: float | None, scale: GradScale) -> Paint:
 
 
 def legend_html(scale: GradScale) -> str:
-    """The colour scale of this animation (its range in words, then the cells), as HTML."""
+    """The colour scale of this animation (its range in words, then the cells), as HTML,
+    styled inline: the page and the stepper show it alike."""
     cells = "".join(
-        f'<span style="background:{fill};color:{text_color(fill)};border-style:{style}">'
-        f"{escape(text)}</span>"
+        f'<span style="display:inline-block;padding:0 0.4em;border:1px {style} #999;'
+        f'background:{fill};color:{text_color(fill)}">{escape(text)}</span>'
         for text, fill, style in scale.legend()
     )
-    return f'<p class="agl-legend">{escape(scale.caption())}: {cells}</p>'
+    return (
+        f'<p class="agl-legend" style="font-size:0.8em;margin:0.3em 0">'
+        f"{escape(scale.caption())}: {cells}</p>"
+    )
 
 
 class Frame:
@@ -322,13 +326,16 @@ class BackpropAnimation:
         self._state(k)  # checks k
         return replay(self.steps[k - 1])[0]
 
-    def svg(self, k: int | None = None, uid: str = "agl") -> str:
+    def svg(self, k: int | None = None, uid: str = "agl", marked: bool = True,
+            window=None) -> str:  # fmt: skip
         """Frame ``k`` (default: the last) as SVG text, with the visited node outlined and
-        the arithmetic on its edges. Drawn from the one layout, no Graphviz needed."""
+        the arithmetic on its edges (``marked=False``: the gradients only, as a still
+        picture of the pass); ``window``: only that part (see ``Layout.svg``). Drawn from
+        the one layout, no Graphviz needed."""
         k = len(self.frames) - 1 if k is None else k
         state = self._state(k)
         visit, hot = None, []
-        if k > 0:
+        if k > 0 and marked:
             step = self.steps[k - 1]
             visit = self.index.get(step.node)
             hot = [(i, edge, arithmetic) for i, edge, _, _, _, arithmetic in self._changes[k - 1]]
@@ -338,7 +345,14 @@ class BackpropAnimation:
             visit=visit,
             hot=hot,
             standalone=True,
+            window=window,
         )
+
+    def focus(self, k: int) -> int:
+        """The box frame ``k`` is about: the one visited (the output's at the start, or when
+        the visited node is not drawn)."""
+        node = self.steps[k - 1].node if k > 0 else self.root
+        return self.index.get(node, self.index.get(self.root, 0))
 
     def _box(self, node, state) -> tuple:
         text, paint_id, summed = state
@@ -386,6 +400,7 @@ class BackpropAnimation:
                 for step, changes in zip(self.steps, self._changes)
             ],
             "captions": [frame.caption for frame in self.frames],
+            "root": self.index.get(self.root, -1),  # in sight at the start
         }
 
     def html_fragment(self, suffix: str = "", page: bool = False) -> str:
@@ -447,8 +462,6 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
   margin: 0.3em 0; font-size: 0.95em; line-height: 1.3; }}
 #{uid} .agl-view {{ overflow: auto; max-height: 80vh; border: 1px solid #ddd; }}
 #{uid}.agl-fit .agl-view svg {{ max-width: 100%; height: auto; }}
-#{uid} .agl-legend {{ font-size: 0.8em; margin: 0.3em 0; }}
-#{uid} .agl-legend span {{ display: inline-block; padding: 0 0.4em; border: 1px solid #999; }}
 #{uid} .agl-note {{ font-size: 0.85em; color: #665; }}
 #{uid} .agl-title {{ font-weight: bold; margin: 0.3em 0; }}
 #{uid} .agl-node rect {{ stroke: #555; stroke-width: 1; }}
@@ -560,7 +573,7 @@ zoom</button>
         lit.push(nodes[step[0]]);
         follow(nodes[step[0]]);
       }}
-    }}
+    }} else if (data.root >= 0) follow(nodes[data.root]);  // where backward begins
     at = k;
     caption.textContent = data.captions[k];
     slider.value = k;

@@ -42,20 +42,22 @@ class Layout:
         self.boxes = boxes
         self.edges = edges
 
-    def svg(self, contents, uid, visit=None, hot=(), standalone=False) -> str:
+    def svg(self, contents, uid, visit=None, hot=(), standalone=False, window=None) -> str:
         """Draw one frame. ``contents[i]`` is ``(lines, paint, bold_title)`` for box i, where
         ``paint`` has ``fill``, ``ink`` and ``dashed``; ``visit`` is the box to outline;
         ``hot`` lists ``(box, edge, label)`` for the boxes receiving and their arrows.
 
         ``standalone`` writes the outline colours into the SVG itself (for a file or a
         notebook output); without it the page's style sheet and script supply them.
+        ``window``, ``(left, top, width, height)``, shows only that part, at full size.
         """
         receiving = {box for box, _, _ in hot}
         hot_edges = {edge: label for _, edge, label in hot if edge >= 0}
         namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+        left, top, width, height = window or (0, 0, self.width, self.height)
         out = [
-            f'<svg{namespace} class="agl-graph" width="{self.width:.0f}pt" '
-            f'height="{self.height:.0f}pt" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+            f'<svg{namespace} class="agl-graph" width="{width:.0f}pt" height="{height:.0f}pt" '
+            f'viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
             f'font-family="{FONTS}" font-size="{FONT_SIZE:g}">',
             "<defs>",
             _marker(f"{uid}-arrow", "#777777"),
@@ -87,6 +89,15 @@ class Layout:
             out.append('<g class="agl-labels"></g>')
         out.append("</svg>")
         return "\n".join(out)
+
+    def window_around(self, box: int, width: float, height: float) -> tuple:
+        """``(left, top, width, height)``: a window of at most that size, centred on box
+        ``box`` as far as the picture's edges allow."""
+        x, y, w, h = self.boxes[box]
+        width, height = min(width, self.width), min(height, self.height)
+        left = min(max(x + w / 2 - width / 2, 0.0), self.width - width)
+        top = min(max(y + h / 2 - height / 2, 0.0), self.height - height)
+        return left, top, width, height
 
 
 def _outline(i, visit, receiving) -> tuple[str, str, str]:

@@ -23,10 +23,12 @@ from ..extras import needs
 from ..names import product_text
 from ..steps import short
 from ..value import Value
-from .animation import backprop_animation
+from .animation import backprop_animation, legend_html
 
 #: Rows of the "steps so far" table: the latest ones (a long pass would fill the page).
 TABLE_ROWS = 12
+#: The part of a big picture shown around the step, in points (width, height).
+WINDOW = (640.0, 400.0)
 
 
 def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300) -> Stepper:
@@ -45,8 +47,9 @@ def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300
 
 
 class Stepper:
-    """The widgets of one stepper: ``slider``, ``play``, ``previous``, ``next``,
-    ``caption``, ``picture``, ``table``, all in ``widget``. ``go(k)`` shows frame k."""
+    """The widgets of one stepper: ``slider``, ``play``, ``previous``, ``next``, ``whole``,
+    ``caption``, ``legend``, ``picture``, ``table``, all in ``widget``. ``go(k)`` shows
+    frame k."""
 
     def __init__(self, animation):
         import ipywidgets as widgets
@@ -65,11 +68,17 @@ class Stepper:
         self.previous.on_click(lambda _: self.go(self.slider.value - 1))
         self.next.on_click(lambda _: self.go(self.slider.value + 1))
         self.caption = widgets.HTML()
+        self.legend = widgets.HTML(legend_html(animation.scale))  # what the colours say
         self.picture = widgets.HTML()
         self.table = widgets.HTML()
+        self.whole = widgets.ToggleButton(
+            description="whole picture", tooltip="the whole graph, fitted to the width; "
+            "or, pressed again, the part around the step at full size",
+        )  # fmt: skip
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
-        controls = widgets.HBox([self.previous, self.play, self.next, self.slider])
-        self.widget = widgets.VBox([controls, self.caption, self.picture, self.table])
+        self.whole.observe(lambda _: self.show(self.slider.value), names="value")
+        controls = widgets.HBox([self.previous, self.play, self.next, self.slider, self.whole])
+        self.widget = widgets.VBox([controls, self.caption, self.legend, self.picture, self.table])
         self.show(0)
 
     def go(self, k: int) -> None:
@@ -85,17 +94,26 @@ class Stepper:
         """Draw frame ``k`` into the widgets (the slider's observer calls this)."""
         caption = self.animation.frames[self.animation.check_frame(k)].caption
         self.caption.value = f'<pre style="white-space: pre-wrap">{escape(caption)}</pre>'
-        self.picture.value = (
-            '<div style="overflow: auto; max-height: 70vh">'
-            f"{self.animation.svg(k, uid=f'agl-stepper-{id(self)}')}</div>"
-        )
+        self.picture.value = self.picture_of(k)
         self.table.value = steps_table(self.animation, k)
+
+    def picture_of(self, k: int) -> str:
+        """Frame ``k``'s picture: the whole graph fitted to the width when it fits in
+        ``WINDOW`` or ``whole`` is pressed; else, at full size, the part around the box the
+        step is about (a widget cannot scroll to it, as the saved page's script does)."""
+        uid = f"agl-stepper-{id(self)}"
+        layout = self.animation.layout
+        if self.whole.value or (layout.width <= WINDOW[0] and layout.height <= WINDOW[1]):
+            svg = self.animation.svg(k, uid=uid)
+            return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+        window = layout.window_around(self.animation.focus(k), *WINDOW)
+        return self.animation.svg(k, uid=uid, window=window)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The widget for a running notebook, and a plain SVG of the finished pass for a
         viewer without a kernel (GitHub, nbviewer): each shows what it can."""
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        bundle["image/svg+xml"] = self.animation.svg()
+        bundle["image/svg+xml"] = self.animation.svg(marked=False)  # (no step is current)
         bundle["text/plain"] = (
             f"<stepper: {self.last} steps of the backward pass; run the notebook to step "
             "through them>"

@@ -153,6 +153,14 @@ def test_a_long_pass_is_navigable_and_follows_the_visited_box(browser, tmp_path)
     animation = backprop_animation(loss)
     assert len(animation.nodes) > 150  # the quick layout for big graphs
     open_page(browser, animation.save(tmp_path / "big.html"))
+    # at the start, the box where backward begins (the output, at the right edge) is in
+    # sight: the caption names it, and the view showed the left edge, far from it
+    assert browser.execute_script(
+        "var v = document.querySelector('.agl-view').getBoundingClientRect();"
+        "var d = JSON.parse(document.querySelector('.agl-data').textContent);"
+        "var r = document.querySelectorAll('.agl-node')[d.root].getBoundingClientRect();"
+        "return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom;"
+    )
     last = len(animation) - 1
     assert browser.find_element(By.CSS_SELECTOR, "input[type=range]").get_attribute("max") == (
         str(last)

@@ -42,7 +42,7 @@ def test_the_slider_moves_through_every_step_and_grads_stay_as_they_were():
     seen = []
     for k in range(control.last + 1):
         control.slider.value = k
-        svg = control.picture.value.split(">", 1)[1].rsplit("</div>", 1)[0]
+        svg = control.picture.value
         seen.append((control.caption.value, svg, control.table.value))
         if k:
             assert f"Step {k} of {len(nodes)}" in control.caption.value
@@ -89,6 +89,44 @@ def test_a_saved_notebook_still_shows_a_picture():
     ET.fromstring(bundle["image/svg+xml"])  # ... and a static picture where no kernel runs
     assert "grad 24.0" in bundle["image/svg+xml"]
     assert "run the notebook" in bundle["text/plain"]
+    # the finished pass, with no box outlined as visited: no step is current there (the
+    # last-visited leaf was outlined in red, with nothing to say why)
+    assert visited_title(bundle["image/svg+xml"]) is None
+
+
+def test_the_stepper_states_its_colours_and_shows_the_box_each_step_is_about():
+    """It had no legend (the page and draw_dot have one), and a wide picture always opened
+    at its left edge: the output, where the caption says backward begins, and the boxes
+    the steps visit were out of sight, and a widget has no script to scroll to them."""
+    control = stepper(neuron())
+    assert "|grad| on a log scale" in control.legend.value and "not reached" in control.legend.value
+    assert 'viewBox="0 0 ' in control.picture.value  # a small picture: whole, fitted
+    x = Value(0.3, label="x")
+    y = x
+    for _ in range(12):
+        y = y.sigmoid()
+    y.label = "out"
+    wide = stepper(y)
+    layout = wide.animation.layout
+
+    def window(k):
+        wide.go(k)
+        view = ET.fromstring(wide.picture.value).get("viewBox")
+        return [float(v) for v in view.split()]
+
+    def centre(i):
+        left, _, width, _ = layout.boxes[i]
+        return left + width / 2
+
+    start = window(0)
+    assert start[2] < layout.width  # only a part ...
+    root = wide.animation.index[y]
+    assert start[0] <= centre(root) <= start[0] + start[2]  # ... around the output
+    later = window(8)
+    focus = wide.animation.focus(8)
+    assert later[0] < start[0] and later[0] <= centre(focus) <= later[0] + later[2]
+    wide.whole.value = True  # the whole graph again, fitted to the width
+    assert window(8) == [0.0, 0.0, round(layout.width), round(layout.height)]
 
 
 def test_stepper_checks_its_root():
