@@ -71,6 +71,7 @@ class Stepper:
         self.legend = widgets.HTML(legend_html(animation.scale))  # what the colours say
         self.picture = widgets.HTML()
         self.table = widgets.HTML()
+        self._window = None  # the part of a big picture in sight
         self.whole = widgets.ToggleButton(
             description="whole picture", tooltip="the whole graph, fitted to the width; "
             "or, pressed again, the part around the step at full size",
@@ -99,15 +100,18 @@ class Stepper:
 
     def picture_of(self, k: int) -> str:
         """Frame ``k``'s picture: the whole graph fitted to the width when it fits in
-        ``WINDOW`` or ``whole`` is pressed; else, at full size, the part around the box the
-        step is about (a widget cannot scroll to it, as the saved page's script does)."""
+        ``WINDOW`` or ``whole`` is pressed; else, at full size, a part with the box the step
+        is about in it, moved only when that box is out of sight (the saved page's script
+        scrolls so; a widget has no script)."""
         uid = f"agl-stepper-{id(self)}"
         layout = self.animation.layout
         if self.whole.value or (layout.width <= WINDOW[0] and layout.height <= WINDOW[1]):
             svg = self.animation.svg(k, uid=uid)
             return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
-        window = layout.window_around(self.animation.focus(k), *WINDOW)
-        return self.animation.svg(k, uid=uid, window=window)
+        focus = self.animation.focus(k)
+        if self._window is None or not _inside(layout.boxes[focus], self._window):
+            self._window = layout.window_around(focus, *WINDOW)  # (else it stays: no jump)
+        return self.animation.svg(k, uid=uid, window=self._window)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The widget for a running notebook, and a plain SVG of the finished pass for a
@@ -122,6 +126,12 @@ class Stepper:
 
     def __repr__(self):
         return f"<Stepper: {self.last} steps, at step {self.slider.value}>"
+
+
+def _inside(box, window) -> bool:
+    x, y, w, h = box
+    left, top, width, height = window
+    return left <= x and x + w <= left + width and top <= y and y + h <= top + height
 
 
 def steps_table(animation, k: int) -> str:

@@ -122,6 +122,7 @@ def test_the_stepper_states_its_colours_and_shows_the_box_each_step_is_about():
     assert start[2] < layout.width  # only a part ...
     root = wide.animation.index[y]
     assert start[0] <= centre(root) <= start[0] + start[2]  # ... around the output
+    assert window(1) == start  # step 1 visits the output: in sight, so nothing moves
     later = window(8)
     focus = wide.animation.focus(8)
     assert later[0] < start[0] and later[0] <= centre(focus) <= later[0] + later[2]
