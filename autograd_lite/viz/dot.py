@@ -479,7 +479,9 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
         rows.append(f"data {short(node.data)}")
     if show_grad:
         rows.append("grad: not reached" if grad is None else f"grad {short(grad)}")
-    if uses > 1:
+    if uses > 1 and not show_grad:  # (no gradients in this picture: only the reuse)
+        rows.append(f"used {uses} times")
+    elif uses > 1:
         if received is not None:
             rows.append(f"sum so far: {received} of {uses} uses")
         elif drawn is not None and drawn < uses:

@@ -133,6 +133,10 @@ def test_colour_can_be_turned_off():
             "#ffffff"
         }
     assert not re.search(r">grad [-\d]", draw_dot(y, show_grad=False, color_by=None).source)
+    a = Value(3.0, label="a")  # used twice: without gradients the box says only that
+    source = draw_dot(a * a, show_grad=False).source
+    assert "used 2 times" in source and "grad sums" not in source
+    assert "grad sums 2 uses" in draw_dot(a * a).source
     assert re.search(r">grad [-\d]", draw_dot(y, color_by=None).source)
     with pytest.raises(ValueError, match="color_by"):
         draw_dot(y, color_by="data")
