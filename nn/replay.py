@@ -35,6 +35,16 @@ from .validate import number, numbers_of
 
 __all__ = ["Recorder", "write_replay"]
 
+#: The known losses in words, for the page's title ("Training replay: 20 epochs of
+#: cross-entropy", not "..., cross_entropy").
+LOSS_WORDS = {
+    "mse": "mean squared error",
+    "hinge": "hinge loss",
+    "bce": "binary cross-entropy",
+    "bce_with_logits": "binary cross-entropy",
+    "cross_entropy": "cross-entropy",
+}
+
 MAX_KEPT = 400  # epochs a page shows at most: the page stays small and quick for any run
 
 # Which accuracy a loss implies: how a prediction is read as a class.
@@ -209,6 +219,7 @@ def write_replay(recorder: Recorder, path) -> Path:
     data = json.dumps(recorder.as_data(), separators=(",", ":"), allow_nan=False)
     data = re.sub(r"</", r"<\\/", data)  # never end the script element early
     epochs = recorder.latest["epoch"]
-    title = f"Training replay: {epochs} epoch{'' if epochs == 1 else 's'}, {recorder.loss_name}"
+    loss = LOSS_WORDS.get(recorder.loss_name, recorder.loss_name)
+    title = f"Training replay: {epochs} epoch{'' if epochs == 1 else 's'} of {loss}"
     page = _page_template().replace("__TITLE__", escape(title)).replace("__DATA__", data)
     return write_atomic(path, page)

@@ -311,7 +311,7 @@ def test_a_single_epoch_is_drawn_as_dots(browser, tmp_path):
     ]
     assert x[0] < x[1]
     assert browser.find_element("id", "curves-note").text.startswith("Filled: the training data")
-    assert browser.find_element("tag name", "h1").text.startswith("Training replay: 1 epoch,")
+    assert browser.find_element("tag name", "h1").text.startswith("Training replay: 1 epoch of")
 
 
 def test_a_loss_that_is_not_a_number_is_shown_as_what_it_is(tmp_path):
