@@ -185,9 +185,11 @@ def classes_of(labels, one_output: bool) -> list[int]:
 
     Several outputs: the label is the class index. One output: 1 for the positive side,
     which is above 0.5 when every label is in [0, 1] (BCE's 0/1, or probabilities, as fit's
-    accuracy reads them) and above 0 otherwise (the hinge loss's -1/+1).
+    accuracy reads them) and above 0 otherwise (the hinge loss's -1/+1). A label written
+    as a row (``[1.0]``, or one per output) is read by its first number, as the pictures
+    read a score.
     """
-    labels = [float(label) for label in labels]
+    labels = [number(label) if is_one_number(label) else numbers_of(label)[0] for label in labels]
     if not one_output:
         return [int(label) for label in labels]
     threshold = 0.5 if all(0.0 <= label <= 1.0 for label in labels) else 0.0

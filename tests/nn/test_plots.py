@@ -355,6 +355,17 @@ def test_a_soft_label_has_the_class_bces_accuracy_gives_it_in_the_plot_and_the_r
                   progress=False)  # fmt: skip
     text = history.replay(tmp_path / "run.html").read_text()
     assert json.loads(re.search(r'"classes":(\[.*?\])', text).group(1)) == [0, 0, 1]
+    # targets written as rows, [0.3], or one per output: read by the first number (the
+    # replay crashed on them, after training, with "float() argument must be ... not 'list'")
+    assert classes_of([[0.3], [0.9]], one_output=True) == [0, 1]
+    rows = fit(model, X, [[t] for t in y], "bce", SGD(model.parameters(), lr=0.1), 1,
+               record=True, progress=False)  # fmt: skip
+    text = rows.replay(tmp_path / "rows.html").read_text()
+    assert json.loads(re.search(r'"classes":(\[.*?\])', text).group(1)) == [0, 0, 1]
+    two = MLP(2, [3, 2], seed=0)
+    both = fit(two, X, [[t, 1 - t] for t in y], "bce", SGD(two.parameters(), lr=0.1), 1,
+               record=True, progress=False)  # fmt: skip
+    both.replay(tmp_path / "two.html")
 
 
 def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
