@@ -103,19 +103,23 @@ class Module:
                 seen.add(id(item))
                 yield name, item
 
-    def named_modules(self, prefix=""):
+    def named_modules(self, prefix="", remove_duplicate=True):
         """``(dotted name, module)`` for this module (named ``prefix``, "" by default) and
         every module inside it, parents before children; a shared one once, under its first
-        name."""
+        name (``remove_duplicate=False``: under every name, as in PyTorch)."""
         _check_prefix(prefix, "named_modules")
-        return self._walk_modules(prefix, set())
+        once = boolean(remove_duplicate, "remove_duplicate")
+        return self._walk_modules(prefix, set(), once)
 
-    def _walk_modules(self, name, seen):
+    def _walk_modules(self, name, seen, once=True):
         seen.add(id(self))
         yield name, self
-        for child_name, child in self.children():
-            if id(child) not in seen:
-                yield from child._walk_modules(f"{name}.{child_name}" if name else child_name, seen)
+        members = self.children() if once else self._named_members()
+        for child_name, child in members:
+            if isinstance(child, Module) and id(child) not in seen:
+                inside = seen if once else set(seen)  # (as in _walk_parameters)
+                child_name = f"{name}.{child_name}" if name else child_name
+                yield from child._walk_modules(child_name, inside, once)
 
     def modules(self):
         """This module and every module inside it, parents before children."""

@@ -66,6 +66,7 @@ def save(model, path) -> None:
     ties = _ties(model)
     if ties:  # (a model without ties writes no entry: its file is as it always was)
         document["ties"] = ties
+        _check_loads_as(model, _model_from(document, "save"))
     text = json.dumps(document, indent=1, allow_nan=False)
     write_atomic(_path(path), text + "\n")
 
@@ -135,6 +136,31 @@ def _ties(model) -> dict[str, str]:
     first = {id(p): name for name, p in model.named_parameters()}
     every = model.named_parameters(remove_duplicate=False)
     return {name: first[id(p)] for name, p in every if first[id(p)] != name}
+
+
+def _check_loads_as(model, loaded) -> None:
+    """A ``ValueError`` when the file would load as another model. A file records the
+    architecture and which weights are tied, not which module object is used where: a
+    hidden layer (relu) used again as the output layer would come back as a linear output
+    layer holding the same weights, and compute something else."""
+    built = dict(loaded.named_modules(remove_duplicate=False))
+    for name, module in model.named_modules(remove_duplicate=False):
+        again = built.get(name)
+        if (
+            again is None
+            or type(again) is not type(module)
+            or (again.extra_repr() != module.extra_repr())
+        ):
+            raise ValueError(
+                f"model: cannot save it: {name!r} is a module used in two places, and the "
+                f"file would load it there as {_described(again)} instead of "
+                f"{_described(module)}; share only modules that the architecture makes "
+                "alike (or save a model without ties)"
+            )
+
+
+def _described(module) -> str:
+    return "nothing" if module is None else f"{type(module).__name__}({module.extra_repr()})"
 
 
 def _check_ties(ties, state, names, where) -> None:

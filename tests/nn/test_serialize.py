@@ -85,6 +85,22 @@ def test_tied_weights_and_a_shared_layer_are_saved_once_and_come_back_tied(tmp_p
     assert "ties" not in json.loads((tmp_path / "plain.json").read_text())
 
 
+def test_a_layer_that_a_file_would_load_as_another_is_refused_before_writing(tmp_path):
+    """The hidden layer (relu) used again as the output layer: the file records the tied
+    weights, and load built a linear output layer holding them, a model computing other
+    numbers (0.0 became -0.108)."""
+    model = MLP(2, [3, 3, 3], seed=0)
+    model.layers[2] = model.layers[1]
+    path = tmp_path / "m.json"
+    path.write_text("the old file")
+    said = r"'layers\.2' is a module used in two places, .* as Layer\(3 -> 3, activation='linear'"
+    with pytest.raises(ValueError, match=said):
+        save(model, path)
+    assert path.read_text() == "the old file"
+    every = [name for name, _ in model.named_modules(remove_duplicate=False)]
+    assert "layers.2.neurons.0" in every and len(every) == 1 + 3 * (1 + 3)
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
