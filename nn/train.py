@@ -419,7 +419,7 @@ def check_fit(
         )
         validation = (X_val, y_val)
     if loss_fn not in LOSSES.values() or isinstance(counter, _CountTrue):
-        _try_on_the_data(model, loss_fn, counter, X, y, validation)
+        _try_on_the_data(model, loss_fn, counter, X, y, validation, size or len(X))
     return FitPlan(
         X=X,
         y=y,
@@ -438,29 +438,33 @@ def check_fit(
     )
 
 
-def _try_on_the_data(model, loss_fn, counter, X, y, validation) -> None:
-    """A loss or an accuracy of your own, tried on every sample before the first step (in
-    evaluation mode, without a graph): which targets it accepts, and that it returns a
-    Value, only running it can tell, and in epoch 3 the model would have changed already."""
-    sets = [("training", X, y)] + ([("validation", *validation)] if validation else [])
+def _try_on_the_data(model, loss_fn, counter, X, y, validation, size) -> None:
+    """A loss or an accuracy of your own, tried on every target before the first step:
+    which targets it accepts, and that it returns a Value, only running it can tell, and
+    in epoch 3 the model would have changed already. It gets batches of ``size``, as in
+    training, and for every sample the model's prediction for the first one (computed
+    once, in evaluation mode, without a graph): a check, not an extra epoch."""
     with model.evaluating(), ag.no_grad():
-        for which, X, y in sets:
-            predictions = [model(x) for x in X]
-            try:
-                value = loss_fn(predictions, y)
-                accuracy_of(counter, predictions, y)
-            except Exception as error:
-                if hasattr(error, "add_note"):  # (Python 3.11 and later)
-                    error.add_note(
-                        f"(fit tried your loss and accuracy on the {which} data before "
-                        "the first step: the model is unchanged)"
+        prediction = model(X[0])
+        sets = [("training", y)] + ([("validation", validation[1])] if validation else [])
+        for which, targets in sets:
+            for start in range(0, len(targets), size):
+                batch = targets[start : start + size]
+                try:
+                    value = loss_fn([prediction] * len(batch), batch)
+                    accuracy_of(counter, [prediction] * len(batch), batch)
+                except Exception as error:
+                    if hasattr(error, "add_note"):  # (Python 3.11 and later)
+                        error.add_note(
+                            f"(fit tried your loss and accuracy on the {which} targets "
+                            "before the first step: the model is unchanged)"
+                        )
+                    raise
+                if not isinstance(value, Value):
+                    raise TypeError(
+                        f"loss must return a Value (built from the predictions, so that "
+                        f"backward can reach the weights), got {type(value).__name__} {value!r}"
                     )
-                raise
-            if not isinstance(value, Value):
-                raise TypeError(
-                    f"loss must return a Value (built from the predictions, so that backward "
-                    f"can reach the weights), got {type(value).__name__} {value!r}"
-                )
 
 
 # --- the parts of the loop -------------------------------------------------------------------
@@ -580,9 +584,9 @@ def fit(
     Every argument and every sample is checked first (``check_fit``): feature counts,
     labels the loss accepts, finite numbers, the validation set, an optimizer that holds some
     of the model's parameters. A loss or an accuracy function of your own is tried once on
-    all the training and validation data (in evaluation mode, without a graph), since only a
-    call says which targets it accepts. Bad input raises before the first step, and the
-    model is unchanged.
+    every training and validation target, in batches, with the model's prediction for the
+    first sample (only a call says which targets it accepts). Bad input raises before the
+    first step, and the model is unchanged.
     """
     plan = check_fit(
         model,
