@@ -98,6 +98,10 @@ def _pair(prediction, target, name, names=("prediction", "target")):
     names, for the message.
     """
     p, t = _samples(prediction, name), _samples(target, name)
+    if len(p) != len(t) and 1 in (len(p), len(t)) and sum(map(len, p)) == sum(map(len, t)):
+        p, t = [[a for sample in p for a in sample]], [[b for sample in t for b in sample]]
+        # (one sample, written flat on one side and as a row on the other: a two-output
+        # model's [a, b] with the target [[0.5, 0.3]], as PyTorch broadcasts (2,) to (1, 2))
     if len(p) != len(t):
         raise ValueError(
             f"{name}: {len(p)} prediction(s) but {len(t)} target(s); give one target per sample"

@@ -73,6 +73,12 @@ def test_a_one_number_sample_may_be_written_bare_or_in_a_list():
     assert mse_loss([[a], [b]], [0.0, 0.0]).data == 2.5
     assert mse_loss(a, [0.0]).data == 1.0
     assert mse_loss([a, b], [0.0, 0.0]).data == 2.5
+    # one sample of a two-output model, [a, b], against its target row [[0.5, 0.3]]: it
+    # worked, then was refused as "2 prediction(s) but 1 target(s)" (PyTorch broadcasts)
+    assert mse_loss([a, b], [[0.0, 0.0]]).data == 2.5
+    assert mse_loss([[a, b]], [0.0, 0.0]).data == 2.5
+    with pytest.raises(ValueError, match="3 prediction"):
+        mse_loss([a, b, a], [[0.0, 0.0]])
 
 
 def test_hinge_is_the_mean_of_relu_one_minus_margin():
