@@ -26,7 +26,6 @@ remembers its row in ``_rule``.
 from __future__ import annotations
 
 import inspect
-import numbers
 
 from .reals import as_real
 from .recording import _is_recording, taking_derivative
@@ -264,17 +263,17 @@ def _check_arity(name, forward, derivative):
 
 def deferring(apply, reflected):
     """``apply(a, b)`` for an operator of Value, but Python's ``NotImplemented`` when ``b`` is
-    not a number but has the ``reflected`` operator (``__radd__`` for ``+``): then Python
-    asks ``b`` itself, so that ``Value + numpy array`` is done by the array, element by
-    element, as ``numpy array + Value`` is. Anything else keeps the error that says why,
-    text and lists too (their ``*`` repeats them: ``"2" * Value`` means nothing)."""
-    keep_the_error = (Value, numbers.Number, str, bytes, list, tuple)
+    an array (NumPy's, or any type with ``__array_ufunc__``) that has the ``reflected``
+    operator (``__radd__`` for ``+``): then Python asks the array, which does it element by
+    element, so ``Value + array`` works as ``array + Value`` does. Any other operand keeps
+    the error that says what to give (a torch tensor, a set, text, a list)."""
 
     def operator(a, b):
         try:
             return apply(a, b)
         except TypeError:
-            if isinstance(b, keep_the_error) or not hasattr(type(b), reflected):
+            kind = type(b)
+            if getattr(kind, "__array_ufunc__", None) is None or not hasattr(kind, reflected):
                 raise
             return NotImplemented
 

@@ -191,7 +191,8 @@ def test_an_operand_that_knows_the_reflected_operator_gets_its_turn():
     (b * h)[1].backward()
     assert b.grad == 2.0 and h[1].grad == 0.5
     for bad, said in [("a", "convert text"), (None, "such as 0.0"), ([1.0], "one number"),
-                      (1 + 2j, "real numbers only"), ((2.0,), "one number")]:  # fmt: skip
+                      (1 + 2j, "real numbers only"), ((2.0,), "one number"),
+                      ({1.0}, "give an int"), ({}.keys(), "give an int")]:  # fmt: skip
         with pytest.raises(TypeError, match=said):  # still our message, not Python's
             b + bad
         with pytest.raises(TypeError, match=said):  # (a str's or a list's * repeats it)
