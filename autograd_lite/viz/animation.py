@@ -348,11 +348,13 @@ class BackpropAnimation:
             window=window,
         )
 
-    def focus(self, k: int) -> int:
-        """The box frame ``k`` is about: the one visited (the output's at the start, or when
-        the visited node is not drawn)."""
-        node = self.steps[k - 1].node if k > 0 else self.root
-        return self.index.get(node, self.index.get(self.root, 0))
+    def focus(self, k: int) -> list[int]:
+        """The boxes frame ``k`` is about: the one visited first (the output's at the start,
+        or when the visited node is not drawn), then those it sends gradients to."""
+        step = self.steps[k - 1] if k > 0 else None
+        visited = self.index.get(step.node if step else self.root, self.index.get(self.root, 0))
+        parents = [parent for parent, _, _ in step.contributions] if step else []
+        return [visited, *(self.index[p] for p in parents if p in self.index)]
 
     def _box(self, node, state) -> tuple:
         text, paint_id, summed = state

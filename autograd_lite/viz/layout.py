@@ -90,13 +90,23 @@ class Layout:
         out.append("</svg>")
         return "\n".join(out)
 
-    def window_around(self, box: int, width: float, height: float) -> tuple:
-        """``(left, top, width, height)``: a window of at most that size, centred on box
-        ``box`` as far as the picture's edges allow."""
-        x, y, w, h = self.boxes[box]
+    def window_around(self, boxes: list[int], width: float, height: float) -> tuple:
+        """``(left, top, width, height)``: a window of at most that size on ``boxes``, centred
+        on them as far as the picture's edges allow; when they do not all fit, the first
+        one stays in it."""
         width, height = min(width, self.width), min(height, self.height)
-        left = min(max(x + w / 2 - width / 2, 0.0), self.width - width)
-        top = min(max(y + h / 2 - height / 2, 0.0), self.height - height)
+        places = [self.boxes[i] for i in boxes]
+        x, y, w, h = places[0]
+
+        def start(low, high, size, first, first_size, total):
+            centred = (low + high) / 2 - size / 2
+            centred = min(max(centred, first + first_size - size), first)  # the first in sight
+            return min(max(centred, 0.0), total - size)
+
+        left = start(min(p[0] for p in places), max(p[0] + p[2] for p in places), width,
+                     x, w, self.width)  # fmt: skip
+        top = start(min(p[1] for p in places), max(p[1] + p[3] for p in places), height,
+                    y, h, self.height)  # fmt: skip
         return left, top, width, height
 
 

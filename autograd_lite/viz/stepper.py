@@ -78,6 +78,9 @@ class Stepper:
         )  # fmt: skip
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
         self.whole.observe(lambda _: self.show(self.slider.value), names="value")
+        layout = animation.layout
+        if layout.width <= WINDOW[0] and layout.height <= WINDOW[1]:
+            self.whole.layout.display = "none"  # (the whole picture is shown anyway)
         controls = widgets.HBox([self.previous, self.play, self.next, self.slider, self.whole])
         self.widget = widgets.VBox([controls, self.caption, self.legend, self.picture, self.table])
         self.show(0)
@@ -100,16 +103,16 @@ class Stepper:
 
     def picture_of(self, k: int) -> str:
         """Frame ``k``'s picture: the whole graph fitted to the width when it fits in
-        ``WINDOW`` or ``whole`` is pressed; else, at full size, a part with the box the step
-        is about in it, moved only when that box is out of sight (the saved page's script
-        scrolls so; a widget has no script)."""
+        ``WINDOW`` or ``whole`` is pressed; else, at full size, a part with the boxes the
+        step is about in it (the visited one and those it sends to), moved only when one of
+        them is out of sight (the saved page's script scrolls so; a widget has no script)."""
         uid = f"agl-stepper-{id(self)}"
         layout = self.animation.layout
         if self.whole.value or (layout.width <= WINDOW[0] and layout.height <= WINDOW[1]):
             svg = self.animation.svg(k, uid=uid)
             return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
-        focus = self.animation.focus(k)
-        if self._window is None or not _inside(layout.boxes[focus], self._window):
+        focus = self.animation.focus(k)  # the visited box and the boxes it sends to
+        if self._window is None or not all(_inside(layout.boxes[i], self._window) for i in focus):
             self._window = layout.window_around(focus, *WINDOW)  # (else it stays: no jump)
         return self.animation.svg(k, uid=uid, window=self._window)
 

@@ -94,40 +94,65 @@ def test_a_saved_notebook_still_shows_a_picture():
     assert visited_title(bundle["image/svg+xml"]) is None
 
 
-def test_the_stepper_states_its_colours_and_shows_the_box_each_step_is_about():
+def _window(control, k) -> list[float]:
+    """The part of the picture the stepper shows at frame k: left, top, width, height."""
+    control.go(k)
+    return [float(v) for v in ET.fromstring(control.picture.value).get("viewBox").split()]
+
+
+def _chain(length):
+    x = Value(0.3, label="x")
+    y = x
+    for _ in range(length):
+        y = y.sigmoid()
+    y.label = "out"
+    return y
+
+
+def _notebook_1_L():
+    a, b, c = Value(2.0, label="a"), Value(-0.75, label="b"), Value(1.0, label="c")
+    u = a * b
+    v = u + c
+    u.label, v.label = "u", "v"
+    L = v.tanh()
+    L.label = "L"
+    return L
+
+
+def test_the_stepper_states_its_colours_and_shows_the_boxes_each_step_is_about():
     """It had no legend (the page and draw_dot have one), and a wide picture always opened
     at its left edge: the output, where the caption says backward begins, and the boxes
     the steps visit were out of sight, and a widget has no script to scroll to them."""
     control = stepper(neuron())
     assert "|grad| on a log scale" in control.legend.value and "not reached" in control.legend.value
-    assert 'viewBox="0 0 ' in control.picture.value  # a small picture: whole, fitted
-    x = Value(0.3, label="x")
-    y = x
-    for _ in range(12):
-        y = y.sigmoid()
-    y.label = "out"
+    y = _chain(12)
     wide = stepper(y)
     layout = wide.animation.layout
-
-    def window(k):
-        wide.go(k)
-        view = ET.fromstring(wide.picture.value).get("viewBox")
-        return [float(v) for v in view.split()]
-
-    def centre(i):
-        left, _, width, _ = layout.boxes[i]
-        return left + width / 2
-
-    start = window(0)
+    start = _window(wide, 0)
     assert start[2] < layout.width  # only a part ...
-    root = wide.animation.index[y]
-    assert start[0] <= centre(root) <= start[0] + start[2]  # ... around the output
-    assert window(1) == start  # step 1 visits the output: in sight, so nothing moves
-    later = window(8)
-    focus = wide.animation.focus(8)
-    assert later[0] < start[0] and later[0] <= centre(focus) <= later[0] + later[2]
-    wide.whole.value = True  # the whole graph again, fitted to the width
-    assert window(8) == [0.0, 0.0, round(layout.width), round(layout.height)]
+    x, _, w, _ = layout.boxes[wide.animation.index[y]]
+    assert start[0] <= x and x + w <= start[0] + start[2]  # ... around the output
+    assert _window(wide, 1) == start  # step 1 visits the output: in sight, nothing moves
+    assert _window(wide, 8)[0] < start[0]
+    wide.whole.value = True  # the whole graph, fitted to the width
+    assert _window(wide, 2) == [0.0, 0.0, round(layout.width), round(layout.height)]
+    small = stepper(Value(2.0, label="a") * 3.0)
+    assert small.whole.layout.display == "none"  # (a small picture is whole anyway)
+
+
+@pytest.mark.parametrize("root", [_chain(12), _notebook_1_L()], ids=["chain", "notebook-1"])
+def test_every_box_a_step_sends_to_is_in_sight(root):
+    """Notebook 1's L is 976 points wide: at its steps 2 and 4 the window showed the
+    visited box but cut off u and c, then a and b, the boxes receiving its gradient."""
+    control = stepper(root)
+    layout = control.animation.layout
+    assert layout.width > 640  # (wider than the window: the case of the bug)
+    for k in range(1, control.last + 1):
+        left, top, width, height = _window(control, k)
+        for i in control.animation.focus(k):
+            x, y, w, h = layout.boxes[i]
+            assert left <= x and x + w <= left + width, (k, i)
+            assert top <= y and y + h <= top + height, (k, i)
 
 
 def test_stepper_checks_its_root():
