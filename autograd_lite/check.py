@@ -113,15 +113,32 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     (Richardson extrapolation); repeating cancels h⁴, h⁶, ... Small steps suffer from
     rounding instead, so we keep the estimate whose neighbours agree best.
 
-    The first step is 0.1: a step relative to x would step over f's shape far from 0 (at
-    x = 1000, 0.1·|x| = 100 is 16 of sin's periods, and the differences see none of them).
-    Past |x| = 10**6 it is 1e-7·|x|, so that x ± step still differs from x in many bits.
-    A first step that leaves f's domain (log near 0) is halved until it does not.
-    Returns ``(estimate, error estimate)``.
+    Which first step suits f is not known in advance: a step far larger than the scale on
+    which f changes sees none of it (sin(1000·x) changes sign every 0.003; its differences
+    over 0.1 are noise), and its error estimate can look small all the same. So the table
+    is made again from a first step ten times smaller, until two tables in a row are sure
+    of themselves (error estimate within 1e-6 of the estimate) and agree: then both have
+    seen the same derivative. The first step is 0.1 (1e-7·|x| past |x| = 10**6, so that
+    x ± step still differs from x in many bits); one that leaves f's domain (log near 0)
+    is halved until it does not. Returns ``(estimate, error estimate)``: those of the two
+    that agree with the smaller error, or else of the table with the smallest error.
     """
-    if first_step is None:
-        first_step = 0.1 * max(1.0, math.fabs(points[i]) * 1e-6)
-    return _richardson(f, points, i, first_step, halvings, who)
+    step = first_step if first_step is not None else 0.1 * max(1.0, math.fabs(points[i]) * 1e-6)
+    tables = [_richardson(f, points, i, step, halvings, who)]
+    for _ in range(AGREE_TRIES):
+        step /= 10
+        tables.append(_richardson(f, points, i, step, halvings, who))
+        (coarse, coarse_error), (fine, fine_error) = tables[-2:]
+        scale = max(1.0, math.fabs(fine))
+        sure = max(coarse_error, fine_error) <= 1e-6 * scale
+        if sure and math.fabs(fine - coarse) <= 1e-7 * scale + 2 * (coarse_error + fine_error):
+            return min(tables[-2:], key=lambda table: table[1])
+    return min(tables, key=lambda table: table[1])
+
+
+#: How many times ``extrapolated_difference`` makes its table again, each time from a step
+#: ten times smaller, looking for two that agree (0.1 down to 1e-7).
+AGREE_TRIES = 6
 
 
 def _richardson(f, points, i, step, halvings, who):

@@ -144,11 +144,16 @@ def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
         (ag.sin, 1000.0, math.cos(1000.0)),  # 100 is 16 periods: numeric -0.003, "wrong"
         (lambda x: ag.log(x), 1e10, 1e-10),
         (lambda x: ag.sin(x * 1e-9), 3e9, math.cos(3.0) * 1e-9),
+        # f changing on a scale far below the first step: its table from 0.1 saw noise
+        (lambda x: ag.tanh(1000 * x), 0.0, 1000.0),  # numeric 23.3, "wrong"
+        (lambda x: ag.sin(1000 * x), 0.3, 1000 * math.cos(300.0)),
+        (lambda x: 1 / x, 1e-3, -1e6),  # 0.1 steps over the pole: numeric +500
     ],
 )
 def test_the_extrapolated_difference_steps_as_f_needs_near_an_edge_and_far_from_0(f, x, slope):
     """assert_gradients_match failed right derivatives that gradcheck passes: near the
-    edge of f's domain, and far from 0, where its first step 0.1·|x| was too large."""
+    edge of f's domain, far from 0, where its first step 0.1·|x| was too large, and where
+    f changes on a scale far below its first step."""
     value, error = extrapolated_difference(f, [x], 0)
     assert value == pytest.approx(slope, rel=1e-6) and error < 1e-6 * abs(slope)
     pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
