@@ -5,7 +5,10 @@
   chain-rule arithmetic on the edges and the running sum at the reused nodes;
 - ``backprop.html``: the neuron's whole backward pass as a self-contained animation;
 - ``gradient_flow.png``: mean and max |grad| per layer of a deep sigmoid network
-  (``nn.plots``), the vanishing-gradient picture.
+  (``nn.plots``), the vanishing-gradient picture;
+- ``backprop_step.png`` and ``replay.png``: the animation mid-pass and the training replay
+  at epoch 40, as headless Chromium shows them (skipped, saying why, without selenium,
+  Chromium and chromedriver: the ``dev`` extra and ``.ci/run`` bring them).
 
 Needs the ``viz`` and ``train`` extras (graphviz + a Graphviz program, matplotlib).
 Run from anywhere: ``python docs/make_pictures.py``.
@@ -80,8 +83,73 @@ def gradient_flow_picture() -> list[Path]:
     return [path]
 
 
+# --- screenshots of the two pages ------------------------------------------------------------
+def screenshots() -> list[Path]:
+    """backprop_step.png (the animation at the step at x1*w1) and replay.png (200 epochs of
+    Adam on two moons, at epoch 40, as the README describes it)."""
+    import shutil
+    import tempfile
+
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.common.by import By
+    except ImportError:
+        print("skipped backprop_step.png and replay.png: selenium is not installed")
+        return []
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None or shutil.which("chromedriver") is None:
+        print("skipped backprop_step.png and replay.png: no Chromium or chromedriver")
+        return []
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--window-size=1260,700"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(options=options)
+    scratch = Path(tempfile.mkdtemp())
+    try:
+        return [_animation_shot(browser, By, scratch), _replay_shot(browser, By, scratch)]
+    finally:
+        browser.quit()
+        shutil.rmtree(scratch)
+
+
+def _animation_shot(browser, By, scratch) -> Path:
+    page = backprop_animation(neuron()).save(scratch / "backprop.html")
+    browser.get(page.as_uri())
+    frame = browser.find_element(By.CSS_SELECTOR, ".agl-animation")
+    # the step at x1*w1: it sends 0.5 × 2.0 to w1 and 0.5 × -3.0 to x1
+    steps = enumerate(neuron().backward_steps(), 1)
+    k = next(k for k, step in steps if any(p.label == "x1" for p in step.node.parents))
+    field = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
+    field.clear()
+    field.send_keys(f"{k}\n")
+    path = DOCS / "backprop_step.png"
+    frame.screenshot(str(path))
+    return path
+
+
+def _replay_shot(browser, By, scratch) -> Path:
+    import nn
+    from nn.data import make_moons
+
+    X, y = make_moons(100, noise=0.1, seed=1)
+    X_val, y_val = make_moons(100, noise=0.1, seed=2)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.02)
+    run = nn.fit(model, X, y, "bce", optimizer, epochs=200, validation=(X_val, y_val),
+                 record=True, progress=False)  # fmt: skip
+    browser.get(run.replay(scratch / "run.html").as_uri())
+    browser.execute_script(
+        "const s = document.getElementById('epoch'); s.value = 39;"
+        "s.dispatchEvent(new Event('input'));"
+    )
+    path = DOCS / "replay.png"
+    browser.find_element(By.TAG_NAME, "body").screenshot(str(path))
+    return path
+
+
 def main() -> None:
-    for path in graph_pictures() + animation() + gradient_flow_picture():
+    for path in graph_pictures() + animation() + gradient_flow_picture() + screenshots():
         print(f"wrote {path.relative_to(DOCS.parent)}")
 
 
