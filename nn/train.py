@@ -439,25 +439,28 @@ def check_fit(
 
 
 def _try_on_the_data(model, loss_fn, counter, X, y, validation, size) -> None:
-    """A loss or an accuracy of your own, tried on every target before the first step:
-    which targets it accepts, and that it returns a Value, only running it can tell, and
-    in epoch 3 the model would have changed already. It gets batches of ``size``, as in
-    training, and for every sample the model's prediction for the first one (computed
-    once, in evaluation mode, without a graph): a check, not an extra epoch."""
+    """A loss or an accuracy of your own, tried on the data before the first step: which
+    targets it accepts, and that it returns a Value, only running it can tell, and in
+    epoch 3 the model would have changed already. The model runs in evaluation mode,
+    without a graph, and the loss gets what it will get: the training samples in batches
+    of ``size``, the validation ones in one call. (Once per ``fit``, about an epoch's
+    forward pass; a made-up prediction would be cheaper, and refuse losses that work.)"""
+    sets = [("training", X, y, size)]
+    if validation:
+        sets.append(("validation", *validation, len(validation[0])))
     with model.evaluating(), ag.no_grad():
-        prediction = model(X[0])
-        sets = [("training", y)] + ([("validation", validation[1])] if validation else [])
-        for which, targets in sets:
-            for start in range(0, len(targets), size):
-                batch = targets[start : start + size]
+        for which, X, y, size in sets:
+            for start in range(0, len(X), size):
+                predictions = [model(x) for x in X[start : start + size]]
+                targets = y[start : start + size]
                 try:
-                    value = loss_fn([prediction] * len(batch), batch)
-                    accuracy_of(counter, [prediction] * len(batch), batch)
+                    value = loss_fn(predictions, targets)
+                    accuracy_of(counter, predictions, targets)
                 except Exception as error:
                     if hasattr(error, "add_note"):  # (Python 3.11 and later)
                         error.add_note(
-                            f"(fit tried your loss and accuracy on the {which} targets "
-                            "before the first step: the model is unchanged)"
+                            f"(fit tried your loss and accuracy on the {which} data before "
+                            "the first step: the model is unchanged)"
                         )
                     raise
                 if not isinstance(value, Value):
@@ -584,9 +587,9 @@ def fit(
     Every argument and every sample is checked first (``check_fit``): feature counts,
     labels the loss accepts, finite numbers, the validation set, an optimizer that holds some
     of the model's parameters. A loss or an accuracy function of your own is tried once on
-    every training and validation target, in batches, with the model's prediction for the
-    first sample (only a call says which targets it accepts). Bad input raises before the
-    first step, and the model is unchanged.
+    all the training and validation data, as training will call it, in evaluation mode and
+    without a graph (only a call says which targets it accepts). Bad input raises before
+    the first step, and the model is unchanged.
     """
     plan = check_fit(
         model,

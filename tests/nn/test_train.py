@@ -324,6 +324,29 @@ def test_what_only_a_call_can_check_is_checked_before_the_first_step(loss, optio
     assert model.state_dict() == before and optimizer.t == 0
 
 
+def test_the_trial_of_a_loss_of_ones_own_gives_it_the_models_own_predictions():
+    """A trial that gave every target the first sample's prediction refused losses that
+    train: a hand-written BCE met sigmoid(40) = 1.0 with the target 0 (log(0)), and a
+    loss on z-scored predictions divided by their spread, 0."""
+
+    def bce(predictions, targets):
+        return ag.mean(
+            [-(p.log() if t == 1 else (1 - p).log()) for p, t in zip(predictions, targets)]
+        )
+
+    def z_scored(predictions, targets):
+        mean = ag.mean(predictions)
+        spread = ag.mean([(p - mean) * (p - mean) for p in predictions]).sqrt()
+        return ag.mean([((p - mean) / spread - t) ** 2 for p, t in zip(predictions, targets)])
+
+    X, y = [[40.0], [0.5], [-0.5], [1.0]], [1, 0, 1, 0]
+    for loss in (bce, z_scored):
+        model = MLP(1, [1], output_activation="sigmoid", seed=0)
+        model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 1.0, 0.0
+        history = fit(model, X, y, loss, SGD(model.parameters(), lr=0.01), 1, progress=False)
+        assert history.epochs == 1
+
+
 def test_a_recorded_run_gives_a_loss_of_ones_own_the_targets_as_they_were():
     """The replay's recorder made every target a float: a loss reading a class index as a
     list index broke after the first epoch, only when record=True."""
