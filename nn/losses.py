@@ -89,6 +89,12 @@ def class_index(target, classes, name="cross_entropy") -> int:
     return target
 
 
+def _one_sample_written_flat(flat, row) -> bool:
+    """One sample written flat on one side and as a row on the other: a two-output model's
+    ``[a, b]`` with the target ``[[0.5, 0.3]]`` (PyTorch broadcasts (2,) to (1, 2))."""
+    return len(row) == 1 and len(flat) == len(row[0]) > 1 and all(len(s) == 1 for s in flat)
+
+
 def _pair(prediction, target, name, names=("prediction", "target")):
     """Predictions and targets as two flat lists, paired sample by sample.
 
@@ -98,10 +104,8 @@ def _pair(prediction, target, name, names=("prediction", "target")):
     names, for the message.
     """
     p, t = _samples(prediction, name), _samples(target, name)
-    if len(p) != len(t) and 1 in (len(p), len(t)) and sum(map(len, p)) == sum(map(len, t)):
+    if _one_sample_written_flat(p, t) or _one_sample_written_flat(t, p):
         p, t = [[a for sample in p for a in sample]], [[b for sample in t for b in sample]]
-        # (one sample, written flat on one side and as a row on the other: a two-output
-        # model's [a, b] with the target [[0.5, 0.3]], as PyTorch broadcasts (2,) to (1, 2))
     if len(p) != len(t):
         raise ValueError(
             f"{name}: {len(p)} prediction(s) but {len(t)} target(s); give one target per sample"

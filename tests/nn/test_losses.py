@@ -79,6 +79,12 @@ def test_a_one_number_sample_may_be_written_bare_or_in_a_list():
     assert mse_loss([[a, b]], [0.0, 0.0]).data == 2.5
     with pytest.raises(ValueError, match="3 prediction"):
         mse_loss([a, b, a], [[0.0, 0.0]])
+    # but two samples of two are not one sample of four, nor is a ragged batch one sample
+    for prediction, target in [([[a, b, a, b]], [[1.0, 2.0], [3.0, 4.0]]),
+                               ([[a, b], [a, b]], [[1.0, 2.0, 3.0, 4.0]]),
+                               ([[a, b, a]], [[1.0], [2.0, 3.0]])]:  # fmt: skip
+        with pytest.raises(ValueError):
+            mse_loss(prediction, target)
 
 
 def test_hinge_is_the_mean_of_relu_one_minus_margin():
