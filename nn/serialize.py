@@ -66,7 +66,11 @@ def save(model, path) -> None:
     ties = _ties(model)
     if ties:  # (a model without ties writes no entry: its file is as it always was)
         document["ties"] = ties
-        _check_loads_as(model, _model_from(document, "save"))
+    try:
+        loaded = _model_from(document, "the file")  # what load will make of it
+    except ValueError as error:
+        raise ValueError(f"model: cannot save it, as its file would not load: {error}") from None
+    _check_loads_as(model, loaded)
     text = json.dumps(document, indent=1, allow_nan=False)
     write_atomic(_path(path), text + "\n")
 
@@ -139,24 +143,28 @@ def _ties(model) -> dict[str, str]:
 
 
 def _check_loads_as(model, loaded) -> None:
-    """A ``ValueError`` when the file would load as another model. A file records the
-    architecture and which weights are tied, not which module object is used where: a
-    hidden layer (relu) used again as the output layer would come back as a linear output
-    layer holding the same weights, and compute something else."""
+    """A ``ValueError`` when the file would load as a model that computes something else.
+    A file records the architecture the model was made with and the weights (and which of
+    them are tied), not which module object is used where: a hidden layer (relu) used
+    again as the output layer, or a layer swapped or changed after the model was made,
+    would come back as the architecture makes it."""
     built = dict(loaded.named_modules(remove_duplicate=False))
     for name, module in model.named_modules(remove_duplicate=False):
         again = built.get(name)
-        if (
-            again is None
-            or type(again) is not type(module)
-            or (again.extra_repr() != module.extra_repr())
-        ):
+        if _computes(again) != _computes(module):
             raise ValueError(
-                f"model: cannot save it: {name!r} is a module used in two places, and the "
-                f"file would load it there as {_described(again)} instead of "
-                f"{_described(module)}; share only modules that the architecture makes "
-                "alike (or save a model without ties)"
+                f"model: cannot save it: the file would load {name or 'the model'!r} as "
+                f"{_described(again)} instead of {_described(module)} (a file records the "
+                "architecture the model was made with: a module used in two places, or one "
+                "swapped or changed since, must be what the architecture makes there)"
             )
+
+
+def _computes(module) -> tuple:
+    """What decides what a module computes: its kind, sizes, activation, dropout (not the
+    init, which only chose the first weights)."""
+    kind = type(module)
+    return kind, *(getattr(module, key, None) for key in ("nin", "nout", "activation", "p"))
 
 
 def _described(module) -> str:

@@ -93,10 +93,21 @@ def test_a_layer_that_a_file_would_load_as_another_is_refused_before_writing(tmp
     model.layers[2] = model.layers[1]
     path = tmp_path / "m.json"
     path.write_text("the old file")
-    said = r"'layers\.2' is a module used in two places, .* as Layer\(3 -> 3, activation='linear'"
+    said = r"would load 'layers\.2' as Layer\(3 -> 3, activation='linear'.* instead of .*'relu'"
     with pytest.raises(ValueError, match=said):
         save(model, path)
     assert path.read_text() == "the old file"
+    swapped = MLP(4, [4, 1], seed=0)  # no ties: a layer swapped after the model was made
+    swapped.layers[0] = Layer(4, 4, activation="tanh", seed=0)
+    with pytest.raises(ValueError, match=r"would load 'layers\.0' as .*'relu'.* instead of"):
+        save(swapped, path)
+    swapped.layers[0] = Layer(4, 4, activation="relu", init="uniform", seed=0)
+    save(swapped, path)  # what the architecture makes there, whatever its init
+    assert load(path)([0.1, 0.2, 0.3, 0.4]).data == swapped([0.1, 0.2, 0.3, 0.4]).data
+    extra = MLP(2, [3, 1], seed=0)
+    extra.more = extra.layers[0]  # a name the architecture does not have
+    with pytest.raises(ValueError, match=r"^model: cannot save it, as its file would not load"):
+        save(extra, path)
     every = [name for name, _ in model.named_modules(remove_duplicate=False)]
     assert "layers.2.neurons.0" in every and len(every) == 1 + 3 * (1 + 3)
 
