@@ -189,11 +189,23 @@ def classes_of(labels, one_output: bool) -> list[int]:
     as a row (``[1.0]``, or one per output) is read by its first number, as the pictures
     read a score.
     """
-    labels = [number(label) if is_one_number(label) else numbers_of(label)[0] for label in labels]
+    labels = [_first_number(label, i) for i, label in enumerate(labels)]
     if not one_output:
         return [int(label) for label in labels]
     threshold = 0.5 if all(0.0 <= label <= 1.0 for label in labels) else 0.0
     return [int(label > threshold) for label in labels]
+
+
+def _first_number(label, i) -> float:
+    """A label as a number: itself, the first of a row, or a bool's 1.0 / 0.0."""
+    if is_one_number(label):
+        return number(label)
+    if isinstance(label, (str, bytes)) or not hasattr(label, "__iter__"):
+        return float(label)  # (True, or NumPy's bool: class 1; text says what it is)
+    row = numbers_of(label)
+    if not row:
+        raise ValueError(f"y[{i}] is empty: give each point its label")
+    return row[0]
 
 
 def decision_grid(model, X, resolution=60, padding=0.5):

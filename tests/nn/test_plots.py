@@ -358,6 +358,11 @@ def test_a_soft_label_has_the_class_bces_accuracy_gives_it_in_the_plot_and_the_r
     # targets written as rows, [0.3], or one per output: read by the first number (the
     # replay crashed on them, after training, with "float() argument must be ... not 'list'")
     assert classes_of([[0.3], [0.9]], one_output=True) == [0, 1]
+    assert classes_of([True, False], one_output=True) == [1, 0]  # (bools worked, then not)
+    numpy = pytest.importorskip("numpy")
+    assert classes_of(numpy.array([0.2, -1.0]) > 0, one_output=True) == [1, 0]
+    with pytest.raises(ValueError, match=r"y\[1\] is empty"):
+        classes_of([[1.0], []], one_output=True)
     rows = fit(model, X, [[t] for t in y], "bce", SGD(model.parameters(), lr=0.1), 1,
                record=True, progress=False)  # fmt: skip
     text = rows.replay(tmp_path / "rows.html").read_text()
