@@ -573,20 +573,26 @@ zoom</button>
       if (step[0] >= 0) {{
         nodes[step[0]].classList.add("agl-visit");
         lit.push(nodes[step[0]]);
-        follow(nodes[step[0]]);
+        follow([nodes[step[0]]].concat(step[2].map(function (c) {{ return nodes[c[0]]; }})));
       }}
-    }} else if (data.root >= 0) follow(nodes[data.root]);  // where backward begins
+    }} else if (data.root >= 0) follow([nodes[data.root]]);  // where backward begins
     at = k;
     caption.textContent = data.captions[k];
     slider.value = k;
     number.value = k;
   }}
-  function follow(node) {{  // scroll a big picture so that the visited box is in sight
-    var v = view.getBoundingClientRect(), r = node.getBoundingClientRect();
-    if (r.left < v.left || r.right > v.right)
-      view.scrollLeft += (r.left + r.right - v.left - v.right) / 2;
-    if (r.top < v.top || r.bottom > v.bottom)
-      view.scrollTop += (r.top + r.bottom - v.top - v.bottom) / 2;
+  function follow(boxes) {{  // scroll a big picture so that the visited box (the first)
+    // and the boxes it sends to are in sight; the visited one alone when they cannot all be
+    var v = view.getBoundingClientRect(), first = boxes[0].getBoundingClientRect();
+    var all = boxes.map(function (b) {{ return b.getBoundingClientRect(); }});
+    function span(low, high, size) {{
+      var a = Math.min.apply(null, all.map(function (r) {{ return r[low]; }}));
+      var b = Math.max.apply(null, all.map(function (r) {{ return r[high]; }}));
+      return b - a <= size ? [a, b] : [first[low], first[high]];
+    }}
+    var x = span("left", "right", v.width), y = span("top", "bottom", v.height);
+    if (x[0] < v.left || x[1] > v.right) view.scrollLeft += (x[0] + x[1] - v.left - v.right) / 2;
+    if (y[0] < v.top || y[1] > v.bottom) view.scrollTop += (y[0] + y[1] - v.top - v.bottom) / 2;
   }}
   function dwell() {{  // a leaf passes nothing on: its frame goes by quickly
     var ms = Number(speed.value);

@@ -105,7 +105,7 @@ class Stepper:
         """Frame ``k``'s picture: the whole graph fitted to the width when it fits in
         ``WINDOW`` or ``whole`` is pressed; else, at full size, a part with the boxes the
         step is about in it (the visited one and those it sends to), moved only when one of
-        them is out of sight (the saved page's script scrolls so; a widget has no script)."""
+        them is out of sight (as the saved page's script scrolls; a widget has no script)."""
         uid = f"agl-stepper-{id(self)}"
         layout = self.animation.layout
         if self.whole.value or (layout.width <= WINDOW[0] and layout.height <= WINDOW[1]):
