@@ -92,19 +92,22 @@ def screenshots() -> list[Path]:
 
     try:
         from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
     except ImportError:
         print("skipped backprop_step.png and replay.png: selenium is not installed")
         return []
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None or shutil.which("chromedriver") is None:
+    driver = shutil.which("chromedriver")
+    if chromium is None or driver is None:
         print("skipped backprop_step.png and replay.png: no Chromium or chromedriver")
         return []
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--window-size=1260,700"):
+    for flag in ("--headless=new", "--no-sandbox", "--window-size=1260,800"):
         options.add_argument(flag)
-    browser = webdriver.Chrome(options=options)
+    # (the driver named: selenium would otherwise look for one online first)
+    browser = webdriver.Chrome(options=options, service=Service(driver))
     scratch = Path(tempfile.mkdtemp())
     try:
         return [_animation_shot(browser, By, scratch), _replay_shot(browser, By, scratch)]
@@ -123,6 +126,7 @@ def _animation_shot(browser, By, scratch) -> Path:
     field = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
     field.clear()
     field.send_keys(f"{k}\n")
+    browser.execute_script("document.activeElement.blur();")  # (no text cursor in the picture)
     path = DOCS / "backprop_step.png"
     frame.screenshot(str(path))
     return path
