@@ -148,6 +148,9 @@ def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
         (lambda x: ag.tanh(1000 * x), 0.0, 1000.0),  # numeric 23.3, "wrong"
         (lambda x: ag.sin(1000 * x), 0.3, 1000 * math.cos(300.0)),
         (lambda x: 1 / x, 1e-3, -1e6),  # 0.1 steps over the pole: numeric +500
+        (lambda x: ag.sin(1e4 * x), 0.0, 1e4),  # tables from steps ten apart aliased: -53.1
+        (lambda x: ag.cos(1e5 * x), 0.3, -1e5 * math.sin(3e4)),
+        (lambda x: 1 / (x - 0.005), 0.0, -1 / 0.005**2),  # a later step landed on the pole
     ],
 )
 def test_the_extrapolated_difference_steps_as_f_needs_near_an_edge_and_far_from_0(f, x, slope):
