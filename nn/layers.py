@@ -196,10 +196,12 @@ class Dropout(Module):
         self._rng = rng(seed)
 
     def forward(self, x):
+        """One Value or number, or several (a list, a tuple, a NumPy array: each element
+        its own draw; an array comes back as a list)."""
         if not self.training or self.p == 0.0:
             return x
-        single = not isinstance(x, (list, tuple))
-        xs = [x] if single else x
+        single = isinstance(x, Value) or is_real(x)
+        xs = [x] if single else list(x)
         keep = 1.0 / (1.0 - self.p)
         draw = self._rng.random
         out = [v * (keep if draw() >= self.p else 0.0) for v in xs]

@@ -180,6 +180,16 @@ def test_dropout_zeroes_about_p_and_rescales_the_rest():
     assert drop(xs) is xs
 
 
+def test_dropout_draws_for_each_element_of_an_array():
+    """A NumPy array was one input: all its elements kept or zeroed together."""
+    numpy = pytest.importorskip("numpy")
+    xs = numpy.array([ag.Value(1.0) for _ in range(40)], dtype=object)
+    out = Dropout(0.5, seed=0)(xs)
+    assert len(out) == 40 and {v.data for v in out} == {0.0, 2.0}
+    assert Dropout(0.5, seed=0)(ag.Value(1.0)).data in (0.0, 2.0)  # one Value: one draw
+    assert Dropout(0.5, seed=0)(3.0) in (0.0, 6.0)
+
+
 def test_dropout_masks_are_reproducible():
     xs = [ag.Value(1.0) for _ in range(50)]
     a = [v.data for v in Dropout(0.5, seed=9)(xs)]
