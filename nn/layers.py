@@ -15,7 +15,7 @@ from autograd_lite import Value
 from autograd_lite.ops import dots
 
 from .module import Module
-from .validate import choice, is_real, positive_int, probability, rng, wrong_type
+from .validate import choice, is_one_number, positive_int, probability, rng, wrong_type
 
 #: Activation name -> function on Values ("linear" is no function at all). Modules keep the
 #: NAME and look the function up here, so a model pickles and copies as plain data. (Value's
@@ -89,7 +89,7 @@ def check_layer_sizes(nouts, name="nouts") -> list:
 
 def as_inputs(x, nin) -> list:
     """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1)."""
-    if isinstance(x, Value) or is_real(x):
+    if is_one_number(x):
         x = [x]
     elif isinstance(x, (str, bytes, bool)) or not hasattr(x, "__iter__"):
         raise wrong_type("a sample", f"a number or a list of numbers (the model takes {nin})", x)
@@ -200,7 +200,7 @@ class Dropout(Module):
         its own draw; an array comes back as a list)."""
         if not self.training or self.p == 0.0:
             return x
-        single = isinstance(x, Value) or is_real(x)
+        single = is_one_number(x)
         xs = [x] if single else list(x)
         keep = 1.0 / (1.0 - self.p)
         draw = self._rng.random

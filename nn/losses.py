@@ -22,7 +22,7 @@ import math
 import autograd_lite as ag
 from autograd_lite import Value
 
-from .validate import is_real, number, wrong_type
+from .validate import is_one_number, is_real, number, wrong_type
 
 
 def is_row(x) -> bool:
@@ -41,14 +41,14 @@ def _samples(x, name) -> list[list]:
     number (one output) or a list of numbers (one per output). So ``[a, b]`` is two samples
     of one number each, ``[[a, b]]`` one sample of two.
     """
-    if isinstance(x, Value) or is_real(x):
+    if is_one_number(x):
         return [[x]]
     if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
         raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
     out = [list(item) if is_row(item) else [item] for item in x]
     for sample in out:
         for item in sample:
-            if not (isinstance(item, Value) or is_real(item)):
+            if not is_one_number(item):
                 raise TypeError(f"{name}: expected numbers, got {item!r} ({type(item).__name__})")
     return out
 
@@ -246,7 +246,7 @@ def _scores(row, name, fn="cross_entropy") -> list:
     if not row:
         raise ValueError(f"{fn}: {name} is empty; give one score per class")
     for j, z in enumerate(row):
-        if not (isinstance(z, Value) or is_real(z)):
+        if not is_one_number(z):
             raise wrong_type(f"{fn}: {name}[{j}]", "a number or a Value", z)
     return row
 

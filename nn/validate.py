@@ -126,7 +126,8 @@ def number(value) -> float:
 
 
 def is_one_number(prediction) -> bool:
-    """True for a Value or a number: the output of a one-output model (not a list of them)."""
+    """True for a Value or a number, not a list of them: a one-output model's prediction,
+    one input, one score."""
     return isinstance(prediction, Value) or is_real(prediction)
 
 
