@@ -42,18 +42,19 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from contextvars import ContextVar
 
 from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .reals import as_operands, as_real
-from .recording import CUT_BY_GRADS, _recording, _taking_derivative, warn_if_cutting
+from .recording import (
+    CUT_BY_GRADS,
+    _outer_calls,
+    _recording,
+    _taking_derivative,
+    warn_if_cutting,
+)
 from .value import Value
-
-# How many grad / hessian calls are evaluating their function right now (in this thread
-# or task). Inside one, a derivative must stay a Value: the outer call differentiates it.
-_outer_calls: ContextVar[int] = ContextVar("autograd_lite_outer_grad_calls", default=0)
 
 
 def grad(f, argnums=0):

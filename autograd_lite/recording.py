@@ -39,18 +39,46 @@ class GraphCutWarning(UserWarning):
     The derivative cannot see through it, so it is wrong along that path."""
 
 
+# How many derivatives are being taken around this point (in this thread or task): grad,
+# hessian and gradcheck evaluating their function (``functional.differentiating``), and your
+# op's derivative being differentiated again. Inside one, a ``grad`` must give Values, not
+# floats: the outer derivative differentiates them.
+_outer_calls: ContextVar[int] = ContextVar("autograd_lite_outer_grad_calls", default=0)
+
+
 class taking_derivative:
-    """Inside, ``float()`` of a Value warns that it cuts the graph; ``where`` says what is
-    being differentiated. (``grad`` sets the same switch in ``functional.differentiating``.)"""
+    """Inside, a derivative is being taken: ``float()`` of a Value warns that it cuts the
+    graph (``where`` says what is being differentiated), and a ``grad`` gives Values.
+    (``grad`` sets the same switches in ``functional.differentiating``.)"""
 
     def __init__(self, where):
         self.where = where
 
     def __enter__(self):
-        self._token = _taking_derivative.set(self.where)
+        self._tokens = (
+            _taking_derivative.set(self.where),
+            _outer_calls.set(_outer_calls.get() + 1),
+        )
 
     def __exit__(self, *exc_info):
-        _taking_derivative.reset(self._token)
+        cutting, depth = self._tokens
+        _outer_calls.reset(depth)
+        _taking_derivative.reset(cutting)
+        return False
+
+
+class on_numbers:
+    """Inside, no derivative is being taken, whatever is outside: your op's derivative runs
+    here on floats when its node is made, so a ``grad`` it calls gives floats, as it would
+    at the top level (inside ``grad(f)`` it would give Values)."""
+
+    def __enter__(self):
+        self._tokens = (_taking_derivative.set(None), _outer_calls.set(0))
+
+    def __exit__(self, *exc_info):
+        cutting, depth = self._tokens
+        _outer_calls.reset(depth)
+        _taking_derivative.reset(cutting)
         return False
 
 

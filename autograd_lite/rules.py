@@ -28,7 +28,7 @@ from __future__ import annotations
 import inspect
 
 from .reals import as_real
-from .recording import _is_recording, taking_derivative
+from .recording import _is_recording, on_numbers, taking_derivative
 from .value import Value
 
 
@@ -108,9 +108,10 @@ class Rule:
     def _floats(self, floats, out):
         """The local derivatives on floats, or None when ``derivative`` gives no proper
         tuple: then backward asks this row again, and says what is wrong."""
-        local = self.derivative(*floats, out)
         if self.builtin:
-            return local
+            return self.derivative(*floats, out)
+        with on_numbers():  # (a grad in your derivative gives floats here: recording.py)
+            local = self.derivative(*floats, out)
         if not isinstance(local, (tuple, list)) or len(local) != len(floats):
             return None
         where = f"op {self.name!r}: a local derivative"
@@ -220,6 +221,19 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     The op is checked here, once: its name, and that ``derivative`` takes the inputs of
     ``forward`` and then ``out``.
     """
+    _check_definition(name, forward, derivative, doc, _builtin)  # (below the table's code)
+    rule = Rule(name, forward, derivative, builtin=_builtin)
+    RULES[name] = rule
+    return Op(rule, doc)
+
+
+# --- checking what define_op is given ------------------------------------------------------
+
+
+def _check_definition(name, forward, derivative, doc, builtin):
+    """``define_op``'s arguments, checked once, when the op is made: a printable name that
+    is not a built-in's, two callables, a docstring or None, and a ``derivative`` that takes
+    what ``forward`` takes and then ``out``."""
     if not isinstance(name, str):
         raise TypeError(f"define_op: name must be a str, got {type(name).__name__} {name!r}")
     if not name:
@@ -231,19 +245,21 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     for role, f in (("forward", forward), ("derivative", derivative)):
         if not callable(f):
             raise TypeError(f"define_op({name!r}): {role} must be callable, got {f!r}")
+    if doc is not None and not isinstance(doc, str):
+        raise TypeError(
+            f"define_op({name!r}): doc must be a str (the op's docstring) or None, "
+            f"got {type(doc).__name__} {doc!r}"
+        )
     existing = RULES.get(name)
     if existing is not None and existing.builtin:
         raise ValueError(f"define_op: {name!r} is a built-in op; choose another name")
-    if not _builtin:  # the table's own rows are checked by the tests instead
+    if not builtin:  # the table's own rows are checked by the tests instead
         _check_arity(name, forward, derivative)
-    rule = Rule(name, forward, derivative, builtin=_builtin)
-    RULES[name] = rule
-    return Op(rule, doc)
 
 
 def _check_arity(name, forward, derivative):
-    """``derivative`` must accept the inputs of ``forward`` and then ``out``, where the two
-    signatures tell (a builtin such as math.hypot, or ``*args``, may not)."""
+    """``derivative`` must accept the inputs ``forward`` needs and then ``out``, where the
+    two signatures tell (a builtin such as math.hypot, or ``*args``, may not)."""
     try:
         params = inspect.signature(forward).parameters.values()
         takes = inspect.signature(derivative)
@@ -251,7 +267,10 @@ def _check_arity(name, forward, derivative):
         return
     if any(p.kind is p.VAR_POSITIONAL for p in params):
         return
-    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    # the inputs forward needs (one with a default value, ``lambda x, k=2.0: ...``, may be
+    # left out of a call, and then derivative gets the inputs given)
+    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+            for p in params)  # fmt: skip
     try:
         takes.bind(*range(n + 1))
     except TypeError:

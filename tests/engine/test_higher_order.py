@@ -5,6 +5,8 @@ compute every partial derivative up to third order both ways, in float64, and re
 agreement to 1e-9 relative.
 """
 
+import math
+
 import pytest
 from needs_torch import import_torch
 from torch_oracle import assert_match_torch, close, torch_up_to_third
@@ -157,3 +159,25 @@ def test_differentiable_gradients_record_even_inside_no_grad():
         assert ag.gradcheck(lambda t: t**3, 2.0)  # gradcheck records for itself too
         assert not ag.is_recording()
     assert not g.is_leaf and ag.gradients(g, [x]) == [12.0]
+
+
+def test_a_derivative_written_with_grad_works_on_every_route():
+    # x sin x, whose derivative is written with grad: on floats (when a node is made,
+    # even inside an outer grad) grad gives floats; differentiated again, Values
+    def helper(x):
+        return ag.sin(x) * x
+
+    x_sin_x = ag.define_op(
+        "x_sin_x", lambda x: math.sin(x) * x, lambda x, out: (ag.grad(helper)(x),)
+    )
+    x0 = 0.3
+    d1 = math.sin(x0) + x0 * math.cos(x0)
+    d2 = 2 * math.cos(x0) - x0 * math.sin(x0)
+    d3 = -3 * math.sin(x0) - x0 * math.cos(x0)
+    assert ag.grad(x_sin_x)(x0) == pytest.approx(d1, rel=1e-15)
+    assert ag.grad(ag.grad(x_sin_x))(x0) == pytest.approx(d2, rel=1e-15)
+    assert ag.hessian(x_sin_x)(x0)[0][0] == pytest.approx(d2, rel=1e-15)
+    assert ag.grad(ag.grad(ag.grad(x_sin_x)))(x0) == pytest.approx(d3, rel=1e-14)
+    x = ag.Value(x0)
+    (first,) = ag.gradients(x_sin_x(x), [x], create_graph=True)
+    assert ag.gradients(first, [x])[0] == pytest.approx(d2, rel=1e-15)

@@ -181,6 +181,21 @@ def test_a_derivative_that_cannot_take_the_inputs_and_out_is_refused_at_define_o
     ag.define_op("defaults", lambda x, y: x + y, lambda x, y, out, extra=0: (1.0, 1.0))
 
 
+def test_an_input_with_a_default_is_one_forward_may_go_without():
+    # forward(x, k=2.0) needs one input: derivative(x, out) is right for op(x)
+    scaled = ag.define_op("scaled_by_default", lambda x, k=2.0: k * x, lambda x, out: (2.0,))
+    y = scaled(Value(1.5))
+    y.backward()
+    assert (y.data, y.parents[0].grad) == (3.0, 2.0)
+
+
+def test_a_doc_that_is_not_text_is_refused_at_define_op():
+    with pytest.raises(TypeError, match=r"define_op\('documented'\): doc must be a str"):
+        ag.define_op("documented", math.exp, lambda x, out: (out,), doc=5)
+    assert "documented" not in ag.RULES
+    assert ag.define_op("documented", math.exp, lambda x, out: (out,), doc="e ** x").__doc__
+
+
 def test_backward_through_a_malformed_op_changes_no_grad_before_it_says_why():
     x, b = Value(0.5), Value(3.0)
     y = two_entries(x) * b  # backward would reach b before the malformed node
