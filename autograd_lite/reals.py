@@ -26,6 +26,11 @@ def as_real(x, where="Value(data)"):
             return math.inf if x > 0 else -math.inf
     if is_node(x):  # a Value has __float__, but taking its number would cut the graph
         hint = "give its .data, the number it holds (or .detach() for a new leaf)"
+        if where == "Value(data)":  # also met when an operand's .data holds a Value
+            hint += (
+                "; if you did not call Value() here, an operand's .data holds a Value: set "
+                ".data to numbers only (an update is p.data -= lr * p.grad, not lr * p)"
+            )
     elif isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
         hint = "use 1.0 or 0.0 if you mean a number"
     elif x is None:

@@ -77,6 +77,8 @@ class Value:
                 raise TypeError(_not_a_leaf(label, _rule))
             # (as_real, in reals.py: the number as a float, or a TypeError saying what to give)
             data = data if type(data) is float else as_real(data)
+        elif type(data) is not float:  # an operand's .data was set to something else
+            data = as_real(data)  # (p.data -= lr * p sets it to a Value: as_real says so)
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -170,6 +172,9 @@ class Value:
 
     def __ge__(self, other):
         return self.data >= number_of(other, ">=")
+
+    def __bool__(self):  # ``if v:`` asks about the number, as in PyTorch: False at 0 only
+        return self.data != 0.0
 
     # (No __eq__ or __hash__ here: the ones every object has are identity, and a set or dict
     # of nodes uses them at C speed. ``==`` on numbers would make a Value unhashable.)

@@ -91,6 +91,43 @@ def test_comparisons_look_at_data_and_return_bool():
     assert sorted([b, a]) == [a, b]
 
 
+def test_the_truth_of_a_value_is_the_truth_of_its_number_as_in_pytorch():
+    # `if v:` asks about the number: False at 0 (and -0) only, NaN is true, as bool(nan) is
+    for data, truth in (
+        (0.0, False),
+        (-0.0, False),
+        (2.5, True),
+        (-1e-300, True),
+        (math.nan, True),
+    ):
+        assert bool(Value(data)) is truth
+    x = Value(0.0)
+    y = x * 3.0  # a node too: its number decides
+    assert not y and (x + 1.0)
+    # a derivative written once for floats and Values can test for zero with `not x`
+    sinc = ag.define_op(
+        "sinc_with_not",
+        lambda x: 1.0 if not x else math.sin(x) / x,
+        lambda x, out: (0.0 if not x else (ag.cos(x) - out) / x,),
+    )
+    assert ag.grad(sinc)(0.0) == 0.0 and ag.grad(sinc)(0.5) == pytest.approx(
+        (math.cos(0.5) - math.sin(0.5) / 0.5) / 0.5, rel=1e-15
+    )
+
+
+def test_an_operand_whose_data_was_set_to_a_value_is_caught_at_the_next_operation():
+    # the lecture's update without .grad: p.data -= lr * p makes p.data a Value
+    p, x = Value(0.5), Value(2.0)
+    p.data -= 0.1 * p
+    for use in (lambda: p * x, lambda: p + 1.0, lambda: 2.0 / p, lambda: ag.dot([p], [x])):
+        with pytest.raises(TypeError, match=r"\.data holds a Value.*lr \* p\.grad, not lr \* p"):
+            use()
+    # a number of another kind set by hand (a NumPy float) is taken as the float it is
+    q = Value(1.0)
+    q.data = Fraction(1, 2)
+    assert type((q * x).data) is float and (q * x).data == 1.0
+
+
 def test_equality_and_hash_are_identity():
     a, b = Value(1.0), Value(1.0)
     assert a == a and a != b
