@@ -273,10 +273,9 @@ class BackpropAnimation:
                     f"the constant {self.names[node]}{where} is a leaf: nothing to pass on "
                     f"(its gradient, {short(step.upstream)}, changes nothing)."
                 )
-            output = visible(self.root.label) or "output"
             return (
                 head + f"{self.names[node]} is a leaf{where}: nothing to pass on. Its gradient "
-                f"d {output} / d {self.names[node]} = {short(step.upstream)} is final ({times})."
+                f"{self.derivative(node)} = {short(step.upstream)} is final ({times})."
             )
         return "\n".join(
             [
@@ -285,6 +284,13 @@ class BackpropAnimation:
                 *lines,
             ]
         )
+
+    def derivative(self, node) -> str:
+        """What a gradient of this pass is: ``d out / d w``, or from a seed other than 1
+        (the gradient a loss sends back to ``out``), ``-2.0 (the seed) × d out / d w``."""
+        output = visible(self.root.label) or "output"
+        formula = f"d {output} / d {self.names[node]}"
+        return formula if self.seed == 1.0 else f"{short(self.seed)} (the seed) × {formula}"
 
     def _box_sizes(self) -> list[tuple[float, float]]:
         """Width and height (points) of each box, for the widest text it will ever show."""

@@ -159,6 +159,23 @@ def test_captions_give_the_arithmetic_and_the_running_sums():
 
 
 @needs_a_program
+def test_a_seed_other_than_1_is_in_every_derivative_a_caption_writes():
+    # From a loss's gradient -2.0 at out, a leaf's gradient is -2.0 × d out / d leaf:
+    # calling it d out / d leaf would state a wrong derivative.
+    x, w = Value(3.0, label="x"), Value(0.5, label="w")
+    out = x * w
+    out.label = "out"
+    captions = [f.caption for f in backprop_animation(out, gradient=-2.0).frames]
+    assert captions[2].endswith(
+        "Its gradient -2.0 (the seed) × d out / d w = -6.0 is final (from its one use)."
+    )
+    assert "-2.0 (the seed) × d out / d x = -1.0 is final" in captions[3]
+    assert not any(re.search(r"gradient d out / d", c) for c in captions)
+    (only,) = backprop_animation(x, gradient=5.0).frames[1:]  # d x / d x is 1, not 5
+    assert "Its gradient 5.0 (the seed) × d x / d x = 5.0 is final" in only.caption
+
+
+@needs_a_program
 def test_observers_show_one_pass_from_zero_and_change_no_grad(capsys):
     c = reused()
     c.backward()  # a.grad is 24 ...

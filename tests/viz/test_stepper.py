@@ -58,6 +58,16 @@ def test_the_slider_moves_through_every_step_and_grads_stay_as_they_were():
     assert "grad -1.5" in seen[-1][1]  # x1's gradient from this pass alone, not -4.5
 
 
+def test_a_seed_other_than_1_is_in_the_derivative_the_caption_writes():
+    x = Value(3.0, label="x")
+    y = x * 2
+    y.label = "y"
+    control = stepper(y, gradient=5.0)
+    control.go(control.last)  # x, a leaf: 10.0 is 5 × d y / d x, and d y / d x is 2
+    assert "Its gradient 5.0 (the seed) × d y / d x = 10.0 is final" in control.caption.value
+    assert "gradient d y / d x" not in control.caption.value
+
+
 def test_buttons_step_and_stop_at_the_ends():
     control = stepper(reused())
     control.previous.click()
