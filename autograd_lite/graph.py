@@ -53,11 +53,14 @@ def topological_order(root) -> list:
 
 
 def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) -> dict:
-    """d output / d node for every node ``output`` depends on, as a dict; no ``.grad`` changes.
+    """seed × d output / d node for every node ``output`` depends on, as a dict; no ``.grad``
+    changes.
 
-    ``seed`` is d output / d output. With ``create_graph`` the local derivatives are nodes
-    where they vary, so the gradients are too: a graph that can be differentiated again (a
-    constant one, such as d(x + x)/dx = 2.0, stays a float; ``gradients`` makes it a Value).
+    ``seed`` is the gradient that starts at ``output``: 1.0 (d output / d output) gives the
+    derivatives themselves; a loss's gradient d loss / d output gives d loss / d node.
+    With ``create_graph`` the local derivatives are nodes where they vary, so the gradients
+    are too: a graph that can be differentiated again (a constant one, such as
+    d(x + x)/dx = 2.0, stays a float; ``gradients`` makes it a Value).
     ``order`` is ``topological_order`` or, from ``gradients``, a quicker one that gives the
     same non-leaves in the same order.
     A node's first contribution is kept as it is, as PyTorch's ``autograd.grad`` does: a

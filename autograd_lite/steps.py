@@ -83,7 +83,8 @@ class Step:
     """One node visited by backward.
 
     - ``node``: the Value being visited;
-    - ``upstream``: its gradient at that moment, d output / d node (now complete);
+    - ``upstream``: its gradient at that moment, seed × d output / d node (now complete;
+      the seed is 1.0 unless a ``gradient`` was given);
     - ``contributions``: one ``(parent, local, product)`` per parent edge, in operand order,
       where ``product = upstream * local`` is what that parent receives;
     - ``running``: the parent's ``.grad`` right after each product was added (the running
