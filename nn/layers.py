@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 
 from autograd_lite import Value
 from autograd_lite.ops import dots
+from autograd_lite.reals import shown
 
 from .module import Module
-from .validate import choice, is_one_number, positive_int, probability, rng, wrong_type
+from .validate import choice, is_one_number, positive_int, probability, rng
 
 #: Activation name -> function on Values ("linear" is no function at all). Modules keep the
 #: NAME and look the function up here, so a model pickles and copies as plain data. (Value's
@@ -87,26 +89,87 @@ def check_layer_sizes(nouts, name="nouts") -> list:
     return [positive_int(n, f"{name}[{i}]") for i, n in enumerate(nouts)]
 
 
-def as_inputs(x, nin) -> list:
-    """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1)."""
+def as_inputs(x, nin, who="as_inputs") -> list:
+    """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1).
+
+    ``who`` names the call a wrong sample is reported against: "MLP" for ``model(x)``."""
     if is_one_number(x):
-        x = [x]
+        inputs = [x]
     elif isinstance(x, (str, bytes, bool)) or not hasattr(x, "__iter__"):
-        raise wrong_type("a sample", f"a number or a list of numbers (the model takes {nin})", x)
-    x = list(x)
-    if len(x) != nin:
-        raise ValueError(f"expected {nin} input(s), got {len(x)}")
-    return x
+        raise not_a_sample(x, nin, who)
+    else:
+        inputs = list(x)
+    if len(inputs) != nin:
+        raise not_a_sample(x, nin, who)
+    return inputs
 
 
-def weighted_sums(neurons, x) -> list[Value]:
+def not_a_sample(x, nin, who) -> TypeError | ValueError | None:
+    """The error for ``who(x)`` when ``x`` is not one sample of ``nin`` numbers: what it
+    is instead (a batch, one number, too many numbers, text, ...) and what to do. None when
+    ``x`` is one sample after all. Called only once something went wrong, so the normal
+    path pays nothing for these messages."""
+    wanted = f"{who}(x): x must be one sample of {_count(nin)}"
+    batch = ": for a batch, call the model on each sample ([model(x) for x in X]) or use nn.fit"
+    give = "one number" if nin == 1 else f"a list of {nin} numbers"
+    if is_one_number(x):
+        if nin == 1:
+            return None
+        return ValueError(f"{wanted}, got one number, {shown(x)}: give {give}, one per input")
+    if isinstance(x, (str, bytes, bool, Mapping)) or not hasattr(x, "__iter__"):
+        return TypeError(f"{wanted}, got {shown(x)} ({type(x).__name__}): give {give}")
+    items = list(x)
+    given = _a(type(x).__name__)
+    if not items:
+        return ValueError(f"{wanted}, got {given} with nothing in it: give {give}")
+    wrong = [(i, v) for i, v in enumerate(items) if not _is_input(v)]
+    if not wrong:  # numbers, but not as many as the model takes
+        told = f"{wanted}, got {given} of {_count(len(items))}"
+        return ValueError(told + (batch if nin == 1 else f": give {nin}, one per input"))
+    if len(wrong) == len(items) and all(_is_sequence(v) for v in items):  # samples
+        if hasattr(x, "shape"):  # a 2-D NumPy array
+            return TypeError(f"{wanted}, got an array of shape {tuple(x.shape)}{batch}")
+        inner = type(items[0]).__name__ + ("s" if len(items) > 1 else "")
+        return TypeError(f"{wanted}, got {given} of {len(items)} {inner}{batch}")
+    i, v = wrong[0]
+    hint = (
+        "convert text first, e.g. float(text)" if isinstance(v, (str, bytes)) else "give a number"
+    )
+    return TypeError(f"{wanted}, got {shown(v)} ({type(v).__name__}) as x[{i}]: {hint}")
+
+
+def _count(n) -> str:
+    return "1 number" if n == 1 else f"{n} numbers"
+
+
+def _a(kind) -> str:
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
+def _is_input(v) -> bool:
+    """What ``Value`` takes as an input: a Value, or a number it accepts."""
+    if isinstance(v, Value):
+        return True
+    try:
+        Value(v)
+    except TypeError:
+        return False
+    return True
+
+
+def _is_sequence(v) -> bool:
+    return not isinstance(v, (str, bytes, Mapping)) and hasattr(v, "__iter__")
+
+
+def weighted_sums(neurons, x, who="weighted_sums") -> list[Value]:
     """``w . x + b`` for each neuron, as one ``dot`` node each: the pre-activations.
 
     ``x`` is one sample (a list of ``nin`` numbers or Values, or a bare number when ``nin``
     is 1). The bias is the weight of a constant input 1.0, so each node reads
     ``(w_1, ..., w_n, b)`` and ``(x_1, ..., x_n, 1.0)``. The inputs become nodes once and
     are shared by every neuron, as they would be in a matrix product. ``Neuron`` and
-    ``Layer`` both compute through here.
+    ``Layer`` both compute through here; ``who`` is the call that a wrong sample's error
+    names ("Layer" says ``Layer(x): x must be ...``).
 
     >>> n = Neuron(2, activation="linear", seed=0)
     >>> n.w[0].data, n.w[1].data, n.b.data = 2.0, -1.0, 0.5
@@ -114,7 +177,14 @@ def weighted_sums(neurons, x) -> list[Value]:
     [5.5]
     """
     nin = len(neurons[0].w)
-    xs = [v if type(v) is Value else Value(v) for v in as_inputs(x, nin)]
+    inputs = as_inputs(x, nin, who)
+    try:
+        xs = [v if type(v) is Value else Value(v) for v in inputs]
+    except TypeError:  # an input that is no number: say what a sample is
+        problem = not_a_sample(x, nin, who)
+        if problem is None:
+            raise
+        raise problem from None
     xs.append(Value(1.0))
     return dots([(*n.w, n.b) for n in neurons], xs)
 
@@ -139,7 +209,7 @@ class Neuron(Module):
         self.label_parameters()
 
     def forward(self, x):
-        return self.activate(weighted_sums([self], x)[0])
+        return self.activate(weighted_sums([self], x, "Neuron")[0])
 
     def activate(self, z):
         """The activation node on top of the weighted sum ``z``."""
@@ -168,7 +238,7 @@ class Layer(Module):
         self.label_parameters()
 
     def forward(self, x) -> list:
-        sums = weighted_sums(self.neurons, x)
+        sums = weighted_sums(self.neurons, x, "Layer")
         act = ACTIVATIONS[self.activation]  # the layer's, as to_torch, save and replay read it
         return sums if act is None else [act(z) for z in sums]
 
@@ -257,12 +327,18 @@ class MLP(Module):
         self.label_parameters()
 
     def forward(self, x):
-        last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            x = layer(x)
-            if i < last and self.dropouts:
-                x = self.dropouts[i](x)
-        return x[0] if len(x) == 1 else x
+        out, last = x, len(self.layers) - 1
+        try:  # (costs nothing while nothing is raised)
+            for i, layer in enumerate(self.layers):
+                out = layer(out)
+                if i < last and self.dropouts:
+                    out = self.dropouts[i](out)
+        except (TypeError, ValueError):  # when x is the trouble, say it of the call made
+            problem = not_a_sample(x, self.nin, "MLP")
+            if problem is None:
+                raise
+            raise problem from None
+        return out[0] if len(out) == 1 else out
 
     def extra_repr(self):
         text = f"{self.nin} -> {self.nouts}, activation={self.activation!r}"

@@ -88,15 +88,59 @@ def test_mlp_matches_a_hand_written_forward_pass():
 
 
 def test_wrong_input_size_is_reported():
-    with pytest.raises(ValueError, match="expected 2 input"):
+    said = r"^MLP\(x\): x must be one sample of 2 numbers, got a list of 3 numbers: give 2"
+    with pytest.raises(ValueError, match=said):
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
 
 
 @pytest.mark.parametrize("sample", [True, None, "ab", b"1", object()])
 def test_a_sample_that_is_not_numbers_is_a_type_error_that_says_so(sample):
-    said = r"a sample must be a number or a list of numbers \(the model takes 1\), got"
+    said = r"^MLP\(x\): x must be one sample of 1 number, got .*: give one number$"
     with pytest.raises(TypeError, match=said):
         MLP(1, [3, 1], seed=0)(sample)
+
+
+def test_a_batch_given_as_one_sample_says_to_call_the_model_on_each_sample():
+    # (it said "Value(data) needs a real number, got list [1.0, 2.0]", never that the model
+    # takes one sample)
+    batch = r": for a batch, call the model on each sample \(\[model\(x\) for x in X\]\)"
+    model = MLP(2, [3, 1], seed=0)
+    batches = [
+        ([[1.0, 2.0], [3.0, 4.0]], "a list of 2 lists"),
+        ([[1.0, 2.0]], "a list of 1 list"),
+        (((1.0, 2.0), (3.0, 4.0), (5.0, 6.0)), "a tuple of 3 tuples"),
+    ]
+    for X, got in batches:
+        with pytest.raises(
+            TypeError, match=rf"^MLP\(x\): x must be one sample of 2 numbers, got {got}{batch}"
+        ):
+            model(X)
+    with pytest.raises(
+        ValueError, match=r"^MLP\(x\): .* of 1 number, got a list of 3 numbers" + batch
+    ):
+        MLP(1, [3, 1], seed=0)([1.0, 2.0, 3.0])  # one input each: three samples, surely
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"got an array of shape \(2, 2\)" + batch):
+        model(np.array([[1.0, 2.0], [3.0, 4.0]]))
+
+
+def test_one_number_for_a_model_of_several_inputs_says_so_and_one_input_takes_it():
+    said = r"^MLP\(x\): x must be one sample of 2 numbers, got one number, 1.0: give a list"
+    with pytest.raises(ValueError, match=said):
+        MLP(2, [3, 1], seed=0)(1.0)
+    assert isinstance(MLP(1, [3, 1], seed=0)(1.0), ag.Value)  # a bare number: the one input
+    assert isinstance(Neuron(1, seed=0)(1.0), ag.Value)
+
+
+def test_a_wrong_sample_is_reported_as_the_call_made():
+    with pytest.raises(ValueError, match=r"^Neuron\(x\): x must be one sample of 2 numbers"):
+        Neuron(2, seed=0)(1.0)
+    with pytest.raises(TypeError, match=r"^Layer\(x\): .* got a list of 1 list: for a batch"):
+        Layer(2, 3, seed=0)([[1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"^MLP\(x\): .* got 'a' \(str\) as x\[1\]: convert text"):
+        MLP(2, [3, 1], seed=0)([1.0, "a"])
+    with pytest.raises(ValueError, match=r"^MLP\(x\): .* got a list with nothing in it"):
+        MLP(2, [3, 1], seed=0)([])
 
 
 def test_a_single_input_may_be_a_bare_number():
