@@ -10,7 +10,10 @@ number: it has no gradient worth showing.
 
 A ``dot`` node (a neuron's weighted sum, ``ag.dot``) can be drawn expanded: each product
 ``w.0*x.0`` as a box of its own feeding a ``+``, and the bias (the weight paired with the
-constant 1) arriving as the bias. That is the default for small pictures.
+constant 1) arriving as the bias. That is the default for small pictures. A small picture
+that keeps a ``dot`` node whole (``expand_dots=False``) writes on each arrow into it what
+that operand is multiplied by: "×x1" on the arrow from ``w.0``, "×w.0" on the one from
+``x1``, so the pairs can be read off.
 
 Shaped to be quick to lay out: a node used more than ``REPEAT_LIMIT`` times (the ``x`` of
 ``x*x*...*x``, an input read by every neuron) is drawn again beside each use instead of
@@ -49,7 +52,8 @@ from .programs import Picture
 
 #: A node used more often than this is drawn once per use (see the module docstring).
 REPEAT_LIMIT = 3
-#: ``expand_dots=None`` expands the dot nodes of pictures of at most this many Values.
+#: ``expand_dots=None`` expands the dot nodes of pictures of at most this many Values; in
+#: such a picture a dot node left whole has its pairs marked on its arrows ("×x1" from w.0).
 EXPAND_UP_TO = 60
 #: How many Values a summary of a graph bigger than ``max_nodes`` shows (module docstring).
 SUMMARY_NODES = 40
@@ -104,7 +108,9 @@ def draw_dot(
       ``summary_nodes`` (default 40) nearest ``root`` are drawn, with a note;
     - ``highlight``: a Value (or several) to outline in red;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
-      and a sum, the bias named; None (default) does so for pictures of at most 60 Values;
+      and a sum, the bias named; None (default) does so for pictures of at most 60 Values.
+      A dot node of such a picture kept whole (False) marks each arrow into it with what
+      that operand is multiplied by ("×x1" from ``w.0``);
     - ``scale``: a ``colors.GradScale`` to colour by instead of one fitted to this picture
       (``GradScale.fit(grads)``), so that several pictures share one scale;
     - ``title``: a line of text above the picture, saying what it shows.
@@ -239,7 +245,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
     picture.attr("node", fontname=FONT, fontsize=str(BOX_SIZE))
     picture.attr("edge", fontname=FONT, fontsize=str(EDGE_SIZE), arrowsize="0.7")
 
-    drawing = _Drawing(picture, {node: i for i, node in enumerate(nodes)}, step)
+    small = len(nodes) <= EXPAND_UP_TO
+    drawing = _Drawing(picture, {node: i for i, node in enumerate(nodes)}, step, small)
     for node, i in drawing.index.items():
         if not node.parents:
             continue
@@ -294,6 +301,16 @@ def _note(name, text) -> str:
             f'CELLPADDING="4"><TR><TD>{lines}</TD></TR></TABLE>')  # fmt: skip
 
 
+def dot_partners(node) -> tuple | None:
+    """What each operand of a ``dot`` node is multiplied by (``x1`` for ``w.0``, and
+    ``w.0`` for ``x1``); None for any other node."""
+    parents = node.parents
+    if node.op != "dot" or len(parents) % 2:
+        return None
+    half = len(parents) // 2
+    return parents[half:] + parents[:half]
+
+
 class _Drawing:
     """Collects the arrows of one picture, then writes the boxes they start from.
 
@@ -301,10 +318,11 @@ class _Drawing:
     (``place``), and a constant that only serves as a bias's partner is not drawn at all.
     """
 
-    def __init__(self, picture, index, step):
+    def __init__(self, picture, index, step, mark_pairs=False):
         self.picture = picture
         self.index = index
         self.step = step
+        self.mark_pairs = mark_pairs  # a dot node drawn whole says which operands pair up
         # node -> [(target id, edge attributes)], one per arrow leaving its box
         self.sources = {node: [] for node in index}
         # a constant input that meets weight w.3 in a dot product is called x.3
@@ -345,13 +363,15 @@ class _Drawing:
         """The op circle of node ``v{i}``, one arrow per operand and one to the result.
 
         At the step being drawn the arrows are red and carry ``upstream × local = product``
-        (after "1st:", "2nd:" where the order matters); operands cut off by ``max_nodes``
-        are counted in a small note instead.
+        (after "1st:", "2nd:" where the order matters); else they are marked "1st", "2nd",
+        or, into a ``dot`` node of a small picture, with the operand's partner ("×x1").
+        Operands cut off by ``max_nodes`` are counted in a small note instead.
         """
         red = self._red(node)
         self._circle(f"op{i}", node.op_label, red)
         self.picture.edge(f"op{i}", f"v{i}", **red)
         hidden = 0
+        partners = dot_partners(node) if self.mark_pairs and not red else None
         for k, (parent, mark) in enumerate(zip(node.parents, operands(node))):
             if parent not in self.index:
                 hidden += 1
@@ -360,6 +380,10 @@ class _Drawing:
                 text = f"{mark}: {self.arithmetic(k)}" if mark else self.arithmetic(k)
                 via = self._via(f"op{i}a{k}", text, f"op{i}", red)
                 self.sources[parent].append((via, {**red, **TO_TEXT}))
+            elif partners:  # into a dot: "×x1" on the arrow from w.0, so the pairs show
+                times = "×" + self._name(partners[k], parent)
+                pair = dict(label=times, fontsize=str(NOTE_SIZE), fontcolor="#444444")
+                self.sources[parent].append((f"op{i}", pair))
             else:  # which operand is which, beside the arrow's head
                 head = dict(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",
                             labelfontcolor="#444444") if mark else {}  # fmt: skip

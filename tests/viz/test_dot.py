@@ -387,6 +387,36 @@ def test_a_neuron_is_drawn_as_its_products_and_its_bias():
     assert "label=<dot>" in plain and "w.0*x.0</I>" not in plain and "bias" not in plain
 
 
+def test_a_dot_node_kept_whole_in_a_small_picture_says_which_operands_pair_up():
+    # (its six arrows came unlabelled, in the order w.0, w.1, b, x1, x2, 1.0: notebook 2's
+    # "the edges pair up as weight times input" could not be seen)
+    from nn import Neuron
+
+    unit = Neuron(2, activation="tanh", seed=0)
+    for name, p in unit.named_parameters():
+        p.label = name
+    out = unit([Value(2.0, label="x1"), Value(0.0, label="x2")])
+    picture = draw_dot(out, expand_dots=False)
+    boxes = {name: k for k, line in node_lines(picture).items()
+             for name in ("w.0", "w.1", "b", "x1", "x2") if f"<B>{name}</B>" in line}  # fmt: skip
+    boxes["1.0"] = next(k for k, line in node_lines(picture).items() if ">1.0<" in line)
+    dot_id = next(k for k, line in node_lines(picture).items() if "label=<dot>" in line)
+    marks = {}
+    for line in edge_lines(picture):
+        source, target = line.strip().split(" [")[0].split(" -> ")
+        if target == dot_id:
+            marks[source] = re.search(r'label="([^"]*)"', line).group(1)
+    pairs = {"w.0": "x1", "w.1": "x2", "b": "1.0", "x1": "w.0", "x2": "w.1", "1.0": "b"}
+    assert marks == {boxes[name]: f"×{partner}" for name, partner in pairs.items()}
+    # a step writes its arithmetic instead, and a big picture keeps its arrows plain
+    at_dot = next(s for s in backward_steps(out) if s.node.op == "dot")
+    assert "×x1" not in draw_step(out, at_dot, expand_dots=False).source
+    from nn import MLP
+
+    big = MLP(2, [8, 8, 1], seed=0)([1.0, 2.0])
+    assert '"×' not in draw_dot(big).source
+
+
 def test_a_step_at_the_neuron_writes_the_arithmetic_of_every_product():
     _, out = nn_neuron()
     steps = list(backward_steps(out))
