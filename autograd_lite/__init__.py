@@ -23,6 +23,7 @@ from . import pickling as _pickling  # noqa: F401  (registers pickle support for
 from .graph import topological_order, zero_grad
 from .ops import abs as abs  # ag.abs and ag.sum, but kept out of a star import (below)
 from .ops import cos, dot, exp, leaky_relu, log, mean, relu, sigmoid, sin, sqrt, tanh
+from .ops import ieee_div, ieee_log, ieee_pow  # for derivatives: inf and nan, never raise
 from .ops import sum as sum
 from .recording import GraphCutWarning, gc_paused, is_recording, no_grad
 from .rules import RULES, define_op
@@ -54,6 +55,9 @@ __all__ = [
     "dot",
     "exp",
     "gc_paused",
+    "ieee_div",
+    "ieee_log",
+    "ieee_pow",
     "is_recording",
     "leaky_relu",
     "log",

@@ -68,17 +68,33 @@ class taking_derivative:
 
 
 class on_numbers:
-    """Inside, no derivative is being taken, whatever is outside: your op's derivative runs
-    here on floats when its node is made, so a ``grad`` it calls gives floats, as it would
-    at the top level (inside ``grad(f)`` it would give Values)."""
+    """Where the op named ``op`` runs its derivative on floats, when its node is made.
+
+    Inside, no derivative is being taken, whatever is outside, so a ``grad`` the derivative
+    calls gives floats, as it would at the top level (inside ``grad(f)`` it would give
+    Values). And where Python raises but IEEE arithmetic gives inf or nan (``0.5 / out`` at
+    out = 0, a log of 0), the error names the op and the IEEE functions to write instead.
+    """
+
+    def __init__(self, op):
+        self.op = op
 
     def __enter__(self):
         self._tokens = (_taking_derivative.set(None), _outer_calls.set(0))
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, kind, error, traceback):
         cutting, depth = self._tokens
         _outer_calls.reset(depth)
         _taking_derivative.reset(cutting)
+        # Python's float arithmetic and math module raise these where IEEE gives inf or nan
+        if kind is ZeroDivisionError or str(error) in ("math domain error", "math range error"):
+            raise kind(
+                f"op {self.op!r}: its derivative raised {kind.__name__} ({error}); where "
+                "Python raises, IEEE arithmetic gives inf or nan, as a derivative at a "
+                "singular point should: write it with ag.ieee_div(a, b) for a / b, "
+                "ag.ieee_pow(x, y), ag.ieee_log(x) and ag.exp(x), which give them, on "
+                "floats and on Values alike"
+            ) from error
         return False
 
 

@@ -110,7 +110,7 @@ class Rule:
         tuple: then backward asks this row again, and says what is wrong."""
         if self.builtin:
             return self.derivative(*floats, out)
-        with on_numbers():  # (a grad in your derivative gives floats here: recording.py)
+        with on_numbers(self.name):  # (a grad in it gives floats here: recording.py)
             local = self.derivative(*floats, out)
         if not isinstance(local, (tuple, list)) or len(local) != len(floats):
             return None
@@ -216,7 +216,9 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
 
     ``derivative`` receives the inputs and the output and returns one local derivative per
     input. Write it with ``ag`` functions (``ag.exp``, ``ag.sigmoid``, ...) and it works on
-    floats and on Values, so your op supports ``grad(grad(f))`` and ``hessian`` too.
+    floats and on Values, so your op supports ``grad(grad(f))`` and ``hessian`` too. Where
+    it may divide by 0 (at a singular point), ``ag.ieee_div`` gives inf as IEEE does, and
+    ``not x`` tests for 0 on both (``x == 0`` is identity on Values).
     Defining a name again replaces your earlier definition; built-in names are reserved.
     The op is checked here, once: its name, and that ``derivative`` takes the inputs of
     ``forward`` and then ``out``.

@@ -216,3 +216,21 @@ def test_a_user_ops_local_derivatives_are_kept_as_floats_or_refused():
     text = ag.define_op("slope_as_text", lambda x: x, lambda x, out: ("1",))
     with pytest.raises(TypeError, match=r"'slope_as_text': a local derivative needs a real"):
         text(Value(1.5))  # refused when the node is made, not later in backward
+
+
+def test_a_derivative_that_python_refuses_at_a_singular_point_names_the_op_and_the_ieee_way():
+    # 0.5 / out at out = 0: Python raises where IEEE gives inf; the error says which op
+    # and what to write, and the IEEE functions give what the built-in sqrt gives
+    naive = ag.define_op("naive_sqrt", math.sqrt, lambda x, out: (0.5 / out,))
+    with pytest.raises(ZeroDivisionError, match=r"op 'naive_sqrt': its derivative .*ag\.ieee_div"):
+        naive(Value(0.0))
+    log_of = ag.define_op("log_in_derivative", math.exp, lambda x, out: (math.log(x),))
+    with pytest.raises(ValueError, match=r"op 'log_in_derivative'.*ag\.ieee_log"):
+        log_of(Value(0.0))
+    own = ag.define_op("own_check", math.exp, lambda x, out: (float("not a number"),))
+    with pytest.raises(ValueError, match=r"^could not convert"):  # not Python's arithmetic
+        own(Value(0.0))
+    ieee = ag.define_op("ieee_sqrt", math.sqrt, lambda x, out: (ag.ieee_div(0.5, out),))
+    for x in (0.0, 2.0):
+        assert ag.grad(ieee)(x) == ag.grad(ag.sqrt)(x)
+        assert ag.grad(ag.grad(ieee))(x) == ag.grad(ag.grad(ag.sqrt))(x)
