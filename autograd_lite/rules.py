@@ -59,8 +59,8 @@ class Rule:
 
         return rule_for, (self.key,)
 
-    def value(self, floats) -> float:
-        """Run ``forward`` and check that it gave a real number."""
+    def number(self, floats) -> float:
+        """The number this row computes from ``floats``: ``forward``, checked to be real."""
         out = self.forward(*floats)
         if type(out) is float:
             return out
@@ -98,14 +98,14 @@ class Rule:
         A built-in row of one or two inputs takes the same steps in ``UnaryOp.apply`` and
         ``BinaryOp.apply`` below."""
         floats = [p.data for p in parents]
-        node = Value(self.value(floats))
+        node = Value(self.number(floats))
         if _is_recording():  # False inside ``with ag.no_grad():``: a number, no graph
             node._rule = self
             node._b = parents  # (an n-ary node keeps its parents in _b: see value.py)
-            node._db = self._floats(floats, node.data)
+            node._db = self._local_floats(floats, node.data)
         return node
 
-    def _floats(self, floats, out):
+    def _local_floats(self, floats, out):
         """The local derivatives on floats, or None when ``derivative`` gives no proper
         tuple: then backward asks this row again, and says what is wrong."""
         if self.builtin:
@@ -147,7 +147,7 @@ class Op:
     def __call__(self, *args):
         rule = self.rule
         if not any(isinstance(a, Value) for a in args):
-            return rule.value([as_real(a, f"op {rule.name!r}: an argument") for a in args])
+            return rule.number([as_real(a, f"op {rule.name!r}: an argument") for a in args])
         return rule.record(tuple([a if isinstance(a, Value) else constant(a, rule) for a in args]))
 
 

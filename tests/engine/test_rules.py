@@ -205,7 +205,7 @@ def test_backward_through_a_malformed_op_changes_no_grad_before_it_says_why():
 
 
 def test_a_user_ops_local_derivatives_are_kept_as_floats_or_refused():
-    # rules.py Rule._floats: each local derivative converted by as_real -> kept as given
+    # rules.py Rule._local_floats: each local derivative converted by as_real -> kept as given
     from fractions import Fraction
 
     twice = ag.define_op("twice_with_an_int", lambda x: 2.0 * x, lambda x, out: (2,))
