@@ -6,7 +6,8 @@ over the target with ``os.replace`` (atomic on POSIX and Windows). If anything f
 the way (a full disk, an interrupted program), the old file is untouched and the temporary
 one is removed: no half-written file is ever left behind. Replacing a file keeps its
 permission bits (not its owner or group), and a path that is a symbolic link has the file
-it points to replaced, so the link stays a link.
+it points to replaced, so the link stays a link. Only a regular file is replaced: a FIFO
+or a device (``/dev/null``) in the way is refused, since the rename would delete it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -66,9 +68,23 @@ def _target(path) -> Path:
         path = Path(os.path.realpath(path))
     if path.is_dir():
         raise ValueError(f"{path}: is a folder; give a file name to write to")
+    if path.exists() and not path.is_file():  # renamed over, a FIFO or a device would be lost
+        raise ValueError(
+            f"{path}: is not a regular file ({_kind(path)}); give a file name to write to"
+        )
     if not path.parent.is_dir():
         raise ValueError(f"{path}: the folder {path.parent} does not exist; create it first")
     return path
+
+
+def _kind(path: Path) -> str:
+    """What a path that is neither a file nor a folder is: "a FIFO", "a device", ..."""
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a file"
 
 
 def _new_file(folder: Path, prefix: str, suffix: str) -> Path:

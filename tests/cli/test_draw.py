@@ -268,3 +268,12 @@ def test_a_formula_that_is_one_variable_keeps_its_name(capsys, tmp_path):
     assert status == 0
     source = (tmp_path / "g.dot").read_text()
     assert "<B>x</B>" in source and "<B>f</B>" not in source
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_as_the_output_is_refused_and_kept(capsys, tmp_path):
+    os.mkfifo(tmp_path / "pipe.svg")
+    status, out, err = run(capsys, "draw", "x", "x=1", "-o", "pipe.svg")
+    assert_one_line_error(status, err, "-o pipe.svg: is not a regular file (a FIFO)", 1)
+    assert out == "" and (tmp_path / "pipe.svg").is_fifo()
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.svg"]

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -171,6 +172,17 @@ def test_a_folder_in_place_of_a_file_is_refused_before_training(capsys, tmp_path
     assert_one_line_error(status, err, f"{name}: is a folder", expected_status=1)
     assert "epoch" not in out + err  # no training ran
     assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("command", ["train", "demo"])
+def test_a_fifo_in_place_of_a_file_is_refused_before_training(capsys, tmp_path, command):
+    (tmp_path / "out").mkdir()
+    os.mkfifo(tmp_path / "out" / "loss.png")
+    status, out, err = run(capsys, command, "--out", "out", "--epochs", "1")
+    assert_one_line_error(status, err, "loss.png: is not a regular file (a FIFO)", 1)
+    assert "epoch" not in out + err and (tmp_path / "out" / "loss.png").is_fifo()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["loss.png"]
 
 
 @pytest.mark.parametrize("command", ["train", "demo"])

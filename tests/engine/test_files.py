@@ -161,3 +161,18 @@ def test_a_failed_replace_names_the_file_not_the_temporary_one(tmp_path, monkeyp
         write_atomic(target, "new")
     assert ".tmp" not in str(error.value) and target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_the_way_is_refused_and_kept(tmp_path):
+    fifo = tmp_path / "pipe.svg"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.svg"
+    link.symlink_to(fifo)
+    for path in (fifo, link):
+        with pytest.raises(ValueError, match=r"pipe\.svg: is not a regular file \(a FIFO\)"):
+            check_writable(path)
+        with pytest.raises(ValueError, match="is not a regular file"):
+            write_atomic(path, "x")  # renamed over, the FIFO would be gone
+    assert fifo.is_fifo() and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.svg", "pipe.svg"]
