@@ -16,12 +16,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
 
 from .. import __version__
 from ..extras import install_hint
 from . import demo, draw, train
 from .common import CommandError, say
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``kill``, a closed terminal), raised as Ctrl-C is, so that it
+    cleans up in the same way: the old files stay, temporary ones and the drawing process go."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 class UsageError(Exception):
@@ -66,7 +76,8 @@ def main(argv=None) -> int:
         return _fail(error.prog, message, 2)
     where = f"{parser.prog} {args.command}"
     try:
-        return args.run(args)
+        with _stopped_by_signals():
+            return args.run(args)
     except CommandError as error:
         return _fail(where, str(error), error.status)
     except ModuleNotFoundError as error:  # (the library's own say how to install it)
@@ -75,8 +86,31 @@ def main(argv=None) -> int:
         return _fail(where, str(error) if told else f"{error}: {hint}", 1)
     except (OSError, RuntimeError) as error:  # cannot write a file; no Graphviz program
         return _fail(where, str(error), 1)
+    except Stopped as stop:
+        return _fail(where, f"stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)
     except KeyboardInterrupt:
         return _fail(where, "interrupted", 130)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """While a command runs, SIGTERM and SIGHUP raise ``Stopped`` instead of ending the
+    program on the spot (which would leave a temporary file and a drawing process behind)."""
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]  # (Windows: no HUP)
+    signums = [getattr(signal, name) for name in names]
+    try:
+        before = {signum: signal.signal(signum, stop) for signum in signums}
+    except ValueError:  # not the main thread: only the main thread may handle signals
+        before = {}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _tolerate_any_terminal() -> None:

@@ -1,12 +1,14 @@
 """Drawing from the command line: a time limit on every Graphviz call, and whole files only."""
 
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from cli_helpers import assert_one_line_error, run, run_command
+from cli_helpers import COMMAND, assert_one_line_error, run, run_command
 
 pytest.importorskip("graphviz")
 pytest.importorskip("matplotlib")
@@ -56,6 +58,30 @@ def test_every_picture_has_a_time_limit_and_graphviz_is_stopped(capsys, tmp_path
     assert_one_line_error(status, err, "could not lay out this graph in 1 s", expected_status=1)
     assert "--format dot" in err
     assert list(tmp_path.iterdir()) == []
+    pids = [int(line) for line in slow_graphviz.read_text().split()]
+    assert pids and all(stopped_soon(pid) for pid in pids)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_cleans_up_as_ctrl_c_does(tmp_path, slow_graphviz, name):
+    (tmp_path / "keep.svg").write_text("the old picture")
+    scratch = tmp_path.parent / f"{tmp_path.name}-scratch"  # the drawing's temporary folder
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    command = [str(COMMAND), "draw", "x*y", "x=1", "y=2", "-o", "keep.svg"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not slow_graphviz.exists() and time.monotonic() < deadline:  # Graphviz has started
+        time.sleep(0.05)
+    process.send_signal(getattr(signal, name))
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + getattr(signal, name), err
+    assert err == f"autograd-lite draw: error: stopped by {name}\n"
+    assert (tmp_path / "keep.svg").read_text() == "the old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.svg"]  # no temporary file
+    assert list(scratch.iterdir()) == []
     pids = [int(line) for line in slow_graphviz.read_text().split()]
     assert pids and all(stopped_soon(pid) for pid in pids)
 
