@@ -31,11 +31,21 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 def say(text: str, file=None) -> None:
     """Print ``text``, whatever the terminal's encoding: a character it cannot show is
     written as an escape (``\\uff58``) instead of crashing the program, and so is a control
-    character (a file name from the command line with ``\\x1b`` could clear the screen)."""
+    character (a file name from the command line with ``\\x1b`` could clear the screen).
+
+    When the reader of the output has gone (``autograd-lite draw ... | head -1``), the rest
+    is not printed, and the command carries on: its files are written all the same.
+    """
     file = file or sys.stdout
+    if file is None:  # the output was closed earlier
+        return
     encoding = getattr(file, "encoding", None) or "utf-8"
     text = "".join(repr(char)[1:-1] if _controls(char) else char for char in text)
-    print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
+    try:
+        print(text.encode(encoding, "backslashreplace").decode(encoding), file=file, flush=True)
+    except BrokenPipeError:
+        if file is sys.stdout:
+            sys.stdout = None  # print nothing more (Python skips a stream that is None)
 
 
 def _controls(char: str) -> bool:

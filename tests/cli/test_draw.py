@@ -2,9 +2,10 @@
 
 import math
 import os
+import subprocess
 
 import pytest
-from cli_helpers import PNG, assert_one_line_error, run, run_command
+from cli_helpers import COMMAND, PNG, assert_one_line_error, run, run_command
 
 pytest.importorskip("graphviz")
 pytest.importorskip("matplotlib")
@@ -277,3 +278,16 @@ def test_a_fifo_as_the_output_is_refused_and_kept(capsys, tmp_path):
     assert_one_line_error(status, err, "-o pipe.svg: is not a regular file (a FIFO)", 1)
     assert out == "" and (tmp_path / "pipe.svg").is_fifo()
     assert [p.name for p in tmp_path.iterdir()] == ["pipe.svg"]
+
+
+def test_a_closed_output_does_not_stop_the_picture(tmp_path):
+    # as in `autograd-lite draw ... | head -1`: the reader has gone before anything printed
+    read, write = os.pipe()
+    os.close(read)
+    command = [str(COMMAND), "draw", "x*y + sin(x)", "x=2", "y=3", "-o", "hp.svg"]
+    try:
+        done = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and done.stderr == b""
+    assert (tmp_path / "hp.svg").read_text().count("<svg") == 1
