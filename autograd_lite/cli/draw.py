@@ -79,9 +79,10 @@ def run(args) -> int:
     path, format = _picture_path(args)
 
     inputs, result = build(args.expression, numbers, keep_inputs=True)
-    say(f"f = {args.expression} = {result.data:.6g}")
+    f = result_name(numbers)
+    say(f"{f} = {args.expression} = {result.data:.6g}")
     for name, value in inputs.items():
-        say(f"df/d{name} = {value.grad:.6g}")
+        say(f"d{f}/d{name} = {value.grad:.6g}")
     with atomic_path(path, suffix=path.suffix) as tmp:
         if format == "dot":
             write_source(result, tmp)
@@ -102,12 +103,20 @@ def build(source: str, numbers: dict[str, float], keep_inputs: bool = False):
         raise CommandError(str(error)) from None
     if not isinstance(result, Value):  # no variables: a constant, drawn all the same
         result = Value(result)
-    result.label = result.label or "f"
+    result.label = result.label or result_name(numbers)
     try:
         result.backward()
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"backward failed: {type(error).__name__}: {error}") from None
     return (inputs, result) if keep_inputs else result
+
+
+def result_name(variables) -> str:
+    """What the formula's value is called, in the output and the picture: "f", or when a
+    variable has that name, the first of g, h, f1, f2, ... that none has (``draw "f*x"
+    f=3 x=2`` prints dg/df and dg/dx, not a puzzling df/df)."""
+    candidates = ["f", "g", "h", *(f"f{i}" for i in range(1, len(variables) + 2))]
+    return next(name for name in candidates if name not in variables)
 
 
 def _variables(assignments: list[tuple[str, float]]) -> dict[str, float]:

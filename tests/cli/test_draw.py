@@ -291,3 +291,22 @@ def test_a_closed_output_does_not_stop_the_picture(tmp_path):
         os.close(write)
     assert done.returncode == 0 and done.stderr == b""
     assert (tmp_path / "hp.svg").read_text().count("<svg") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "result"),
+    [
+        (["x*y", "x=1", "y=2"], "f"),
+        (["f*x", "f=3", "x=2"], "g"),
+        (["f*g*h", "f=1", "g=2", "h=3"], "f1"),
+    ],
+)
+def test_the_result_is_named_apart_from_every_variable(capsys, tmp_path, argv, result):
+    status, out, err = run(capsys, "draw", *argv, "-o", "g.dot")
+    assert status == 0, err
+    variables = [word.split("=")[0] for word in argv[1:]]
+    named = [line.split(" = ")[0] for line in out.splitlines()[:-1]]
+    assert named == [result] + [f"d{result}/d{name}" for name in variables]  # not df/df
+    source = (tmp_path / "g.dot").read_text()
+    for name in (result, *variables):
+        assert source.count(f"<B>{name}</B>") == 1  # one box each
