@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import keyword
 import math
 from pathlib import Path
 
@@ -137,6 +138,10 @@ def assignment(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE, such as x=2")
     if name in FUNCTIONS:
         raise argparse.ArgumentTypeError(f"{name} is a function; choose another variable name")
+    if keyword.iskeyword(name):  # (the formula could not use it: lambda*2 is not a product)
+        raise argparse.ArgumentTypeError(
+            f"{name} is a Python keyword; choose another variable name"
+        )
     try:
         value = float(number)
     except ValueError:

@@ -75,6 +75,9 @@ def test_draw_expression_starting_with_minus_after_double_dash(capsys):
         (["x*y", "x2", "y=3"], "not NAME=VALUE"),
         (["x*y", "x=2", "2y=3"], "not NAME=VALUE"),
         (["sin(x)", "sin=2", "x=1"], "sin is a function"),
+        (["lambda*2", "lambda=1"], "lambda is a Python keyword; choose another variable name"),
+        (["x", "x=1", "if=1"], "if is a Python keyword"),
+        (["x", "x=1", "None=1"], "None is a Python keyword"),
         (
             ["x*y", "x=2", "y=3", "-o", "g.jpg"],
             "cannot write 'jpg' pictures: use --format svg, png, dot or html",
