@@ -22,8 +22,8 @@ TOO_SLOW_HINT = (
     "time (--time-limit 120)"
 )
 MAX_TIME_LIMIT = 3600
-# The short options of draw: any other word with one "-" in front is taken for a formula.
-OPTIONS = ("-o", "-h")
+# The options of draw that take a value: the word after one is that value, not the formula.
+TAKE_A_VALUE = ("-o", "--output", "--format", "--time-limit")
 
 
 def add_parser(commands) -> None:
@@ -186,12 +186,20 @@ def _picture_path(args) -> tuple[Path, str]:
 
 
 def hint_for(argv: list[str]) -> str:
-    """For a ``draw`` command line that argparse refused: if a formula starting with "-"
-    was taken for an option, say where it goes."""
+    """For a ``draw`` command line that argparse refused: if the formula (the first word
+    that is neither an option nor an option's value) starts with "-", it was taken for an
+    option; say where it goes."""
     words = argv[: argv.index("--")] if "--" in argv else argv
     if "draw" not in words:
         return ""
-    for word in words[words.index("draw") + 1 :]:
-        if word.startswith("-") and not word.startswith("--") and word not in OPTIONS:
+    rest = iter(words[words.index("draw") + 1 :])
+    for word in rest:
+        if word in TAKE_A_VALUE:
+            next(rest, None)  # its value (-o -weird.svg), even one that starts with "-"
+        elif word.startswith("--") or word == "-h":  # --steps, --format=svg, --help
+            continue
+        elif word.startswith("-"):
             return f'; a formula that starts with "-" goes after "--": draw -- "{word}" ...'
+        else:
+            return ""  # the formula, and it does not start with "-"
     return ""

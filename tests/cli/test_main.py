@@ -69,9 +69,18 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
     assert out == ""
 
 
-def test_no_hint_for_other_mistakes(capsys):
-    _, _, err = run(capsys, "draw", "x", "x=1", "--colour", "red")
-    assert "--colour" in err and 'after "--"' not in err
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["x", "x=1", "--colour", "red"],
+        ["x", "x=1", "-o", "-weird.svg"],  # an option's value, not a formula
+        ["x", "x=1", "--time-limit", "-inf"],
+        ["--format", "dot", "x", "x=1", "-q"],
+    ],
+)
+def test_no_hint_for_other_mistakes(capsys, argv):
+    status, _, err = run(capsys, "draw", *argv)
+    assert status == 2 and 'after "--"' not in err
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
