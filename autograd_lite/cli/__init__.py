@@ -68,7 +68,10 @@ def main(argv=None) -> int:
     _tolerate_any_terminal()
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, unread = parser.parse_known_args(argv)
+        if unread:  # (said by the command's parser, not by autograd-lite's)
+            raise UsageError(f"{parser.prog} {args.command}",
+                             f"unrecognized arguments: {' '.join(unread)}")  # fmt: skip
     except SystemExit as exit:  # --help or --version: argparse has printed it
         return exit.code or 0
     except UsageError as error:

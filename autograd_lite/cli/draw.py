@@ -44,6 +44,7 @@ def add_parser(commands) -> None:
     )
     command.add_argument("expression", metavar="EXPR", help='the formula, e.g. "x*y + sin(x)"')
     command.add_argument("variables", nargs="*", type=assignment, metavar="NAME=VALUE",
+                         default=[],  # (without a default, argparse lists it as required)
                          help="a value for each variable, e.g. x=2 y=-3")  # fmt: skip
     command.add_argument("-o", "--output", metavar="FILE",
                          help="where to write (default: graph.svg, or backprop.html "
@@ -186,20 +187,28 @@ def _picture_path(args) -> tuple[Path, str]:
 
 
 def hint_for(argv: list[str]) -> str:
-    """For a ``draw`` command line that argparse refused: if the formula (the first word
-    that is neither an option nor an option's value) starts with "-", it was taken for an
-    option; say where it goes."""
+    """For a ``draw`` command line that argparse refused, what went wrong with its order:
+
+    - the formula (the first word that is neither an option nor an option's value) starts
+      with "-", so it was taken for an option;
+    - a NAME=VALUE pair comes after an option that follows the formula, where argparse no
+      longer looks for one (``draw "x*y" -o g.svg x=1``).
+    """
     words = argv[: argv.index("--")] if "--" in argv else argv
     if "draw" not in words:
         return ""
+    formula = option_after_it = False  # seen yet?
     rest = iter(words[words.index("draw") + 1 :])
     for word in rest:
         if word in TAKE_A_VALUE:
             next(rest, None)  # its value (-o -weird.svg), even one that starts with "-"
-        elif word.startswith("--") or word == "-h":  # --steps, --format=svg, --help
-            continue
-        elif word.startswith("-"):
+        if not word.startswith("-"):
+            if formula and option_after_it and "=" in word:
+                return ("; the NAME=VALUE pairs go right after the formula, before the "
+                        'options: draw "x*y" x=2 y=3 -o g.svg')  # fmt: skip
+            formula = True
+        elif formula:
+            option_after_it = True
+        elif not (word.startswith("--") or word in ("-h", *TAKE_A_VALUE)):  # the formula
             return f'; a formula that starts with "-" goes after "--": draw -- "{word}" ...'
-        else:
-            return ""  # the formula, and it does not start with "-"
     return ""

@@ -70,6 +70,22 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
 
 
 @pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["draw", "x*y", "-o", "g.svg", "x=1", "y=2"],
+         "autograd-lite draw: error: unrecognized arguments: x=1 y=2; the NAME=VALUE pairs go "
+         "right after the formula, before the options"),
+        (["draw", "x*y", "x=1", "--steps", "y=2"], "unrecognized arguments: y=2; the NAME=VALUE"),
+        (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
+        (["train", "moons"], "autograd-lite train: error: unrecognized arguments: moons (see"),
+    ],
+)  # fmt: skip
+def test_a_misplaced_or_missing_argument_is_named_by_its_command(capsys, argv, said):
+    status, _, err = run(capsys, *argv)
+    assert_one_line_error(status, err, said)
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["x", "x=1", "--colour", "red"],
