@@ -38,7 +38,7 @@ def atomic_path(path, suffix=""):
     'hello'
     """
     path = _target(path)
-    tmp = _new_file(path.parent, f".{path.name}.", suffix or ".tmp")
+    tmp = _new_file(path.parent, *_temporary_name(path, suffix or ".tmp"))
     try:
         yield tmp
         with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
@@ -87,6 +87,25 @@ def _kind(path: Path) -> str:
     return "a socket" if stat.S_ISSOCK(mode) else "not a file"
 
 
+def _temporary_name(path: Path, suffix: str) -> tuple[str, str]:
+    """How the name of a temporary file beside ``path`` starts and ends: ``.NAME.`` and
+    ``suffix`` around 8 random characters, shortened when that would be too long for the
+    file system (a name of 244 bytes is fine, but 14 bytes more would pass the usual 255)."""
+    limit = _longest_name(path.parent)
+    for start, end in ((f".{path.name}.", suffix), (".", suffix)):
+        if len(os.fsencode(f"{start}12345678{end}")) <= limit:
+            return start, end
+    return ".", ".tmp"  # (a suffix too long to keep: 13 bytes fit anywhere)
+
+
+def _longest_name(folder: Path) -> int:
+    """The most bytes a file name may have in ``folder`` (255 where the system won't say)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # (no pathconf on Windows)
+        return 255
+
+
 def _new_file(folder: Path, prefix: str, suffix: str) -> Path:
     """A new empty file with a name of its own in ``folder``, made with the usual mode (the
     user's umask applies, as for any file they write; ``mkstemp`` would make it private)."""
@@ -122,7 +141,8 @@ def check_writable(path) -> Path:
     path = _target(path)
     folder = path.parent
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check", dir=folder)
+        prefix, suffix = _temporary_name(path, ".check")
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as error:
         raise ValueError(f"{path}: cannot write in {folder} ({error.strerror})") from None
     os.close(fd)

@@ -313,3 +313,11 @@ def test_the_result_is_named_apart_from_every_variable(capsys, tmp_path, argv, r
     source = (tmp_path / "g.dot").read_text()
     for name in (result, *variables):
         assert source.count(f"<B>{name}</B>") == 1  # one box each
+
+
+def test_a_long_file_name_is_written(capsys, tmp_path):
+    name = "g" * 240 + ".svg"  # 244 characters: the file system takes it
+    status, out, err = run(capsys, "draw", "x", "x=1", "-o", name)
+    assert status == 0, err
+    assert out.splitlines()[-1] == f"wrote {name}"
+    assert [p.name for p in tmp_path.iterdir()] == [name]

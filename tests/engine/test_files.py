@@ -176,3 +176,14 @@ def test_a_fifo_in_the_way_is_refused_and_kept(tmp_path):
             write_atomic(path, "x")  # renamed over, the FIFO would be gone
     assert fifo.is_fifo() and link.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.svg", "pipe.svg"]
+
+
+@pytest.mark.parametrize("name", ["a" * 240 + ".svg", "é" * 125 + ".svg", "a." + "b" * 250])
+def test_a_name_as_long_as_the_file_system_takes_can_be_written(tmp_path, name):
+    # up to 254 bytes: the temporary name beside it is shortened to fit in 255
+    path = tmp_path / name
+    assert check_writable(path) == path
+    with atomic_path(path, suffix=path.suffix) as tmp:
+        tmp.write_text("new")
+    assert write_atomic(path, "newer").read_text() == "newer"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
