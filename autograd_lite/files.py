@@ -64,16 +64,19 @@ def _target(path) -> Path:
         raise ValueError("the path is empty; give a file name to write to")
     if "\0" in str(path):  # (no system takes one: os calls would say "embedded null byte")
         raise ValueError(f"the path {str(given)!r} holds a NUL character; no file can be named so")
-    if path.is_symlink():  # the file it points to is what gets written, so check that one
-        path = Path(os.path.realpath(path))
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder; give a file name to write to")
-    if path.exists() and not path.is_file():  # renamed over, a FIFO or a device would be lost
-        raise ValueError(
-            f"{path}: is not a regular file ({_kind(path)}); give a file name to write to"
-        )
-    if not path.parent.is_dir():
-        raise ValueError(f"{path}: the folder {path.parent} does not exist; create it first")
+    try:
+        if path.is_symlink():  # the file it points to is what gets written, so check that one
+            path = Path(os.path.realpath(path))
+        if path.is_dir():
+            raise ValueError(f"{path}: is a folder; give a file name to write to")
+        if path.exists() and not path.is_file():  # renamed over, a FIFO or a device is lost
+            raise ValueError(
+                f"{path}: is not a regular file ({_kind(path)}); give a file name to write to"
+            )
+        if not path.parent.is_dir():
+            raise ValueError(f"{path}: the folder {path.parent} does not exist; create it first")
+    except OSError as error:  # a name too long for the file system, a folder we may not enter
+        raise ValueError(f"{given}: {error.strerror}") from None
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import keyword
 import math
+import os
 from pathlib import Path
 
 from ..value import Value
@@ -163,6 +164,8 @@ def _picture_path(args) -> tuple[Path, str]:
     if args.steps and args.format not in (None, "html"):
         raise CommandError("--steps writes an HTML animation: leave out --format")
     chosen = "html" if args.steps else args.format
+    if args.output == "":  # (as a Path, "" would be this folder)
+        raise CommandError("-o: give a file name, got an empty one")
     if args.output is None:
         format = chosen or "svg"
         path = Path("backprop.html" if format == "html" else f"graph.{format}")
@@ -177,7 +180,7 @@ def _picture_path(args) -> tuple[Path, str]:
         if implied and implied != format:
             raise CommandError(f"-o {path}: a .{suffix} file would not hold {format.upper()}; "
                                f"name it .{format}")  # fmt: skip
-    if not path.parent.is_dir():
+    if not os.path.isdir(path.parent):  # (isdir: False for a folder name too long, too)
         raise CommandError(f"-o {path}: there is no folder {str(path.parent)!r}", status=1)
     try:
         check_writable(path)

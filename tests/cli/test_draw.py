@@ -321,3 +321,17 @@ def test_a_long_file_name_is_written(capsys, tmp_path):
     assert status == 0, err
     assert out.splitlines()[-1] == f"wrote {name}"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "said", "status"),
+    [
+        ("", "-o: give a file name, got an empty one", 2),
+        ("g" * 300 + ".svg", "-o " + "g" * 300 + ".svg: File name too long", 1),
+    ],
+)
+def test_an_output_name_that_cannot_be_is_named_with_its_option(capsys, tmp_path, name, said,
+                                                                 status):  # fmt: skip
+    status_, out, err = run(capsys, "draw", "x", "x=1", "-o", name)
+    assert_one_line_error(status_, err, said, status)
+    assert out == "" and list(tmp_path.iterdir()) == []

@@ -93,7 +93,8 @@ def test_check_writable_refuses_a_folder_a_missing_folder_and_an_unwritable_one(
     "target, said",
     [("missing/out.svg", r"the folder .*missing does not exist; create it first"),
      (".", "is a folder; give a file name"),
-     ("", "the path is empty; give a file name")],
+     ("", "the path is empty; give a file name"),
+     ("x" * 300 + ".svg", "x.svg: File name too long")],
 )  # fmt: skip
 def test_writing_where_no_file_can_be_says_why_and_leaves_nothing(
     tmp_path, monkeypatch, target, said
