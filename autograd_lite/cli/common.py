@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -126,26 +127,43 @@ def output_folder(name) -> Path:
     if not name:  # ("" would quietly mean this folder)
         raise CommandError("--out: the folder name is empty; give one, such as --out results")
     folder = Path(name)
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    existing = _nearest_existing(folder)
     if not existing.is_dir():
         raise CommandError(f"--out {name}: {existing} is a file, not a folder", status=1)
     return folder
 
 
+def _nearest_existing(folder: Path) -> Path:
+    """``folder``, or the nearest of its parents that exists."""
+    try:
+        return next(p for p in (folder, *folder.parents) if p.exists())
+    except OSError as error:  # a name too long for the file system
+        raise CommandError(f"--out {folder}: {error.strerror}", status=1) from None
+
+
 def check_files_writable(folder: Path, names) -> None:
     """Fail now, before any training, if a file of ``names`` could not be written in
-    ``folder`` (a folder in its place, no permission to write)."""
+    ``folder`` (a folder or a FIFO in its place, no permission to write), or ``folder``
+    could not be made."""
+    import tempfile
+
     from ..files import check_writable
 
-    existing = next(p for p in (folder, *folder.parents) if p.exists())
-    try:
-        if existing == folder:
-            for name in names:
-                check_writable(folder / name)
-        else:  # the folder is to be made inside ``existing``
-            check_writable(existing / f".{names[0]}")
-    except ValueError as error:
-        raise CommandError(str(error), status=1) from None
+    existing = _nearest_existing(folder)
+    if existing != folder:  # the folder is to be made inside ``existing``: may we?
+        try:
+            fd, name = tempfile.mkstemp(dir=existing)
+        except OSError as error:
+            raise CommandError(f"--out {folder}: cannot write in {existing} to make it "
+                               f"({error.strerror})", status=1) from None  # fmt: skip
+        os.close(fd)
+        os.unlink(name)
+        return
+    for name in names:
+        try:
+            check_writable(folder / name)
+        except ValueError as error:
+            raise CommandError(f"--out {folder}: {error}", status=1) from None
 
 
 def write_files(folder: Path, writers: dict) -> list[Path]:

@@ -200,9 +200,19 @@ def test_a_read_only_folder_is_refused_before_training(capsys, tmp_path, monkeyp
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     status, out_text, err = run(capsys, command, "--out", out, "--epochs", "1")
-    assert_one_line_error(status, err, "cannot write in", expected_status=1)
-    assert "Permission denied" in err and "epoch" not in out_text + err
+    assert_one_line_error(status, err, f"--out {out}: ", expected_status=1)
+    assert "cannot write in" in err and "Permission denied" in err
+    assert "/." not in err  # names the folder, not a made-up hidden file (locked/.model.json)
+    assert "epoch" not in out_text + err
     assert list((tmp_path / "locked").iterdir()) == []
+
+
+@pytest.mark.parametrize("out", ["o" * 300, "o" * 300 + "/runs"])
+def test_a_folder_name_too_long_is_named_with_its_option(capsys, tmp_path, out):
+    status, _, err = run(capsys, "train", "--out", out, "--epochs", "1")
+    assert_one_line_error(status, err, "File name too long", expected_status=1)
+    assert err.startswith(f"autograd-lite train: error: --out {out}: ")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_failed_write_leaves_no_new_folder_and_no_file(capsys, tmp_path, monkeypatch):
