@@ -40,7 +40,12 @@ def atomic_path(path, suffix=""):
     path = _target(path)
     tmp = _new_file(path.parent, *_temporary_name(path, suffix or ".tmp"))
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as error:  # (a full disk): named by the file, not the temporary one
+            if error.errno is None:
+                raise
+            raise OSError(error.errno, error.strerror, str(path)) from None
         with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
             shutil.copymode(path, tmp)
         try:

@@ -87,7 +87,10 @@ def main(argv=None) -> int:
         hint = install_hint(error.name)
         told = not hint or hint in str(error)
         return _fail(where, str(error) if told else f"{error}: {hint}", 1)
-    except (OSError, RuntimeError) as error:  # cannot write a file; no Graphviz program
+    except OSError as error:  # cannot write a file: "graph.svg: File too large"
+        named = error.filename is not None and error.strerror
+        return _fail(where, f"{error.filename}: {error.strerror}" if named else str(error), 1)
+    except RuntimeError as error:  # no Graphviz program
         return _fail(where, str(error), 1)
     except Stopped as stop:
         return _fail(where, f"stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)

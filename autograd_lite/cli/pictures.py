@@ -13,6 +13,7 @@ the graph again: a recipe can be sent to a new process on any system, a graph ma
 from __future__ import annotations
 
 import contextlib
+import errno
 import multiprocessing
 import os
 import signal
@@ -27,6 +28,8 @@ SECONDS = 20  # the most a drawing may take; a picture that needs more is refuse
 # output (with a note). An animation lays its graph out once, so it can show more.
 MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 500
+# What a full disk or a file-size limit says: the picture did not fit, wherever it went.
+NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 TOO_SLOW = (
     "Graphviz could not lay out this graph in {seconds:g} s: a node used many times makes "
     "a tangle that is slow to untie."
@@ -74,6 +77,8 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
             raise CommandError(f"the drawing process stopped (exit code {child.exitcode})", 1)
         if outcome is None:
             raise CommandError(f"{TOO_SLOW.format(seconds=seconds)} {hint}".strip(), status=1)
+        if outcome[0] == "no room":
+            raise OSError(outcome[1], outcome[2])  # (atomic_path names the file)
         if outcome[0] == "error":
             raise CommandError(outcome[1], outcome[2])
         path.write_bytes(drawn.read_bytes())
@@ -105,7 +110,10 @@ def _draw(recipe, args, format: str, target: Path, send, title=None) -> None:
     except CommandError as error:
         send.send(("error", str(error), error.status))
     except Exception as error:  # a missing Graphviz program, a full disk: the user's to fix
-        send.send(("error", str(error) or type(error).__name__, 1))
+        if isinstance(error, OSError) and error.errno in NO_ROOM:
+            send.send(("no room", error.errno, error.strerror))
+        else:
+            send.send(("error", str(error) or type(error).__name__, 1))
     finally:
         send.close()
 

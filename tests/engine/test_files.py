@@ -46,9 +46,10 @@ def test_atomic_path_writes_beside_the_target_and_replaces_it_on_success(tmp_pat
 def test_atomic_path_leaves_the_old_file_and_no_temporary_one_after_an_error(tmp_path):
     path = tmp_path / "model.json"
     path.write_text("old")
-    with pytest.raises(OSError, match="No space left"), atomic_path(path) as tmp:
+    with pytest.raises(OSError, match="No space left") as error, atomic_path(path) as tmp:
         tmp.write_text("half")
-        raise OSError(28, "No space left on device")
+        raise OSError(28, "No space left on device", str(tmp))
+    assert error.value.filename == str(path)  # named by the file, not the temporary one
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
 
