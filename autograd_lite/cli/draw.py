@@ -18,11 +18,12 @@ FORMATS = ("svg", "png", "dot", "html")
 # The format each known suffix means; a file with another suffix needs --format.
 SUFFIX_FORMATS = {"svg": "svg", "png": "png", "dot": "dot", "gv": "dot", "html": "html",
                   "htm": "html"}  # fmt: skip
-TOO_SLOW_HINT = (
-    "Write the graph without a layout instead (--format dot -o graph.dot), or allow more "
-    "time (--time-limit 120)"
-)
 MAX_TIME_LIMIT = 3600
+TOO_SLOW_HINT = (
+    f"Allow more time (--time-limit SECONDS, at most {MAX_TIME_LIMIT:,}), or write the graph "
+    "without a layout (--format dot -o graph.dot)"
+)
+TANGLE = "A node used many times makes a tangle that is slow to untie. "
 # The options of draw that take a value: the word after one is that value, not the formula.
 TAKE_A_VALUE = ("-o", "--output", "--format", "--time-limit")
 
@@ -90,7 +91,8 @@ def run(args) -> int:
         if format == "dot":
             write_source(result, tmp)
         else:
-            write_picture(build, (args.expression, numbers), format, tmp, TOO_SLOW_HINT,
+            hint = (TANGLE if uses_a_node_twice(result) else "") + TOO_SLOW_HINT
+            write_picture(build, (args.expression, numbers), format, tmp, hint,
                           seconds=args.time_limit)  # fmt: skip
     say(f"wrote {path}")
     return 0
@@ -112,6 +114,15 @@ def build(source: str, numbers: dict[str, float], keep_inputs: bool = False):
     except (ArithmeticError, ValueError) as error:
         raise CommandError(f"backward failed: {type(error).__name__}: {error}") from None
     return (inputs, result) if keep_inputs else result
+
+
+def uses_a_node_twice(root) -> bool:
+    """True if a node of the graph is an input of two operations, or twice of one (x*x):
+    what makes a graph slow to lay out."""
+    from ..graph import topological_order
+
+    uses = [id(parent) for node in topological_order(root) for parent in node.parents]
+    return len(uses) > len(set(uses))
 
 
 def result_name(variables) -> str:

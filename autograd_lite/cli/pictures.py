@@ -30,10 +30,7 @@ MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 500
 # What a full disk or a file-size limit says: the picture did not fit, wherever it went.
 NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-TOO_SLOW = (
-    "Graphviz could not lay out this graph in {seconds:g} s: a node used many times makes "
-    "a tangle that is slow to untie."
-)
+TOO_SLOW = "the time limit was reached: Graphviz could not lay out this graph in {seconds:g} s."
 
 
 def write_source(root, path: Path) -> None:
