@@ -2,8 +2,11 @@
 
 Each subcommand module has ``add_parser`` (its options) and ``run`` (takes the parsed
 arguments, returns the exit status). Problems the user can fix are raised as
-``CommandError`` and printed by ``main`` as one line (exit status 2 for bad input, 1 when
-the machine lacks something), never as a traceback. The libraries with dependencies
+``CommandError`` and printed by ``main`` after ``autograd-lite COMMAND: error:``, never as
+a traceback: one line, but for a formula's mistake (the formula and a caret under it follow)
+and a missing Graphviz program (the ways to install one follow). The exit status is 2 for
+bad input, 1 when the machine lacks something or a file cannot be written, 128 + the signal
+when stopped (130 for Ctrl-C). The libraries with dependencies
 (``autograd_lite.viz``, ``nn`` and its plots) are imported inside the subcommands, so the
 engine itself never needs them.
 

@@ -52,9 +52,9 @@ def add_parser(commands) -> None:
                          help="where to write (default: graph.svg, or backprop.html "
                          "with --steps); the suffix sets the format")  # fmt: skip
     command.add_argument("--format", choices=FORMATS,
-                         help="svg or png (need a Graphviz program: graphviz-pure or dot), "
-                         "dot (the Graphviz source, needs no program), or html (the "
-                         "backward pass step by step, as --steps)")  # fmt: skip
+                         help="svg, png, or html (the backward pass step by step, as "
+                         "--steps): these need a Graphviz program (graphviz-pure or dot); "
+                         "or dot (the Graphviz source, needs no program)")  # fmt: skip
     command.add_argument("--steps", action="store_true",
                          help="write the backward pass, step by step, as HTML")  # fmt: skip
     command.add_argument("--time-limit", type=number, metavar="SECONDS",

@@ -30,6 +30,13 @@ def test_help_of_each_command(capsys, argv, words):
         assert word in out
 
 
+def test_the_help_says_which_formats_need_a_graphviz_program(capsys):
+    _, out, _ = run(capsys, "draw", "--help")
+    text = " ".join(out.split())  # (argparse wraps the lines)
+    assert "svg, png, or html (the backward pass step by step, as --steps): these need a" in text
+    assert "or dot (the Graphviz source, needs no program)" in text
+
+
 def test_no_command_is_a_one_line_error(capsys):
     status, _, err = run(capsys)
     assert_one_line_error(status, err, "COMMAND")
