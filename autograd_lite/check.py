@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 
 from .functional import differentiating, gradients
 from .reals import as_real
@@ -88,6 +89,13 @@ def central_difference(f, points, i, eps, who="gradcheck") -> float:
 
     Fresh leaves here too, so that both sides differentiate the same function.
     """
+    high, low = _both_sides(f, points, i, eps, who)
+    return (high - low) / (2 * eps)
+
+
+def _both_sides(f, points, i, eps, who):
+    """f(.., x_i + eps, ..) and f(.., x_i - eps, ..), as numbers: the two ends of a central
+    difference."""
     up, down = list(points), list(points)
     up[i] += eps
     down[i] -= eps
@@ -102,7 +110,7 @@ def central_difference(f, points, i, eps, who="gradcheck") -> float:
                 f"{eps:g}, where the difference quotient needs it ({error}); check a point "
                 f"farther inside its domain{smaller}"
             ) from error
-    return (high - low) / (2 * eps)
+    return high, low
 
 
 def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="gradcheck"):
@@ -111,7 +119,11 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     Central differences are off by about c·h² for step h. Halving h divides that error by
     4, so from D(h) and D(h/2) the combination (4·D(h/2) - D(h)) / 3 cancels the h² term
     (Richardson extrapolation); repeating cancels h⁴, h⁶, ... Small steps suffer from
-    rounding instead, so we keep the estimate whose neighbours agree best.
+    rounding instead: f's values are right to about 1e-16 of their size, so a difference
+    over a step h is off by up to about 1e-16·|f|/h, whatever the table says. An entry's
+    error estimate is how far extrapolating moved it, but never less than that, and we keep
+    the estimate with the smallest (without that floor, sin(x) + 1e10 gave 0 ± 0: over
+    small steps both values of f round to the same float).
 
     Which first step suits f is not known in advance: a step far larger than the scale on
     which f changes sees none of it (sin(1000·x) changes sign every 0.003; its differences
@@ -122,8 +134,9 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     round frequencies, sin(10⁴·x) gave -53.1 twice.) The first step is 0.1 (1e-7·|x| past
     |x| = 10**6, so that x ± step still differs from x in many bits); one that leaves f's
     domain (log near 0) is halved until it does not, and a table stops at a smaller step
-    that does (a pole between). Returns ``(estimate, error estimate)``: those of the two
-    that agree with the smaller error, or else of the table with the smallest error.
+    that does (a pole between). Returns ``(estimate, error estimate)``: the estimate of the
+    two that agree with the smaller error, its error at least how far the two are apart;
+    or else those of the table with the smallest error.
     """
     step = first_step if first_step is not None else 0.1 * max(1.0, math.fabs(points[i]) * 1e-6)
     tables = [_richardson(f, points, i, step, halvings, who)]
@@ -134,7 +147,8 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
         scale = max(1.0, math.fabs(fine))
         sure = max(coarse_error, fine_error) <= 1e-6 * scale
         if sure and math.fabs(fine - coarse) <= 1e-7 * scale + 2 * (coarse_error + fine_error):
-            return min(tables[-2:], key=lambda table: table[1])
+            estimate, error = min(tables[-2:], key=lambda table: table[1])
+            return estimate, max(error, math.fabs(fine - coarse))
     return min(tables, key=lambda table: table[1])
 
 
@@ -158,17 +172,34 @@ def _richardson(f, points, i, step, halvings, who):
     best, best_error = math.nan, math.inf
     for k in range(1, halvings + 1):
         try:
-            row = [central_difference(f, points, i, step / 2**k, who)]
+            difference, rounding = _rounded_difference(f, points, i, step / 2**k, who)
         except ValueError:  # this step lands on a point f is not defined at: stop here
             break
+        row = [difference]
         for j in range(1, k + 1):
             previous = table[k - 1][j - 1]
             row.append(row[j - 1] + (row[j - 1] - previous) / (4**j - 1))
-            error = max(math.fabs(row[j] - row[j - 1]), math.fabs(row[j] - previous))
+            # how far extrapolating moved it, but never less than rounding alone can
+            error = max(math.fabs(row[j] - row[j - 1]), math.fabs(row[j] - previous), rounding)
             if error <= best_error:
                 best, best_error = row[j], error
         table.append(row)
     return best, best_error
+
+
+def _rounded_difference(f, points, i, step, who):
+    """The central difference at ``step``, and how far rounding alone may have moved it.
+
+    f's values are floats, each right to about ``EPSILON`` times its size; so their
+    difference may be off by ``2 * EPSILON * |f|``, and the quotient by ``EPSILON * |f| / step``.
+    A large |f| or a tiny step leaves few of f's digits to the difference.
+    """
+    high, low = _both_sides(f, points, i, step, who)
+    return (high - low) / (2 * step), EPSILON * max(math.fabs(high), math.fabs(low)) / step
+
+
+#: The spacing of floats near 1 (2**-52): a float is right to about this part of its size.
+EPSILON = sys.float_info.epsilon
 
 
 def call(f, args, who="gradcheck"):

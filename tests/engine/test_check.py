@@ -204,6 +204,21 @@ def test_equal_infinite_gradients_agree():
     assert gradcheck(ag.exp, x) is True
 
 
+@pytest.mark.parametrize(
+    "f, x, slope",
+    [
+        # over small steps both ends of f round to the same float: it gave 0 ± 0
+        (lambda x: ag.sin(x) + 1e10, 0.5, math.cos(0.5)),
+        (lambda x: ag.sin(x) + 1e6, 0.5, math.cos(0.5)),  # 0.87758261710 ± 0, off by 5e-9
+        # exp(x) - 1 cancels inside f; two tables agreed on -6e-8 ± 2.4e-9 (they are 7e-8 apart)
+        (lambda x: 1e9 * ag.tanh(ag.exp(x) - 1.0) * x, 0.0, 0.0),
+    ],
+)
+def test_the_error_estimate_of_the_extrapolated_difference_covers_its_error(f, x, slope):
+    value, error = extrapolated_difference(f, [x], 0)
+    assert math.fabs(value - slope) <= error < 1e-3
+
+
 def test_one_extrapolation_cancels_the_h_squared_error():
     # for x**3 the central difference is 3x² + h² exactly: one Richardson step removes h²
     value, _ = extrapolated_difference(lambda x: x**3, [2.0], 0, first_step=0.1, halvings=1)
