@@ -131,6 +131,49 @@ def test_assert_gradients_match_is_much_tighter_than_gradcheck():
         assert_gradients_match(sin_slightly_wrong, 0.5)
 
 
+sin_one_percent_wrong = ag.define_op(
+    "sin_one_percent_wrong", math.sin, lambda x, out: (1.01 * ag.cos(x),)
+)
+square_wrong = ag.define_op("square_wrong", lambda x: x * x, lambda x, out: (2.001 * x,))
+square_right = ag.define_op("square_right", lambda x: x * x, lambda x, out: (2.0 * x,))
+
+
+@pytest.mark.parametrize(
+    "f, inputs",
+    [
+        # the slack was atol·|f|: 1e-8 · 9e6 hid an error of 0.009 in d/dx
+        (lambda x, y: sin_one_percent_wrong(x) + y * y, (0.5, 3000.0)),
+        (lambda x: sin_one_percent_wrong(x) + 1e6, (0.5,)),
+        (lambda x: sin_slightly_wrong(x) + 1e6, (0.5,)),  # 1e-5 off, caught without the 1e6 too
+        (lambda x: square_wrong(x), (1e8,)),  # 2.001e8 against 2e8
+    ],
+)
+def test_a_large_value_of_f_does_not_hide_a_wrong_derivative(f, inputs):
+    with pytest.raises(GradcheckError) as info:
+        assert_gradients_match(f, *inputs)
+    wrong = [line.split()[0] for line in str(info.value).splitlines() if "<-- wrong" in line]
+    assert wrong == ["x"]  # (and not y, whose derivative is right)
+
+
+@pytest.mark.parametrize(
+    "f, inputs",
+    [
+        (lambda x, y: ag.sin(x) + y * y, (0.5, 3000.0)),
+        (lambda x: ag.sin(x) + 1e6, (0.5,)),
+        (lambda x: ag.sin(x) + 1e10, (0.5,)),  # 10^10: six digits of sin(x) left
+        (square_right, (1e8,)),
+        (lambda x: x * x, (1e8,)),
+        (ag.exp, (709.0,)),  # exp(709) = 8.2e307, just below overflow
+        (lambda x: ag.sin(1e5 * x), (0.3,)),
+        (lambda x: ag.sigmoid(1e6 * x), (1e-7,)),
+        (lambda x: ag.sigmoid(1e6 * x), (0.0,)),
+        (lambda x: 1e9 * ag.tanh(ag.exp(x) - 1.0) * x, (0.0,)),  # 0, with cancellation in f
+    ],
+)
+def test_right_derivatives_of_large_or_steep_functions_pass(f, inputs):
+    assert_gradients_match(f, *inputs)
+
+
 def test_assert_gradients_match_checks_its_arguments():
     with pytest.raises(TypeError, match=r"^assert_gradients_match needs a function"):
         assert_gradients_match(1.0, 2.0)
