@@ -131,17 +131,25 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     is made again from a first step seven times smaller, until two tables in a row are
     sure of themselves (error estimate within 1e-6 of the estimate) and agree: then both
     have seen the same derivative. (Seven, not ten: steps ten times apart alias alike on
-    round frequencies, sin(10⁴·x) gave -53.1 twice.) The first step is 0.1 (1e-7·|x| past
+    round frequencies, sin(10⁴·x) gave -53.1 twice.) Seven tries take the first step from
+    0.1 down to about 1e-7. Near a small x ≠ 0, if no two have agreed yet, the tries go on
+    while the first step is above |x| / 1000 (at most ``MOST_TABLES`` tables): a pole at 0
+    that the larger steps straddled is then left out of the steps (1/x at 1e-7: over 0.1,
+    f goes from -10 to 10, and no two tables agreed). The first step is 0.1 (1e-7·|x| past
     |x| = 10**6, so that x ± step still differs from x in many bits); one that leaves f's
     domain (log near 0) is halved until it does not, and a table stops at a smaller step
     that does (a pole between). Returns ``(estimate, error estimate)``: the estimate of the
     two that agree with the smaller error, its error at least how far the two are apart;
     or else those of the table with the smallest error.
     """
-    step = first_step if first_step is not None else 0.1 * max(1.0, math.fabs(points[i]) * 1e-6)
+    x = math.fabs(points[i])
+    step = first_step if first_step is not None else 0.1 * max(1.0, x * 1e-6)
     tables = [_richardson(f, points, i, step, halvings, who)]
-    for _ in range(AGREE_TRIES):
+    for tries in range(1, MOST_TABLES):
         step /= 7
+        # after AGREE_TRIES tries, go on only near a small x ≠ 0, down to steps of |x| / 1000
+        if tries > AGREE_TRIES and not 0 < x / 1000 < step:
+            break
         tables.append(_richardson(f, points, i, step, halvings, who))
         (coarse, coarse_error), (fine, fine_error) = tables[-2:]
         scale = max(1.0, math.fabs(fine))
@@ -153,8 +161,10 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
 
 
 #: How many times ``extrapolated_difference`` makes its table again, each time from a step
-#: seven times smaller, looking for two that agree (0.1 down to about 1e-7).
+#: seven times smaller, looking for two that agree (0.1 down to about 1e-7); near a small
+#: x it goes on while the step is above |x| / 1000, up to MOST_TABLES tables in all.
 AGREE_TRIES = 7
+MOST_TABLES = 20
 
 
 def _richardson(f, points, i, step, halvings, who):

@@ -151,6 +151,11 @@ def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
         (lambda x: ag.sin(1e4 * x), 0.0, 1e4),  # tables from steps ten apart aliased: -53.1
         (lambda x: ag.cos(1e5 * x), 0.3, -1e5 * math.sin(3e4)),
         (lambda x: 1 / (x - 0.005), 0.0, -1 / 0.005**2),  # a later step landed on the pole
+        # every first step down to 1e-7 straddled the pole at 0: numeric +500, no two agreed
+        (lambda x: 1 / x, 1e-7, -1e14),
+        (lambda x: 1 / x, -1e-7, -1e14),
+        (lambda x: ag.log(abs(x)), 1e-7, 1e7),
+        (lambda x: 1 / x, 1e-9, -1e18),
     ],
 )
 def test_the_extrapolated_difference_steps_as_f_needs_near_an_edge_and_far_from_0(f, x, slope):
