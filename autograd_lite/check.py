@@ -225,27 +225,34 @@ def call(f, args, who="gradcheck"):
     return as_real(out, f"{who}: the result of {_name(f)}")
 
 
-def compare(analytic, numeric, atol, rtol, names, points) -> str | None:
+def compare(analytic, numeric, atol, rtol, names, points, errors=None) -> str | None:
     """None when every pair agrees; else a table of every input, the failing ones marked.
 
-    ``atol`` is one number, or one per input.
+    A pair agrees when ``|analytic - numeric| <= atol + rtol * |numeric| + 2 * error``, with
+    ``errors`` the numeric side's own error estimates (one per input), when it has them:
+    then the table shows them too, in a column ``numeric ±``.
     """
-    atols = atol if isinstance(atol, (list, tuple)) else [atol] * len(points)
     rows, failed = [], False
-    for name, x, a, n, tol in zip(names, points, analytic, numeric, atols):
+    for k, (name, x, a, n) in enumerate(zip(names, points, analytic, numeric)):
         abs_err = math.fabs(a - n)
         rel_err = abs_err / math.fabs(n) if n != 0 else (0.0 if a == 0 else math.inf)
-        ok = a == n or abs_err <= tol + rtol * math.fabs(n)  # a == n: equal infinities
+        slack = atol + rtol * math.fabs(n) + (2 * errors[k] if errors else 0.0)
+        ok = a == n or abs_err <= slack  # a == n: equal infinities
         failed = failed or not ok
         rows.append((name, x, a, n, abs_err, rel_err, ok))
-    return format_table(rows) if failed else None
+    return format_table(rows, errors) if failed else None
 
 
-def format_table(rows) -> str:
-    """The mismatch table: one line per input, ``<-- wrong`` on the failing ones."""
-    header = ("input", "value", "analytic", "numeric", "abs err", "rel err")
+def format_table(rows, errors=None) -> str:
+    """The mismatch table: one line per input, ``<-- wrong`` on the failing ones; with
+    ``errors``, a column ``numeric ±`` shows how sure the numeric side is of itself."""
+    header = ["input", "value", "analytic", "numeric", "abs err", "rel err"]
     lines = [[name, f"{x:.6g}", f"{a:.10g}", f"{n:.10g}", f"{ae:.3g}", f"{re:.3g}"] for
              name, x, a, n, ae, re, _ in rows]  # fmt: skip
+    if errors:
+        header.insert(4, "numeric ±")
+        for cells, error in zip(lines, errors):
+            cells.insert(4, f"{error:.2g}")
     widths = [max(len(row[c]) for row in [header, *lines]) for c in range(len(header))]
 
     def line(cells):

@@ -491,16 +491,19 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
     # Fresh leaves on both sides, as gradcheck: partial derivatives, as grad gives them.
     points = [number_of(x, f"{who}: input {i}") for i, x in enumerate(inputs)]
     analytic = _reverse_mode(f, points, who)
-    numeric, slack = [], []
+    numeric, errors = [], []
     for i in range(len(points)):
         estimate, error = extrapolated_difference(f, points, i, who=who)
         numeric.append(estimate)
-        slack.append(atol + 2 * error)
-    table = compare(analytic, numeric, slack, rtol, input_names(f, len(points)), points)
+        errors.append(error)
+    names = input_names(f, len(points))
+    table = compare(analytic, numeric, atol, rtol, names, points, errors)
     if table is not None:
         name = getattr(f, "__name__", None) or repr(f)
         raise GradcheckError(
             f"reverse mode disagrees with numeric differentiation for {name} at "
-            f"{', '.join(f'{n}={x!r}' for n, x in zip(input_names(f, len(points)), points))}"
-            f"\n{table}"
+            f"{', '.join(f'{n}={x!r}' for n, x in zip(names, points))}\n{table}\n"
+            f"a row passes when abs err <= atol + rtol·|numeric| + 2·(numeric ±), atol={atol:g}, "
+            f"rtol={rtol:g};\nnumeric ± is how sure the numeric side is: far below abs err, "
+            "the analytic side is wrong"
         )

@@ -174,6 +174,24 @@ def test_right_derivatives_of_large_or_steep_functions_pass(f, inputs):
     assert_gradients_match(f, *inputs)
 
 
+def test_the_mismatch_table_shows_how_sure_the_numeric_side_is():
+    from autograd_lite.check import extrapolated_difference
+
+    f = lambda x, y: sin_one_percent_wrong(x) + y * y
+    with pytest.raises(GradcheckError) as info:
+        assert_gradients_match(f, 0.5, 3000.0)
+    lines = str(info.value).splitlines()
+    assert lines[1].split("  ")[:1] == ["input"] and "  numeric  numeric ±  " in lines[1]
+    x_row = lines[3].split()
+    assert x_row[0] == "x" and x_row[-1] == "wrong"
+    assert x_row[4] == f"{extrapolated_difference(f, [0.5, 3000.0], 0)[1]:.2g}"
+    assert float(x_row[4]) < 1e-6 < float(x_row[5])  # sure of itself, and 0.009 off: wrong
+    assert "a row passes when abs err <= atol + rtol·|numeric| + 2·(numeric ±)" in lines[-2]
+    with pytest.raises(GradcheckError) as info:  # gradcheck's table is as it was
+        ag.gradcheck(f, 0.5, 3000.0)
+    assert "numeric ±" not in str(info.value)
+
+
 def test_assert_gradients_match_checks_its_arguments():
     with pytest.raises(TypeError, match=r"^assert_gradients_match needs a function"):
         assert_gradients_match(1.0, 2.0)
