@@ -334,6 +334,16 @@ def test_without_tolerances_only_the_numeric_error_estimate_is_slack():
         assert_gradients_match(off, 0.5, rtol=0.0, atol=0.0)
 
 
+def test_a_tiny_gradient_is_checked_with_atol_0():
+    # 2e-9 against 4e-9: 100% wrong, but below the default atol, the absolute floor
+    tiny = ag.define_op("tiny_square", lambda x: 1e-9 * x * x, lambda x, out: (4e-9 * x,))
+    assert_gradients_match(tiny, 1.0)
+    with pytest.raises(GradcheckError):
+        assert_gradients_match(tiny, 1.0, atol=0)
+    right = ag.define_op("tiny_square_right", lambda x: 1e-9 * x * x, lambda x, out: (2e-9 * x,))
+    assert_gradients_match(right, 1.0, atol=0)
+
+
 def test_a_negative_constant_is_bracketed_where_python_would_misread_it():
     from autograd_lite.testing import constant
 
