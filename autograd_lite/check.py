@@ -41,8 +41,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     closes over stays a constant, even when the same Value is also given as an input.
 
     Errors: ``f`` not callable, no inputs, or an input, ``eps``, ``atol`` or ``rtol`` that is
-    not a real number: ``TypeError``; ``eps`` not positive and finite, or ``atol`` or
-    ``rtol`` negative or not finite: ``ValueError``.
+    not a real number: ``TypeError``; an input that is inf or nan, ``eps`` not positive and
+    finite, or ``atol`` or ``rtol`` negative or not finite: ``ValueError``.
     """
     if not callable(f):
         raise TypeError(f"gradcheck needs a function, got {type(f).__name__} {f!r}")
@@ -53,7 +53,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     eps = tolerance(eps, "gradcheck: eps", positive=True)
     atol = tolerance(atol, "gradcheck: atol")
     rtol = tolerance(rtol, "gradcheck: rtol")
-    points = [number_of(x, f"gradcheck: input {i}") for i, x in enumerate(inputs)]
+    points = finite_points(inputs)
     analytic = reverse_mode(f, points)
     numeric = [central_difference(f, points, i, eps) for i in range(len(points))]
     table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
@@ -74,6 +74,19 @@ def tolerance(x, where, positive=False) -> float:
         wanted = "a small positive number" if positive else "a number >= 0"
         raise ValueError(f"{where} must be {wanted}, got {x!r}")
     return x
+
+
+def finite_points(inputs, who="gradcheck") -> list[float]:
+    """The numbers of the inputs (a Value's ``.data``): each a real number (TypeError) and
+    finite (ValueError), since at inf or nan no difference quotient means anything."""
+    points = [number_of(x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    for i, x in enumerate(points):
+        if not math.isfinite(x):
+            raise ValueError(
+                f"{who}: input {i} = {x!r}: a derivative cannot be checked at an infinite "
+                "or nan point; give finite inputs"
+            )
+    return points
 
 
 def reverse_mode(f, points, who="gradcheck") -> list[float]:

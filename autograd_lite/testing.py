@@ -44,8 +44,8 @@ from .check import (
     GradcheckError,
     compare,
     extrapolated_difference,
+    finite_points,
     input_names,
-    number_of,
     tolerance,
 )
 from .check import reverse_mode as _reverse_mode
@@ -495,7 +495,7 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
     rtol = tolerance(rtol, f"{who}: rtol")
     atol = tolerance(atol, f"{who}: atol")
     # Fresh leaves on both sides, as gradcheck: partial derivatives, as grad gives them.
-    points = [number_of(x, f"{who}: input {i}") for i, x in enumerate(inputs)]
+    points = finite_points(inputs, who)
     analytic = _reverse_mode(f, points, who)
     numeric, errors = [], []
     for i in range(len(points)):

@@ -100,6 +100,13 @@ def test_a_step_or_tolerance_out_of_range_is_a_value_error(name, bad):
         gradcheck(lambda x: x, 1.0, **{name: bad})
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, Value(math.nan)])
+def test_an_input_that_is_not_finite_is_a_value_error(bad):
+    # it was a GradcheckError: "the gradient of sin disagrees", with nan on both sides
+    with pytest.raises(ValueError, match=r"^gradcheck: input 1 = -?(nan|inf): .*finite inputs"):
+        gradcheck(lambda x, y: ag.sin(x) * y, 0.5, bad)
+
+
 def test_zero_tolerances_are_allowed():
     assert gradcheck(lambda x: 2.0 * x, 1.0, eps=0.5, atol=0, rtol=0.0) is True  # exact
 

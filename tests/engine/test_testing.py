@@ -205,6 +205,9 @@ def test_assert_gradients_match_checks_its_arguments():
         assert_gradients_match(lambda x: x, 1.0, atol=-1.0)
     with pytest.raises(TypeError, match=r"^assert_gradients_match: .* must return a single"):
         assert_gradients_match(lambda x: (x, x), 1.0)
+    for bad in (math.inf, math.nan, Value(-math.inf)):  # were GradcheckErrors: "sin disagrees"
+        with pytest.raises(ValueError, match=r"^assert_gradients_match: input 0 = .*finite inp"):
+            assert_gradients_match(ag.sin, bad)
 
 
 def test_assert_gradients_match_differentiates_arguments_not_closures():
