@@ -335,6 +335,10 @@ BUILTIN_OPS: dict[str, tuple[Callable, int]] = {
 # --- your own ops ---------------------------------------------------------------------
 
 
+#: The domains an op of yours can have, and the inputs ``expressions`` then gives it.
+DOMAINS = {"real": f"inputs in [-{SAFE_RANGE:g}, {SAFE_RANGE:g}]", "positive": "inputs >= 0.5"}
+
+
 class UserOp:
     """How ``expressions`` should use an op made with ``define_op``.
 
@@ -346,10 +350,15 @@ class UserOp:
     def __init__(self, op, arity=None, domain="real"):
         if not isinstance(op, Op):
             raise TypeError(f"user_op needs an op made by define_op, got {op!r}")
-        if domain not in ("real", "positive"):
+        if not isinstance(domain, str):
+            raise TypeError(
+                f"user_op: domain must be a str, 'real' or 'positive', got "
+                f"{type(domain).__name__} {domain!r}"
+            )
+        if domain not in DOMAINS:
             raise ValueError(f"user_op: domain must be 'real' or 'positive', got {domain!r}")
         self.op, self.domain = op, domain
-        self.arity = arity if arity is not None else _arity(op)
+        self.arity = _arity(op) if arity is None else _checked_arity(op, arity)
         self.name = op.rule.name
 
     def __call__(self, draw, *args):
@@ -361,17 +370,65 @@ class UserOp:
 
     def _measure(self, args, points=17):
         grids = [[a.low + (a.high - a.low) * k / (points - 1) for k in range(points)] for a in args]
-        outputs = [self.op(*xs) for xs in _product(grids)]
-        if not all(math.isfinite(y) for y in outputs):
-            raise ValueError(f"op {self.name!r} gave a non-finite value inside its domain")
+        outputs = [self._value_at(xs) for xs in _product(grids)]
         low, high = min(outputs), max(outputs)
         pad = 0.1 * (high - low) + 1e-3  # the grid may miss the extremes between points
         return low - pad, high + pad
 
+    def _value_at(self, xs):
+        """op(*xs), a finite number, or a ValueError: the op is not defined all over its domain."""
+        try:
+            y = self.op(*xs)
+        except (ArithmeticError, ValueError) as error:  # 1 / 0, log(-1), exp(1000)
+            raise ValueError(
+                self._undefined(xs, f"raised {type(error).__name__}: {error}")
+            ) from error
+        if not math.isfinite(y):
+            raise ValueError(self._undefined(xs, f"gave {y!r}"))
+        return y
+
+    def _undefined(self, xs, what) -> str:
+        where = DOMAINS[self.domain]
+        advice = (
+            f'; if it needs positive inputs, use user_op({self.name}, domain="positive")'
+            if self.domain == "real"
+            else "; expressions can only use an op that is defined for all such inputs"
+        )
+        return (
+            f"expressions: op {self.name!r} cannot be evaluated on domain {self.domain!r} "
+            f"({where}): {self.name}({', '.join(f'{x:g}' for x in xs)}) {what}{advice}"
+        )
+
 
 def user_op(op, arity=None, domain="real") -> UserOp:
-    """Describe your op for ``expressions(ops=[...])``; a bare op means ``domain="real"``."""
+    """Describe your op for ``expressions(ops=[...])``; a bare op means ``domain="real"``.
+
+    ``arity`` (how many inputs the op takes) is read from the op when not given.
+    """
     return UserOp(op, arity, domain)
+
+
+def _checked_arity(op, arity) -> int:
+    """``arity`` as given: an int (TypeError), at least 1 and one the op can take (ValueError)."""
+    if isinstance(arity, bool) or not isinstance(arity, numbers.Integral):
+        raise TypeError(
+            f"user_op: arity must be an int, how many inputs the op takes, got "
+            f"{type(arity).__name__} {arity!r}"
+        )
+    if arity < 1:
+        raise ValueError(f"user_op: arity must be at least 1 (the op's inputs), got {arity!r}")
+    try:
+        signature = inspect.signature(op.rule.forward)
+    except (TypeError, ValueError):  # some builtins (math.log) have no signature: trust it
+        return int(arity)
+    try:
+        signature.bind(*[0.0] * arity)
+    except TypeError:
+        raise ValueError(
+            f"user_op: {op.rule.name!r} cannot take arity={arity!r} inputs: its forward is "
+            f"{signature}; give the number of inputs it takes, or leave arity out"
+        ) from None
+    return int(arity)
 
 
 def _arity(op):

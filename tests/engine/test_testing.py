@@ -358,3 +358,55 @@ def test_a_negative_constant_is_bracketed_where_python_would_misread_it():
 def test_constants_can_be_drawn_too():
     drawn = find(expressions(("x",), ops=["+"]), lambda e: "x" not in repr(e))
     assert float(repr(drawn)) in (0.5, 2.0, 1.5, -1.0)
+
+
+sine = ag.define_op("sine_for_user_op", math.sin, lambda x, out: (ag.cos(x),))
+
+
+@pytest.mark.parametrize(
+    "arity, error, message",
+    [
+        ("two", TypeError, r"^user_op: arity must be an int.*got str 'two'"),
+        (1.0, TypeError, r"^user_op: arity must be an int.*got float 1\.0"),
+        (True, TypeError, r"^user_op: arity must be an int.*got bool True"),
+        (-1, ValueError, r"^user_op: arity must be at least 1.*got -1"),
+        (0, ValueError, r"^user_op: arity must be at least 1.*got 0"),
+        (3, ValueError, r"^user_op: 'sine_for_user_op' cannot take arity=3 inputs"),
+    ],
+)
+def test_user_op_checks_its_arity_at_once(arity, error, message):
+    # they were accepted, and drawing failed later: "sin() takes exactly one argument"
+    with pytest.raises(error, match=message):
+        user_op(sine, arity=arity)
+
+
+@pytest.mark.parametrize(
+    "domain, error, message",
+    [
+        (None, TypeError, r"^user_op: domain must be a str, 'real' or 'positive', got NoneType"),
+        (["real"], TypeError, r"^user_op: domain must be a str, .*got list \['real'\]"),
+        ("Positive", ValueError, r"^user_op: domain must be 'real' or 'positive', got 'Positive'"),
+    ],
+)
+def test_user_op_checks_its_domain(domain, error, message):
+    with pytest.raises(error, match=message):
+        user_op(sine, domain=domain)
+
+
+def test_an_arity_the_op_can_take_is_kept():
+    assert user_op(sine, arity=1).arity == 1 == user_op(sine).arity
+
+
+def test_an_op_undefined_on_its_domain_says_which_domain_to_give():
+    inv = ag.define_op("inv", lambda x: 1 / x, lambda x, out: (-out * out,))
+    for op in (inv, user_op(inv)):  # it was a bare ZeroDivisionError
+        with pytest.raises(
+            ValueError,
+            match=r"op 'inv' cannot be evaluated on domain 'real' \(inputs in \[-4, 4\]\): "
+            r'inv\(0\) raised ZeroDivisionError.*user_op\(inv, domain="positive"\)',
+        ):
+            find(expressions(ops=["+", op]), lambda e: "inv" in repr(e))
+    drawn = find(
+        expressions(ops=["+", user_op(inv, domain="positive")]), lambda e: "inv" in repr(e)
+    )
+    assert math.isfinite(drawn(0.0))
