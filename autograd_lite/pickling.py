@@ -12,7 +12,8 @@ found again by its name when loading, and an op of your own is found if ``define
 made it again by then (import the module that defines it); otherwise loading raises a
 ``ValueError`` naming the op.
 
-Registered with ``copyreg`` when the package is imported.
+Registered with ``copyreg`` when the package is imported (for Values and for the rows of
+the table, ``Rule``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import threading
 from .graph import topological_order
 from .ops import rule_for
 from .reals import as_real
+from .rules import Rule
 from .value import Value
 
 _state = threading.local()  # .depth: how many flat lists this thread is pickling now
@@ -97,4 +99,11 @@ def _root(ancestors, *fields):
     return _node(*fields)
 
 
+def reduce_rule(rule):
+    """A row of the table is pickled (and deep-copied) by its key, never as functions: it is
+    found again by name (an op object pickles as its row and its docstring)."""
+    return rule_for, (rule.key,)
+
+
 copyreg.pickle(Value, reduce_value)
+copyreg.pickle(Rule, reduce_rule)

@@ -53,12 +53,6 @@ class Rule:
     def __repr__(self):
         return f"Rule({self.label!r})"
 
-    def __reduce__(self):
-        """Pickled (and deep-copied) by its key, never as functions: found again by name."""
-        from .ops import rule_for
-
-        return rule_for, (self.key,)
-
     def number(self, floats) -> float:
         """The number this row computes from ``floats``: ``forward``, checked to be real."""
         out = self.forward(*floats)
@@ -140,9 +134,6 @@ class Op:
 
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"
-
-    def __reduce__(self):
-        return type(self), (self.rule, self.__doc__)
 
     def __call__(self, *args):
         rule = self.rule
