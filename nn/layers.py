@@ -100,15 +100,16 @@ def as_inputs(x, nin, who="as_inputs") -> list:
     else:
         inputs = list(x)
     if len(inputs) != nin:
-        raise not_a_sample(x, nin, who)
+        raise not_a_sample(x, nin, who, inputs)
     return inputs
 
 
-def not_a_sample(x, nin, who) -> TypeError | ValueError | None:
+def not_a_sample(x, nin, who, items=None) -> TypeError | ValueError | None:
     """The error for ``who(x)`` when ``x`` is not one sample of ``nin`` numbers: what it
     is instead (a batch, one number, too many numbers, text, ...) and what to do. None when
-    ``x`` is one sample after all. Called only once something went wrong, so the normal
-    path pays nothing for these messages."""
+    ``x`` is one sample after all (then the error was about something else: re-raise it),
+    or when ``x`` is an iterator already read and ``items``, what it gave, is not known.
+    Called only once something went wrong, so the normal path pays nothing for these."""
     wanted = f"{who}(x): x must be one sample of {_count(nin)}"
     batch = ": for a batch, call the model on each sample ([model(x) for x in X]) or use nn.fit"
     give = "one number" if nin == 1 else f"a list of {nin} numbers"
@@ -118,12 +119,17 @@ def not_a_sample(x, nin, who) -> TypeError | ValueError | None:
         return ValueError(f"{wanted}, got one number, {shown(x)}: give {give}, one per input")
     if isinstance(x, (str, bytes, bool, Mapping)) or not hasattr(x, "__iter__"):
         return TypeError(f"{wanted}, got {shown(x)} ({type(x).__name__}): give {give}")
-    items = list(x)
+    if items is None:
+        if iter(x) is x:  # a generator, say: read already, it cannot be read again
+            return None
+        items = list(x)
     given = _a(type(x).__name__)
     if not items:
         return ValueError(f"{wanted}, got {given} with nothing in it: give {give}")
     wrong = [(i, v) for i, v in enumerate(items) if not _is_input(v)]
-    if not wrong:  # numbers, but not as many as the model takes
+    if not wrong:  # numbers: one sample, or not as many as the model takes
+        if len(items) == nin:
+            return None
         told = f"{wanted}, got {given} of {_count(len(items))}"
         return ValueError(told + (batch if nin == 1 else f": give {nin}, one per input"))
     if len(wrong) == len(items) and all(_is_sequence(v) for v in items):  # samples
@@ -143,7 +149,7 @@ def _count(n) -> str:
 
 
 def _a(kind) -> str:
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    return f"{'an' if kind[:1] in 'aeiou' or kind == 'ndarray' else 'a'} {kind}"
 
 
 def _is_input(v) -> bool:
@@ -181,7 +187,7 @@ def weighted_sums(neurons, x, who="weighted_sums") -> list[Value]:
     try:
         xs = [v if type(v) is Value else Value(v) for v in inputs]
     except TypeError:  # an input that is no number: say what a sample is
-        problem = not_a_sample(x, nin, who)
+        problem = not_a_sample(x, nin, who, inputs)
         if problem is None:
             raise
         raise problem from None

@@ -143,6 +143,25 @@ def test_a_wrong_sample_is_reported_as_the_call_made():
         MLP(2, [3, 1], seed=0)([])
 
 
+def test_a_right_sample_keeps_the_error_that_is_about_something_else():
+    # a weight whose .data was set to a Value (p.data -= lr * p): the model says so, not
+    # that the sample [1.0, 2.0] is wrong
+    model = MLP(2, [2, 1], seed=0)
+    for p in model.parameters():
+        p.data -= 0.1 * p
+    with pytest.raises(TypeError, match=r"\.data holds a Value"):
+        model([1.0, 2.0])
+
+
+def test_a_sample_given_as_an_iterator_is_told_by_what_it_held():
+    # (read once by the first layer: the message must not read it again, empty)
+    with pytest.raises(ValueError, match=r"got a list_iterator of 3 numbers: give 2"):
+        MLP(2, [3, 1], seed=0)(iter([1.0, 2.0, 3.0]))
+    with pytest.raises(TypeError, match=r"got 'a' \(str\) as x\[0\]"):
+        MLP(2, [3, 1], seed=0)(iter(["a", 1.0]))
+    assert isinstance(MLP(2, [3, 1], seed=0)(v for v in (1.0, 2.0)), ag.Value)
+
+
 def test_a_single_input_may_be_a_bare_number():
     model = MLP(1, [3, 1], seed=0)
     assert model(0.5).data == model([0.5]).data
