@@ -104,17 +104,21 @@ def main(argv=None) -> int:
 @contextlib.contextmanager
 def _stopped_by_signals():
     """While a command runs, SIGTERM and SIGHUP raise ``Stopped`` instead of ending the
-    program on the spot (which would leave a temporary file and a drawing process behind)."""
+    program on the spot (which would leave a temporary file and a drawing process behind).
+    A signal the command was started ignoring stays ignored (``nohup`` ignores SIGHUP)."""
 
     def stop(signum, frame):
         raise Stopped(signum)
 
     names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]  # (Windows: no HUP)
     signums = [getattr(signal, name) for name in names]
+    before = {}
     try:
-        before = {signum: signal.signal(signum, stop) for signum in signums}
+        for signum in signums:
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):  # None: set in C
+                before[signum] = signal.signal(signum, stop)
     except ValueError:  # not the main thread: only the main thread may handle signals
-        before = {}
+        pass
     try:
         yield
     finally:

@@ -86,6 +86,23 @@ def test_a_stop_signal_cleans_up_as_ctrl_c_does(tmp_path, slow_graphviz, name):
     assert pids and all(stopped_soon(pid) for pid in pids)
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP")
+def test_a_hangup_the_command_was_started_ignoring_stays_ignored(tmp_path, slow_graphviz):
+    # as under nohup: the hangup does not stop it; the drawing's time limit (2 s) does
+    def ignore_hangups():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    command = [str(COMMAND), "draw", "x*y", "x=1", "y=2", "-o", "g.svg", "--time-limit", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=ignore_hangups)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not slow_graphviz.exists() and time.monotonic() < deadline:  # Graphviz has started
+        time.sleep(0.05)
+    process.send_signal(signal.SIGHUP)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and "could not lay out this graph in 2 s" in err, err
+
+
 def test_demo_with_a_stuck_graphviz_writes_nothing(capsys, tmp_path, slow_graphviz):
     status, _, err = run(capsys, "demo", "--out", "results", "--epochs", "1", "--quiet")
     assert_one_line_error(status, err, "could not lay out this graph in 1 s", expected_status=1)
