@@ -13,6 +13,7 @@ or a device (``/dev/null``) in the way is refused, since the rename would delete
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -21,6 +22,11 @@ import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_path", "check_writable", "write_atomic"]
+
+
+#: What writing a file can run into, once it is open: a full disk or quota, a file too large
+#: for a limit, a failing device. Such an error names the file being written.
+WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 @contextlib.contextmanager
@@ -43,8 +49,8 @@ def atomic_path(path, suffix=""):
         try:
             yield tmp
         except OSError as error:  # (a full disk): named by the file, not the temporary one
-            if error.errno is None:
-                raise
+            if error.errno not in WRITE_ERRORS or error.filename not in (None, str(tmp)):
+                raise  # not writing this file went wrong (an input missing, say): as it is
             raise OSError(error.errno, error.strerror, str(path)) from None
         with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
             shutil.copymode(path, tmp)

@@ -189,3 +189,19 @@ def test_a_name_as_long_as_the_file_system_takes_can_be_written(tmp_path, name):
         tmp.write_text("new")
     assert write_atomic(path, "newer").read_text() == "newer"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_only_an_error_in_writing_the_file_is_named_by_it(tmp_path):
+    # a full disk while writing b.svg names b.svg, even inside the block of a.svg; an
+    # error about another file (an input that is missing) is passed on as it is
+    import errno
+
+    a, b = atomic_path(tmp_path / "a.svg"), atomic_path(tmp_path / "b.svg")
+    with pytest.raises(OSError) as raised, a, b:
+        raise OSError(errno.EFBIG, "File too large")
+    assert raised.value.filename == str(tmp_path / "b.svg")
+    missing = tmp_path / "input.csv"
+    with pytest.raises(FileNotFoundError) as raised, atomic_path(tmp_path / "out.txt"):
+        missing.read_text()
+    assert raised.value.filename == str(missing)
+    assert list(tmp_path.iterdir()) == []
