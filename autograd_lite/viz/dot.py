@@ -382,7 +382,8 @@ class _Drawing:
                 self.sources[parent].append((via, {**red, **TO_TEXT}))
             elif partners:  # into a dot: "×x1" on the arrow from w.0, so the pairs show
                 times = "×" + self._name(partners[k], parent)
-                pair = dict(label=times, fontsize=str(NOTE_SIZE), fontcolor="#444444")
+                pair = dict(label=f"<{escape(times)}>", fontsize=str(NOTE_SIZE),
+                            fontcolor="#444444")  # fmt: skip
                 self.sources[parent].append((f"op{i}", pair))
             else:  # which operand is which, beside the arrow's head
                 head = dict(headlabel=mark, labelfontsize=str(NOTE_SIZE), labeldistance="1.6",

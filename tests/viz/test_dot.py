@@ -387,6 +387,17 @@ def test_a_neuron_is_drawn_as_its_products_and_its_bias():
     assert "label=<dot>" in plain and "w.0*x.0</I>" not in plain and "bias" not in plain
 
 
+@needs_a_program
+def test_a_partners_label_on_an_arrow_into_a_dot_is_escaped_as_a_boxs_is(tmp_path):
+    # a backslash at the end, a lone surrogate, an escape character: the "×partner" on the
+    # arrow failed to draw (a Graphviz syntax error, a UnicodeEncodeError) or kept ESC raw
+    for label in ("x\\", "x\udc80", "x\x1b[31m", "<x&y>"):
+        w, x = Value(2.0, label="w"), Value(3.0, label=label)
+        picture = draw_dot(ag.dot([w], [x]), expand_dots=False)
+        svg = picture.pipe(format="svg").decode("utf-8")
+        assert "\x1b" not in svg and "×" in svg
+
+
 def test_a_dot_node_kept_whole_in_a_small_picture_says_which_operands_pair_up():
     # (its six arrows came unlabelled, in the order w.0, w.1, b, x1, x2, 1.0: notebook 2's
     # "the edges pair up as weight times input" could not be seen)
@@ -405,7 +416,7 @@ def test_a_dot_node_kept_whole_in_a_small_picture_says_which_operands_pair_up():
     for line in edge_lines(picture):
         source, target = line.strip().split(" [")[0].split(" -> ")
         if target == dot_id:
-            marks[source] = re.search(r'label="([^"]*)"', line).group(1)
+            marks[source] = re.search(r"label=<([^>]*)>", line).group(1)
     pairs = {"w.0": "x1", "w.1": "x2", "b": "1.0", "x1": "w.0", "x2": "w.1", "1.0": "b"}
     assert marks == {boxes[name]: f"×{partner}" for name, partner in pairs.items()}
     # a step writes its arithmetic instead, and a big picture keeps its arrows plain
