@@ -253,17 +253,13 @@ def _check_definition(name, forward, derivative, doc, builtin):
 def _check_arity(name, forward, derivative):
     """``derivative`` must accept the inputs ``forward`` needs and then ``out``, where the
     two signatures tell (a builtin such as math.hypot, or ``*args``, may not)."""
+    n = inputs_needed(forward)
     try:
-        params = inspect.signature(forward).parameters.values()
         takes = inspect.signature(derivative)
     except (TypeError, ValueError):
         return
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
+    if n is None:
         return
-    # the inputs forward needs (one with a default value, ``lambda x, k=2.0: ...``, may be
-    # left out of a call, and then derivative gets the inputs given)
-    n = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-            for p in params)  # fmt: skip
     try:
         takes.bind(*range(n + 1))
     except TypeError:
@@ -271,6 +267,21 @@ def _check_arity(name, forward, derivative):
             f"define_op({name!r}): forward takes {n} input(s), so derivative must take "
             f"{n + 1} arguments, the inputs and then out (derivative{takes})"
         ) from None
+
+
+def inputs_needed(function, after=0) -> int | None:
+    """How many positional arguments ``function`` needs, less ``after`` (1 for a
+    derivative's ``out``); None when its signature cannot tell (``*args``, or a builtin
+    without one). A parameter with a default (``lambda x, k=2.0: ...``) is not needed: a
+    call may leave it out. ``define_op`` and ``testing.user_op`` both count this way."""
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+               for p in params) - after  # fmt: skip
 
 
 def deferring(apply, reflected):

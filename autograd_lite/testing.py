@@ -49,7 +49,7 @@ from .check import (
     tolerance,
 )
 from .check import reverse_mode as _reverse_mode
-from .rules import Op
+from .rules import Op, inputs_needed
 
 #: ``values()`` draws from [-VALUE_RANGE, VALUE_RANGE]; ``expressions()`` are safe on a
 #: margin beyond it, where the difference quotients of ``assert_gradients_match`` reach.
@@ -432,15 +432,12 @@ def _checked_arity(op, arity) -> int:
 
 
 def _arity(op):
-    """How many inputs the op takes, read from its forward (or derivative) signature."""
-    for function, extra in ((op.rule.forward, 0), (op.rule.derivative, 1)):
-        try:
-            params = inspect.signature(function).parameters.values()
-        except (TypeError, ValueError):  # some builtins (math.log) have no signature
-            continue
-        kinds = [p.kind for p in params]
-        if inspect.Parameter.VAR_POSITIONAL not in kinds:
-            return sum(k in (k.POSITIONAL_ONLY, k.POSITIONAL_OR_KEYWORD) for k in kinds) - extra
+    """How many inputs the op takes, read from its forward (or derivative) signature, as
+    ``define_op`` reads it (``rules.inputs_needed``)."""
+    for function, after in ((op.rule.forward, 0), (op.rule.derivative, 1)):
+        n = inputs_needed(function, after)
+        if n is not None:
+            return n
     raise TypeError(f"user_op: cannot tell how many inputs {op!r} takes; pass arity=")
 
 

@@ -410,3 +410,10 @@ def test_an_op_undefined_on_its_domain_says_which_domain_to_give():
         expressions(ops=["+", user_op(inv, domain="positive")]), lambda e: "inv" in repr(e)
     )
     assert math.isfinite(drawn(0.0))
+
+
+def test_user_op_counts_inputs_as_define_op_does():
+    # an input with a default is one forward may go without: one input, as define_op reads
+    # it (user_op said two, and expressions built scaled(x, x), which failed)
+    scaled = ag.define_op("scaled_by_default_2", lambda x, k=2.0: k * x, lambda x, out: (2.0,))
+    assert user_op(scaled).arity == 1
