@@ -87,13 +87,16 @@ class on_numbers:
         _outer_calls.reset(depth)
         _taking_derivative.reset(cutting)
         # Python's float arithmetic and math module raise these where IEEE gives inf or nan
-        if kind is ZeroDivisionError or str(error) in ("math domain error", "math range error"):
+        # (a ValueError may also be your own: then the advice is an "if"; math's messages
+        # differ between Python versions, so they are not read)
+        if kind in (ZeroDivisionError, OverflowError, ValueError):
+            maybe = "if Python refused a singular point there: " if kind is ValueError else ""
             raise kind(
-                f"op {self.op!r}: its derivative raised {kind.__name__} ({error}); where "
-                "Python raises, IEEE arithmetic gives inf or nan, as a derivative at a "
-                "singular point should: write it with ag.ieee_div(a, b) for a / b, "
-                "ag.ieee_pow(x, y), ag.ieee_log(x) and ag.exp(x), which give them, on "
-                "floats and on Values alike"
+                f"op {self.op!r}: its derivative raised {kind.__name__} ({error}); {maybe}"
+                "IEEE arithmetic gives inf or nan where Python refuses (a / 0, log of 0), as a "
+                "derivative at a singular point should: write it with ag.ieee_div(a, b) for "
+                "a / b, ag.ieee_pow(x, y), ag.ieee_log(x) and ag.exp(x), on floats and on "
+                "Values alike"
             ) from error
         return False
 
