@@ -12,6 +12,9 @@ sentence: "correct on 200 random inputs", or the *smallest* input where the func
 wrong (hypothesis shrinks the failing input it found), what it returned, what was expected,
 and a hint. The tasks, in order, are in ``TASKS``.
 
+The lesson's hidden cells hold our answers, marked ``@our_answer``: ``check`` does not grade
+those as yours, it says they are ours and asks for yours.
+
 The lesson's nodes have four attributes, and the checker builds its graphs from nodes with
 the same four, so your functions work on both:
 
@@ -68,10 +71,11 @@ class Result:
     "It raised:" or "After it ran:"), ``expected`` and ``hint`` hold the parts of the message.
     """
 
-    def __init__(self, task, passed, message, wrong=None):
+    def __init__(self, task, passed, message, wrong=None, ours=False):
         self.task = task
         self.passed = passed
         self.message = message
+        self.ours = ours  # the answer was ours (from a hidden cell), so it was not graded
         self.failing_input = wrong.failing_input if wrong else ""
         self.got = wrong.got if wrong else ""
         self.returned = wrong.returned if wrong else ""
@@ -87,7 +91,12 @@ class Result:
     __repr__ = __str__
 
     def _repr_html_(self):
-        color, background = ("#2e7d32", "#f1f8e9") if self.passed else ("#c62828", "#fdecea")
+        if self.ours:  # neither right nor wrong: not graded
+            color, background = "#546e7a", "#eceff1"
+        elif self.passed:
+            color, background = "#2e7d32", "#f1f8e9"
+        else:
+            color, background = "#c62828", "#fdecea"
         title, *rest = self.message.split("\n", 1)
         body = ""
         if rest and self.failing_input:  # the parts, with the numbers in a fixed-width font
@@ -134,6 +143,18 @@ def _passed(task, count, noun):
     return Result(task.name, True, f"✓ {task.name}: correct on {count} random {noun}.")
 
 
+def _ours(task):
+    return Result(
+        task.name,
+        False,
+        f"○ {task.name}: this is our answer, from the hidden cell, so it is not graded.\n"
+        f"Write your own {task.name} in the empty cell above, run it, then run this check "
+        f"again. (If you did, is it named exactly {task.name}, and did its cell run "
+        "without an error?)",
+        ours=True,
+    )
+
+
 def _failed(task, wrong):
     lines = [
         f"✗ {task.name} is not right yet.",
@@ -153,6 +174,21 @@ def _indent(text):
 
 
 # --- the one entry point --------------------------------------------------------------
+
+
+def our_answer(function):
+    """Mark ``function`` as our answer, so that ``check`` does not grade it as yours.
+
+    The lesson's hidden cells define their answers with ``@our_answer``.
+
+    >>> @our_answer
+    ... def add_derivative(a, b):
+    ...     return 1.0, 1.0
+    >>> check("add_derivative", add_derivative).ours
+    True
+    """
+    function.our_answer = True
+    return function
 
 
 def check(task, answer) -> Result:
@@ -178,6 +214,8 @@ def check(task, answer) -> Result:
             f"{type(answer).__name__} {answer!r:.60}. Pass it without calling it: "
             f"check({task!r}, {task})"
         )
+    if getattr(answer, "our_answer", False):
+        return _ours(_TASKS[task])
     return _run(_TASKS[task], answer)
 
 
@@ -722,4 +760,4 @@ _TASKS["sgd_step"] = Task("sgd_step", _sgd_cases(), _judge_sgd_step)
 #: The task names, in the order the lesson asks for them.
 TASKS = tuple(_TASKS)
 
-__all__ = ["TASKS", "Node", "Result", "check"]
+__all__ = ["TASKS", "Node", "Result", "check", "our_answer"]

@@ -1,12 +1,14 @@
-"""Lesson 00 with a wrong answer in every task: each check says so, at the smallest input.
+"""Lesson 00 as a learner meets it: our answers are not graded, theirs are, right or wrong.
 
 ``pytest --nbmake notebooks`` (in ``make test``) runs the lesson as committed, with our
-answers, so every task is solvable. This test runs it once more with each hidden answer
-cell swapped for a typical mistake, and reads what each ``check`` cell printed.
+answers, whose checks say that they are ours. These tests run it again with an answer
+written in the empty cell of every task, as a learner would, once a right one and once a
+typical mistake, and read what each ``check`` cell printed.
 """
 
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -77,8 +79,18 @@ def test_every_task_has_an_empty_cell_a_hidden_answer_and_a_check():
     for i, task in found:
         assert cells[i - 1].cell_type == "code" and cells[i - 1].source == ""
         assert cells[i].metadata["jupyter"]["source_hidden"] is True
+        assert f"    @our_answer\n    def {task}(" in cells[i].source
         assert cells[i + 1].source == f'check("{task}", {task})'
-        assert f"✓ {task}: correct on 200 random" in output_text(cells[i + 1])
+        said = output_text(cells[i + 1])
+        assert said.startswith(f"○ {task}: this is our answer, from the hidden cell"), said
+        assert "✓" not in said and "✗" not in said
+
+
+def learners_copy(answer_cell) -> str:
+    """Our answer as a learner would write it in the empty cell: no `if`, no @our_answer."""
+    body = answer_cell.source.split("globals():\n", 1)[1]
+    lines = [line for line in body.splitlines() if line.strip() != "@our_answer"]
+    return textwrap.dedent("\n".join(lines)).strip()
 
 
 def output_text(cell) -> str:
@@ -88,12 +100,8 @@ def output_text(cell) -> str:
     )
 
 
-@pytest.mark.slow
-def test_a_wrong_answer_to_every_task_is_caught_at_its_smallest_input(monkeypatch, tmp_path):
-    notebook = nbformat.read(LESSON, as_version=4)
-    answers = answer_cells(notebook)
-    for i, task in answers:
-        notebook.cells[i].source = MISTAKES[task][0]
+def execute(notebook, monkeypatch, tmp_path):
+    """Run every cell of ``notebook`` in a kernel; return the client, kernel still running."""
     # The kernel imports this checkout's autograd_lite and writes nothing outside tmp_path.
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     monkeypatch.setenv("PYTHONPATH", path)
@@ -102,6 +110,30 @@ def test_a_wrong_answer_to_every_task_is_caught_at_its_smallest_input(monkeypatc
         notebook, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
     )
     client.execute()
+    return client
+
+
+@pytest.mark.slow
+def test_a_right_answer_to_every_task_passes(monkeypatch, tmp_path):
+    notebook = nbformat.read(LESSON, as_version=4)
+    answers = answer_cells(notebook)
+    for i, _ in answers:  # the learner's cell holds our answer, without @our_answer
+        notebook.cells[i - 1].source = learners_copy(notebook.cells[i])
+    execute(notebook, monkeypatch, tmp_path)
+
+    for i, task in answers:
+        said = output_text(notebook.cells[i + 1])
+        assert said.startswith(f"✓ {task}: correct on 200 random"), said
+    assert "predictions:" in output_text(notebook.cells[-2])  # and the engine trains
+
+
+@pytest.mark.slow
+def test_a_wrong_answer_to_every_task_is_caught_at_its_smallest_input(monkeypatch, tmp_path):
+    notebook = nbformat.read(LESSON, as_version=4)
+    answers = answer_cells(notebook)
+    for i, task in answers:  # written in the learner's cell; our answer stays hidden below
+        notebook.cells[i - 1].source = MISTAKES[task][0]
+    execute(notebook, monkeypatch, tmp_path)
 
     for i, task in answers:
         said = output_text(notebook.cells[i + 1])

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograd_lite.exercises import TASKS, Node, Result, check
+from autograd_lite.exercises import TASKS, Node, Result, check, our_answer
 
 # --- right answers, written as a learner would ------------------------------------------
 
@@ -236,6 +236,29 @@ def test_the_result_shows_as_a_coloured_box_in_jupyter():
     page = bad._repr_html_()
     assert "#c62828" in page and "&lt;-- wrong" in page and "<-- wrong" not in page
     assert repr(bad) == str(bad)
+
+
+# --- our answers, from the lesson's hidden cells ---------------------------------------
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_our_answer_is_not_graded_as_yours(task):
+    def answer(*args):
+        return RIGHT[task](*args)
+
+    ours = our_answer(answer)  # as a hidden cell of the lesson defines it
+    assert ours is answer  # the same function, so the later cells still use it
+    result = check(task, ours)
+    assert not result.passed and result.ours
+    message = str(result)
+    assert message.startswith(f"○ {task}: this is our answer, from the hidden cell")
+    assert "✓" not in message and "✗" not in message
+    assert f"Write your own {task} in the empty cell above, run it, then run this" in message
+
+
+def test_our_answer_shows_in_a_neutral_colour():
+    page = check("exp_derivative", our_answer(lambda x: math.exp(x)))._repr_html_()
+    assert "#546e7a" in page and "#2e7d32" not in page and "#c62828" not in page
 
 
 # --- bad calls ----------------------------------------------------------------------
