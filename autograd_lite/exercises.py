@@ -31,6 +31,7 @@ import difflib
 import html
 import math
 import numbers
+import types
 
 from .extras import needs
 
@@ -155,9 +156,18 @@ def _ours(task):
     )
 
 
-def _failed(task, wrong):
+def _failed(task, wrong, blamed=None):
+    title = f"✗ {task.name} is not right yet."
+    if blamed:  # (an earlier task it calls, and the function it calls that one through)
+        name, through = blamed
+        via = f" through {through}" if through else ""
+        title = (
+            f"✗ {task.name} may be right: {name}, which it calls{via}, is not right yet: "
+            "run its check first."
+        )
+        wrong.hint = f"Fix {name} until its check passes, then run this check again."
     lines = [
-        f"✗ {task.name} is not right yet.",
+        title,
         f"The smallest input where it goes wrong:\n{_indent(wrong.failing_input)}",
         f"{wrong.got}\n{_indent(wrong.returned)}",
         f"Expected:\n{_indent(wrong.expected)}",
@@ -242,7 +252,7 @@ def _run(task, answer):
     try:
         search()
     except Found as found:  # hypothesis re-raises the one from the smallest failing input
-        return _failed(task, found.wrong)
+        wrong = found.wrong
     except Flaky:
         return Result(
             task.name,
@@ -251,7 +261,60 @@ def _run(task, answer):
             "Does it use random numbers, or change something outside itself (a global "
             "variable)? It should compute its answer from its arguments alone.",
         )
-    return _passed(task, passed, task.noun)
+    else:
+        return _passed(task, passed, task.noun)
+    return _failed(task, wrong, _earlier_task_to_blame(task, answer))
+
+
+# --- when an answer is wrong because an earlier one is --------------------------------
+
+
+def _earlier_task_to_blame(task, answer):
+    """The first earlier task that ``answer`` calls and that fails its own check, or None.
+
+    backward calls the learner's topological_sort, and neuron calls their tanh_derivative
+    (through their tanh): when one of those is wrong, backward or neuron is wrong too.
+    Returns (the task's name, the function it is called through, or None).
+    """
+    calls = _tasks_called_by(answer)
+    for name in TASKS[: TASKS.index(task.name)]:
+        if name in calls:
+            function, through = calls[name]
+            if not getattr(function, "our_answer", False) and not check(name, function):
+                return name, through
+    return None
+
+
+def _tasks_called_by(answer):
+    """{task name: (its function, the function it is called through or None)} for the tasks
+    that ``answer`` calls, directly or through other functions defined beside it."""
+    calls = {}
+    if not isinstance(answer, types.FunctionType):
+        return calls
+    namespace = answer.__globals__  # the notebook's (or module's) global names
+    seen = set()
+
+    def visit(function, through):
+        seen.add(function)
+        for name in _names_used(function.__code__):
+            found = namespace.get(name)
+            beside = isinstance(found, types.FunctionType) and found.__globals__ is namespace
+            if name in _TASKS and callable(found):
+                calls.setdefault(name, (found, through))
+            elif beside and found not in seen:  # a function of the lesson's, such as tanh
+                visit(found, through or name)
+
+    visit(answer, None)
+    return calls
+
+
+def _names_used(code):
+    """The names a function's code refers to, in its nested functions too."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names_used(constant)
+    return names
 
 
 class Task:

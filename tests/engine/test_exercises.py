@@ -1,6 +1,7 @@
 """The grader of lesson 00: right answers pass, wrong ones are caught at their smallest input."""
 
 import importlib
+import inspect
 import math
 import sys
 
@@ -236,6 +237,67 @@ def test_the_result_shows_as_a_coloured_box_in_jupyter():
     page = bad._repr_html_()
     assert "#c62828" in page and "&lt;-- wrong" in page and "<-- wrong" not in page
     assert repr(bad) == str(bad)
+
+
+# --- a right answer that calls a wrong earlier one ------------------------------------
+
+# The lesson builds its operations from the learner's derivative functions.
+LESSON_OPS = """
+def mul(a, b):
+    return Node(a.data * b.data, (a, b), mul_derivative(a.data, b.data))
+
+
+def add(a, b):
+    return Node(a.data + b.data, (a, b), add_derivative(a.data, b.data))
+
+
+def tanh(a):
+    return Node(math.tanh(a.data), (a,), (tanh_derivative(a.data),))
+"""
+
+
+def in_the_lesson(function, *, ops=False, **others):
+    """``function`` as the lesson's notebook defines it, beside ``others`` (and its ops)."""
+    namespace = {"Node": Node, "math": math, **others}
+    if ops:
+        exec(LESSON_OPS, namespace)
+    exec(inspect.getsource(function), namespace)
+    return namespace[function.__name__]
+
+
+def test_a_right_backward_is_not_blamed_for_a_wrong_topological_sort():
+    answer = in_the_lesson(backward, topological_sort=topological_sort_without_visited)
+    result = check("backward", answer)
+    assert not result
+    assert str(result).startswith(
+        "✗ backward may be right: topological_sort, which it calls, is not right yet: "
+        "run its check first."
+    )
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+    assert result.failing_input == "a = 0.0\nb = a + a\nc = b + b    (the root)"
+
+
+def test_a_right_neuron_is_not_blamed_for_a_wrong_tanh_derivative():
+    derivatives = {task: RIGHT[task] for task in ("mul_derivative", "add_derivative")}
+    wrong_tanh = in_the_lesson(neuron, ops=True, tanh_derivative=lambda x: 1 - x**2, **derivatives)
+    result = check("neuron", wrong_tanh)
+    assert str(result).startswith(
+        "✗ neuron may be right: tanh_derivative, which it calls through tanh, is not right yet"
+    )
+    right_tanh = in_the_lesson(
+        neuron, ops=True, tanh_derivative=RIGHT["tanh_derivative"], **derivatives
+    )
+    assert check("neuron", right_tanh)
+
+
+def test_a_wrong_answer_with_right_earlier_ones_is_told_it_is_wrong():
+    answer = in_the_lesson(backward_with_assignment, topological_sort=topological_sort)
+    assert str(check("backward", answer)).startswith("✗ backward is not right yet.")
+
+
+def test_our_answer_to_an_earlier_task_is_not_checked_again():
+    answer = in_the_lesson(backward, topological_sort=our_answer(lambda root: []))
+    assert str(check("backward", answer)).startswith("✗ backward is not right yet.")
 
 
 # --- our answers, from the lesson's hidden cells ---------------------------------------
