@@ -6,6 +6,7 @@ written in the empty cell of every task, as a learner would, once a right one an
 typical mistake, and read what each ``check`` cell printed.
 """
 
+import copy
 import os
 import re
 import textwrap
@@ -125,12 +126,17 @@ def test_a_right_answer_to_every_task_passes(monkeypatch, tmp_path):
     answers = answer_cells(notebook)
     for i, _ in answers:  # the learner's cell holds our answer, without @our_answer
         notebook.cells[i - 1].source = learners_copy(notebook.cells[i])
+    cells = notebook.cells
+    [compare] = [c for c in cells if c.cell_type == "code" and "backward(o)" in c.source]
+    cells.append(copy.deepcopy(compare))  # the learner runs it again, at the end
     execute(notebook, monkeypatch, tmp_path)
 
     for i, task in answers:
-        said = output_text(notebook.cells[i + 1])
+        said = output_text(cells[i + 1])
         assert said.startswith(f"✓ {task}: correct on 200 random"), said
-    assert "predictions:" in output_text(notebook.cells[-2])  # and the engine trains
+    assert "x1.grad  -1.5000   -1.5000" in output_text(compare)
+    assert output_text(cells[-1]) == output_text(compare)  # the same gradients again
+    assert "predictions:" in output_text(cells[-3])  # and the engine trains
 
 
 @pytest.mark.slow
