@@ -12,6 +12,9 @@ sentence: "correct on 200 random inputs", or the *smallest* input where the func
 wrong (hypothesis shrinks the failing input it found), what it returned, what was expected,
 and a hint. The tasks, in order, are in ``TASKS``.
 
+Each call of your function may take ``TIME_LIMIT`` seconds: a loop that never ends is
+stopped and reported (on Unix, when checking from the main thread; elsewhere it would hang).
+
 The lesson's hidden cells hold our answers, marked ``@our_answer``: ``check`` does not grade
 those as yours, it says they are ours and asks for yours.
 
@@ -31,7 +34,11 @@ import difflib
 import html
 import math
 import numbers
+import signal
+import threading
+import time
 import types
+from contextlib import contextmanager
 
 from .extras import needs
 
@@ -46,6 +53,7 @@ import autograd_lite as ag
 from autograd_lite.testing import values
 
 EXAMPLES = 200  # random inputs per check
+TIME_LIMIT = 3  # seconds one call of your function may take before it is stopped
 
 # The same inputs on every run (derandomize), so a learner who re-runs a check sees the
 # same answer; no database, no deadline (a first attempt may be slow), nothing printed.
@@ -100,7 +108,7 @@ class Result:
             color, background = "#c62828", "#fdecea"
         title, *rest = self.message.split("\n", 1)
         body = ""
-        if rest and self.failing_input:  # the parts, with the numbers in a fixed-width font
+        if rest and self.expected:  # the parts, with the numbers in a fixed-width font
             parts = [
                 ("The smallest input where it goes wrong:", self.failing_input),
                 (self.got, self.returned),
@@ -112,7 +120,7 @@ class Result:
             )
             body += f"<div><b>Hint:</b> {html.escape(self.hint)}</div>"
         elif rest:
-            body = f"<div>{html.escape(rest[0])}</div>"
+            body = f'<div style="white-space: pre-wrap">{html.escape(rest[0])}</div>'
         return (
             f'<div style="border-left: 4px solid {color}; background: {background}; '
             f'padding: 6px 12px; color: #222"><div><b>{html.escape(title)}</b></div>'
@@ -142,6 +150,15 @@ class Found(Exception):
 
 def _passed(task, count, noun):
     return Result(task.name, True, f"✓ {task.name}: correct on {count} random {noun}.")
+
+
+def _too_slow(task, where):
+    hint = "Look for a loop that never ends, such as a `while` whose condition stays true."
+    message = (
+        f"✗ {task.name} did not finish within {TIME_LIMIT:g} s on this input:\n"
+        f"{_indent(where)}\nHint: {hint}"
+    )
+    return Result(task.name, False, message, Wrong(where, "", "", hint, got=""))
 
 
 def _ours(task):
@@ -253,6 +270,8 @@ def _run(task, answer):
         search()
     except Found as found:  # hypothesis re-raises the one from the smallest failing input
         wrong = found.wrong
+    except TooSlow as slow:  # at the first input that takes too long: no shrinking
+        return _too_slow(task, slow.where)
     except Flaky:
         return Result(
             task.name,
@@ -346,10 +365,53 @@ def _is_number(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
-def _call(answer, args, where, hint):
-    """answer(*args), or Wrong saying what it raised."""
+class TooSlow(BaseException):
+    """Raised in a call of your function that takes longer than ``TIME_LIMIT`` seconds.
+
+    Not an Exception, like KeyboardInterrupt: an ``except Exception`` in your function does
+    not catch it, and neither does hypothesis, which would retry smaller inputs, each slow.
+    """
+
+    def __init__(self, where):
+        super().__init__(where)
+        self.where = where
+
+
+@contextmanager
+def _time_limit(seconds, where):
+    """Raise TooSlow(where) if the block runs longer than ``seconds``.
+
+    It uses the SIGALRM timer, so it works on Unix in the main thread only; elsewhere there
+    is no limit. An alarm that was already set is put back as it was.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TooSlow(where)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    earlier, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
     try:
-        return answer(*args)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if earlier:  # someone else's alarm: let it ring when it would have
+            left = earlier - (time.monotonic() - start)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
+
+
+def _call(answer, args, where, hint):
+    """answer(*args), or Wrong saying what it raised; TooSlow if it takes too long."""
+    try:
+        with _time_limit(TIME_LIMIT, where):
+            return answer(*args)
     except Exception as error:  # the learner's code may raise anything: say what and where
         raise Wrong(
             where, f"{type(error).__name__}: {error}", "no error", hint, "It raised:"

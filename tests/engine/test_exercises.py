@@ -3,10 +3,14 @@
 import importlib
 import inspect
 import math
+import signal
 import sys
+import time
+from contextlib import contextmanager
 
 import pytest
 
+from autograd_lite import exercises
 from autograd_lite.exercises import TASKS, Node, Result, check, our_answer
 
 # --- right answers, written as a learner would ------------------------------------------
@@ -298,6 +302,79 @@ def test_a_wrong_answer_with_right_earlier_ones_is_told_it_is_wrong():
 def test_our_answer_to_an_earlier_task_is_not_checked_again():
     answer = in_the_lesson(backward, topological_sort=our_answer(lambda root: []))
     assert str(check("backward", answer)).startswith("✗ backward is not right yet.")
+
+
+# --- an answer that never finishes ---------------------------------------------------
+
+unix_only = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timer")
+
+
+class Rang(BaseException):
+    """The test's own alarm rang."""
+
+
+@contextmanager
+def alarm(seconds):
+    """Raise Rang after ``seconds``, so that a test fails rather than hang."""
+
+    def ring(signum, frame):
+        raise Rang
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield ring
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def sgd_step_forever(params, lr):
+    i = 0
+    while i < len(params):  # i += 1 forgotten
+        params[i].data -= lr * params[i].grad
+
+
+@unix_only
+def test_an_answer_that_never_finishes_is_stopped_and_told_so(monkeypatch):
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
+    start = time.monotonic()
+    with alarm(20):
+        result = check("sgd_step", sgd_step_forever)
+    assert time.monotonic() - start < 10  # stopped at the first input, not shrunk
+    assert not result
+    message = str(result)
+    assert message.startswith("✗ sgd_step did not finish within 0.2 s on this input:\n")
+    assert message.splitlines()[1] == f"    {result.failing_input}"
+    assert result.failing_input.startswith("p1.data = ")
+    assert result.hint.startswith("Look for a loop that never ends")
+    assert "Traceback" not in message and "Expected" not in message
+    assert "smallest input" not in result._repr_html_()
+
+
+@unix_only
+def test_an_answer_that_catches_every_exception_is_stopped_too(monkeypatch):
+    def forever_despite_errors(x):
+        while True:
+            try:
+                return 1.0 / 0.0
+            except Exception:
+                pass
+
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
+    with alarm(20):
+        result = check("exp_derivative", forever_despite_errors)
+    assert "did not finish within 0.2 s" in str(result)
+
+
+@unix_only
+def test_an_alarm_set_before_checking_is_put_back():
+    with alarm(30) as ring:
+        assert check("sgd_step", sgd_step)
+        assert signal.getsignal(signal.SIGALRM) is ring
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 20 < left <= 30
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 # --- our answers, from the lesson's hidden cells ---------------------------------------
