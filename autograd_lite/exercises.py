@@ -473,7 +473,7 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
         if extra is None and not single and not ok_shape:
             extra = f"Return {len(expected)} numbers, one per input: ({', '.join(names)})."
         elif extra is None and not numbers_only:
-            extra = f"Return a plain number, not {type(out).__name__}."
+            extra = _plain_floats_hint(got)
         elif extra is None and diagnose is not None:
             extra = diagnose(args, got)
         raise Wrong(where, _shown(out), expected_text, f"{extra} {hint}" if extra else hint)
@@ -481,12 +481,35 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
     return Task(name, inputs, judge)
 
 
+def _plain_floats_hint(got):
+    """The hint for derivatives of the right count that are not all numbers."""
+    other = next(g for g in got if not _is_number(g))
+    if len(got) == 1:
+        return f"Return a plain float, not {_kind(other)}."
+    count = {2: "two", 3: "three"}.get(len(got), str(len(got)))
+    return f"Return {count} plain floats, not {_kind(other, many=True)}."
+
+
+def _kind(x, many=False) -> str:
+    """What x is, for a hint: 'a Value' (or 'Values'), 'a string', 'True or False'."""
+    if isinstance(x, bool):
+        return "True or False"
+    if x is None:
+        return "None"
+    name = "string" if isinstance(x, str) else type(x).__name__
+    if many:
+        return name + "s"
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
 def _shown(out) -> str:
     if _is_number(out):
         return _num(out)
     if isinstance(out, (tuple, list)) and all(_is_number(x) for x in out):
         inner = ", ".join(_num(x) for x in out)
-        return f"({inner})" if isinstance(out, tuple) else f"[{inner}]"
+        if isinstance(out, list):
+            return f"[{inner}]"
+        return f"({inner},)" if len(out) == 1 else f"({inner})"  # (1.0,) is a tuple, (1.0) not
     text = repr(out)
     return text if len(text) <= 80 else text[:77] + "..."
 

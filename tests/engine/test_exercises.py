@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 
+import autograd_lite as ag
 from autograd_lite import exercises
 from autograd_lite.exercises import TASKS, Node, Result, check, our_answer
 
@@ -459,7 +460,30 @@ def test_an_sgd_step_must_update_every_parameter():
 
 def test_booleans_are_not_numbers_for_the_grader():
     result = check("add_derivative", lambda a, b: (True, True))
-    assert not result and "plain number" in result.hint
+    assert not result and result.hint.startswith("Return two plain floats, not True or False.")
+
+
+@pytest.mark.parametrize(
+    ("task", "answer", "hint"),
+    [
+        ("mul_derivative", lambda a, b: (ag.Value(b), ag.Value(a)), "two plain floats, not Values"),
+        ("add_derivative", lambda a, b: ("1", "1"), "two plain floats, not strings"),
+        (
+            "tanh_derivative",
+            lambda x: ag.Value(1 - math.tanh(x) ** 2),
+            "a plain float, not a Value",
+        ),
+        ("exp_derivative", lambda x: (math.exp(x), 0.0), "a plain float, not a tuple"),
+    ],
+)
+def test_an_answer_that_is_not_plain_numbers_is_told_what_it_is(task, answer, hint):
+    assert check(task, answer).hint.startswith(f"Return {hint}.")
+
+
+def test_a_tuple_of_one_is_shown_as_a_tuple():
+    result = check("add_derivative", lambda a, b: (1.0,))
+    assert result.returned == "(1.0,)"
+    assert result.hint.startswith("Return 2 numbers, one per input: (a, b).")
 
 
 def test_a_neuron_is_graded_on_the_bias_and_input_gradients_too():
