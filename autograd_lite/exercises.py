@@ -716,8 +716,16 @@ def _judge_topological_sort(answer, plan):
         raise Wrong(where, _shown(order), expected, f"{hint} {_TOPO_HINT}")
     shown = "[" + ", ".join(_name(node, graph) for node in order) + "]"
     problem = _order_problem(order, graph)
+    if problem == _EARLIER_CALL:  # the sort itself may be right
+        raise Wrong(where, shown, expected, problem)
     if problem:
         raise Wrong(where, shown, expected, f"{problem} {_TOPO_HINT}")
+
+
+_EARLIER_CALL = (
+    "The list holds nodes from an earlier call: is it a default argument (order=[]) or a "
+    "global list? Make a new list inside the function, on every call."
+)
 
 
 def _order_problem(order, graph):
@@ -726,6 +734,8 @@ def _order_problem(order, graph):
     placed = set()
     for node in order:
         if id(node) not in members:
+            if isinstance(node, Node) and all(node is not n for n in graph.nodes):
+                return _EARLIER_CALL  # the checker's node, from another graph
             return f"{_name(node, graph)} is not a node of this graph."
         if id(node) in placed:
             return f"{node.label} is in the list twice."

@@ -450,6 +450,40 @@ def test_a_topological_sort_that_leaves_nodes_out_is_told_which():
     assert not result and "The list leaves out a" in result.hint
 
 
+def topological_sort_with_default_list(root, order=[], visited=set()):  # noqa: B006 (the mistake)
+    if root not in visited:
+        visited.add(root)
+        for parent in root.parents:
+            topological_sort_with_default_list(parent, order, visited)
+        order.append(root)
+    return order
+
+
+EVERY_NODE_SEEN = []
+
+
+def topological_sort_with_global_list(root):
+    def visit(node):
+        if node not in EVERY_NODE_SEEN:
+            for parent in node.parents:
+                visit(parent)
+            EVERY_NODE_SEEN.append(node)
+
+    visit(root)
+    return EVERY_NODE_SEEN
+
+
+@pytest.mark.parametrize(
+    "answer", [topological_sort_with_default_list, topological_sort_with_global_list]
+)
+def test_a_list_kept_from_an_earlier_call_is_named_as_the_mistake(answer):
+    result = check("topological_sort", answer)
+    assert result.hint == (
+        "The list holds nodes from an earlier call: is it a default argument (order=[]) or a "
+        "global list? Make a new list inside the function, on every call."
+    )
+
+
 def test_an_sgd_step_must_update_every_parameter():
     def first_only(params, lr):
         params[0].data -= lr * params[0].grad
