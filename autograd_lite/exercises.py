@@ -78,6 +78,7 @@ class Result:
     Prints as text in a terminal and shows as a coloured box in Jupyter. When the answer is
     wrong, ``failing_input``, ``returned`` (under the heading ``got``, "It returned:" or
     "It raised:" or "After it ran:"), ``expected`` and ``hint`` hold the parts of the message.
+    ``ours`` is True when the answer was ours, from a hidden cell, and so not graded.
     """
 
     def __init__(self, task, passed, message, wrong=None, ours=False):
@@ -282,6 +283,7 @@ def _run(task, answer):
         )
     else:
         return _passed(task, passed, task.noun)
+    # Wrong: but if it calls an earlier task that is wrong, the mistake may be there.
     return _failed(task, wrong, _earlier_task_to_blame(task, answer))
 
 
