@@ -565,5 +565,5 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
             f"{', '.join(f'{n}={x!r}' for n, x in zip(names, points))}\n{table}\n"
             f"a row passes when abs err <= atol + rtol·|numeric| + 2·(numeric ±), atol={atol:g}, "
             f"rtol={rtol:g};\nnumeric ± is how sure the numeric side is: far below abs err, "
-            "the analytic side is wrong"
+            "the analytic side is most likely wrong"
         )
