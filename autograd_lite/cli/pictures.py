@@ -13,7 +13,6 @@ the graph again: a recipe can be sent to a new process on any system, a graph ma
 from __future__ import annotations
 
 import contextlib
-import errno
 import multiprocessing
 import os
 import signal
@@ -21,6 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..files import WRITE_ERRORS
 from .common import CommandError
 
 SECONDS = 20  # the most a drawing may take; a picture that needs more is refused
@@ -28,8 +28,6 @@ SECONDS = 20  # the most a drawing may take; a picture that needs more is refuse
 # output (with a note). An animation lays its graph out once, so it can show more.
 MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 500
-# What a full disk or a file-size limit says: the picture did not fit, wherever it went.
-NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 TOO_SLOW = "the time limit was reached: Graphviz could not lay out this graph in {seconds:g} s."
 
 
@@ -74,7 +72,7 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
             raise CommandError(f"the drawing process stopped (exit code {child.exitcode})", 1)
         if outcome is None:
             raise CommandError(f"{TOO_SLOW.format(seconds=seconds)} {hint}".strip(), status=1)
-        if outcome[0] == "no room":
+        if outcome[0] == "cannot write":
             raise OSError(outcome[1], outcome[2])  # (atomic_path names the file)
         if outcome[0] == "error":
             raise CommandError(outcome[1], outcome[2])
@@ -107,8 +105,8 @@ def _draw(recipe, args, format: str, target: Path, send, title=None) -> None:
     except CommandError as error:
         send.send(("error", str(error), error.status))
     except Exception as error:  # a missing Graphviz program, a full disk: the user's to fix
-        if isinstance(error, OSError) and error.errno in NO_ROOM:
-            send.send(("no room", error.errno, error.strerror))
+        if isinstance(error, OSError) and error.errno in WRITE_ERRORS:  # (a full disk, say)
+            send.send(("cannot write", error.errno, error.strerror))
         else:
             send.send(("error", str(error) or type(error).__name__, 1))
     finally:
