@@ -85,6 +85,8 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
         (["draw", "x*y", "x=1", "--steps", "y=2"], "unrecognized arguments: y=2; the NAME=VALUE"),
         (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
         (["train", "moons"], "autograd-lite train: error: unrecognized arguments: moons (see"),
+        (["--bogus", "draw", "x", "x=1"],  # before the command: autograd-lite's own
+         "autograd-lite: error: unrecognized arguments: --bogus (see autograd-lite --help)"),
     ],
 )  # fmt: skip
 def test_a_misplaced_or_missing_argument_is_named_by_its_command(capsys, argv, said):
