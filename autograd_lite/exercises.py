@@ -31,6 +31,7 @@ Needs ``hypothesis`` (``pip install 'autograd-lite[testing]'``).
 from __future__ import annotations
 
 import difflib
+import dis
 import html
 import math
 import numbers
@@ -330,8 +331,13 @@ def _tasks_called_by(answer):
 
 
 def _names_used(code):
-    """The names a function's code refers to, in its nested functions too."""
-    names = set(code.co_names)
+    """The global names a function's code reads, in its nested functions too: ``add`` in
+    ``add(a, b)``, but not in ``visited.add(v)`` (an attribute: ``co_names`` holds both)."""
+    names = {
+        step.argval
+        for step in dis.get_instructions(code)
+        if step.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+    }
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
             names |= _names_used(constant)

@@ -295,6 +295,31 @@ def test_a_right_neuron_is_not_blamed_for_a_wrong_tanh_derivative():
     assert check("neuron", right_tanh)
 
 
+def topological_sort_parents_after(root):
+    order, visited = [], set()
+
+    def visit(v):
+        if v not in visited:
+            visited.add(v)  # a method: not the lesson's add
+            order.append(v)  # before its parents: wrong
+            for p in v.parents:
+                visit(p)
+
+    visit(root)
+    return order
+
+
+def test_a_method_named_like_a_lesson_function_is_not_a_call_of_it():
+    # visited.add(v) and math.tanh(x) read no global add or tanh: with a wrong
+    # add_derivative beside it, a wrong sort is told its own mistake, not blamed on add
+    answer = in_the_lesson(
+        topological_sort_parents_after, ops=True, add_derivative=lambda a, b: (1.0, 0.0)
+    )
+    result = check("topological_sort", answer)
+    assert str(result).startswith("✗ topological_sort is not right yet.")
+    assert "add_derivative" not in str(result)
+
+
 def test_a_wrong_answer_with_right_earlier_ones_is_told_it_is_wrong():
     answer = in_the_lesson(backward_with_assignment, topological_sort=topological_sort)
     assert str(check("backward", answer)).startswith("✗ backward is not right yet.")
