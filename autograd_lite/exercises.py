@@ -121,8 +121,11 @@ class Result:
                 for label, text in parts
             )
             body += f"<div><b>Hint:</b> {html.escape(self.hint)}</div>"
-        elif rest:
-            body = f'<div style="white-space: pre-wrap">{html.escape(rest[0])}</div>'
+        elif rest:  # (a time-out: the input, then the hint, as the other verdicts show it)
+            text, _, hint = rest[0].partition("\nHint: ")
+            body = f'<div style="white-space: pre-wrap">{html.escape(text)}</div>'
+            if hint:
+                body += f"<div><b>Hint:</b> {html.escape(hint)}</div>"
         return (
             f'<div style="border-left: 4px solid {color}; background: {background}; '
             f'padding: 6px 12px; color: #222"><div><b>{html.escape(title)}</b></div>'

@@ -375,7 +375,8 @@ def test_an_answer_that_never_finishes_is_stopped_and_told_so(monkeypatch):
     assert result.failing_input.startswith("p1.data = ")
     assert result.hint.startswith("Look for a loop that never ends")
     assert "Traceback" not in message and "Expected" not in message
-    assert "smallest input" not in result._repr_html_()
+    page = result._repr_html_()
+    assert "smallest input" not in page and "<b>Hint:</b> Look for a loop" in page
 
 
 @unix_only
