@@ -28,6 +28,15 @@ SECONDS = 20  # the most a drawing may take; a picture that needs more is refuse
 # output (with a note). An animation lays its graph out once, so it can show more.
 MAX_PICTURE_NODES = 150
 MAX_ANIMATED_NODES = 500
+# What a picture's note advises for seeing the nodes left out: no option of the command line
+# shows more, but the library does (its own note names its parameters).
+MORE_IN_A_PICTURE = (
+    "the command line draws no more; from Python, draw_dot with a larger max_nodes does"
+)
+MORE_IN_AN_ANIMATION = (
+    "the command line animates no more; from Python, backprop_animation with a larger "
+    "max_nodes does"
+)
 TOO_SLOW = "the time limit was reached: Graphviz could not lay out this graph in {seconds:g} s."
 
 
@@ -35,7 +44,8 @@ def write_source(root, path: Path) -> None:
     """The graph as Graphviz source (DOT): needs no Graphviz program, takes no time."""
     from ..viz import draw_dot
 
-    path.write_text(draw_dot(root, max_nodes=MAX_PICTURE_NODES).source, encoding="utf-8")
+    picture = draw_dot(root, max_nodes=MAX_PICTURE_NODES, to_see_more=MORE_IN_A_PICTURE)
+    path.write_text(picture.source, encoding="utf-8")
 
 
 def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
@@ -95,12 +105,14 @@ def _draw(recipe, args, format: str, target: Path, send, title=None) -> None:
         root = recipe(*args)
         if format == "html":
             seed = root.grad or 1.0  # replay the pass that was run (the demo seeds a loss gradient)
-            animation = backprop_animation(
-                root, gradient=seed, max_nodes=MAX_ANIMATED_NODES, title=title
-            )
+            more = MORE_IN_AN_ANIMATION
+            animation = backprop_animation(root, gradient=seed, max_nodes=MAX_ANIMATED_NODES,
+                                           title=title, to_see_more=more)  # fmt: skip
             animation.save(target)
         else:
-            render(draw_dot(root, max_nodes=MAX_PICTURE_NODES, title=title), target, format)
+            picture = draw_dot(root, max_nodes=MAX_PICTURE_NODES, title=title,
+                               to_see_more=MORE_IN_A_PICTURE)  # fmt: skip
+            render(picture, target, format)
         send.send(("done",))
     except CommandError as error:
         send.send(("error", str(error), error.status))

@@ -101,6 +101,7 @@ def backprop_animation(
     timeout: float | None = 60.0,
     *,
     title: str | None = None,
+    to_see_more: str | None = None,
 ) -> BackpropAnimation:
     """Step through the backward pass of ``root``: show it in Jupyter, or ``.save(path)``.
 
@@ -108,8 +109,11 @@ def backprop_animation(
     are drawn (those nearest the output); steps at nodes outside the picture still get
     their frame and caption. Graphviz runs once, for at most ``timeout`` seconds. Every
     ``.grad`` is left as it was. ``title``: a line above the player saying what it shows.
+    ``to_see_more``: what the note advises for seeing the boxes left out (by default, to
+    raise ``max_nodes``).
     """
     check_title(title, "backprop_animation")
+    check_title(to_see_more, "backprop_animation", "to_see_more")
     if not isinstance(root, Value):
         raise TypeError(f"backprop_animation needs a Value, got {type(root).__name__}")
     check_rankdir(rankdir, "backprop_animation")
@@ -117,6 +121,8 @@ def backprop_animation(
     seed = as_real(gradient, "backprop_animation(gradient)")
     animation = BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
     animation.title = title
+    if to_see_more is not None:
+        animation.to_see_more = to_see_more
     return animation
 
 
@@ -152,6 +158,7 @@ class BackpropAnimation:
     """
 
     title = None  # a line above the player (backprop_animation's ``title``)
+    to_see_more = "raise max_nodes to see more"  # the note's advice, when boxes are left out
 
     def __init__(self, root, seed, rankdir="LR", max_nodes=1000, timeout=60.0):
         self.root = root
@@ -422,8 +429,8 @@ class BackpropAnimation:
         if len(self.nodes) < self.total:
             note = (
                 f'<p class="agl-note">Showing the {len(self.nodes):,} nodes nearest the output '
-                f"of {self.total:,}: {self.total - len(self.nodes):,} left out (raise max_nodes "
-                "to see more). Every step still has its frame.</p>"
+                f"of {self.total:,}: {self.total - len(self.nodes):,} left out "
+                f"({escape(visible(self.to_see_more))}). Every step still has its frame.</p>"
             )
         last = len(self.frames) - 1
         speed = 1000 if last <= 40 else 250

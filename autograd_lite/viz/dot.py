@@ -95,6 +95,7 @@ def draw_dot(
     scale: GradScale | None = None,
     summary_nodes: int = SUMMARY_NODES,
     title: str | None = None,
+    to_see_more: str | None = None,
 ) -> Picture:
     """The graph behind ``root`` as a ``graphviz.Digraph`` (a ``Picture``).
 
@@ -113,20 +114,23 @@ def draw_dot(
       that operand is multiplied by ("×x1" from ``w.0``);
     - ``scale``: a ``colors.GradScale`` to colour by instead of one fitted to this picture
       (``GradScale.fit(grads)``), so that several pictures share one scale;
-    - ``title``: a line of text above the picture, saying what it shows.
+    - ``title``: a line of text above the picture, saying what it shows;
+    - ``to_see_more``: what the summary's note advises for seeing the nodes left out (by
+      default, the parameters to raise; the command line says what its user can do).
 
     In Jupyter the result shows itself; ``.write("graph.svg")`` or ``.png`` saves it.
     """
     check_title(title, "draw_dot")
+    check_title(to_see_more, "draw_dot", "to_see_more")
     return _draw(root, rankdir, show_grad, color_by, max_nodes, _as_set(highlight),
                  expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes,
-                 title=title)  # fmt: skip
+                 title=title, to_see_more=to_see_more)  # fmt: skip
 
 
-def check_title(title, who) -> None:
-    """A picture's title: a str (one line of it shown), or None for none."""
+def check_title(title, who, name="title") -> None:
+    """A picture's title (or another line of text, ``name``): a str, or None for none."""
     if title is not None and not isinstance(title, str):
-        raise TypeError(f"{who}: title must be a str or None, got {type(title).__name__}")
+        raise TypeError(f"{who}: {name} must be a str or None, got {type(title).__name__}")
 
 
 def draw_step(
@@ -216,7 +220,7 @@ def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, sca
 
 def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
           *, expand_dots=None, scale=None, summary_nodes=SUMMARY_NODES, title=None,
-          who="draw_dot"):  # fmt: skip
+          who="draw_dot", to_see_more=None):  # fmt: skip
     """The picture. ``scale``: a ``GradScale`` to use instead of fitting one to this
     picture (one scale for several pictures); ``who``: the function named in errors."""
     _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
@@ -270,9 +274,10 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
     if total > len(nodes):
         left_out = total - len(nodes)
         knob = "summary_nodes" if summary_nodes < max_nodes else "max_nodes"  # the one that cut
+        more = to_see_more or (f"raise {knob} to see more; max_nodes={total} draws them "
+                               "all, slowly")  # fmt: skip
         note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
-                f"{left_out:,} left out (raise {knob} to see more; max_nodes={total} "
-                "draws them all, slowly).")  # fmt: skip
+                f"{left_out:,} left out ({more}).")  # fmt: skip
         heading.append(_note("summary", note))
     if step is None and show_grad and root.grad == 0.0 and any(shown[n] for n in nodes):
         heading.append(_note("stale", STALE_NOTE))

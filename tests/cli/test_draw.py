@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 import subprocess
 
 import pytest
@@ -107,11 +108,17 @@ def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
     status, out, err = run(capsys, "draw", big, "x=1")
     assert status == 0, err
     assert "df/dx = 1" in out
-    assert "left out" in (tmp_path / "graph.svg").read_text()
+    svg = (tmp_path / "graph.svg").read_text()
+    picture = " ".join(re.sub(r"<[^>]+>", " ", svg).split())  # the text, over its lines
+    assert "left out" in picture
+    # the advice is what a user of the command can do, not a parameter it does not have
+    assert "the command line draws no more; from Python, draw_dot" in picture
+    assert "raise summary_nodes" not in picture
     status, out, err = run(capsys, "draw", big, "x=1", "--steps")
     assert status == 0, err
     page = (tmp_path / "backprop.html").read_text()
     assert "left out" in page and "Every step still has its frame" in page
+    assert "the command line animates no more" in page and "raise max_nodes" not in page
 
 
 def test_a_domain_error_points_at_the_operation(capsys):

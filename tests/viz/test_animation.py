@@ -229,7 +229,11 @@ def test_a_big_graph_draws_the_nodes_nearest_the_output_and_keeps_every_step():
     assert len(animation) == 402  # every step has its frame, drawn or not
     assert len(animation.nodes) == 20 and len(boxes(animation.svg(5))) == 20
     assert "(outside the picture)" in animation.frames[100].caption
-    assert "381 left out" in animation.html_fragment()
+    assert "381 left out (raise max_nodes to see more)" in animation.html_fragment()
+    told = backprop_animation(y, max_nodes=20, to_see_more="ask <for> more").html_fragment()
+    assert "381 left out (ask &lt;for&gt; more)" in told
+    with pytest.raises(TypeError, match=r"backprop_animation: to_see_more must be a str"):
+        backprop_animation(y, max_nodes=20, to_see_more=5)
     assert animation.grads(len(animation) - 1)[x] == 1.0  # (-1) ** 400, as backward gives
     assert x.grad == 0.0
 

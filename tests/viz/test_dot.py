@@ -178,6 +178,11 @@ def test_a_deep_chain_is_summarised_without_recursion():
     assert "(raise max_nodes to see more" in text_of(picture)
     # max_nodes is what cut here (summary_nodes=200 would show no more): it is the one named
     assert "(raise max_nodes to see more" in text_of(draw_dot(y, max_nodes=40))
+    # a caller with other means (the command line) gives its own advice, checked as text
+    told = text_of(draw_dot(y, max_nodes=40, to_see_more="ask for more"))
+    assert "left out (ask for more)." in told and "raise" not in told
+    with pytest.raises(TypeError, match=r"draw_dot: to_see_more must be a str or None"):
+        draw_dot(y, max_nodes=40, to_see_more=5)
 
 
 def huge_chain(n=100_000):
