@@ -157,12 +157,18 @@ def _passed(task, count, noun):
     return Result(task.name, True, f"✓ {task.name}: correct on {count} random {noun}.")
 
 
-def _too_slow(task, where):
+def _too_slow(task, where, blamed=None):
     hint = "Look for a loop that never ends, such as a `while` whose condition stays true."
-    message = (
-        f"✗ {task.name} did not finish within {TIME_LIMIT:g} s on this input:\n"
-        f"{_indent(where)}\nHint: {hint}"
-    )
+    title = f"✗ {task.name} did not finish within {TIME_LIMIT:g} s on this input:"
+    if blamed:  # an earlier task it calls is not right (it may be the one that never ends)
+        name, through = blamed
+        via = f" through {through}" if through else ""
+        title = (
+            f"✗ {task.name} did not finish within {TIME_LIMIT:g} s, and {name}, which it "
+            f"calls{via}, is not right yet: run its check first. On this input:"
+        )
+        hint = f"Fix {name} until its check passes, then run this check again."
+    message = f"{title}\n{_indent(where)}\nHint: {hint}"
     return Result(task.name, False, message, Wrong(where, "", "", hint, got=""))
 
 
@@ -276,7 +282,7 @@ def _run(task, answer):
     except Found as found:  # hypothesis re-raises the one from the smallest failing input
         wrong = found.wrong
     except TooSlow as slow:  # at the first input that takes too long: no shrinking
-        return _too_slow(task, slow.where)
+        return _too_slow(task, slow.where, _earlier_task_to_blame(task, answer))
     except Flaky:
         return Result(
             task.name,
@@ -402,8 +408,11 @@ def _time_limit(seconds, where):
         yield
         return
 
+    running = [True]  # False once the block is over: an alarm that rings late is ignored
+
     def stop(signum, frame):
-        raise TooSlow(where)
+        if running[0]:
+            raise TooSlow(where)
 
     previous = signal.signal(signal.SIGALRM, stop)
     earlier, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -411,6 +420,7 @@ def _time_limit(seconds, where):
     try:
         yield
     finally:
+        running[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
         if earlier:  # someone else's alarm: let it ring when it would have
@@ -510,7 +520,7 @@ def _kind(x, many=False) -> str:
     name = "string" if isinstance(x, str) else type(x).__name__
     if many:
         return name + "s"
-    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+    return f"an {name}" if name[0] in "aeiou" or name == "ndarray" else f"a {name}"
 
 
 def _shown(out) -> str:

@@ -379,6 +379,48 @@ def test_an_answer_that_never_finishes_is_stopped_and_told_so(monkeypatch):
     assert "smallest input" not in page and "<b>Hint:</b> Look for a loop" in page
 
 
+def topological_sort_forever(root):
+    order = [root]
+    while order:  # never empties
+        pass
+    return order
+
+
+@unix_only
+def test_a_right_answer_that_never_finishes_in_an_earlier_task_is_told_so(monkeypatch):
+    # backward is right; the learner's topological_sort, which it calls, never ends
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
+    answer = in_the_lesson(backward, topological_sort=topological_sort_forever)
+    with alarm(20):
+        result = check("backward", answer)
+    assert str(result).startswith(
+        "✗ backward did not finish within 0.2 s, and topological_sort, which it calls, is "
+        "not right yet: run its check first."
+    )
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+
+
+@unix_only
+def test_a_late_alarm_after_the_answer_returned_is_ignored_and_the_handler_put_back(
+    monkeypatch,
+):
+    # the alarm rings after the answer has returned, just as the timer is disarmed: the
+    # answer is not called too slow, and the handler from before the check is back
+    real = signal.setitimer
+
+    def ring_while_disarming(which, seconds, *interval):
+        if seconds == 0:
+            signal.raise_signal(signal.SIGALRM)
+        return real(which, seconds, *interval)
+
+    monkeypatch.setattr(exercises.signal, "setitimer", ring_while_disarming)
+    before = signal.getsignal(signal.SIGALRM)
+    with exercises._time_limit(5, "x = 1"):
+        pass
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGALRM) is before
+
+
 @unix_only
 def test_an_answer_that_catches_every_exception_is_stopped_too(monkeypatch):
     def forever_despite_errors(x):
