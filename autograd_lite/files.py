@@ -49,7 +49,7 @@ def atomic_path(path, suffix=""):
         try:
             yield tmp
         except OSError as error:  # (a full disk): named by the file, not the temporary one
-            if error.errno not in WRITE_ERRORS or error.filename not in (None, str(tmp)):
+            if error.errno not in WRITE_ERRORS or not _names(error.filename, tmp):
                 raise  # not writing this file went wrong (an input missing, say): as it is
             raise OSError(error.errno, error.strerror, str(path)) from None
         with contextlib.suppress(OSError):  # (no old file: the new one keeps the usual mode)
@@ -89,6 +89,17 @@ def _target(path) -> Path:
     except OSError as error:  # a name too long for the file system, a folder we may not enter
         raise ValueError(f"{given}: {error.strerror}") from None
     return path
+
+
+def _names(filename, tmp: Path) -> bool:
+    """True when an error's ``filename`` is the temporary file ``tmp`` (as a str, bytes or
+    a Path, relative or absolute), or when the error names no file."""
+    if filename is None:
+        return True
+    try:
+        return os.path.abspath(os.fsdecode(filename)) == os.path.abspath(tmp)
+    except TypeError:  # (a file descriptor, say)
+        return False
 
 
 def _kind(path: Path) -> str:

@@ -89,7 +89,9 @@ class on_numbers:
         # Python's float arithmetic and math module raise these where IEEE gives inf or nan
         # (a ValueError may also be your own: then the advice is an "if"; math's messages
         # differ between Python versions, so they are not read)
-        if kind in (ZeroDivisionError, OverflowError, ValueError):
+        # (an op's own error, which names its op already, is passed on as it is)
+        ours = str(error).startswith("op ")
+        if kind in (ZeroDivisionError, OverflowError, ValueError) and not ours:
             maybe = "if Python refused a singular point there: " if kind is ValueError else ""
             raise kind(
                 f"op {self.op!r}: its derivative raised {kind.__name__} ({error}); {maybe}"

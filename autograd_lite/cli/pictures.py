@@ -31,7 +31,8 @@ MAX_ANIMATED_NODES = 500
 # What a picture's note advises for seeing the nodes left out: no option of the command line
 # shows more, but the library does (its own note names its parameters).
 MORE_IN_A_PICTURE = (
-    "the command line draws no more; from Python, draw_dot with a larger max_nodes does"
+    "the command line draws no more; from Python, draw_dot with max_nodes at least that "
+    "total draws them all"
 )
 MORE_IN_AN_ANIMATION = (
     "the command line animates no more; from Python, backprop_animation with a larger "

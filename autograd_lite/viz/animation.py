@@ -121,7 +121,7 @@ def backprop_animation(
     seed = as_real(gradient, "backprop_animation(gradient)")
     animation = BackpropAnimation(root, seed, rankdir, max_nodes, timeout)
     animation.title = title
-    if to_see_more is not None:
+    if to_see_more:  # ("" or None: the default advice, as in draw_dot)
         animation.to_see_more = to_see_more
     return animation
 

@@ -112,7 +112,9 @@ def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
     picture = " ".join(re.sub(r"<[^>]+>", " ", svg).split())  # the text, over its lines
     assert "left out" in picture
     # the advice is what a user of the command can do, not a parameter it does not have
-    assert "the command line draws no more; from Python, draw_dot" in picture
+    assert (
+        "the command line draws no more; from Python, draw_dot with max_nodes at least" in picture
+    )
     assert "raise summary_nodes" not in picture
     status, out, err = run(capsys, "draw", big, "x=1", "--steps")
     assert status == 0, err

@@ -200,6 +200,11 @@ def test_only_an_error_in_writing_the_file_is_named_by_it(tmp_path):
     with pytest.raises(OSError) as raised, a, b:
         raise OSError(errno.EFBIG, "File too large")
     assert raised.value.filename == str(tmp_path / "b.svg")
+    # the temporary file named as bytes, or by its absolute path: the target's name still
+    for spelled in (os.fsencode, os.path.abspath):
+        with pytest.raises(OSError) as raised, atomic_path(tmp_path / "c.svg") as tmp:
+            raise OSError(errno.ENOSPC, "No space left on device", spelled(str(tmp)))
+        assert raised.value.filename == str(tmp_path / "c.svg")
     missing = tmp_path / "input.csv"
     with pytest.raises(FileNotFoundError) as raised, atomic_path(tmp_path / "out.txt"):
         missing.read_text()

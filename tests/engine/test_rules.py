@@ -239,3 +239,12 @@ def test_a_derivative_that_python_refuses_at_a_singular_point_names_the_op_and_t
     for x in (0.0, 2.0):
         assert ag.grad(ieee)(x) == ag.grad(ag.sqrt)(x)
         assert ag.grad(ag.grad(ieee))(x) == ag.grad(ag.grad(ag.sqrt))(x)
+
+
+def test_an_error_of_an_op_inside_a_derivative_is_passed_on_as_it_is():
+    # a derivative that calls grad of a malformed op: that op's own message, not wrapped in
+    # the IEEE advice (it names its op and says what to do already)
+    inner = ag.define_op("inner_malformed", math.exp, lambda x, out: (out, out))
+    outer = ag.define_op("outer_of_malformed", math.exp, lambda x, out: (ag.grad(inner)(x),))
+    with pytest.raises(ValueError, match=r"^op 'inner_malformed': derivative returned 2"):
+        outer(Value(0.5))

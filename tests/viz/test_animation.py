@@ -232,6 +232,8 @@ def test_a_big_graph_draws_the_nodes_nearest_the_output_and_keeps_every_step():
     assert "381 left out (raise max_nodes to see more)" in animation.html_fragment()
     told = backprop_animation(y, max_nodes=20, to_see_more="ask <for> more").html_fragment()
     assert "381 left out (ask &lt;for&gt; more)" in told
+    empty = backprop_animation(y, max_nodes=20, to_see_more="").html_fragment()
+    assert "381 left out (raise max_nodes to see more)" in empty  # "": the default, as in draw_dot
     with pytest.raises(TypeError, match=r"backprop_animation: to_see_more must be a str"):
         backprop_animation(y, max_nodes=20, to_see_more=5)
     assert animation.grads(len(animation) - 1)[x] == 1.0  # (-1) ** 400, as backward gives
