@@ -333,6 +333,8 @@ class MLP(Module):
         self.label_parameters()
 
     def forward(self, x):
+        if hasattr(x, "__next__"):  # an iterator: read here, so that a wrong one is told of MLP(x)
+            x = list(x)
         out, last = x, len(self.layers) - 1
         try:  # (costs nothing while nothing is raised)
             for i, layer in enumerate(self.layers):
