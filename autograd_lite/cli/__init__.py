@@ -72,10 +72,18 @@ def main(argv=None) -> int:
     parser = build_parser()
     try:
         args, unread = parser.parse_known_args(argv)
-        if unread:  # said by the command's parser, unless one came before the command
-            before = argv[: argv.index(args.command)] if args.command in argv else []
-            who = parser.prog if set(unread) & set(before) else f"{parser.prog} {args.command}"
-            raise UsageError(who, f"unrecognized arguments: {' '.join(unread)}")
+        before = argv[: argv.index(args.command)] if args.command in argv else []
+        early = [arg for arg in unread if arg in before]
+        if early:  # before the command's name, where only --version and --help go
+            raise UsageError(
+                parser.prog,
+                f"unrecognized arguments: {' '.join(early)}; a command's options go after its "
+                f"name: {parser.prog} {args.command} {early[0]} ...",
+            )
+        if unread:  # said by the command's parser
+            raise UsageError(
+                f"{parser.prog} {args.command}", f"unrecognized arguments: {' '.join(unread)}"
+            )
     except SystemExit as exit:  # --help or --version: argparse has printed it
         return exit.code or 0
     except UsageError as error:

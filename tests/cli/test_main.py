@@ -86,7 +86,11 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
         (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
         (["train", "moons"], "autograd-lite train: error: unrecognized arguments: moons (see"),
         (["--bogus", "draw", "x", "x=1"],  # before the command: autograd-lite's own
-         "autograd-lite: error: unrecognized arguments: --bogus (see autograd-lite --help)"),
+         "autograd-lite: error: unrecognized arguments: --bogus; a command's options go after "
+         "its name: autograd-lite draw --bogus ..."),
+        (["--steps", "draw", "x", "x=1"],  # draw's option, put before draw
+         "unrecognized arguments: --steps; a command's options go after its name: "
+         "autograd-lite draw --steps ..."),
     ],
 )  # fmt: skip
 def test_a_misplaced_or_missing_argument_is_named_by_its_command(capsys, argv, said):
