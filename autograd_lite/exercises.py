@@ -161,15 +161,24 @@ def _too_slow(task, where, blamed=None):
     hint = "Look for a loop that never ends, such as a `while` whose condition stays true."
     title = f"✗ {task.name} did not finish within {TIME_LIMIT:g} s on this input:"
     if blamed:  # an earlier task it calls is not right (it may be the one that never ends)
-        name, through = blamed
-        via = f" through {through}" if through else ""
+        earlier, hint = _earlier(blamed)
         title = (
-            f"✗ {task.name} did not finish within {TIME_LIMIT:g} s, and {name}, which it "
-            f"calls{via}, is not right yet: run its check first. On this input:"
+            f"✗ {task.name} did not finish within {TIME_LIMIT:g} s, and {earlier}, is not "
+            "right yet: run its check first. On this input:"
         )
-        hint = f"Fix {name} until its check passes, then run this check again."
     message = f"{title}\n{_indent(where)}\nHint: {hint}"
     return Result(task.name, False, message, Wrong(where, "", "", hint, got=""))
+
+
+def _earlier(blamed) -> tuple[str, str]:
+    """``blamed``, (an earlier task, the function it is called through or None), as words
+    ("topological_sort, which it calls") and the hint that goes with them."""
+    name, through = blamed
+    via = f" through {through}" if through else ""
+    return (
+        f"{name}, which it calls{via}",
+        f"Fix {name} until its check passes, then run this check again.",
+    )
 
 
 def _ours(task):
@@ -186,14 +195,9 @@ def _ours(task):
 
 def _failed(task, wrong, blamed=None):
     title = f"✗ {task.name} is not right yet."
-    if blamed:  # (an earlier task it calls, and the function it calls that one through)
-        name, through = blamed
-        via = f" through {through}" if through else ""
-        title = (
-            f"✗ {task.name} may be right: {name}, which it calls{via}, is not right yet: "
-            "run its check first."
-        )
-        wrong.hint = f"Fix {name} until its check passes, then run this check again."
+    if blamed:
+        earlier, wrong.hint = _earlier(blamed)
+        title = f"✗ {task.name} may be right: {earlier}, is not right yet: run its check first."
     lines = [
         title,
         f"The smallest input where it goes wrong:\n{_indent(wrong.failing_input)}",
