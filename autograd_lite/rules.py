@@ -157,6 +157,8 @@ class UnaryOp(Op):
         if not isinstance(x, Value):
             return rule.forward(as_real(x, f"op {rule.name!r}: an argument"))
         data = x.data
+        if type(data) is not float:  # set by hand (p.data -= lr * p makes it a Value)
+            data = as_real(data)  # (a number as a float; for a Value, it says what went wrong)
         out = rule.forward(data)
         if not _is_recording():
             return Value(out)

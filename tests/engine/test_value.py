@@ -119,7 +119,9 @@ def test_an_operand_whose_data_was_set_to_a_value_is_caught_at_the_next_operatio
     # the lecture's update without .grad: p.data -= lr * p makes p.data a Value
     p, x = Value(0.5), Value(2.0)
     p.data -= 0.1 * p
-    for use in (lambda: p * x, lambda: p + 1.0, lambda: 2.0 / p, lambda: ag.dot([p], [x])):
+    uses = (lambda: p * x, lambda: p + 1.0, lambda: 2.0 / p, lambda: ag.dot([p], [x]),
+            lambda: p.tanh(), lambda: ag.exp(p), lambda: p**2, lambda: abs(p))  # fmt: skip
+    for use in uses:
         with pytest.raises(TypeError, match=r"\.data holds a Value.*lr \* p\.grad, not lr \* p"):
             use()
     # a number of another kind set by hand (a NumPy float) is taken as the float it is
