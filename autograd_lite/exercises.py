@@ -229,7 +229,13 @@ def our_answer(function):
     >>> check("add_derivative", add_derivative).ours
     True
     """
-    function.our_answer = True
+    try:
+        function.our_answer = True
+    except AttributeError:  # (a builtin such as math.exp takes no attributes)
+        raise TypeError(
+            f"our_answer marks a function written with def, got {type(function).__name__} "
+            f"{function!r}"
+        ) from None
     return function
 
 
@@ -523,7 +529,7 @@ def _kind(x, many=False) -> str:
         return "None"
     name = "string" if isinstance(x, str) else type(x).__name__
     if many:
-        return name + "s"
+        return name + ("es" if name.endswith(("s", "x")) else "s")  # (complexes)
     return f"an {name}" if name[0] in "aeiou" or name == "ndarray" else f"a {name}"
 
 

@@ -606,3 +606,10 @@ def test_a_node_with_more_parents_than_local_derivatives_is_named():
 
     result = check("neuron", tanh_without_local)
     assert not result and "not one local derivative per parent" in result.returned
+
+
+def test_our_answer_refuses_what_cannot_be_marked_and_kinds_read_as_english():
+    with pytest.raises(TypeError, match=r"our_answer marks a function written with def"):
+        exercises.our_answer(math.exp)
+    assert exercises._kind(1j, many=True) == "complexes"
+    assert exercises._kind("a", many=True) == "strings"
