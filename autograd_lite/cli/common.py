@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -145,23 +144,19 @@ def check_files_writable(folder: Path, names) -> None:
     """Fail now, before any training, if a file of ``names`` could not be written in
     ``folder`` (a folder or a FIFO in its place, no permission to write), or ``folder``
     could not be made."""
-    import tempfile
-
     from ..files import check_writable
 
     existing = _nearest_existing(folder)
-    if existing != folder:  # the folder is to be made inside ``existing``: may we?
+    if existing == folder:
+        paths = [folder / name for name in names]
+    else:  # the folder is to be made inside ``existing``: may its first part be written?
+        made = folder
+        while made.parent != existing:
+            made = made.parent
+        paths = [made]
+    for path in paths:
         try:
-            fd, name = tempfile.mkstemp(dir=existing)
-        except OSError as error:
-            raise CommandError(f"--out {folder}: cannot write in {existing} to make it "
-                               f"({error.strerror})", status=1) from None  # fmt: skip
-        os.close(fd)
-        os.unlink(name)
-        return
-    for name in names:
-        try:
-            check_writable(folder / name)
+            check_writable(path)
         except ValueError as error:
             raise CommandError(f"--out {folder}: {error}", status=1) from None
 
