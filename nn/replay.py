@@ -99,12 +99,14 @@ class Recorder:
         self.epochs: list[dict] = []  # one per epoch, or every stride-th one in a long run
         self.stride = 1
         self.latest: dict | None = None  # the last epoch, shown even when off the stride
+        self.best: dict | None = None  # early stopping's best epoch so far, shown too
         self.best_epoch: int | None = None  # set by fit when early stopping restored it
 
-    def end_epoch(self, model, epoch: int, validation=None) -> None:
+    def end_epoch(self, model, epoch: int, validation=None, best=False) -> None:
         """Note the model as it stands after ``epoch`` (numbered from 1). ``validation`` is
         the epoch's ``(loss, accuracy)`` on the validation data, as ``fit`` measured them
-        for the History (accuracy None when there is none), or None without validation."""
+        for the History (accuracy None when there is none), or None without validation.
+        ``best``: early stopping's best epoch so far, whose weights ``fit`` may give back."""
         weights = None if self.layers is None else _mlp_weights(model)
         if weights is not None:  # plain floats: the same arithmetic, without making nodes
             predictions = [_mlp_forward(self.layers, weights, x) for x in self.X]
@@ -131,6 +133,8 @@ class Recorder:
                                 else float(validation[1]),
         }  # fmt: skip
         self.latest = entry
+        if best:
+            self.best = entry
         if (epoch - 1) % self.stride == 0:
             self.epochs.append(entry)
             if len(self.epochs) > MAX_KEPT:  # a long run: keep every other one, evenly spaced
@@ -160,10 +164,12 @@ class Recorder:
 
     def kept(self) -> list[dict]:
         """The epochs the page shows: every one, or at most about MAX_KEPT evenly spaced
-        (always the first and the last)."""
-        if self.latest is None or (self.epochs and self.epochs[-1] is self.latest):
-            return list(self.epochs)
-        return [*self.epochs, self.latest]
+        (always the first, the last and early stopping's best)."""
+        shown = list(self.epochs)
+        for entry in (self.best, self.latest):  # (each may fall between the kept ones)
+            if entry is not None and not any(entry is e for e in shown):
+                shown.append(entry)
+        return sorted(shown, key=lambda e: e["epoch"])
 
 
 def _rgb(colour: str) -> list[int]:

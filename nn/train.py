@@ -633,11 +633,12 @@ def fit(
                     history.val_loss.append(measured[0])
                     if measured[1] is not None:
                         history.val_accuracy.append(measured[1])
-                if history.recording is not None:
-                    history.recording.end_epoch(model, epoch, measured)
                 stop = stopper is not None and stopper.update(
                     model, epoch, _watched_loss(model, plan, history)
                 )
+                if history.recording is not None:
+                    best = stopper is not None and stopper.best_epoch == epoch
+                    history.recording.end_epoch(model, epoch, measured, best=best)
                 if bar is not None:
                     bar.set_postfix(_short(history.last()), refresh=False)
                     bar.update(1)

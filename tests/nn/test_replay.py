@@ -254,6 +254,40 @@ def test_the_page_of_an_early_stopped_run_opens_on_the_weights_fit_returned(brow
     assert "the best epoch: early stopping gave these weights back" in caption
 
 
+def test_fit_tells_the_recording_which_epoch_early_stopping_gave_back(tmp_path):
+    history, _ = _early_stopped(tmp_path)
+    assert history.recording.best["epoch"] == history.best_epoch
+
+
+def _long_early_stopped_record(best_epoch):
+    """1000 epochs noted as fit notes them, with early stopping's best at ``best_epoch``."""
+    X, y = make_moons(10, seed=1)
+    model = nn.MLP(2, [2, 1], seed=0)
+    recorder = Recorder(model, X, y, "hinge")
+    for epoch in range(1, 1001):  # (best so far: epoch 300, then best_epoch)
+        recorder.end_epoch(model, epoch, best=epoch in (300, best_epoch))
+    recorder.best_epoch = best_epoch
+    return recorder
+
+
+def test_a_long_run_keeps_the_best_epoch_between_the_evenly_spaced_ones():
+    recorder = _long_early_stopped_record(508)
+    shown = [e["epoch"] for e in recorder.kept()]
+    assert shown[:3] == [1, 5, 9]  # every fourth epoch is kept, but not 508
+    assert 508 in shown and 300 not in shown  # the best, not an earlier best so far
+    assert shown == sorted(shown) and shown[-1] == 1000 and len(shown) <= 402
+
+
+def test_the_page_of_a_long_early_stopped_run_opens_on_its_best_epoch(browser, tmp_path):
+    path = write_replay(_long_early_stopped_record(508), tmp_path / "long.html")
+    browser.get(path.as_uri())
+    caption = browser.find_element("id", "caption").text
+    assert caption.startswith("epoch 508 of 1000:")
+    assert "the best epoch: early stopping gave these weights back" in caption
+    curves = browser.execute_script("return document.getElementById('curves').textContent")
+    assert "best 508" in curves  # the dotted line at the best epoch, labelled
+
+
 def _validated_run(tmp_path, epochs):
     X, y = make_moons(40, noise=0.2, seed=1)
     Xv, yv = make_moons(30, noise=0.2, seed=2)
