@@ -140,6 +140,36 @@ def test_moving_the_slider_changes_the_epoch_shown(tmp_path, browser):
     assert requests == 0
 
 
+def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, browser):
+    X = [[i / 10] for i in range(11)]
+    y = [x[0] for x in X]
+    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
+    neuron = model.layers[0].neurons[0]
+    recorder = Recorder(model, X, y, "mse")
+    for epoch, w in enumerate((5.0, 1.0), 1):  # predictions up to 5, then up to 1
+        neuron.w[0].data, neuron.b.data = w, 0.0
+        recorder.end_epoch(model, epoch)
+    browser.get(write_replay(recorder, tmp_path / "line.html").as_uri())
+
+    def dots_across(epoch_index):  # the leftmost and rightmost column of the blue dots
+        return browser.execute_script(
+            "const s = document.getElementById('epoch'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('input'));"
+            "const c = document.getElementById('left'), d = c.getContext('2d')"
+            "  .getImageData(0, 0, c.width, c.height).data;"
+            "let lo = c.width, hi = -1;"
+            "for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] - d[i] > 60) {"
+            "  const x = (i / 4) % c.width; lo = Math.min(lo, x); hi = Math.max(hi, x); }"
+            "return [lo, hi];",
+            epoch_index,
+        )
+
+    # the targets are the same in both epochs, and so is where they sit across
+    assert dots_across(0) == dots_across(1)
+    note = browser.find_element("id", "left-note").text
+    assert "Both axes run from 0.00 to 5.00 in every epoch." in note
+
+
 def test_a_long_run_keeps_evenly_spaced_epochs_and_the_last(tmp_path):
     X, y = make_moons(10, seed=1)
     model = nn.MLP(2, [2, 1], seed=0)
