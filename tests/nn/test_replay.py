@@ -170,6 +170,42 @@ def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, br
     assert "Both axes run from 0.00 to 5.00 in every epoch." in note
 
 
+def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class(tmp_path, browser):
+    X = [[(k - 9.5) / 10, 0.3, -0.2] for k in range(20)]
+    y = [1.0 if x[0] > 0 else -1.0 for x in X]
+    model = nn.MLP(3, [1], seed=0)  # a score: w . x + b
+    neuron = model.layers[0].neurons[0]
+    recorder = Recorder(model, X, y, "hinge")
+    for epoch, w in enumerate((1.0, -1.0), 1):  # every point right, then every point wrong
+        neuron.w[0].data, neuron.w[1].data, neuron.w[2].data, neuron.b.data = w, 0.0, 0.0, 0.0
+        recorder.end_epoch(model, epoch)
+    browser.get(write_replay(recorder, tmp_path / "classes.html").as_uri())
+
+    def dots_on_and_off_the_diagonal(epoch_index):  # two classes: squares of 150 px from 30
+        return browser.execute_script(
+            "const s = document.getElementById('epoch'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('input'));"
+            "const c = document.getElementById('left'), d = c.getContext('2d')"
+            "  .getImageData(0, 0, c.width, c.height).data;"
+            "let on = 0, off = 0;"
+            "for (let i = 0; i < d.length; i += 4)"
+            "  if (d[i + 3] > 0 && Math.abs(d[i] - d[i + 2]) > 40) {"  # (a dot: not grey)
+            "  const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);"
+            "  if ((x < 180) === (y >= 180)) on++; else off++; }"
+            "return [on, off];",
+            epoch_index,
+        )
+
+    on, off = dots_on_and_off_the_diagonal(0)
+    assert on > 0 and off == 0  # accuracy 100%: every dot on the diagonal
+    on, off = dots_on_and_off_the_diagonal(1)
+    assert on == 0 and off > 0  # accuracy 0%: none
+    assert (
+        "On the shaded diagonal the prediction is right"
+        in browser.find_element("id", "left-note").text
+    )
+
+
 def test_a_long_run_keeps_evenly_spaced_epochs_and_the_last(tmp_path):
     X, y = make_moons(10, seed=1)
     model = nn.MLP(2, [2, 1], seed=0)
