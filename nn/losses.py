@@ -18,9 +18,11 @@ the small log away against m first).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import autograd_lite as ag
 from autograd_lite import Value
+from autograd_lite.reals import shown
 
 from .validate import is_one_number, is_real, number, wrong_type
 
@@ -43,8 +45,10 @@ def _samples(x, name) -> list[list]:
     """
     if is_one_number(x):
         return [[x]]
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
-        raise TypeError(f"{name}: expected a number or a list of numbers, got {x!r}")
+    if isinstance(x, (str, bytes, Mapping)) or not hasattr(x, "__iter__"):  # (a dict: its keys)
+        raise TypeError(
+            f"{name}: expected a number or a list of numbers, got {shown(x)} ({type(x).__name__})"
+        )
     out = [list(item) if is_row(item) else [item] for item in x]
     for sample in out:
         for item in sample:
