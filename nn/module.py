@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from autograd_lite import Value
+from autograd_lite.reals import as_real
 
 from .validate import boolean
 
@@ -213,8 +214,12 @@ class Module:
 
     # --- weights as plain numbers --------------------------------------------------------
     def state_dict(self) -> dict[str, float]:
-        """Every parameter's number by dotted name: a snapshot you can save or restore."""
-        return {name: p.data for name, p in self.named_parameters()}
+        """Every parameter's number by dotted name, as a float: a snapshot you can save or
+        restore. (A ``.data`` set by hand to a NumPy float32 or an int comes out a float; one
+        that is no number, such as a str, raises a ``TypeError`` naming the parameter.)"""
+        return {
+            name: as_real(p.data, f"state_dict: {name!r}") for name, p in self.named_parameters()
+        }
 
     def load_state_dict(self, state, strict=True) -> LoadResult:
         """Copy numbers from ``state`` into the parameters.

@@ -335,3 +335,17 @@ def test_ctrl_c_as_a_model_call_switches_the_collector_off_leaves_it_on(
         _Records()(1.0)
     monkeypatch.undo()
     assert gc.isenabled()
+
+
+def test_state_dict_gives_floats_whatever_kind_of_number_a_weight_was_set_to():
+    from fractions import Fraction
+
+    model = MLP(2, [2, 1], seed=0)
+    weights = model.layers[0].neurons[0]
+    weights.w[0].data, weights.w[1].data, weights.b.data = Fraction(1, 2), 3, 10**400
+    state = model.state_dict()
+    assert [state[f"layers.0.neurons.0.{k}"] for k in ("w.0", "w.1", "b")] == [0.5, 3.0, math.inf]
+    assert all(type(x) is float for x in state.values())
+    weights.b.data = "0.5"  # no number: named, not handed on to save or to load_state_dict
+    with pytest.raises(TypeError, match=r"^state_dict: 'layers\.0\.neurons\.0\.b' needs a real"):
+        model.state_dict()

@@ -152,6 +152,14 @@ def test_non_finite_weights_are_not_saved(tmp_path):
         save(model, tmp_path / "m.json")
 
 
+def test_a_weight_set_to_a_numpy_float32_is_saved_as_its_float(tmp_path):
+    numpy = pytest.importorskip("numpy")  # (p.data = W[j, i] of a float32 array, say)
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[1].neurons[0].w[0].data = numpy.float32(0.25)
+    save(model, tmp_path / "m.json")
+    assert load(tmp_path / "m.json").layers[1].neurons[0].w[0].data == 0.25
+
+
 @pytest.fixture
 def saved(tmp_path):
     path = tmp_path / "m.json"
