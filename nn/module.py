@@ -21,7 +21,7 @@ from typing import NamedTuple
 from autograd_lite import Value
 from autograd_lite.reals import as_real
 
-from .validate import boolean
+from .validate import boolean, wrong_type
 
 
 class LoadResult(NamedTuple):
@@ -230,7 +230,9 @@ class Module:
         that match and reports the rest.
         """
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict needs a mapping of name -> number, got {state!r}")
+            raise wrong_type(
+                "load_state_dict: state", "a mapping of name -> number (a state_dict)", state
+            )
         strict = boolean(strict, "strict")
         params = dict(self.named_parameters())
         missing = [name for name in params if name not in state]

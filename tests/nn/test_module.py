@@ -85,6 +85,15 @@ def test_one_bad_entry_is_reported_and_changes_nothing(spoil, error, message):
     assert model.state_dict() == before
 
 
+def test_a_state_that_is_no_mapping_is_named_in_a_short_message():
+    model = MLP(2, [16, 16, 1], seed=0)
+    with pytest.raises(TypeError) as caught:
+        model.load_state_dict(list(model.state_dict().items()))  # 337 pairs, not a dict
+    message = str(caught.value)
+    assert message.startswith("load_state_dict: state must be a mapping of name -> number")
+    assert message.endswith("(list)") and len(message) < 200
+
+
 def test_non_strict_loading_loads_what_matches_and_reports_the_rest():
     model = MLP(2, [4, 1], seed=0)
     result = model.load_state_dict({"layers.0.neurons.0.b": 3.0, "extra": 1.0}, strict=False)
