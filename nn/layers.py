@@ -89,13 +89,19 @@ def check_layer_sizes(nouts, name="nouts") -> list:
     return [positive_int(n, f"{name}[{i}]") for i, n in enumerate(nouts)]
 
 
+#: What a sample is not, though Python can iterate it: text, a dict (its keys would be
+#: read as the inputs) and a set (no order: which number is which input?). Concrete types
+#: only, as a model checks every sample (a Mapping ABC check costs several times more).
+_NOT_SAMPLES = (str, bytes, bool, dict, set, frozenset)
+
+
 def as_inputs(x, nin, who="as_inputs") -> list:
     """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1).
 
     ``who`` names the call a wrong sample is reported against: "MLP" for ``model(x)``."""
     if is_one_number(x):
         inputs = [x]
-    elif isinstance(x, (str, bytes, bool)) or not hasattr(x, "__iter__"):
+    elif isinstance(x, _NOT_SAMPLES) or not hasattr(x, "__iter__"):
         raise not_a_sample(x, nin, who)
     else:
         inputs = list(x)
@@ -117,7 +123,7 @@ def not_a_sample(x, nin, who, items=None) -> TypeError | ValueError | None:
         if nin == 1:
             return None
         return ValueError(f"{wanted}, got one number, {shown(x)}: give {give}, one per input")
-    if isinstance(x, (str, bytes, bool, Mapping)) or not hasattr(x, "__iter__"):
+    if isinstance(x, (*_NOT_SAMPLES, Mapping)) or not hasattr(x, "__iter__"):
         return TypeError(f"{wanted}, got {shown(x)} ({type(x).__name__}): give {give}")
     if items is None:
         if iter(x) is x:  # a generator, say: read already, it cannot be read again

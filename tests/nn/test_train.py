@@ -386,6 +386,9 @@ BAD_DATA = [
     ("mse", lambda X, y, o: y.__setitem__(4, "1"), TypeError, r"y\[4\]: expected a number"),
     ("mse", lambda X, y, o: y.__setitem__(4, [1.0, 2.0]), ValueError, r"y\[4\] has 2 number"),
     ("mse", lambda X, y, o: y.pop(), ValueError, "y has 19 targets but X has 20"),
+    # no order, or keys for numbers: trained on as [1.0, 2.0] or as the target 0
+    ("mse", lambda X, y, o: X.__setitem__(6, {2.0, 1.0}), TypeError, r"X\[6\] must be a list"),
+    ("bce", lambda X, y, o: y.__setitem__(6, {0: 1.0}), TypeError, r"y\[6\]: expected a number"),
     (
         "bce",
         lambda X, y, o: o.update(validation=(X[:5], y[:4])),
