@@ -78,8 +78,8 @@ def initial_weight(draw, init, fan_in, fan_out) -> float:
 
 def check_layer_sizes(nouts, name="nouts") -> list:
     """``nouts`` as a list of positive ints, one per layer, such as ``[16, 16, 1]``."""
-    if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
-        raise TypeError(
+    if isinstance(nouts, (str, bytes, Mapping, set, frozenset)) or not hasattr(nouts, "__iter__"):
+        raise TypeError(  # (a dict would give its keys, a set its sizes in no given order)
             f"{name} must be a list of layer sizes such as [16, 1], got {nouts!r} "
             f"({type(nouts).__name__})"
         )

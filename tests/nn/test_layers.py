@@ -329,6 +329,8 @@ def test_a_layer_applies_its_own_activation_as_to_torch_and_save_read_it():
         (lambda: Neuron(0), ValueError, "nin must be a positive int"),
         (lambda: Layer(2, "a"), TypeError, "nout must be a positive int"),
         (lambda: MLP(2, ["a"]), TypeError, r"nouts\[0\] must be a positive int"),
+        (lambda: MLP(2, {3, 16}), TypeError, r"nouts must be a list of layer sizes"),  # [16, 3]
+        (lambda: MLP(2, {16: "relu", 1: "linear"}), TypeError, r"nouts must be a list of layer"),
         (lambda: MLP(2, [4, 0]), ValueError, r"nouts\[1\] must be a positive int"),
         (lambda: MLP(2, [4], activation=3), TypeError, "activation must be a str"),
         (lambda: MLP(2, [4], activation="swish"), ValueError, "activation must be one of"),
