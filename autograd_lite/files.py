@@ -44,7 +44,10 @@ def atomic_path(path, suffix=""):
     'hello'
     """
     path = _target(path)
-    tmp = _new_file(path.parent, *_temporary_name(path, suffix or ".tmp"))
+    try:
+        tmp = _new_file(path.parent, *_temporary_name(path, suffix or ".tmp"))
+    except OSError as error:  # (a read-only folder): named by the file, not the temporary one
+        raise OSError(error.errno, f"cannot write {path}: {error.strerror or error}") from None
     try:
         try:
             yield tmp

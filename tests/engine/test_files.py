@@ -165,6 +165,32 @@ def test_a_failed_replace_names_the_file_not_the_temporary_one(tmp_path, monkeyp
     assert [p.name for p in tmp_path.iterdir()] == ["model.json"]  # no temporary file left
 
 
+def test_a_folder_that_takes_no_new_file_is_named_by_the_file_not_the_temporary_one(
+    tmp_path, monkeypatch
+):
+    import errno
+
+    target = tmp_path / "model.json"
+    target.write_text("old")
+    make = os.open
+
+    def read_only(path, flags, *args):  # as a read-only folder would (tests may run as root)
+        if flags & os.O_CREAT:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return make(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(PermissionError, match=r"cannot write .*model\.json: Permission denied"):
+        write_atomic(target, "new")
+    with (
+        pytest.raises(PermissionError, match=r"cannot write .*model\.json") as error,
+        atomic_path(target),
+    ):
+        pass
+    assert ".tmp" not in str(error.value) and target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_fifo_in_the_way_is_refused_and_kept(tmp_path):
     fifo = tmp_path / "pipe.svg"
