@@ -233,11 +233,13 @@ def _model_from(document, where):
                 f"{config[key]!r} (one of {', '.join(map(repr, ACTIVATIONS))})"
             )
     unknown = sorted(set(config) - CONFIG_KEYS[kind])
-    if unknown:
-        raise ValueError(
-            f"{where}: the architecture in 'config' is invalid: unknown entries {unknown} "
-            f"(a {kind} has {sorted(CONFIG_KEYS[kind])})"
-        )
+    missing = sorted(CONFIG_KEYS[kind] - set(config))  # (save writes every one: a default
+    for problem, names in (("unknown", unknown), ("missing", missing)):  # would guess, relu)
+        if names:
+            raise ValueError(
+                f"{where}: the architecture in 'config' is invalid: {problem} entries {names} "
+                f"(a {kind} has {sorted(CONFIG_KEYS[kind])})"
+            )
     try:
         size = _parameter_count(kind, config)
     except (TypeError, ValueError) as error:

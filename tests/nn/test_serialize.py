@@ -206,7 +206,11 @@ def test_binary_garbage_is_reported(saved):
         (lambda d: d["config"].update(activation=["relu"]), "invalid: unknown activation"),
         (lambda d: d["config"].update(output_activation=7), "invalid: unknown output_activation"),
         (lambda d: d["config"].update(nouts=3), "invalid: nouts must be a list of layer sizes"),
-        (lambda d: d["config"].pop("nin"), "invalid: nin must be a positive int, got None"),
+        (lambda d: d["config"].pop("nin"), r"invalid: missing entries \['nin'\] \(a MLP has"),
+        (lambda d: d["config"].update(nin=None), "invalid: nin must be a positive int, got None"),
+        # a default would stand in for what the file lost: a tanh model loaded as relu
+        (lambda d: d["config"].pop("activation"), r"invalid: missing entries \['activation'\]"),
+        (lambda d: d["config"].pop("dropout"), r"invalid: missing entries \['dropout'\]"),
         (
             lambda d: d["config"].update(dropout=[0.5]),
             r"invalid: dropout must be a number in \[0, 1\)",
@@ -241,7 +245,11 @@ def test_deeply_nested_json_is_a_value_error_not_a_recursion_error(saved):
 )
 def test_a_tiny_file_asking_for_a_huge_model_is_refused_before_building_it(saved, model, config):
     # Building would allocate 10**8 Values; the parameter count is checked first.
-    document = {"format": "autograd-lite/nn", "version": 1, "model": model, "config": config}
+    rest = {"activation": "relu", "init": None}  # (what save writes besides the sizes)
+    if model == "MLP":
+        rest.update(output_activation="linear", dropout=0.0)
+    document = {"format": "autograd-lite/nn", "version": 1, "model": model}
+    document["config"] = {**config, **rest}
     saved.write_text(json.dumps({**document, "state_dict": {}}))
     with pytest.raises(
         ValueError, match=r"'config' describes [\d,]+ parameters but 'state_dict' holds 0"
