@@ -36,7 +36,9 @@ def check_parameters(params) -> list:
     first = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):
-            raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}")
+            named = isinstance(p, (str, tuple))  # (a name, or a pair of named_parameters())
+            hint = "; give model.parameters(), the Values without their names" if named else ""
+            raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}{hint}")
         if not p.is_leaf:
             raise ValueError(
                 f"params[{i}] is computed from other Values (by {p.op!r}), not a leaf: a step "

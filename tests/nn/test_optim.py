@@ -5,7 +5,7 @@ import math
 import pytest
 
 import autograd_lite as ag
-from nn import SGD, Adam, LinearDecay, StepDecay
+from nn import MLP, SGD, Adam, LinearDecay, StepDecay
 
 START = [0.5, -1.25, 2.0, 0.0, -0.03, 3.5, 1e-3, -2.2]
 
@@ -193,6 +193,16 @@ def test_an_optimizer_given_one_value_twice_refuses_it():
     for make in (SGD, Adam):
         with pytest.raises(ValueError, match=r"params\[2\] is the same Value as params\[0\]"):
             make([p, q, p], lr=0.1)
+
+
+def test_named_parameters_given_as_in_pytorch_are_told_to_be_parameters():
+    model = MLP(2, [3, 1], seed=0)
+    said = r"^params\[0\] must be a Value, got {}; give model\.parameters\(\), the Values"
+    for make in (SGD, Adam):
+        with pytest.raises(TypeError, match=said.format("tuple")):
+            make(model.named_parameters(), lr=0.1)  # (torch.optim takes these)
+        with pytest.raises(TypeError, match=said.format("str")):
+            make(dict(model.named_parameters()), lr=0.1)  # (a dict gives its names)
 
 
 def test_an_optimizer_refuses_a_value_computed_from_others():
