@@ -219,7 +219,8 @@ def rng(seed, name: str = "seed") -> random.Random:
 
 def samples(data, name: str) -> list:
     """``X``, ``y`` or a series as a list, one entry per sample: a list, a tuple, a NumPy
-    array or any other iterable, but not a str, bytes or a dict."""
-    if isinstance(data, (str, bytes, dict)) or not hasattr(data, "__iter__"):
+    array or any other iterable, but not a str, bytes, a dict or a set (in no order, its
+    samples could not be paired with their targets)."""
+    if isinstance(data, (str, bytes, dict, set, frozenset)) or not hasattr(data, "__iter__"):
         raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
     return list(data)

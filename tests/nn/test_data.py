@@ -143,6 +143,7 @@ def test_train_test_split_without_shuffle_tests_on_the_end():
         (lambda: train_test_split(5, [1]), TypeError, "X must be a list"),
         (lambda: train_test_split("abcd", [1, 2, 3, 4]), TypeError, "X must be a list.*str"),
         (lambda: train_test_split([1, 2], None), TypeError, "y must be a list"),
+        (lambda: train_test_split([1, 2], {0.5, 0.1}), TypeError, "y must be a list.*set"),
         (lambda: log_returns(5), TypeError, "prices must be a list"),
         (lambda: log_returns(["a", 1.0]), TypeError, r"prices\[0\] must be a number"),
         (lambda: log_returns([1.0, math.nan]), ValueError, r"prices\[1\] must be a finite"),

@@ -465,6 +465,7 @@ def test_cross_entropy_targets_are_class_indices_the_model_can_give():
         ({"optimizer": 0.1}, TypeError, r"optimizer must have a step\(\) method"),
         ({"model": lambda x: x}, TypeError, "model must be an nn Module"),
         ({"X": 3}, TypeError, "X must be a list"),
+        ({"X": {(1.0,), (2.0,)}}, TypeError, "X must be a list .* got set"),  # which y is whose?
         ({"X": [], "y": []}, ValueError, "X is empty"),
     ],
 )
