@@ -45,7 +45,8 @@ def _samples(x, name) -> list[list]:
     """
     if is_one_number(x):
         return [[x]]
-    if isinstance(x, (str, bytes, Mapping)) or not hasattr(x, "__iter__"):  # (a dict: its keys)
+    if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not hasattr(x, "__iter__"):
+        # (a dict would give its keys, a set its numbers in no given order)
         raise TypeError(
             f"{name}: expected a number or a list of numbers, got {shown(x)} ({type(x).__name__})"
         )

@@ -318,10 +318,12 @@ def test_softmax_and_logsumexp_name_a_bad_argument(fn, name, given, error, messa
 
 
 @pytest.mark.parametrize("loss", [mse_loss, hinge_loss, bce_with_logits])
-def test_a_dict_of_targets_is_refused_not_read_as_its_keys(loss):
+def test_a_dict_or_a_set_of_targets_is_refused(loss):
     # {0: 1.0, 1: -1.0} iterates as its keys 0 and 1: they must not be taken for targets
     refused = r"expected a number or a list of numbers, got .* \(dict\)$"
     with pytest.raises(TypeError, match=refused):
         loss(_values([1.0, 1.0]), {0: 1.0, 1: -1.0})
     with pytest.raises(TypeError, match=refused):
         loss({0: ag.Value(1.0)}, [1.0])
+    with pytest.raises(TypeError, match=refused.replace("dict", "set")):  # which is whose?
+        loss(_values([1.0, 1.0]), {1.0, -1.0})
