@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from .validate import boolean, is_int, positive_int, rate, real, rng, samples
+from .validate import boolean, is_int, is_list_like, positive_int, rate, real, rng, samples
 
 
 def _finite(X, what):
@@ -125,7 +125,7 @@ def make_price_series(
         raise ValueError(f"start must be a positive price, got {start!r}")
     drift = real(drift, "drift")
     volatility = rate(volatility, "volatility")
-    if isinstance(pattern, (str, bytes)) or not hasattr(pattern, "__iter__"):
+    if not is_list_like(pattern):
         raise TypeError(f"pattern must be a list of numbers such as (0.4, -0.2), got {pattern!r}")
     pattern = tuple(real(a, f"pattern[{i}]") for i, a in enumerate(pattern))
     if sum(abs(a) for a in pattern) >= 1.0:

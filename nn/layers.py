@@ -17,7 +17,7 @@ from autograd_lite.ops import dots
 from autograd_lite.reals import shown
 
 from .module import Module
-from .validate import choice, is_one_number, positive_int, probability, rng
+from .validate import choice, is_list_like, is_one_number, positive_int, probability, rng
 
 #: Activation name -> function on Values ("linear" is no function at all). Modules keep the
 #: NAME and look the function up here, so a model pickles and copies as plain data. (Value's
@@ -78,8 +78,8 @@ def initial_weight(draw, init, fan_in, fan_out) -> float:
 
 def check_layer_sizes(nouts, name="nouts") -> list:
     """``nouts`` as a list of positive ints, one per layer, such as ``[16, 16, 1]``."""
-    if isinstance(nouts, (str, bytes, Mapping, set, frozenset)) or not hasattr(nouts, "__iter__"):
-        raise TypeError(  # (a dict would give its keys, a set its sizes in no given order)
+    if not is_list_like(nouts):
+        raise TypeError(
             f"{name} must be a list of layer sizes such as [16, 1], got {nouts!r} "
             f"({type(nouts).__name__})"
         )
@@ -89,19 +89,13 @@ def check_layer_sizes(nouts, name="nouts") -> list:
     return [positive_int(n, f"{name}[{i}]") for i, n in enumerate(nouts)]
 
 
-#: What a sample is not, though Python can iterate it: text, a dict (its keys would be
-#: read as the inputs) and a set (no order: which number is which input?). Concrete types
-#: only, as a model checks every sample (a Mapping ABC check costs several times more).
-_NOT_SAMPLES = (str, bytes, bool, dict, set, frozenset)
-
-
 def as_inputs(x, nin, who="as_inputs") -> list:
     """One sample as a list of ``nin`` inputs (a bare number is fine when ``nin`` is 1).
 
     ``who`` names the call a wrong sample is reported against: "MLP" for ``model(x)``."""
     if is_one_number(x):
         inputs = [x]
-    elif isinstance(x, _NOT_SAMPLES) or not hasattr(x, "__iter__"):
+    elif not is_list_like(x):
         raise not_a_sample(x, nin, who)
     else:
         inputs = list(x)
@@ -123,7 +117,7 @@ def not_a_sample(x, nin, who, items=None) -> TypeError | ValueError | None:
         if nin == 1:
             return None
         return ValueError(f"{wanted}, got one number, {shown(x)}: give {give}, one per input")
-    if isinstance(x, (*_NOT_SAMPLES, Mapping)) or not hasattr(x, "__iter__"):
+    if isinstance(x, (bool, Mapping)) or not is_list_like(x):
         return TypeError(f"{wanted}, got {shown(x)} ({type(x).__name__}): give {give}")
     if items is None:
         if iter(x) is x:  # a generator, say: read already, it cannot be read again
@@ -170,7 +164,7 @@ def _is_input(v) -> bool:
 
 
 def _is_sequence(v) -> bool:
-    return not isinstance(v, (str, bytes, Mapping)) and hasattr(v, "__iter__")
+    return is_list_like(v) and not isinstance(v, Mapping)
 
 
 def weighted_sums(neurons, x, who="weighted_sums") -> list[Value]:

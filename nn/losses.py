@@ -24,7 +24,7 @@ import autograd_lite as ag
 from autograd_lite import Value
 from autograd_lite.reals import shown
 
-from .validate import is_one_number, is_real, number, wrong_type
+from .validate import is_list_like, is_one_number, is_real, number, wrong_type
 
 
 def is_row(x) -> bool:
@@ -45,8 +45,7 @@ def _samples(x, name) -> list[list]:
     """
     if is_one_number(x):
         return [[x]]
-    if isinstance(x, (str, bytes, Mapping, set, frozenset)) or not hasattr(x, "__iter__"):
-        # (a dict would give its keys, a set its numbers in no given order)
+    if isinstance(x, Mapping) or not is_list_like(x):
         raise TypeError(
             f"{name}: expected a number or a list of numbers, got {shown(x)} ({type(x).__name__})"
         )

@@ -29,6 +29,7 @@ from .module import Module
 from .validate import (
     boolean,
     finite_float,
+    is_list_like,
     is_one_number,
     is_real,
     non_negative_int,
@@ -272,8 +273,8 @@ def _features(row, nin, name, whose="the model takes") -> list[float]:
     who says so, for the message)."""
     if is_real(row):
         row = [row]
-    elif isinstance(row, (str, bytes, dict, set, frozenset, Value)) or not hasattr(row, "__iter__"):
-        raise TypeError(f"{name} must be a list of numbers, got {row!r}")  # (a set: no order)
+    elif isinstance(row, Value) or not is_list_like(row):
+        raise TypeError(f"{name} must be a list of numbers, got {row!r}")
     row = list(row)
     if nin is not None and len(row) != nin:
         raise ValueError(f"{name} has {len(row)} feature(s) but {whose} {nin}")

@@ -40,6 +40,7 @@ __all__ = [
     "finite_float",
     "integer",
     "is_int",
+    "is_list_like",
     "is_real",
     "non_negative_int",
     "number",
@@ -217,10 +218,21 @@ def rng(seed, name: str = "seed") -> random.Random:
     return random.Random(int(seed))
 
 
+#: Iterables that are no list of numbers: text (it would be read as its characters), a dict
+#: (as its keys) and a set (in no order: which number would be which input, or which target?).
+NOT_A_LIST = (str, bytes, dict, set, frozenset)
+
+
+def is_list_like(value) -> bool:
+    """True for what can be read as a list, in order: a list, a tuple, a NumPy array, a
+    generator; not a number, nor one of ``NOT_A_LIST``."""
+    return hasattr(value, "__iter__") and not isinstance(value, NOT_A_LIST)
+
+
 def samples(data, name: str) -> list:
     """``X``, ``y`` or a series as a list, one entry per sample: a list, a tuple, a NumPy
     array or any other iterable, but not a str, bytes, a dict or a set (in no order, its
     samples could not be paired with their targets)."""
-    if isinstance(data, (str, bytes, dict, set, frozenset)) or not hasattr(data, "__iter__"):
+    if not is_list_like(data):
         raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
     return list(data)

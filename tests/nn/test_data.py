@@ -187,3 +187,10 @@ def test_circle_points_are_evenly_spaced_around_the_whole_circle():
     inner = sorted((round(a, 12) + 0.0, round(b, 12) + 0.0) for (a, b), t in zip(X, y) if t == 1)
     assert outer == [(-1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (1.0, 0.0)]
     assert inner == [(-0.5, 0.0), (0.0, -0.5), (0.0, 0.5), (0.5, 0.0)]
+
+
+@pytest.mark.parametrize("pattern", [{0.4: "a", -0.2: "b"}, {0.4, -0.2}])
+def test_a_pattern_in_no_order_is_refused(pattern):
+    # a dict would be read as its keys, a set in its own order: which lag is which?
+    with pytest.raises(TypeError, match="pattern must be a list"):
+        make_price_series(50, pattern=pattern)
