@@ -109,6 +109,28 @@ def expression(node: Value, max_chars: int = MAX_CHARS, digits: int = 4) -> str:
     return text[: max_chars - 1] + _ELLIPSIS
 
 
+def binding(node: Value) -> int:
+    """How tightly ``expression(node)`` binds, from loosest to tightest: a sum, a product,
+    a sign, a power, an atom (a label, a number, a call such as ``tanh(x)``)."""
+    return _Writer(math.inf, 4)._write(node, 1)[1]
+
+
+#: How tightly the left and the right operand of each operator must bind to go without
+#: brackets (``a - (b - c)``, ``(a + b)*c``, ``(a**b)**c``).
+OPERAND_BINDING = {
+    "+": (_SUM, _SUM + 1), "-": (_SUM, _SUM + 1),
+    "*": (_PRODUCT, _PRODUCT + 1), "/": (_PRODUCT, _PRODUCT + 1),
+    "**": (_ATOM, _POWER),
+}  # fmt: skip
+ATOM, POWER = _ATOM, _POWER
+
+
+def bracketed(text: str, operand: Value, at_least: int) -> str:
+    """``text``, the name of ``operand``, in brackets when it binds less tightly than
+    ``at_least`` (its place in a formula needs it): ``(a + b)`` as a factor."""
+    return f"({text})" if binding(operand) < at_least else text
+
+
 def operands(node: Value) -> list[str]:
     """How each operand edge of ``node`` is marked in a picture: "1st", "2nd", ... where
     the order matters (``a - b``, ``a / b``, ``a ** b``, an op of your own with several

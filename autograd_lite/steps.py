@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .graph import is_node, local_derivatives, topological_order
-from .names import expression, product_text, short
+from .names import ATOM, OPERAND_BINDING, POWER, bracketed, expression, product_text, short
 from .reals import as_real
 
 if TYPE_CHECKING:  # (for the annotations only: a node is checked by what is read of it)
@@ -285,12 +285,17 @@ def formula(node: Value, *, name=name_of) -> str:
     names = [name(p) for p in node.parents[:4]]
     if len(node.parents) > 4:
         names[3:] = [f"… {len(node.parents) - 3:,} more"]
-    if len(names) == 2 and label in ("+", "-", "*", "/", "**"):
-        return f"{names[0]} {label} {names[1]}"
+    # (an operand named by its expression is bracketed where the order needs it: the
+    # "(a*b - a) / b" that made e, never "a*b - a / b", which is another formula)
+    if len(names) == 2 and label in OPERAND_BINDING:
+        left, right = (bracketed(text, parent, least) for text, parent, least
+                       in zip(names, node.parents, OPERAND_BINDING[label]))  # fmt: skip
+        return f"{left} {label} {right}"
     if len(names) == 1 and label.startswith("**"):
-        return f"{names[0]}{label}"
+        return f"{bracketed(names[0], node.parents[0], ATOM)}{label}"
     if len(names) == 1 and label.endswith("**"):
-        return f"{label}{names[0]}"
+        base = f"({label[:-2]})" if label.startswith("-") else label[:-2]
+        return f"{base}**{bracketed(names[0], node.parents[0], POWER)}"
     if label == "neg":
-        return f"-{names[0]}"
+        return f"-{bracketed(names[0], node.parents[0], POWER)}"
     return f"{label}({', '.join(names)})"

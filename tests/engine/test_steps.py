@@ -285,3 +285,21 @@ def test_use_counts_counts_only_uses_by_the_nodes_given():
     b = a + a
     counts = use_counts([b, a])  # x and y are not among the nodes: left out, not counted
     assert len(counts) == 2 and counts[a] == 2 and counts[b] == 0
+
+
+def test_formula_brackets_an_operand_named_by_its_expression_where_the_order_needs_it():
+    # e = (a*b - a)/b once read "e = a*b - a / b" in the animation: a different formula
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    assert formula((a * b - a) / b) == "(a*b - a) / b"
+    assert formula((a + b) * (a - b)) == "(a + b) * (a - b)"
+    assert formula(a - (b - a)) == "a - (b - a)"
+    assert formula((a + b) ** 2) == "(a + b)**2"
+    assert formula(2 ** (a + b)) == "2**(a + b)"
+    assert formula(-(a + b)) == "-(a + b)"
+    assert formula(a ** (b**2)) == "a ** b**2"
+    assert formula((a**b) ** 2) == "(a**b)**2"
+    assert formula(a * b + a) == "a*b + a"  # no brackets where none are needed
+    assert formula((a * b).tanh()) == "tanh(a*b)"
+    assert formula(a * -b) == "a * -b"
+    assert formula(2 ** (a + b)) == "2**(a + b)"
+    assert formula((-2) ** a) == "(-2)**a"  # not -2**a, which is -(2**a)

@@ -253,6 +253,16 @@ def test_a_leaf_alone_and_constants_get_honest_captions():
     assert "the constant 2 is a leaf" in captions[2] + captions[3]
 
 
+@needs_a_program
+def test_a_labelled_box_and_its_caption_write_its_formula_with_the_brackets_it_needs():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    e = (a * b - a) / b
+    e.label = "e"
+    assert title(e) == "e = (a*b - a) / b"  # it once read "e = a*b - a / b"
+    caption = backprop_animation(e).frames[1].caption
+    assert caption.startswith("Step 1 of 5: visit e = (a*b - a) / b.")
+
+
 def test_long_names_are_shortened_in_the_boxes():
     x = Value(1.0, label="a_rather_long_input_name_indeed")
     y = x * x
