@@ -33,6 +33,8 @@ from collections import deque
 
 from ..graph import topological_order
 from ..names import (
+    OPERAND_BINDING,
+    bracketed,
     dot_pairs,
     expression,
     is_bias_pair,
@@ -429,7 +431,9 @@ class _Drawing:
                 else:
                     self.sources[operand].append((f"op{i}m{k}", {}))
             self.picture.edge(f"op{i}m{k}", term, **red)
-            title = f"{self._name(a, b)}*{self._name(b, a)}"
+            left, right = OPERAND_BINDING["*"]  # (a + b)*w, not a + b*w
+            factors = bracketed(self._name(a, b), a, left), bracketed(self._name(b, a), b, right)
+            title = "*".join(factors)
             box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
             self.picture.node(term, box, **BOX)
             if red:

@@ -392,6 +392,14 @@ def test_a_neuron_is_drawn_as_its_products_and_its_bias():
     assert "label=<dot>" in plain and "w.0*x.0</I>" not in plain and "bias" not in plain
 
 
+def test_a_product_of_an_expanded_dot_brackets_a_factor_that_is_a_sum():
+    a, b, c, w, v = (Value(float(i), label=name) for i, name in enumerate("abcwv", 1))
+    out = ag.dot([a + b, c], [w, v - a])
+    out.backward()
+    titles = re.findall(r"<I>([^<]*)</I>", draw_dot(out).source)
+    assert "(a + b)*w" in titles and "c*(v - a)" in titles  # never "a + b*w"
+
+
 @needs_a_program
 def test_a_partners_label_on_an_arrow_into_a_dot_is_escaped_as_a_boxs_is(tmp_path):
     # a backslash at the end, a lone surrogate, an escape character: the "×partner" on the
