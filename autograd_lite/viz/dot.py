@@ -20,10 +20,11 @@ Shaped to be quick to lay out: a node used more than ``REPEAT_LIMIT`` times (the
 sending one long arrow to each, which Graphviz is slow to untangle.
 
 A graph of more than ``max_nodes`` Values is summarised: only the ``summary_nodes`` Values
-nearest the output are drawn (40 by default), with a note saying how many were left out. A
-learner needs to see how the output is made, not 500 boxes: a chain of 500 Values is a
-picture some 85,000 points wide that takes minutes to turn into a PNG, while 40 draw in about
-a second. Nothing here recurses and nothing here runs Graphviz (that is ``programs.py``).
+nearest the output are drawn (40 by default; for a step far from the output, those nearest
+the node it visits), with a note saying how many were left out. A learner needs to see how
+the output is made, not 500 boxes: a chain of 500 Values is a picture some 85,000 points
+wide that takes minutes to turn into a PNG, while 40 draw in about a second. Nothing here
+recurses and nothing here runs Graphviz (that is ``programs.py``).
 """
 
 from __future__ import annotations
@@ -83,6 +84,25 @@ def nearest_nodes(root: Value, max_nodes: int) -> tuple[list[Value], int]:
                 seen.add(parent)
                 queue.append(parent)
     return kept, len(seen)
+
+
+def nodes_around(node: Value, order, count: int) -> list[Value]:
+    """The first ``count`` Values met going out from ``node`` breadth first, both ways: to
+    its operands and to the results it is used in (``order``: the graph's Values)."""
+    users = {}
+    for result in order:
+        for parent in result.parents:
+            users.setdefault(parent, []).append(result)
+    kept, seen = [], {node}
+    queue = deque([node])
+    while queue and len(kept) < count:
+        here = queue.popleft()
+        kept.append(here)
+        for other in (*here.parents, *users.get(here, ())):
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return kept
 
 
 def draw_dot(
@@ -151,7 +171,8 @@ def draw_step(
     every grad is as it was just after this step (a node that has received nothing yet is
     "not reached yet"), and a node used more than once shows its running sum ("sum so far:
     2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and ``summary_nodes`` are as in
-    ``draw_dot``.
+    ``draw_dot``; a summary of a big graph is drawn around the step's node when it is not
+    among those nearest the output.
     """
     if not isinstance(step, Step):
         raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
@@ -228,8 +249,13 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
     _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, scale,
            summary_nodes, who)  # fmt: skip
     nodes, total = nearest_nodes(root, max_nodes)
+    around = root  # what a summary is drawn around: the output, or a step's far-off node
     if total > max_nodes:  # a summary: the few nearest the output, which draw quickly
-        nodes = nodes[: min(max_nodes, summary_nodes)]
+        keep = min(max_nodes, summary_nodes)
+        nodes = nodes[:keep]
+        if step is not None and step.node not in nodes:  # (it would show no step at all)
+            around = step.node
+            nodes = nodes_around(step.node, step.backward_pass.order, keep)
     drawn = use_counts(nodes)  # the uses this picture has arrows for
     if step is None:
         # a cut-down picture still counts every use in the whole graph, as a step does
@@ -261,7 +287,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         else:
             drawing.operation(node, i)
     for node, i in drawing.index.items():
-        if node is root or drawing.sources[node]:
+        # (every result; a leaf only with an arrow to draw, not the 1 a bias is multiplied by)
+        if node is root or node.parents or drawing.sources[node]:
             name = drawing.names.get(node)
             box = _box(node, name, shown[node], show_grad, scale, node in highlight,
                        uses[node], None if received is None else received[node],
@@ -278,7 +305,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         knob = "summary_nodes" if summary_nodes < max_nodes else "max_nodes"  # the one that cut
         more = to_see_more or (f"raise {knob} to see more; max_nodes={total} draws them "
                                "all, slowly")  # fmt: skip
-        note = (f"Showing the {len(nodes):,} nodes nearest the output of {total:,}: "
+        where = "the output" if around is root else "the node this step visits"
+        note = (f"Showing the {len(nodes):,} nodes nearest {where} of {total:,}: "
                 f"{left_out:,} left out ({more}).")  # fmt: skip
         heading.append(_note("summary", note))
     if step is None and show_grad and root.grad == 0.0 and any(shown[n] for n in nodes):

@@ -267,6 +267,26 @@ def test_each_step_highlights_its_node_and_writes_the_arithmetic():
     assert len(order) == 3
 
 
+def test_a_step_far_from_the_output_of_a_summarised_graph_is_drawn_around_its_node():
+    """Before: the summary kept the 40 boxes nearest the output whatever the step, so a
+    step at the input of a long chain drew nothing red and no arithmetic at all."""
+    y = huge_chain(1_000)
+    steps = list(backward_steps(y))
+    far = steps[-1]  # the input x, 999 nodes from the output
+    picture = draw_step(y, far)
+    (node_id,) = highlighted_ids(picture)
+    assert "<B>x</B>" in line_of(picture, node_id)
+    total = len(ag.topological_order(y))
+    assert f"nodes nearest the node this step visits of {total:,}" in text_of(picture)
+    middle = steps[500]
+    picture = draw_step(y, middle)
+    assert len(highlighted_ids(picture)) == 1
+    assert len(texts_on_arrows(picture)) == len(middle.contributions)
+    assert len(value_ids(picture)) == SUMMARY_NODES
+    near = draw_step(y, steps[0])  # at the output: the same picture as before
+    assert f"nodes nearest the output of {total:,}" in text_of(near)
+
+
 def test_each_arithmetic_is_written_on_its_own_arrow():
     """Before, edge labels: graphviz-pure put the labels of the three arrows into a
     ``mean`` beside the middle arrow, two stacked on it and none on the others."""
