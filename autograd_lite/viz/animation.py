@@ -557,7 +557,7 @@ zoom</button>
     card.setAttribute("height", (box.height + 2).toFixed(1));
   }}
   function show(k) {{
-    k = Math.max(0, Math.min(last, k));
+    k = Math.max(0, Math.min(last, Math.round(k) || 0));  // a whole step: 2.5 typed is 3
     var state = stateAt(k);
     state.forEach(function (s, i) {{
       var was = shown[i];

@@ -100,6 +100,19 @@ def test_next_the_arrow_key_and_the_slider_each_move_the_pass(browser, page):
     assert caption(browser).startswith("Step 4 of 10")
 
 
+def test_a_step_typed_with_a_fraction_goes_to_the_nearest_step(browser, page):
+    """Before: "2.5" painted the boxes of step 3, kept the caption of step 0 and threw
+    a TypeError (data.steps[1.5] does not exist)."""
+    open_page(browser, page)
+    number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
+    number.clear()
+    number.send_keys("2.5", Keys.ENTER)
+    assert caption(browser).startswith("Step 3 of 10")
+    assert browser.find_element(By.CSS_SELECTOR, "input[type=range]").get_attribute("value") == "3"
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
 def test_play_runs_to_the_end_and_space_plays_and_pauses(browser, page):
     open_page(browser, page)
     play = browser.find_element(By.CSS_SELECTOR, '[data-go="play"]')
