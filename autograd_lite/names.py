@@ -62,13 +62,15 @@ def number(x: float, digits: int = 4) -> str:
 
 
 def short(x: float) -> str:
-    """A number in at most about 10 characters, always looking like a float: 1.5, 2.0,
-    -0.0, 1e-12, 1e+9, -inf, nan (for data and grads in pictures and tables)."""
+    """A number in at most about 10 characters, 4 significant digits: 1.5, 2.0, -0.0, 1e-12,
+    1e+9, -inf, nan, and 1531 for 1530.9 (for data and grads in pictures and tables)."""
     text = f"{x:.4g}"
     if "e" in text:  # 1e-12 and 1e+9, not 1e-12 and 1e+09
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent):+d}"
-    if text.lstrip("-").isdigit():  # 2.0 and -0.0, so that a float looks like one
+    # 2.0 and -0.0, so that a float looks like one; but 1531, not 1531.0, for 1530.9: a
+    # ".0" would claim a digit that rounding took away
+    if text.lstrip("-").isdigit() and float(text) == x:
         return text + ".0"
     return text
 

@@ -71,6 +71,14 @@ def test_numbers_are_short():
     ]  # fmt: skip
 
 
+def test_a_short_number_claims_a_dot_0_only_when_it_is_a_whole_number():
+    # 0.7 * 3**7 = 1530.9 was drawn "data 1531.0", as if exact: 510.3 * 3 did not add up
+    assert [short(v) for v in (1530.9, 1234.5, -999.96, 0.99999999)] == [
+        "1531", "1234", "-1000", "1"
+    ]  # fmt: skip
+    assert [short(v) for v in (1531.0, -1000.0, 1.0)] == ["1531.0", "-1000.0", "1.0"]
+
+
 def test_long_expressions_are_shortened_from_the_inside():
     x, y, z = variables()
     deep = ((x * y + z) * x + z * y + x).tanh()
