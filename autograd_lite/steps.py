@@ -298,4 +298,7 @@ def formula(node: Value, *, name=name_of) -> str:
         return f"{base}**{bracketed(names[0], node.parents[0], POWER)}"
     if label == "neg":
         return f"-{bracketed(names[0], node.parents[0], POWER)}"
+    function, _, setting = label.partition("(")  # leaky_relu(0.2): the slope comes last
+    if setting.endswith(")"):
+        return f"{function}({', '.join([*names, setting[:-1]])})"
     return f"{label}({', '.join(names)})"

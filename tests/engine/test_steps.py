@@ -189,6 +189,7 @@ def test_formula_uses_the_usual_notation():
     assert formula(x.tanh()) == "tanh(x)"
     assert formula(x * x) == "x * x"
     assert formula(softplus(x)) == "softplus_steps(x)"
+    assert formula(x.leaky_relu(0.2)) == "leaky_relu(x, 0.2)"  # was "leaky_relu(0.2)(x)"
 
 
 def test_backward_steps_needs_a_value():
