@@ -187,14 +187,21 @@ def main(argv=None):
     print("\n".join(goals))
     output = args.output or (None if args.quick else HERE / "RESULTS.md")
     if output:
-        Path(output).write_text(markdown(header, rows, goals, args.quick))
+        settings = cases.QUICK if args.quick else cases.FULL
+        Path(output).write_text(markdown(header, rows, goals, settings))
         print(f"\nwrote {output}")
 
 
-def markdown(header, rows, goals, quick) -> str:
+def rounds(n: int) -> str:
+    return f"{n} round" if n == 1 else f"{n} rounds"
+
+
+def markdown(header, rows, goals, s: cases.Settings) -> str:
+    """RESULTS.md: the header, how the figures were made (from the run's settings ``s``),
+    the table and the targets."""
     return f"""# Benchmarks
 
-Made by `python -m benchmarks{" --quick" if quick else ""}` (or `make bench`): {header}.
+Made by `python -m benchmarks{" --quick" if s.quick else ""}` (or `make bench`): {header}.
 
 Two heaps, each in a fresh process: **bare** (only the contenders imported) and
 **notebook** (numpy, matplotlib and PyTorch imported first, as in a learner's notebook; the
@@ -202,12 +209,15 @@ README's comparison comes from this one). No collector thresholds are changed an
 is frozen (no `gc.freeze()`).
 
 How a figure is made: each contender runs as a block (its garbage collected first,
-untimed; one warm-up step; then steps for at least {"0.1" if quick else "0.8"} s, timed together;
+untimed; one warm-up step; then steps for at least {s.min_seconds} s, timed together;
 the mean per step), so every contender pays for its own garbage, including the cyclic
 garbage only the collector frees. A round times every contender once, block after block;
-a figure is the median over the rounds ({"1" if quick else "5"} of the training step). The big
-graphs (cases 2 to 4) time one whole run each, 3 rounds. "vs" is the contender's time
-divided by the autograd-lite row named there: above 1× is slower than autograd-lite.
+a figure is the median over the rounds ({rounds(s.rounds)} of the training step,
+{rounds(s.hessian_rounds)} of the hessian). The big graphs (cases 2 to 4) are timed one
+whole run at a time ({rounds(s.big_rounds)}; case 4's smaller graphs in batches of
+{cases.BATCH_NODES:,} nodes). "vs" is the contender's time
+divided by the autograd-lite row named there (where none is named, the case's first row):
+above 1× is slower than autograd-lite.
 Absolute times depend on the machine and on what else it is doing; compare the ratios.
 
 Notes:

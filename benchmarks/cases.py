@@ -270,14 +270,17 @@ def memory_per_node(make, n):
     return (built - base) / n, None if after is None else (after - base) / n
 
 
+BATCH_NODES = 200_000  # case 4 times graphs smaller than this in batches of this many nodes
+
+
 def scaling(s: Settings, have: dict) -> tuple[list[Row], dict]:
     rows, per_node = [], {}
     case = "4 per node, chain forward + backward"
     # Every size and both variants run in each round, so a burst of load elsewhere on the
-    # machine hits all of them alike; small graphs are timed in batches of 200,000 nodes.
+    # machine hits all of them alike; small graphs are timed in batches of BATCH_NODES.
     fns, reps_of = {}, {}
     for n in s.sizes:
-        reps = max(1, 200_000 // n)
+        reps = max(1, BATCH_NODES // n)
 
         def batch(n=n, reps=reps):
             for _ in range(reps):

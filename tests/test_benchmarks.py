@@ -65,3 +65,22 @@ def test_garbage_left_when_a_block_ends_is_not_counted_in_it():
                 gc.enable()
 
     assert block(step, min_seconds=0.0).collector == 0.0
+
+
+def how_figures_are_made(markdown_text):
+    """The prose of RESULTS.md between its first line and the table."""
+    return markdown_text.split("\n\n", 2)[2].split("| case |")[0]
+
+
+def test_results_say_how_the_figures_were_made_with_the_runs_own_settings():
+    from pathlib import Path
+
+    from benchmarks import cases
+    from benchmarks.__main__ import markdown
+
+    results = Path(__file__).resolve().parent.parent / "benchmarks" / "RESULTS.md"
+    full = how_figures_are_made(markdown("header", [], [], cases.FULL))
+    assert how_figures_are_made(results.read_text(encoding="utf-8")) == full
+    quick = how_figures_are_made(markdown("header", [], [], cases.QUICK))
+    assert "at least 0.1 s" in quick and "(1 round of the training step" in quick
+    assert "(1 round;" in quick  # the big graphs: one round in a quick run, not 3
