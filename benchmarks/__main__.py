@@ -223,9 +223,10 @@ Absolute times depend on the machine and on what else it is doing; compare the r
 Notes:
 - The training step (case 1) is micrograd's `demo.ipynb`: full batch of 100 moons, MLP(2,
   [16, 16, 1]), hinge loss + 1e-4 · Σp², backward, SGD. Every contender starts from the
-  same weights and data and computes the same loss (`tests/test_benchmarks.py` checks the
-  pure Python ones). "node by node" is the same network written as micrograd's lecture
-  writes it: `sum(wi * xi ...) + b` per neuron, a node per `*` and `+`.
+  same weights and data and computes the same loss, step after step
+  (`tests/test_benchmarks.py` checks every one, micrograd and PyTorch when installed).
+  "node by node" is the same network written as micrograd's lecture writes it:
+  `sum(wi * xi ...) + b` per neuron, a node per `*` and `+`.
 - "in ag.gc_paused()" rows run the step inside `autograd_lite.gc_paused()`, which turns the
   cyclic garbage collector off for the block (as `micrograd, gc.disable()` does by hand);
   the plain rows are what a user gets without asking for anything. In the plain `nn` row,

@@ -1,21 +1,41 @@
 """The benchmark's contenders compute the same thing (no timing here: benchmarks are not tests)."""
 
+import pytest
+
 from benchmarks import training
 
 
-def test_every_pure_python_contender_computes_the_same_training_step():
+def two_steps_of_each_contender(have):
+    """{contender: (loss of step 1, loss of step 2)} on 20 moons; the second sees the update."""
     X, y = training.make_moons(n=20)
     weights = training.initial_weights()
-    have = {"micrograd": False, "torch": False, "torch_missing": "torch not installed"}
     losses = {}
     for name, factory, _why in training.contenders(weights, X, y, have):
         if factory is not None:
             model = factory()
-            losses[name] = (model.step(), model.step())  # the second step sees the update
+            losses[name] = (model.step(), model.step())
+    return losses
+
+
+def assert_all_the_same(losses):
     first = losses[training.NODES_ROW]
-    assert len(losses) == 3
     for name, pair in losses.items():
         assert abs(pair[0] - first[0]) < 1e-12 and abs(pair[1] - first[1]) < 1e-12, name
+
+
+def test_every_contender_of_ours_computes_the_same_training_step():
+    have = {"micrograd": False, "torch": False, "torch_missing": "torch not installed"}
+    losses = two_steps_of_each_contender(have)
+    assert len(losses) == 3  # nn, node by node, the floor
+    assert_all_the_same(losses)
+
+
+def test_micrograd_and_pytorch_compute_the_same_training_step_as_ours(torch):
+    pytest.importorskip("micrograd", reason="micrograd is not installed (pip install micrograd)")
+    have = {"micrograd": True, "torch": True, "torch_missing": ""}
+    losses = two_steps_of_each_contender(have)
+    assert len(losses) == 6  # and micrograd twice (as shipped, gc off) and PyTorch
+    assert_all_the_same(losses)
 
 
 def test_the_results_name_the_processor_they_were_measured_on(tmp_path):
