@@ -66,8 +66,9 @@ def paused(fn):
     return run
 
 
-def _ratio_note(t, ref, ref_name):
-    return f"{fmt_ratio(t / ref)} {ref_name}"
+def _ratio_note(t, ref, ref_name=""):
+    """``t / ref`` as "7.5× of node by node" (or "7.5×" where the case's first row is ref)."""
+    return f"{fmt_ratio(t / ref)} {ref_name}".rstrip()
 
 
 # --- 1. micrograd's demo training step ---------------------------------------------------
@@ -158,7 +159,7 @@ def million_chain(s: Settings, have: dict, micrograd: bool = True) -> list[Row]:
             name,
             median(ts),
             f"{median(ts) / n * 1e9:.0f} ns/node",
-            _ratio_note(median(ts), ref, ""),
+            _ratio_note(median(ts), ref),
             len(ts),
         )
         for name, ts in times.items()
@@ -194,7 +195,7 @@ def million_chain(s: Settings, have: dict, micrograd: bool = True) -> list[Row]:
                 "PyTorch, 0-d tensors (1 run)",
                 t,
                 f"{t / n * 1e9:.0f} ns/node",
-                _ratio_note(t, ref, ""),
+                _ratio_note(t, ref),
                 1,
             )
         )
@@ -230,7 +231,7 @@ def million_sum(s: Settings, have: dict) -> list[Row]:
             name,
             median(ts),
             f"{median(ts) / n * 1e9:.0f} ns/value",
-            _ratio_note(median(ts), ref, ""),
+            _ratio_note(median(ts), ref),
             len(ts),
         )
         for name, ts in times.items()
@@ -386,7 +387,7 @@ def hessians(s: Settings, have: dict) -> list[Row]:
         err = max(abs(a - b) for ra, rb in zip(ours, theirs) for a, b in zip(ra, rb))
         agree = f"; max |difference| {err:.1e}"
     for name, ts in times.items():
-        note = _ratio_note(median(ts), ref, "") + (agree if name.startswith("torch") else "")
+        note = _ratio_note(median(ts), ref) + (agree if name.startswith("torch") else "")
         rows.append(Row(case, name, median(ts), "per hessian", note, len(ts)))
     if not have["torch"]:
         rows.append(Row(case, "torch.autograd.functional.hessian", note=have["torch_missing"]))

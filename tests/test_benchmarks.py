@@ -104,3 +104,10 @@ def test_results_say_how_the_figures_were_made_with_the_runs_own_settings():
     quick = how_figures_are_made(markdown("header", [], [], cases.QUICK))
     assert "at least 0.1 s" in quick and "(1 round of the training step" in quick
     assert "(1 round;" in quick  # the big graphs: one round in a quick run, not 3
+
+
+def test_a_ratio_to_the_cases_first_row_has_no_dangling_space():
+    from benchmarks.cases import _ratio_note
+
+    assert _ratio_note(0.54, 0.1) + "; max |difference| 4.4e-16" == "5.4×; max |difference| 4.4e-16"
+    assert _ratio_note(0.75, 0.1, "of node by node") == "7.5× of node by node"
