@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import sys
+import time
 import tracemalloc
 from dataclasses import dataclass
 
@@ -167,8 +168,6 @@ def million_chain(s: Settings, have: dict, micrograd: bool = True) -> list[Row]:
     if micrograd and have["micrograd"]:  # (micrograd=False: its row is in the bare heap)
         value = _micrograd_value()
         gc.collect()
-        import time
-
         start = time.perf_counter()
         y = chain(value, n, backward=False)
         built = time.perf_counter() - start
