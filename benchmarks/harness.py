@@ -182,9 +182,9 @@ def table(rows: list[Row], markdown: bool) -> str:
                 r.note,
             )
         )
-    if markdown:
+    if markdown:  # a "|" inside a cell would end the cell; Markdown escapes it with a backslash
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(cells) + " |" for cells in lines]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in lines]
         return "\n".join(out)
     widths = [max(len(h), *(len(c[i]) for c in lines)) for i, h in enumerate(header)]
     sep = "  "

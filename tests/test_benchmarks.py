@@ -111,3 +111,13 @@ def test_a_ratio_to_the_cases_first_row_has_no_dangling_space():
 
     assert _ratio_note(0.54, 0.1) + "; max |difference| 4.4e-16" == "5.4×; max |difference| 4.4e-16"
     assert _ratio_note(0.75, 0.1, "of node by node") == "7.5× of node by node"
+
+
+def test_a_bar_inside_a_cell_does_not_split_it_in_the_markdown_table():
+    from benchmarks.harness import Row, table
+
+    row = Row("5 hessian", "torch", 0.0124, "per hessian", "5.4×; max |difference| 4.4e-16")
+    header, _rule, line = table([row], markdown=True).splitlines()
+    assert line.replace("\\|", "").count("|") == header.count("|")  # six cells, as the header
+    assert "max \\|difference\\| 4.4e-16" in line
+    assert "max |difference| 4.4e-16" in table([row], markdown=False)  # the terminal's as is
