@@ -189,7 +189,8 @@ def main(argv=None):
     output = args.output or (None if args.quick else HERE / "RESULTS.md")
     if output:
         settings = cases.QUICK if args.quick else cases.FULL
-        Path(output).write_text(markdown(header, rows, goals, settings))
+        torch = heaps["notebook"]["have"]["torch"]
+        Path(output).write_text(markdown(header, rows, goals, settings, torch))
         print(f"\nwrote {output}")
 
 
@@ -197,15 +198,21 @@ def rounds(n: int) -> str:
     return f"{n} round" if n == 1 else f"{n} rounds"
 
 
-def markdown(header, rows, goals, s: cases.Settings) -> str:
-    """RESULTS.md: the header, how the figures were made (from the run's settings ``s``),
-    the table and the targets."""
+def markdown(header, rows, goals, s: cases.Settings, torch: bool = True) -> str:
+    """RESULTS.md: the header, how the figures were made (from the run's settings ``s``, and
+    whether PyTorch was there to import in the notebook heap), the table and the targets."""
+    imported = (
+        "numpy, matplotlib and PyTorch imported first"
+        if torch
+        else "numpy and matplotlib imported first; PyTorch is not installed, so this heap is "
+        "smaller than a learner's with it"
+    )
     return f"""# Benchmarks
 
 Made by `python -m benchmarks{" --quick" if s.quick else ""}` (or `make bench`): {header}.
 
 Two heaps, each in a fresh process: **bare** (only the contenders imported) and
-**notebook** (numpy, matplotlib and PyTorch imported first, as in a learner's notebook; the
+**notebook** ({imported}, as in a learner's notebook; the
 README's comparison comes from this one). No collector thresholds are changed and nothing
 is frozen (no `gc.freeze()`).
 

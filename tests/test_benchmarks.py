@@ -121,3 +121,13 @@ def test_a_bar_inside_a_cell_does_not_split_it_in_the_markdown_table():
     assert line.replace("\\|", "").count("|") == header.count("|")  # six cells, as the header
     assert "max \\|difference\\| 4.4e-16" in line
     assert "max |difference| 4.4e-16" in table([row], markdown=False)  # the terminal's as is
+
+
+def test_without_pytorch_the_results_do_not_say_the_notebook_heap_imported_it():
+    from benchmarks import cases
+    from benchmarks.__main__ import markdown
+
+    assert "numpy, matplotlib and PyTorch imported first" in markdown("h", [], [], cases.FULL)
+    without = how_figures_are_made(markdown("h", [], [], cases.FULL, torch=False))
+    assert "and PyTorch imported" not in without
+    assert "PyTorch is not installed, so this heap is smaller" in without
