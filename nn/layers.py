@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
 
 from autograd_lite import Value
 from autograd_lite.ops import dots
@@ -117,7 +116,7 @@ def not_a_sample(x, nin, who, items=None) -> TypeError | ValueError | None:
         if nin == 1:
             return None
         return ValueError(f"{wanted}, got one number, {shown(x)}: give {give}, one per input")
-    if isinstance(x, (bool, Mapping)) or not is_list_like(x):
+    if not is_list_like(x):
         return TypeError(f"{wanted}, got {shown(x)} ({type(x).__name__}): give {give}")
     if items is None:
         if iter(x) is x:  # a generator, say: read already, it cannot be read again
@@ -164,7 +163,7 @@ def _is_input(v) -> bool:
 
 
 def _is_sequence(v) -> bool:
-    return is_list_like(v) and not isinstance(v, Mapping)
+    return is_list_like(v)
 
 
 def weighted_sums(neurons, x, who="weighted_sums") -> list[Value]:

@@ -18,7 +18,6 @@ the small log away against m first).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -30,10 +29,7 @@ from .validate import is_list_like, is_one_number, is_real, number, wrong_type
 def is_row(x) -> bool:
     """True for one sample's numbers given together: a list, a tuple, or another sequence
     such as a row of a NumPy array (not a str, a dict, a Value or a number)."""
-    if isinstance(x, (list, tuple)):
-        return True
-    plain = isinstance(x, (str, bytes, dict, Value)) or is_real(x)
-    return not plain and hasattr(x, "__iter__")
+    return isinstance(x, (list, tuple)) or is_list_like(x)
 
 
 def _samples(x, name) -> list[list]:
@@ -45,7 +41,7 @@ def _samples(x, name) -> list[list]:
     """
     if is_one_number(x):
         return [[x]]
-    if isinstance(x, Mapping) or not is_list_like(x):
+    if not is_list_like(x):
         raise TypeError(
             f"{name}: expected a number or a list of numbers, got {shown(x)} ({type(x).__name__})"
         )

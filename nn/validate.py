@@ -138,7 +138,7 @@ def numbers_of(prediction) -> list[float]:
     or a ``ValueError`` for anything else (a str, a dict, ...)."""
     if is_one_number(prediction):
         return [number(prediction)]
-    if isinstance(prediction, (str, bytes, Mapping)):  # (their items are no outputs)
+    if not is_list_like(prediction):  # (text, a mapping's keys, a set's items: no outputs)
         raise TypeError(f"expected numbers, got {type(prediction).__name__}")
     return [number(p) for p in prediction]
 
@@ -219,8 +219,9 @@ def rng(seed, name: str = "seed") -> random.Random:
 
 
 #: Iterables that are no list of numbers: text (it would be read as its characters), a dict
-#: (as its keys) and a set (in no order: which number would be which input, or which target?).
-NOT_A_LIST = (str, bytes, dict, set, frozenset)
+#: or any other mapping (as its keys) and a set (in no order: which number would be which
+#: input, or which target?).
+NOT_A_LIST = (str, bytes, Mapping, set, frozenset)
 
 
 def is_list_like(value) -> bool:

@@ -3,6 +3,7 @@ they build, seeds, initialisations, and how they check their arguments)."""
 
 import math
 import random
+from types import MappingProxyType
 
 import pytest
 
@@ -101,9 +102,17 @@ def test_a_sample_that_is_not_numbers_is_a_type_error_that_says_so(sample):
 
 
 @pytest.mark.parametrize("make", [lambda: MLP(2, [3, 1], seed=0), lambda: Layer(2, 3, seed=0)])
-@pytest.mark.parametrize("sample", [{5.0: "a", 7.0: "b"}, {2.0, 1.0}, frozenset({1.0, 2.0})])
+@pytest.mark.parametrize(
+    "sample",
+    [
+        {5.0: "a", 7.0: "b"},
+        MappingProxyType({5.0: "a", 7.0: "b"}),  # (a mapping that is no dict: keys too)
+        {2.0, 1.0},
+        frozenset({1.0, 2.0}),
+    ],
+)
 def test_a_dict_or_a_set_is_no_sample(make, sample):
-    # a dict's keys, or a set's numbers in no order, were taken for the inputs
+    # a mapping's keys, or a set's numbers in no order, were taken for the inputs
     model = make()
     said = rf"^{type(model).__name__}\(x\): x must be one sample of 2 numbers, got .*: give a list"
     with pytest.raises(TypeError, match=said):

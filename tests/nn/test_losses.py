@@ -2,6 +2,7 @@
 
 import math
 import random
+from types import MappingProxyType
 
 import pytest
 
@@ -327,3 +328,11 @@ def test_a_dict_or_a_set_of_targets_is_refused(loss):
         loss({0: ag.Value(1.0)}, [1.0])
     with pytest.raises(TypeError, match=refused.replace("dict", "set")):  # which is whose?
         loss(_values([1.0, 1.0]), {1.0, -1.0})
+    with pytest.raises(TypeError, match=refused.replace("dict", "mappingproxy")):  # its keys
+        loss(_values([1.0, 1.0]), MappingProxyType({0: 1.0, 1: -1.0}))
+
+
+def test_a_set_is_no_row_of_targets():
+    # one sample's two targets given as a set were paired with the outputs in its own order
+    with pytest.raises(TypeError, match=r"^mse_loss: expected numbers, got \{"):
+        mse_loss([_values([1.0, 2.0])], [{1.0, -1.0}])
