@@ -81,7 +81,8 @@ def product_text(upstream: float, local: float, product: float) -> str:
     product the sign is ``≈``: an upstream of 0.41997 shows as 0.42, and "0.42 × 2.0 =
     0.8399" would look like a slip of the engine; "0.42 × 2.0 ≈ 0.8399" says it is rounding."""
     u, d, p = short(upstream), short(local), short(product)
-    exact = short(float(u) * float(d)) == p or math.isnan(product)
+    # (compared as numbers: "2" and "2.0" are the same 2, as short writes 2.0000000000000004)
+    exact = float(short(float(u) * float(d))) == float(p) or math.isnan(product)
     return f"{u} × {d} {'=' if exact else '≈'} {p}"
 
 

@@ -162,3 +162,15 @@ def test_an_equation_of_rounded_numbers_says_approximately_where_they_do_not_mul
     x, y = ag.Value(2.0, label="x"), ag.Value(0.5, label="y")
     f = (x * y).tanh()
     assert "y: 0.42 × 2.0 ≈ 0.8399" in str(list(ag.backward_steps(f))[1])
+
+
+def test_an_equation_says_equals_where_only_the_dot_0_differs():
+    # short writes 2.0000000000000004 "2" and 1530.9 "1531" (no ".0": not whole numbers),
+    # but 2 × 1.0 is 2.0: it said "2 × 1.0 ≈ 2" and "1531 × 1.0 ≈ 1531", a rounding that
+    # is not there
+    from autograd_lite.names import product_text
+
+    noisy = 0.1 * 3 / 0.15  # 2.0000000000000004
+    assert product_text(noisy, 1.0, noisy) == "2 × 1.0 = 2"
+    assert product_text(1530.9, 1.0, 1530.9) == "1531 × 1.0 = 1531"
+    assert product_text(510.3, 3.0, 510.3 * 3.0) == "510.3 × 3.0 = 1531"
