@@ -36,7 +36,7 @@ def check_parameters(params) -> list:
     first = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):
-            named = isinstance(p, (str, tuple))  # (a name, or a pair of named_parameters())
+            named = _is_name(p)  # (torch.optim takes named_parameters(); we take the Values)
             hint = "; give model.parameters(), the Values without their names" if named else ""
             raise TypeError(f"params[{i}] must be a Value, got {type(p).__name__}{hint}")
         if not p.is_leaf:
@@ -52,6 +52,11 @@ def check_parameters(params) -> list:
             )
         first[id(p)] = i
     return params
+
+
+def _is_name(p) -> bool:
+    """True for a parameter's name, or a ``(name, Value)`` pair of ``named_parameters()``."""
+    return isinstance(p, str) or (isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str))
 
 
 class Optimizer:

@@ -203,6 +203,9 @@ def test_named_parameters_given_as_in_pytorch_are_told_to_be_parameters():
             make(model.named_parameters(), lr=0.1)  # (torch.optim takes these)
         with pytest.raises(TypeError, match=said.format("str")):
             make(dict(model.named_parameters()), lr=0.1)  # (a dict gives its names)
+        # Values grouped in a tuple have no names: the hint would send the learner astray
+        with pytest.raises(TypeError, match=r"^params\[0\] must be a Value, got tuple$"):
+            make([tuple(model.parameters()[:2])], lr=0.1)
 
 
 def test_an_optimizer_refuses_a_value_computed_from_others():
