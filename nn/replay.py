@@ -7,7 +7,8 @@ data, and how large the gradients of each layer were in the epoch's last step.
 side by side,
 
 - the decision boundary with the data, for a 2-D problem (computed in the page from that
-  epoch's weights), or predictions against targets for a regression,
+  epoch's weights), predictions against targets for a regression, or for another
+  classifier a square per true and predicted class, each sample a dot in its square,
 - the loss and accuracy curves, with a marker at that epoch (and the validation data's,
   dashed, when ``fit`` was given validation data),
 - the gradient flow: mean |grad| per layer at that epoch, on a log scale.
