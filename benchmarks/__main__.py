@@ -202,17 +202,17 @@ def markdown(header, rows, goals, s: cases.Settings, torch: bool = True) -> str:
     """RESULTS.md: the header, how the figures were made (from the run's settings ``s``, and
     whether PyTorch was there to import in the notebook heap), the table and the targets."""
     imported = (
-        "numpy, matplotlib and PyTorch imported first"
+        "numpy, matplotlib and PyTorch imported first, as in a learner's notebook"
         if torch
-        else "numpy and matplotlib imported first; PyTorch is not installed, so this heap is "
-        "smaller than a learner's with it"
+        else "numpy and matplotlib imported first, as in a learner's notebook; PyTorch is not "
+        "installed, so this heap is smaller than a learner's with it"
     )
     return f"""# Benchmarks
 
 Made by `python -m benchmarks{" --quick" if s.quick else ""}` (or `make bench`): {header}.
 
 Two heaps, each in a fresh process: **bare** (only the contenders imported) and
-**notebook** ({imported}, as in a learner's notebook; the
+**notebook** ({imported}; the
 README's comparison comes from this one). No collector thresholds are changed and nothing
 is frozen (no `gc.freeze()`).
 

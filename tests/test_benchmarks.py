@@ -131,3 +131,6 @@ def test_without_pytorch_the_results_do_not_say_the_notebook_heap_imported_it():
     without = how_figures_are_made(markdown("h", [], [], cases.FULL, torch=False))
     assert "and PyTorch imported" not in without
     assert "PyTorch is not installed, so this heap is smaller" in without
+    # (", as in a learner's notebook" followed it: "smaller than a learner's with it, as in a
+    # learner's notebook", which says both things at once)
+    assert "with it, as in a learner's notebook" not in without
