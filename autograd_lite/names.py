@@ -68,9 +68,10 @@ def short(x: float) -> str:
     if "e" in text:  # 1e-12 and 1e+9, not 1e-12 and 1e+09
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent):+d}"
-    # 2.0 and -0.0, so that a float looks like one; but 1531, not 1531.0, for 1530.9: a
-    # ".0" would claim a digit that rounding took away
-    if text.lstrip("-").isdigit() and float(text) == x:
+    # 2.0 and -0.0, so that a float looks like one (2.0000000000000004 too: it is 2.000 to
+    # 4 digits); but 1531, not 1531.0, for 1530.9: a fifth digit rounding took away
+    digits = text.lstrip("-")
+    if digits.isdigit() and (len(digits) < 4 or float(text) == x):
         return text + ".0"
     return text
 
@@ -81,7 +82,7 @@ def product_text(upstream: float, local: float, product: float) -> str:
     product the sign is ``≈``: an upstream of 0.41997 shows as 0.42, and "0.42 × 2.0 =
     0.8399" would look like a slip of the engine; "0.42 × 2.0 ≈ 0.8399" says it is rounding."""
     u, d, p = short(upstream), short(local), short(product)
-    # (compared as numbers: "2" and "2.0" are the same 2, as short writes 2.0000000000000004)
+    # (compared as numbers: "1531" and "1531.0" are the same, as short writes 1530.9 "1531")
     exact = float(short(float(u) * float(d))) == float(p) or math.isnan(product)
     return f"{u} × {d} {'=' if exact else '≈'} {p}"
 
