@@ -146,7 +146,7 @@ def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, br
     model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
     neuron = model.layers[0].neurons[0]
     recorder = Recorder(model, X, y, "mse")
-    for epoch, w in enumerate((5.0, 1.0), 1):  # predictions up to 5, then up to 1
+    for epoch, w in enumerate((2.0, 1.0), 1):  # predictions up to 2, then up to 1
         neuron.w[0].data, neuron.b.data = w, 0.0
         recorder.end_epoch(model, epoch)
     browser.get(write_replay(recorder, tmp_path / "line.html").as_uri())
@@ -167,7 +167,31 @@ def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, br
     # the targets are the same in both epochs, and so is where they sit across
     assert dots_across(0) == dots_across(1)
     note = browser.find_element("id", "left-note").text
-    assert "Both axes run from 0.00 to 5.00 in every epoch." in note
+    assert "Both axes run from 0.00 to 2.00 in every epoch." in note
+
+
+def test_one_wild_epoch_does_not_squash_the_others_into_a_corner(tmp_path, browser):
+    X = [[i / 10] for i in range(11)]
+    y = [x[0] for x in X]  # targets from 0 to 1
+    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
+    neuron = model.layers[0].neurons[0]
+    recorder = Recorder(model, X, y, "mse")
+    for epoch, w in enumerate((200.0, 1.5, 1.0), 1):  # an early epoch predicts up to 200
+        neuron.w[0].data, neuron.b.data = w, 0.0
+        recorder.end_epoch(model, epoch)
+    browser.get(write_replay(recorder, tmp_path / "wild.html").as_uri())
+
+    def note_at(epoch_index):
+        browser.execute_script(
+            "const s = document.getElementById('epoch'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('input'));",
+            epoch_index,
+        )
+        return browser.find_element("id", "left-note").text
+
+    # the frame is the targets' 0 to 1 widened by at most their span: up to 2, not 200
+    assert "Both axes run from 0.00 to 2.00 in every epoch; 10 predictions beyond" in note_at(0)
+    assert note_at(1).endswith("from 0.00 to 2.00 in every epoch.")  # 1.5 fits: no hollow dot
 
 
 def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class(tmp_path, browser):
