@@ -428,8 +428,8 @@ class BackpropAnimation:
         note = ""
         if len(self.nodes) < self.total:
             note = (
-                f'<p class="agl-note">Showing the {len(self.nodes):,} nodes nearest the output '
-                f"of {self.total:,}: {self.total - len(self.nodes):,} left out "
+                f'<p class="agl-note">Showing {len(self.nodes):,} of {self.total:,} nodes, those '
+                f"nearest the output: {self.total - len(self.nodes):,} left out "
                 f"({escape(visible(self.to_see_more))}). Every step still has its frame.</p>"
             )
         last = len(self.frames) - 1

@@ -306,7 +306,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         more = to_see_more or (f"raise {knob} to see more; max_nodes={total} draws them "
                                "all, slowly")  # fmt: skip
         where = "the output" if around is root else "the node this step visits"
-        note = (f"Showing the {len(nodes):,} nodes nearest {where} of {total:,}: "
+        note = (f"Showing {len(nodes):,} of {total:,} nodes, those nearest {where}: "
                 f"{left_out:,} left out ({more}).")  # fmt: skip
         heading.append(_note("summary", note))
     if step is None and show_grad and root.grad == 0.0 and any(shown[n] for n in nodes):

@@ -165,7 +165,8 @@ def test_a_100000_node_graph_is_summarised_quickly():
     seconds = time.perf_counter() - start
     assert seconds < 1.0, f"draw_dot took {seconds:.2f} s"
     assert len(value_ids(picture)) == 200
-    assert "of 100,001: 99,801 left out (raise summary_nodes" in text_of(picture)
+    said = "200 of 100,001 nodes, those nearest the output: 99,801 left out (raise summary_nodes"
+    assert said in text_of(picture)
     assert "49,801 operands not shown" in picture.source
 
 
@@ -277,14 +278,14 @@ def test_a_step_far_from_the_output_of_a_summarised_graph_is_drawn_around_its_no
     (node_id,) = highlighted_ids(picture)
     assert "<B>x</B>" in line_of(picture, node_id)
     total = len(ag.topological_order(y))
-    assert f"nodes nearest the node this step visits of {total:,}" in text_of(picture)
+    assert f"of {total:,} nodes, those nearest the node this step visits:" in text_of(picture)
     middle = steps[500]
     picture = draw_step(y, middle)
     assert len(highlighted_ids(picture)) == 1
     assert len(texts_on_arrows(picture)) == len(middle.contributions)
     assert len(value_ids(picture)) == SUMMARY_NODES
     near = draw_step(y, steps[0])  # at the output: the same picture as before
-    assert f"nodes nearest the output of {total:,}" in text_of(near)
+    assert f"of {total:,} nodes, those nearest the output:" in text_of(near)
 
 
 def test_each_arithmetic_is_written_on_its_own_arrow():
@@ -560,8 +561,8 @@ def test_a_graph_of_exactly_max_nodes_is_drawn_whole():
     y = Value(0.5, label="x")
     for _ in range(49):  # a chain of 50 Values
         y = y.tanh()
-    assert "Showing the" not in draw_dot(y, max_nodes=50).source
-    assert "Showing the 40 nodes nearest the output of 50" in draw_dot(y, max_nodes=49).source
+    assert "Showing " not in draw_dot(y, max_nodes=50).source
+    assert "Showing 40 of 50 nodes, those nearest the output" in draw_dot(y, max_nodes=49).source
 
 
 def test_pictures_of_up_to_60_values_expand_their_dot_nodes():
