@@ -206,6 +206,7 @@ def _parse_python(source: str) -> ast.expr:
     try:
         with warnings.catch_warnings():  # Python's doubts ("1if") are errors here, not noise
             warnings.simplefilter("error", SyntaxWarning)
+            warnings.simplefilter("error", DeprecationWarning)  # what Python 3.10 calls them
             return ast.parse(source, mode="eval").body
     except SyntaxError as error:
         if not error.offset:  # Python ran out of text before the expression was complete
