@@ -59,3 +59,35 @@ def test_without_graphviz_and_torch_every_file_is_collected_or_skipped(tmp_path)
     assert "tests/viz/test_dot.py::" not in run.stdout  # skipped as a whole: really hidden
     assert "tests/engine/test_torch_oracle.py::" not in run.stdout
     assert "tests/engine/test_value.py::" in run.stdout  # and the rest is there
+
+
+# Python as the ``pytest`` command runs it from a clone when the project is installed from its
+# wheel, not with ``pip install -e``: the wheel's two packages (here links to the clone's) in
+# site-packages, and nothing that puts the clone's own folder on sys.path (the command is no
+# ``python -m``, which adds the current folder, and there is no editable install's .pth).
+AS_INSTALLED = """
+import sys
+from pathlib import Path
+
+site_packages = sys.argv.pop(1)
+sys.path[:] = [p for p in sys.path if not (Path(p or ".") / "benchmarks").is_dir()]
+sys.path.append(site_packages)
+import pytest
+
+sys.exit(pytest.main(sys.argv[1:]))
+"""
+
+
+def test_the_pytest_command_finds_the_benchmarks_without_an_editable_install(tmp_path):
+    for package in ("autograd_lite", "nn"):
+        (tmp_path / package).symlink_to(ROOT / package)
+    run = subprocess.run(
+        [sys.executable, "-c", AS_INSTALLED, str(tmp_path), "--collect-only", "-q",
+         "-p", "no:cacheprovider", "tests/test_benchmarks.py"],
+        cwd=ROOT,
+        env=ENVIRONMENT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
