@@ -10,8 +10,14 @@ import shutil
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, settings
 from needs_torch import HAVE_TORCH, REASON, import_torch
+
+try:
+    from hypothesis import HealthCheck, settings
+except ModuleNotFoundError:  # the property tests are much of the suite: no point without it
+    raise pytest.UsageError(
+        "the tests need hypothesis (the dev extra): pip install -e '.[dev]', or run make test"
+    ) from None
 
 # In CI every run draws the same examples, so a red build is reproducible;
 # locally hypothesis explores new ones each run.

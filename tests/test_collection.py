@@ -61,6 +61,23 @@ def test_without_graphviz_and_torch_every_file_is_collected_or_skipped(tmp_path)
     assert "tests/engine/test_value.py::" in run.stdout  # and the rest is there
 
 
+def test_without_hypothesis_pytest_says_what_to_install(tmp_path):
+    (tmp_path / "hide_extras.py").write_text(
+        HIDE.replace('{"graphviz", "torch"}', '{"hypothesis"}')
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "hide_extras",
+         "-p", "no:cacheprovider", "tests/engine/test_value.py"],
+        cwd=ROOT,
+        env={**ENVIRONMENT, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert run.returncode != 0
+    assert "the tests need hypothesis (the dev extra): pip install -e '.[dev]'" in run.stderr
+
+
 # Python as the ``pytest`` command runs it from a clone when the project is installed from its
 # wheel, not with ``pip install -e``: the wheel's two packages (here links to the clone's) in
 # site-packages, and nothing that puts the clone's own folder on sys.path (the command is no
