@@ -12,7 +12,11 @@ PIP    := $(PY) -m pip install --quiet
 
 .PHONY: demo test lab lint unit notebooks-test notebooks docs bench clean
 
+# A venv made with too old a Python would stay, and every later make would fail in pip.
 $(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+		echo "autograd-lite needs Python 3.10 or newer, and '$(PYTHON)' is older or missing:" \
+			"name one, as in: make $(or $(MAKECMDGOALS),demo) PYTHON=python3.12" >&2; exit 1; }
 	@echo "Creating a virtual environment in $(VENV)..."
 	$(PYTHON) -m venv $(VENV)
 

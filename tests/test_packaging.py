@@ -1,7 +1,8 @@
-"""The source distribution holds the whole project, so its tests run from it.
+"""What a fresh machine meets: the source distribution and the Makefile.
 
-An sdist that held ``tests`` without the root ``conftest.py`` (which leaves out the doctests
-of modules whose extra is missing), the notebooks or the benchmarks failed its own tests.
+The sdist holds the whole project, so its tests run from it: one that held ``tests`` without
+the root ``conftest.py`` (which leaves out the doctests of modules whose extra is missing),
+the notebooks or the benchmarks failed its own tests.
 """
 
 import shutil
@@ -32,3 +33,29 @@ def test_the_sdist_holds_every_top_level_file_and_folder_of_the_repository():
     included = set(config["tool"]["hatch"]["build"]["targets"]["sdist"]["include"])
     top_level = {Path(name).parts[0] for name in tracked_files()}
     assert top_level - ALWAYS_IN_THE_SDIST - included == set()
+
+
+# Python 3.9 as the Makefile's version check and ``-m venv`` meet it.
+OLD_PYTHON = """#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = venv ]; then mkdir -p "$3/bin" && touch "$3/bin/python"; exit 0; fi
+exit 1
+"""
+
+
+def test_make_refuses_a_python_older_than_3_10_before_it_makes_the_venv(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    python = tmp_path / "python3.9"
+    python.write_text(OLD_PYTHON)
+    python.chmod(0o755)
+    venv = tmp_path / "venv"  # a venv left behind would make every later make fail in pip
+    run = subprocess.run(
+        ["make", "-C", str(ROOT), "demo", f"PYTHON={python}", f"VENV={venv}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "needs Python 3.10 or newer" in run.stderr, run.stdout + run.stderr
+    assert "make demo PYTHON=python3.12" in run.stderr
+    assert not venv.exists()
