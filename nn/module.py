@@ -25,10 +25,19 @@ from .validate import boolean, wrong_type
 
 
 class LoadResult(NamedTuple):
-    """What ``load_state_dict(..., strict=False)`` left out: names missing, names unknown."""
+    """What ``load_state_dict(..., strict=False)`` left out: names missing, names unknown.
+    (``missing_keys`` and ``unexpected_keys`` too, the names PyTorch gives them.)"""
 
     missing: list
     unexpected: list
+
+    @property
+    def missing_keys(self) -> list:
+        return self.missing
+
+    @property
+    def unexpected_keys(self) -> list:
+        return self.unexpected
 
 
 def _check_prefix(prefix, who) -> None:

@@ -100,6 +100,8 @@ def test_non_strict_loading_loads_what_matches_and_reports_the_rest():
     assert model.layers[0].neurons[0].b.data == 3.0
     assert result.unexpected == ["extra"]
     assert len(result.missing) == model.num_parameters() - 1
+    # and under the names PyTorch gives them, for code written for torch
+    assert (result.missing_keys, result.unexpected_keys) == (result.missing, ["extra"])
     with pytest.raises(ValueError, match="finite"):
         model.load_state_dict({"layers.0.neurons.0.b": math.nan}, strict=False)
     assert model.layers[0].neurons[0].b.data == 3.0
