@@ -150,7 +150,8 @@ softplus = ag.define_op(
 
 
 def softmax(logits) -> list:
-    """Probabilities from one sample's logits: ``exp(z_i) / sum(exp(z))``, as Values.
+    """Probabilities from one sample's logits: ``exp(z_i) / sum(exp(z))``, as Values (as
+    floats when every logit is a plain number).
 
     ``logits``: a list of scores (Values or numbers), one per class."""
     logits = _scores(logits, "logits", "softmax")

@@ -274,7 +274,8 @@ def _features(row, nin, name, whose="the model takes") -> list[float]:
     if is_real(row):
         row = [row]
     elif isinstance(row, Value) or not is_list_like(row):
-        raise TypeError(f"{name} must be a list of numbers, got {row!r}")
+        kind = type(row).__name__
+        raise TypeError(f"{name} must be a list of numbers, got {shown(row)} ({kind})")
     row = list(row)
     if nin is not None and len(row) != nin:
         raise ValueError(f"{name} has {len(row)} feature(s) but {whose} {nin}")

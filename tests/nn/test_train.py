@@ -802,3 +802,11 @@ def test_cross_entropy_accuracy_counts_the_largest_logit_as_the_prediction():
     X = [[1.0]] * 3
     assert evaluate(model, X, [1, 1, 1], "cross_entropy")[1] == 1.0
     assert evaluate(model, X, [0, 1, 2], "cross_entropy")[1] == pytest.approx(1 / 3)
+
+
+def test_a_row_that_is_no_list_is_shown_short_in_the_message():
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match=r"X\[0\] must be a list of numbers, got 'xxx") as error:
+        fit(model, ["x" * 5000], [1.0], "mse", SGD(model.parameters(), lr=0.1), epochs=1,
+            progress=False)  # fmt: skip
+    assert len(str(error.value)) < 200  # (it held the whole 5,000-character row)
