@@ -42,17 +42,23 @@ importlib.util.find_spec = find_spec
 ENVIRONMENT = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
 
 
-def test_without_graphviz_and_torch_every_file_is_collected_or_skipped(tmp_path):
-    (tmp_path / "hide_extras.py").write_text(HIDE)
-    run = subprocess.run(
+def collect_without(modules, tmp_path, *args):
+    """``pytest --collect-only`` of ``args`` in a Python that cannot import ``modules``."""
+    hidden = "{" + ", ".join(map(repr, sorted(modules))) + "}"
+    (tmp_path / "hide_extras.py").write_text(HIDE.replace('{"graphviz", "torch"}', hidden))
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "hide_extras",
-         "-p", "no:cacheprovider", "-p", "no:randomly"],
+         "-p", "no:cacheprovider", "-p", "no:randomly", *args],
         cwd=ROOT,
         env={**ENVIRONMENT, "PYTHONPATH": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=300,
     )  # fmt: skip
+
+
+def test_without_graphviz_and_torch_every_file_is_collected_or_skipped(tmp_path):
+    run = collect_without({"graphviz", "torch"}, tmp_path)
     tail = run.stdout[-3000:] + run.stderr[-2000:]
     assert run.returncode == 0, tail
     assert "error" not in run.stdout.splitlines()[-1], tail
@@ -62,18 +68,7 @@ def test_without_graphviz_and_torch_every_file_is_collected_or_skipped(tmp_path)
 
 
 def test_without_hypothesis_pytest_says_what_to_install(tmp_path):
-    (tmp_path / "hide_extras.py").write_text(
-        HIDE.replace('{"graphviz", "torch"}', '{"hypothesis"}')
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "hide_extras",
-         "-p", "no:cacheprovider", "tests/engine/test_value.py"],
-        cwd=ROOT,
-        env={**ENVIRONMENT, "PYTHONPATH": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    run = collect_without({"hypothesis"}, tmp_path, "tests/engine/test_value.py")
     assert run.returncode != 0
     assert "the tests need hypothesis (the dev extra): pip install -e '.[dev]'" in run.stderr
 
