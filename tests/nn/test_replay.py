@@ -194,6 +194,29 @@ def test_one_wild_epoch_does_not_squash_the_others_into_a_corner(tmp_path, brows
     assert note_at(1).endswith("from 0.00 to 2.00 in every epoch.")  # 1.5 fits: no hollow dot
 
 
+def test_targets_and_predictions_all_alike_still_get_a_frame(tmp_path, browser):
+    # every target 1 and every prediction exactly 1: the frame was 1 to 1, and a division by
+    # its zero width drew no dot and no diagonal
+    model = nn.MLP(1, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.b.data = 0.0, 1.0
+    recorder = Recorder(model, [[1.0], [2.0]], [1.0, 1.0], "mse")
+    recorder.end_epoch(model, 1)
+    browser.get(write_replay(recorder, tmp_path / "flat.html").as_uri())
+    blue = browser.execute_script(
+        "const c = document.getElementById('left'), d = c.getContext('2d')"
+        "  .getImageData(0, 0, c.width, c.height).data;"
+        "let n = 0;"
+        "for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] - d[i] > 60) n++;"
+        "return n;"
+    )
+    assert blue > 0
+    assert (
+        "Both axes run from 0.00 to 2.00 in every epoch."
+        in browser.find_element("id", "left-note").text
+    )
+
+
 def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class(tmp_path, browser):
     X = [[(k - 9.5) / 10, 0.3, -0.2] for k in range(20)]
     y = [1.0 if x[0] > 0 else -1.0 for x in X]
