@@ -229,7 +229,8 @@ def test_a_big_graph_draws_the_nodes_nearest_the_output_and_keeps_every_step():
     assert len(animation) == 402  # every step has its frame, drawn or not
     assert len(animation.nodes) == 20 and len(boxes(animation.svg(5))) == 20
     assert "(outside the picture)" in animation.frames[100].caption
-    assert "381 left out (raise max_nodes to see more)" in animation.html_fragment()
+    note = "Showing 20 of 401 nodes, those nearest the output: 381 left out (raise max_nodes to"
+    assert note in animation.html_fragment()  # how many of how many, then which, as draw_dot
     told = backprop_animation(y, max_nodes=20, to_see_more="ask <for> more").html_fragment()
     assert "381 left out (ask &lt;for&gt; more)" in told
     empty = backprop_animation(y, max_nodes=20, to_see_more="").html_fragment()
