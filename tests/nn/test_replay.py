@@ -485,3 +485,27 @@ def test_only_a_layer_without_gradient_has_no_bar(browser, tmp_path):
         "return out;"
     )
     assert empty == []
+
+
+def test_a_diverging_run_gets_a_readable_log_axis_and_a_caption_that_fits(tmp_path, browser):
+    X = [[i / 10] for i in range(11)]
+    y = [x[0] for x in X]
+    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
+    neuron = model.layers[0].neurons[0]
+    recorder = Recorder(model, X, y, "mse")
+    for epoch, w in enumerate((1.1, 1e5, 1e15, 1e27), 1):  # the loss climbs 56 decades
+        neuron.w[0].data, neuron.b.data = w, 0.0
+        neuron.w[0].grad = w if epoch > 1 else 1e-13  # (gradient flow from 1e-14 to 5e26)
+        recorder.end_epoch(model, epoch)
+    browser.get(write_replay(recorder, tmp_path / "diverging.html").as_uri())
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('#curves text')].map(t => t.textContent)"
+        "  .filter(t => /^(1e-?\\d+|0\\.0?1|1|10|100)$/.test(t));"
+    )
+    assert 3 <= len(labels) <= 9, labels  # one a decade would be 56 labels on top of each other
+    inside = browser.execute_script(
+        "const svg = document.getElementById('flow'), w = svg.width.baseVal.value;"
+        "return [...svg.querySelectorAll('text')].every(t => {"
+        "  const b = t.getBBox(); return b.x >= 0 && b.x + b.width <= w; });"
+    )
+    assert inside  # the scale's caption ran past the panel's edge: "... the run's larges"
