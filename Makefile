@@ -16,7 +16,7 @@ PIP    := $(PY) -m pip install --quiet
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
 		echo "autograd-lite needs Python 3.10 or newer, and '$(PYTHON)' is older or missing:" \
-			"name one, as in: make $(or $(MAKECMDGOALS),demo) PYTHON=python3.12" >&2; exit 1; }
+			"name one, as in: make $(or $(filter-out $(PY),$(MAKECMDGOALS)),demo) PYTHON=python3.12" >&2; exit 1; }
 	@echo "Creating a virtual environment in $(VENV)..."
 	$(PYTHON) -m venv $(VENV)
 
