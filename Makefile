@@ -12,13 +12,16 @@ PIP    := $(PY) -m pip install --quiet
 
 .PHONY: demo test lab lint unit notebooks-test notebooks docs bench clean
 
-# A venv made with too old a Python would stay, and every later make would fail in pip.
+# A venv made with too old a Python, or half made (Debian's python3 without its venv
+# module: bin/python, but no pip), would stay, and every later make would fail in pip.
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
 		echo "autograd-lite needs Python 3.10 or newer, and '$(PYTHON)' is older or missing:" \
 			"name one, as in: make $(or $(filter-out $(PY),$(MAKECMDGOALS)),demo) PYTHON=python3.12" >&2; exit 1; }
 	@echo "Creating a virtual environment in $(VENV)..."
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { rm -f $(PY); \
+		echo "Could not create $(VENV) with '$(PYTHON)' (on Debian or Ubuntu: sudo apt install" \
+			"python3-venv), then run make again" >&2; exit 1; }
 
 # One stamp per set of extras, remade when pyproject.toml changes.
 $(VENV)/.installed-demo: pyproject.toml | $(PY)

@@ -63,3 +63,29 @@ def test_make_refuses_a_python_older_than_3_10_before_it_makes_the_venv(tmp_path
     assert "needs Python 3.10 or newer" in run.stderr, run.stdout + run.stderr
     assert f"make {advice} PYTHON=python3.12" in run.stderr
     assert not venv.exists()
+
+
+# A Python whose venv module fails half way, as Debian's python3 without python3-venv does:
+# bin/python is made, pip is not.
+HALF_A_VENV = """#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = venv ]; then mkdir -p "$3/bin" && touch "$3/bin/python"; exit 1; fi
+exit 0
+"""
+
+
+def test_a_venv_made_half_way_is_not_left_to_stop_every_later_make(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    python = tmp_path / "python3"
+    python.write_text(HALF_A_VENV)
+    python.chmod(0o755)
+    venv = tmp_path / "venv"
+    run = subprocess.run(
+        ["make", "-C", str(ROOT), "demo", f"PYTHON={python}", f"VENV={venv}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "sudo apt install python3-venv), then run make again" in run.stderr, run.stderr
+    assert not (venv / "bin" / "python").exists()  # so the next make tries again
