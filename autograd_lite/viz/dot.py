@@ -550,6 +550,8 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
             rows.append(f"grad sums {uses} uses, {drawn} shown")
         else:
             rows.append(f"grad sums {uses} uses")
+    if drawn == 0 and uses > 0:  # a summary around a far step cut it off from its users:
+        rows.append("used by nodes not shown")  # it is no output
     if scale is not None:
         border += _style(outline_style(grad))
     cells = "".join(f'<TR><TD><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows)

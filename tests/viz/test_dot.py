@@ -286,6 +286,10 @@ def test_a_step_far_from_the_output_of_a_summarised_graph_is_drawn_around_its_no
     assert len(value_ids(picture)) == SUMMARY_NODES
     near = draw_step(y, steps[0])  # at the output: the same picture as before
     assert f"of {total:,} nodes, those nearest the output:" in text_of(near)
+    # a box whose users were left out says so, not to be taken for the output: in the
+    # middle of the chain, the one at the output's end of the 40 kept
+    assert text_of(picture).count("used by nodes not shown") == 1
+    assert "used by nodes not shown" not in text_of(near) + text_of(draw_dot(y))
 
 
 def test_each_arithmetic_is_written_on_its_own_arrow():
