@@ -89,3 +89,13 @@ def test_a_venv_made_half_way_is_not_left_to_stop_every_later_make(tmp_path):
     assert run.returncode != 0
     assert "sudo apt install python3-venv), then run make again" in run.stderr, run.stderr
     assert not (venv / "bin" / "python").exists()  # so the next make tries again
+
+
+def test_the_version_is_written_once_where_the_code_reads_it():
+    import importlib.metadata
+
+    import autograd_lite
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and "version" in project["dynamic"]  # (not a second copy)
+    assert importlib.metadata.version("autograd-lite") == autograd_lite.__version__
