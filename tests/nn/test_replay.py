@@ -140,15 +140,23 @@ def test_moving_the_slider_changes_the_epoch_shown(tmp_path, browser):
     assert requests == 0
 
 
-def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, browser):
+def line_run(slopes, grads=None) -> Recorder:
+    """A recording of a line, prediction = w * x, fitted to the targets y = x for x from 0 to
+    1, with the slope ``w`` (and, if given, the gradient of w) of each epoch in turn."""
     X = [[i / 10] for i in range(11)]
-    y = [x[0] for x in X]
-    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
+    model = nn.MLP(1, [1], seed=0)
     neuron = model.layers[0].neurons[0]
-    recorder = Recorder(model, X, y, "mse")
-    for epoch, w in enumerate((2.0, 1.0), 1):  # predictions up to 2, then up to 1
+    recorder = Recorder(model, X, [x[0] for x in X], "mse")
+    for epoch, w in enumerate(slopes, 1):
         neuron.w[0].data, neuron.b.data = w, 0.0
+        if grads is not None:
+            neuron.w[0].grad = grads[epoch - 1]
         recorder.end_epoch(model, epoch)
+    return recorder
+
+
+def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, browser):
+    recorder = line_run((2.0, 1.0))  # predictions up to 2, then up to 1
     browser.get(write_replay(recorder, tmp_path / "line.html").as_uri())
 
     def dots_across(epoch_index):  # the leftmost and rightmost column of the blue dots
@@ -171,14 +179,7 @@ def test_predictions_against_targets_keep_one_frame_for_every_epoch(tmp_path, br
 
 
 def test_one_wild_epoch_does_not_squash_the_others_into_a_corner(tmp_path, browser):
-    X = [[i / 10] for i in range(11)]
-    y = [x[0] for x in X]  # targets from 0 to 1
-    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
-    neuron = model.layers[0].neurons[0]
-    recorder = Recorder(model, X, y, "mse")
-    for epoch, w in enumerate((200.0, 1.5, 1.0), 1):  # an early epoch predicts up to 200
-        neuron.w[0].data, neuron.b.data = w, 0.0
-        recorder.end_epoch(model, epoch)
+    recorder = line_run((200.0, 1.5, 1.0))  # an early epoch predicts up to 200
     browser.get(write_replay(recorder, tmp_path / "wild.html").as_uri())
 
     def note_at(epoch_index):
@@ -488,15 +489,8 @@ def test_only_a_layer_without_gradient_has_no_bar(browser, tmp_path):
 
 
 def test_a_diverging_run_gets_a_readable_log_axis_and_a_caption_that_fits(tmp_path, browser):
-    X = [[i / 10] for i in range(11)]
-    y = [x[0] for x in X]
-    model = nn.MLP(1, [1], seed=0)  # a line: prediction = w * x + b
-    neuron = model.layers[0].neurons[0]
-    recorder = Recorder(model, X, y, "mse")
-    for epoch, w in enumerate((1.1, 1e5, 1e15, 1e27), 1):  # the loss climbs 56 decades
-        neuron.w[0].data, neuron.b.data = w, 0.0
-        neuron.w[0].grad = w if epoch > 1 else 1e-13  # (gradient flow from 1e-14 to 5e26)
-        recorder.end_epoch(model, epoch)
+    slopes = (1.1, 1e5, 1e15, 1e27)  # the loss climbs 56 decades
+    recorder = line_run(slopes, grads=(1e-13, *slopes[1:]))  # (gradient flow: 1e-14 to 5e26)
     browser.get(write_replay(recorder, tmp_path / "diverging.html").as_uri())
     labels = browser.execute_script(
         "return [...document.querySelectorAll('#curves text')].map(t => t.textContent)"
