@@ -52,6 +52,15 @@ MAX_KEPT = 400  # epochs a page shows at most: the page stays small and quick fo
 _SIGN_LOSSES = {hinge_loss: "sign", bce_with_logits: "logit"}
 
 
+def _class_names(task: str, labels: list) -> list[str] | None:
+    """What the page calls the classes: -1 and +1 for a hinge loss's labels written so,
+    else None, and the page numbers them 0, 1, ... (the class index, or BCE's 0/1)."""
+    if task != "sign":
+        return None
+    rows = [label if isinstance(label, list) else [label] for label in labels]
+    return ["-1", "+1"] if any(row and row[0] < 0 for row in rows) else None
+
+
 def _round(x: float) -> float | None:
     """Six significant digits keep the page small; inf and NaN become null (JSON has none)."""
     x = float(x)
@@ -154,6 +163,7 @@ class Recorder:
             "X": [[_round(v) for v in row] for row in self.X],
             "y": self.y,
             "classes": classes,
+            "class_names": _class_names(self.task, self.y),
             "layers": self.layers,
             "boundary": two_d and self.layers is not None and self.task != "regression",
             "epochs": self.kept(),

@@ -254,6 +254,31 @@ def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class
     )
 
 
+@pytest.mark.parametrize(
+    "loss, y, names",
+    [
+        ("hinge", [-1.0, 1.0], ["-1", "+1"]),
+        ("hinge", [0.0, 1.0], ["0", "1"]),
+        ("bce_with_logits", [0.0, 1.0], ["0", "1"]),
+    ],
+)
+def test_the_class_squares_are_named_by_the_labels_given(tmp_path, browser, loss, y, names):
+    # the hinge loss's classes were numbered 0 and 1 though its labels were -1 and +1
+    X = [[-1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    model = nn.MLP(3, [1], seed=0)
+    recorder = Recorder(model, X, y, loss)
+    recorder.end_epoch(model, 1)
+    browser.get(write_replay(recorder, tmp_path / "named.html").as_uri())
+    texts = browser.execute_script(
+        "const texts = [], fill = CanvasRenderingContext2D.prototype.fillText;"
+        "CanvasRenderingContext2D.prototype.fillText = function (t, ...rest) {"
+        "  texts.push(String(t)); return fill.call(this, t, ...rest); };"
+        "document.getElementById('epoch').dispatchEvent(new Event('input'));"
+        "return texts;"
+    )
+    assert texts.count(names[0]) == 2 and texts.count(names[1]) == 2  # on both axes
+
+
 def test_a_long_run_keeps_evenly_spaced_epochs_and_the_last(tmp_path):
     X, y = make_moons(10, seed=1)
     model = nn.MLP(2, [2, 1], seed=0)
