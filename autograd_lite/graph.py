@@ -117,7 +117,14 @@ def zero_grad(values) -> None:
     Checked first: when one of them is not a Value, nothing changes.
     """
     if is_node(values) or isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        hint = "; for one Value v, write [v]" if is_node(values) else ""
+        if is_node(values):
+            hint = "; for one Value v, write [v]"
+        elif callable(getattr(type(values), "parameters", None)):  # an nn model, say
+            hint = "; for a model, call model.zero_grad() or pass model.parameters()"
+        elif callable(getattr(type(values), "zero_grad", None)):  # an nn optimizer, say
+            hint = "; call its own .zero_grad() instead"
+        else:
+            hint = ""
         kind = type(values).__name__
         raise TypeError(f"zero_grad(values) needs Values in a list, got {kind}{hint}")
     values = list(values)

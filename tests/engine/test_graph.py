@@ -232,6 +232,20 @@ def test_zero_grad_refuses_what_is_not_values_and_changes_nothing(bad):
             ag.zero_grad(bad)
 
 
+def test_zero_grad_of_a_model_says_to_pass_its_parameters():
+    # A learner writes ag.zero_grad(model) or (optimizer): the message says what works.
+    from nn import MLP, SGD
+
+    model = MLP(2, [2, 1], seed=0)
+    p = model.parameters()[0]
+    p.grad = 3.0
+    with pytest.raises(TypeError, match=r"got MLP; .*model\.zero_grad\(\).*model\.parameters\(\)"):
+        ag.zero_grad(model)
+    with pytest.raises(TypeError, match=r"got SGD; call its own \.zero_grad\(\) instead"):
+        ag.zero_grad(SGD(model.parameters(), lr=0.1))
+    assert p.grad == 3.0
+
+
 def test_zero_grad_takes_any_iterable_of_values():
     xs = [Value(1.0), Value(2.0)]
     for x in xs:
