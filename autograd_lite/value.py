@@ -71,8 +71,8 @@ class Value:
         # Only data and label are for you; the rest is how a row of the table records a
         # node in one go (``UnaryOp.apply`` in rules.py): the row, the parents and their
         # local derivatives.
-        if _a is None:  # a Value you make (or an n-ary node, whose row fills _b and _db
-            # in next, with no label): check what you gave
+        if _a is None:  # a Value you make (an n-ary node is made as one too, and then its
+            # row fills in _rule, _b and _db: Rule.record): check what you gave
             if type(label) is not str or _rule is not None:
                 raise TypeError(_not_a_leaf(label, _rule))
             # (as_real, in reals.py: the number as a float, or a TypeError saying what to give)
