@@ -175,7 +175,10 @@ def draw_step(
     among those nearest the output.
     """
     if not isinstance(step, Step):
-        raise TypeError(f"draw_step needs a Step from backward_steps, got {type(step).__name__}")
+        raise TypeError(
+            "draw_step(root, step) needs one Step from backward_steps, such as steps[0] of "
+            f"steps = list(root.backward_steps()); got {type(step).__name__}"
+        )
     return _draw(root, rankdir, True, "grad", max_nodes, {step.node}, step,
                  expand_dots=expand_dots, scale=scale, summary_nodes=summary_nodes,
                  who="draw_step")  # fmt: skip

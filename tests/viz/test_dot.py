@@ -337,6 +337,13 @@ def test_draw_step_checks_its_arguments():
         draw_step("c", step)  # (it said "draw_dot needs a Value")
 
 
+@pytest.mark.parametrize("bad", [0, [], backward_steps(reused())], ids=["index", "list", "gen"])
+def test_draw_step_given_an_index_or_all_the_steps_says_to_pick_one(bad):
+    # A learner passes the step's number, or the whole list or generator of steps.
+    with pytest.raises(TypeError, match=r"one Step .* such as steps\[0\] of .*got "):
+        draw_step(reused(), bad)
+
+
 @pytest.mark.parametrize(
     "bad, error, said",
     [
