@@ -173,7 +173,7 @@ def _too_slow(task, where, blamed=None):
 def _earlier(blamed) -> tuple[str, str]:
     """``blamed``, (an earlier task, the function it is called through or None), as words
     ("topological_sort, which it calls") and the hint that goes with them."""
-    name, through = blamed
+    name, through = blamed[:2]
     via = f" through {through}" if through else ""
     return (
         f"{name}, which it calls{via}",
@@ -198,6 +198,11 @@ def _failed(task, wrong, blamed=None):
     if blamed:
         earlier, wrong.hint = _earlier(blamed)
         title = f"✗ {task.name} may be right: {earlier}, is not right yet: run its check first."
+        if blamed[2] is False:  # wrong even with a right one in its place
+            title = (
+                f"✗ {task.name} is not right yet, and {earlier}, is not right either: run "
+                "its check first."
+            )
     lines = [
         title,
         f"The smallest input where it goes wrong:\n{_indent(wrong.failing_input)}",
@@ -267,8 +272,9 @@ def check(task, answer) -> Result:
     return _run(_TASKS[task], answer)
 
 
-def _run(task, answer):
-    """Let hypothesis search for an input where ``answer`` is wrong, and phrase the outcome."""
+def _run(task, answer, blame=True):
+    """Let hypothesis search for an input where ``answer`` is wrong, and phrase the outcome
+    (``blame``: say so when an earlier task that it calls is wrong)."""
     passed = 0
 
     @_SETTINGS
@@ -292,7 +298,8 @@ def _run(task, answer):
     except Found as found:  # hypothesis re-raises the one from the smallest failing input
         wrong = found.wrong
     except TooSlow as slow:  # at the first input that takes too long: no shrinking
-        return _too_slow(task, slow.where, _earlier_task_to_blame(task, answer))
+        blamed = _earlier_task_to_blame(task, answer, alone=False) if blame else None
+        return _too_slow(task, slow.where, blamed)
     except Flaky:
         return Result(
             task.name,
@@ -304,26 +311,47 @@ def _run(task, answer):
     else:
         return _passed(task, passed, task.noun)
     # Wrong: but if it calls an earlier task that is wrong, the mistake may be there.
-    return _failed(task, wrong, _earlier_task_to_blame(task, answer))
+    return _failed(task, wrong, _earlier_task_to_blame(task, answer) if blame else None)
 
 
 # --- when an answer is wrong because an earlier one is --------------------------------
 
 
-def _earlier_task_to_blame(task, answer):
+def _earlier_task_to_blame(task, answer, alone=True):
     """The first earlier task that ``answer`` calls and that fails its own check, or None.
 
     backward calls the learner's topological_sort, and neuron calls their tanh_derivative
     (through their tanh): when one of those is wrong, backward or neuron is wrong too.
-    Returns (the task's name, the function it is called through, or None).
+    Returns (the task's name, the function it is called through or None, and whether
+    ``answer`` is right with right answers in place of the wrong ones: True, False, or
+    None when ``alone`` is false or there is no right answer to put in).
     """
     calls = _tasks_called_by(answer)
-    for name in TASKS[: TASKS.index(task.name)]:
-        if name in calls:
-            function, through = calls[name]
-            if not getattr(function, "our_answer", False) and not check(name, function):
-                return name, through
-    return None
+    wrong = [
+        name
+        for name in TASKS[: TASKS.index(task.name)]
+        if name in calls
+        and not getattr(calls[name][0], "our_answer", False)
+        and not check(name, calls[name][0])
+    ]
+    if not wrong:
+        return None
+    right_alone = _right_with_right_calls(task, answer, wrong) if alone else None
+    return wrong[0], calls[wrong[0]][1], right_alone
+
+
+def _right_with_right_calls(task, answer, names):
+    """Does ``answer`` pass with right answers in place of the earlier tasks ``names``? They
+    are looked up by name among its global names, so they are swapped there for the check."""
+    if any(_TASKS[name].right is None for name in names):
+        return None
+    namespace = answer.__globals__
+    theirs = {name: namespace[name] for name in names}
+    namespace.update({name: _TASKS[name].right for name in names})
+    try:
+        return bool(_run(task, answer, blame=False))
+    finally:
+        namespace.update(theirs)
 
 
 def _tasks_called_by(answer):
@@ -366,11 +394,12 @@ def _names_used(code):
 class Task:
     """One exercise: how to draw inputs, how to judge an answer on one, what to call them."""
 
-    def __init__(self, name, inputs, judge, noun="inputs"):
+    def __init__(self, name, inputs, judge, noun="inputs", right=None):
         self.name = name
         self.inputs = inputs  # a hypothesis strategy
         self.judge = judge  # (answer, case) -> None, or raises Wrong
         self.noun = noun
+        self.right = right  # a right answer, put in for a wrong one a later answer calls
 
 
 # --- helpers for judging --------------------------------------------------------------
@@ -509,7 +538,12 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
             extra = diagnose(args, got)
         raise Wrong(where, _shown(out), expected_text, f"{extra} {hint}" if extra else hint)
 
-    return Task(name, inputs, judge)
+    def right(*args):
+        leaves = [ag.Value(x) for x in args]
+        slopes = ag.gradients(engine(*leaves), [leaves[i] for i in differentiated])
+        return slopes[0] if len(slopes) == 1 else tuple(slopes)
+
+    return Task(name, inputs, judge, right=right)
 
 
 def _plain_floats_hint(got):
@@ -874,14 +908,25 @@ def _judge_neuron(answer, case):
         raise Wrong(where, f"{right}, but after backward: {got}", f"after backward: {wanted}", hint)
 
 
-def _reference_backward(root) -> bool:
-    """Backward over any nodes with parents and local; False if the nodes lack them."""
+def _reference_order(root):
+    """Every node ``root`` depends on, each after its parents (a right topological_sort)."""
     order, seen, stack = [], set(), [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
-            continue
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node.parents)
+    return order
+
+
+def _reference_backward(root) -> bool:
+    """Backward over any nodes with parents and local; False if the nodes lack them."""
+    seen, stack = set(), [root]
+    while stack:  # first, does every node have one local derivative per parent?
+        node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -890,8 +935,8 @@ def _reference_backward(root) -> bool:
             return False
         if len(parents) != len(local):
             return False
-        stack.append((node, True))
-        stack.extend((p, False) for p in parents)
+        stack.extend(parents)
+    order = _reference_order(root)
     for node in order:
         node.grad = 0.0
     root.grad = 1.0
@@ -940,7 +985,7 @@ def _judge_sgd_step(answer, case):
 
 _TASKS = {task.name: task for task in _DERIVATIVES}
 _TASKS["topological_sort"] = Task(
-    "topological_sort", _graph_plans(), _judge_topological_sort, "graphs"
+    "topological_sort", _graph_plans(), _judge_topological_sort, "graphs", _reference_order
 )
 _TASKS["backward"] = Task("backward", _graph_plans(), _judge_backward, "graphs")
 _TASKS["neuron"] = Task("neuron", _neurons(), _judge_neuron)

@@ -62,10 +62,13 @@ MISTAKES = {
     ),
 }
 
-# A task that calls a wrong earlier one is not simply told it is wrong.
+# A task that calls a wrong earlier one is told that one is wrong too (and, as each answer
+# here is wrong on its own, not that it may be right).
 BLAMED = {
-    "backward": "✗ backward may be right: topological_sort, which it calls, is not right yet",
-    "neuron": "✗ neuron may be right: mul_derivative, which it calls through mul, is not right",
+    "backward": "✗ backward is not right yet, and topological_sort, which it calls, is not "
+    "right either",
+    "neuron": "✗ neuron is not right yet, and mul_derivative, which it calls through mul, is "
+    "not right either",
 }
 
 

@@ -295,6 +295,40 @@ def test_a_right_neuron_is_not_blamed_for_a_wrong_tanh_derivative():
     assert check("neuron", right_tanh)
 
 
+@pytest.mark.parametrize("wrong_backward", [backward_with_assignment, backward_not_reversed])
+def test_a_wrong_backward_with_a_wrong_topological_sort_is_not_told_it_may_be_right(
+    wrong_backward,
+):
+    # it was: "backward may be right", though it is wrong with a right sort too
+    answer = in_the_lesson(wrong_backward, topological_sort=topological_sort_without_visited)
+    result = check("backward", answer)
+    assert str(result).startswith(
+        "✗ backward is not right yet, and topological_sort, which it calls, is not right "
+        "either: run its check first."
+    )
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+    # the learner's own sort is back in their notebook's names
+    assert answer.__globals__["topological_sort"] is topological_sort_without_visited
+
+
+def neuron_without_bias(xs, ws, b):
+    total = mul(ws[0], xs[0])
+    for x, w in zip(xs[1:], ws[1:]):
+        total = add(total, mul(w, x))
+    return tanh(total)
+
+
+def test_a_wrong_neuron_with_a_wrong_tanh_derivative_is_not_told_it_may_be_right():
+    derivatives = {task: RIGHT[task] for task in ("mul_derivative", "add_derivative")}
+    wrong = lambda x: 1 - x**2
+    answer = in_the_lesson(neuron_without_bias, ops=True, tanh_derivative=wrong, **derivatives)
+    assert str(check("neuron", answer)).startswith(
+        "✗ neuron is not right yet, and tanh_derivative, which it calls through tanh, is not "
+        "right either"
+    )
+    assert answer.__globals__["tanh_derivative"] is wrong
+
+
 def topological_sort_parents_after(root):
     order, visited = [], set()
 
