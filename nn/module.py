@@ -1,7 +1,8 @@
 """`Module`: the base class of every network part, and how its parameters are found.
 
 A module keeps its parameters (``Value`` leaves) and its sub-modules as ordinary
-attributes: a ``Value``, a list of Values, a ``Module`` or a list of Modules. Walking those
+attributes: a ``Value``, a ``Module``, or lists, tuples and dicts of them (nested too, as a
+weight matrix kept as a list of rows). Walking those
 attributes in the order they were set gives every parameter a dotted name that says where
 it lives, such as ``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1).
 
@@ -93,14 +94,14 @@ class Module:
         return ((k, v) for k, v in vars(self).items() if not k.startswith("_"))
 
     def _named_members(self):
-        """``(name, item)`` for each Value or Module held directly, lists entry by entry."""
+        """``(name, item)`` for each Value or Module held directly: lists and tuples entry by
+        entry (``W.1.0`` in a list of rows), dicts by key (``heads.a``), however nested. A
+        container met again (one that holds itself) is not walked twice."""
         for name, value in self._public_attributes():
             if isinstance(value, (Value, Module)):
                 yield name, value
-            elif isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if isinstance(item, (Value, Module)):
-                        yield f"{name}.{i}", item
+            elif isinstance(value, (list, tuple, Mapping)):
+                yield from _in_container(name, value)
 
     def children(self):
         """``(name, module)`` for each direct sub-module, in the order they were set.
@@ -273,6 +274,21 @@ class Module:
             inner = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}) {inner}")
         return "\n".join(lines)
+
+
+def _in_container(name, container):
+    """``(dotted name, item)`` for each Value or Module inside a list, tuple or dict (and the
+    lists, tuples and dicts inside it), in order; with a stack, so no nesting is too deep."""
+    seen = set()
+    todo = [(name, container)]
+    while todo:
+        name, value = todo.pop()
+        if isinstance(value, (Value, Module)):
+            yield name, value
+        elif isinstance(value, (list, tuple, Mapping)) and id(value) not in seen:
+            seen.add(id(value))
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            todo.extend(reversed([(f"{name}.{key}", item) for key, item in items]))
 
 
 def _listing(names, limit=5):

@@ -36,6 +36,42 @@ def test_a_custom_module_finds_its_parameters_and_submodules():
     assert isinstance(m(1.0), ag.Value)
 
 
+def test_weights_in_a_list_of_lists_or_a_dict_are_parameters_too():
+    # A weight matrix kept as rows (a list of lists), or parts kept by name in a dict, are
+    # as much the module's parameters as a flat list: skipping them would leave them
+    # untrained, unsaved and out of every optimizer, with no word said.
+    class Net(Module):
+        def __init__(self):
+            self.W = [[ag.Value(1.0), ag.Value(2.0)], [ag.Value(3.0), ag.Value(4.0)]]
+            self.heads = {"a": Neuron(1, activation="linear", seed=0), "b": ag.Value(5.0)}
+            self.pairs = ([ag.Value(6.0)],)
+
+        def forward(self, x):
+            return self.W[0][0] * x
+
+    m = Net()
+    assert [n for n, _ in m.named_parameters()] == [
+        "W.0.0", "W.0.1", "W.1.0", "W.1.1", "heads.a.w.0", "heads.a.b", "heads.b", "pairs.0.0",
+    ]  # fmt: skip
+    assert m.num_parameters() == 8
+    assert [name for name, _ in m.named_modules()] == ["", "heads.a"]
+    m.eval()
+    assert m.heads["a"].training is False
+    state = m.state_dict()
+    state["W.1.0"] = 30.0
+    m.load_state_dict(state)
+    assert m.W[1][0].data == 30.0
+
+
+def test_a_list_that_holds_itself_is_walked_once():
+    class Loop(Module):
+        def __init__(self):
+            self.items = [ag.Value(1.0)]
+            self.items.append(self.items)
+
+    assert [n for n, _ in Loop().named_parameters()] == ["items.0"]
+
+
 def test_repr_names_the_architecture_and_parameter_count():
     text = repr(MLP(2, [16, 16, 1], seed=0))
     assert text.startswith("MLP(2 -> [16, 16, 1]")
