@@ -60,7 +60,9 @@ def _check_ties(model, layers) -> None:
 def to_torch(model):
     """A ``torch.nn.Sequential`` (float64) computing what ``model`` computes, same weights.
 
-    It takes a batch of shape (N, nin) and returns (N, nout): for a one-output model,
+    It takes a batch of shape (N, nin) (a tensor of any float dtype, such as PyTorch's
+    default float32, or a list of lists: it is used as float64) and returns (N, nout), in
+    float64: for a one-output model,
     ``to_torch(model)(x)[i, 0]`` is ``model(x[i]).data``. The copy is independent: training
     one does not change the other. The training / eval mode is copied too.
     """
@@ -91,5 +93,24 @@ def to_torch(model):
         if dropout and i < len(stages) - 1:
             parts.append(torch.nn.Dropout(dropout))
     result = torch.nn.Sequential(*parts)
+    result.register_forward_pre_hook(_as_the_weights_dtype)
     result.train(model.training)
     return result
+
+
+def _as_the_weights_dtype(module, args):
+    """A forward pre-hook: the batch at the precision of the weights (float64, or float32 after
+    ``.float()``). ``torch.tensor([[0.5, 1.0]])`` is float32, PyTorch's default, which a
+    float64 ``Linear`` refuses; a list of lists is made a tensor. A module-level function,
+    so that the twin still pickles."""
+    import torch
+
+    if not args:
+        return None
+    x, *rest = args
+    dtype = next(module.parameters()).dtype
+    if not isinstance(x, torch.Tensor):
+        x = torch.as_tensor(x, dtype=dtype)
+    elif x.dtype != dtype and not x.is_complex():
+        x = x.to(dtype)
+    return (x, *rest)

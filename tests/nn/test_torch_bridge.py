@@ -124,3 +124,29 @@ def test_a_layer_used_twice_stays_one_linear_and_a_tie_torch_cannot_hold_is_refu
                        (half, r"'layers\.1\.neurons\.0\.w\.0' is the same Value as")]:  # fmt: skip
         with pytest.raises(ValueError, match=names + ".*PyTorch ties whole weight tensors"):
             to_torch(bad)
+
+
+def test_a_batch_in_torch_default_float32_or_as_a_list_is_taken_as_float64():
+    # torch.tensor([[0.5, -1.0]]) is float32, PyTorch's default; a float64 Linear refuses it
+    # ("mat1 and mat2 must have the same dtype"). The twin takes it, and plain lists too, at
+    # the weights' own precision, so that a .float() twin still takes float32.
+    model = MLP(2, [4, 2], activation="tanh", seed=0)
+    twin = to_torch(model)
+    X = [[0.5, -1.0], [2.0, 0.25]]  # (exact in float32)
+    expected = [v.data for x in X for v in model(x)]
+    for batch in (torch.tensor(X), torch.tensor(X, dtype=torch.float64), X):
+        got = twin(batch)
+        assert got.dtype == torch.float64
+        assert got.flatten().tolist() == pytest.approx(expected, rel=1e-12, abs=1e-14)
+    x = torch.tensor(X, requires_grad=True)  # float32, and the gradient comes back to it
+    twin(x).sum().backward()
+    assert x.grad is not None and x.grad.dtype == torch.float32
+    assert twin.float()(torch.tensor(X)).dtype == torch.float32
+
+
+def test_the_twin_pickles_as_a_torch_module_does():
+    import pickle
+
+    model = MLP(2, [3, 1], seed=0)
+    twin = pickle.loads(pickle.dumps(to_torch(model)))
+    assert twin(torch.tensor([[0.5, -1.0]])).item() == pytest.approx(model([0.5, -1.0]).data)
