@@ -80,6 +80,8 @@ def main(argv=None) -> int:
                 f"unrecognized arguments: {' '.join(early)}; a command's options go after its "
                 f"name: {parser.prog} {args.command} {early[0]} ...",
             )
+        if args.command == "draw":
+            unread = _late_pairs(args, unread, f"{parser.prog} draw")
         if unread:  # said by the command's parser
             raise UsageError(
                 f"{parser.prog} {args.command}", f"unrecognized arguments: {' '.join(unread)}"
@@ -108,6 +110,22 @@ def main(argv=None) -> int:
         return _fail(where, f"stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)
     except KeyboardInterrupt:
         return _fail(where, "interrupted", 130)
+
+
+def _late_pairs(args, unread: list, prog: str) -> list:
+    """Read the NAME=VALUE pairs that argparse left over because an option came between them
+    and the formula (``draw "x*y" -o g.svg x=2 y=3``: it reads a run of positionals once);
+    return the words that are still unread."""
+    rest = []
+    for word in unread:
+        if "=" in word and not word.startswith("-"):
+            try:
+                args.variables.append(draw.assignment(word))
+            except argparse.ArgumentTypeError as error:
+                raise UsageError(prog, f"argument NAME=VALUE: {error}") from None
+        else:
+            rest.append(word)
+    return rest
 
 
 @contextlib.contextmanager

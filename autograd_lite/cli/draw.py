@@ -201,28 +201,19 @@ def _picture_path(args) -> tuple[Path, str]:
 
 
 def hint_for(argv: list[str]) -> str:
-    """For a ``draw`` command line that argparse refused, what went wrong with its order:
-
-    - the formula (the first word that is neither an option nor an option's value) starts
-      with "-", so it was taken for an option;
-    - a NAME=VALUE pair comes after an option that follows the formula, where argparse no
-      longer looks for one (``draw "x*y" -o g.svg x=1``).
+    """For a ``draw`` command line that argparse refused, the hint when the formula (the
+    first word that is neither an option nor an option's value) starts with "-", so that it
+    was taken for an option. (NAME=VALUE pairs after an option are fine: ``main`` reads them.)
     """
     words = argv[: argv.index("--")] if "--" in argv else argv
     if "draw" not in words:
         return ""
-    formula = option_after_it = False  # seen yet?
     rest = iter(words[words.index("draw") + 1 :])
     for word in rest:
         if word in TAKE_A_VALUE:
             next(rest, None)  # its value (-o -weird.svg), even one that starts with "-"
-        if not word.startswith("-"):
-            if formula and option_after_it and "=" in word:
-                return ("; the NAME=VALUE pairs go right after the formula, before the "
-                        'options: draw "x*y" x=2 y=3 -o g.svg')  # fmt: skip
-            formula = True
-        elif formula:
-            option_after_it = True
-        elif not (word.startswith("--") or word in ("-h", *TAKE_A_VALUE)):  # the formula
+        elif not word.startswith("-"):
+            return ""  # the formula, and it does not start with "-"
+        elif not (word.startswith("--") or word == "-h"):  # the formula
             return f'; a formula that starts with "-" goes after "--": draw -- "{word}" ...'
     return ""

@@ -79,10 +79,12 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["draw", "x*y", "-o", "g.svg", "x=1", "y=2"],
-         "autograd-lite draw: error: unrecognized arguments: x=1 y=2; the NAME=VALUE pairs go "
-         "right after the formula, before the options"),
-        (["draw", "x*y", "x=1", "--steps", "y=2"], "unrecognized arguments: y=2; the NAME=VALUE"),
+        (["draw", "x*y", "-o", "g.svg", "x=1", "y=abc"],  # a pair after an option is read...
+         "autograd-lite draw: error: argument NAME=VALUE: 'y=abc': 'abc' is not a number"),
+        (["draw", "x*y", "x=1", "--steps", "x=2"], "autograd-lite draw: error: x is given twice"),
+        (["draw", "x*y", "x=1", "--steps", "y"], "unrecognized arguments: y (see"),  # ...a word not
+        (["draw", "x*y", "-o", "g.svg", "x=1", "y=2", "--bogus"],
+         "autograd-lite draw: error: unrecognized arguments: --bogus (see autograd-lite draw"),
         (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
         (["train", "moons"], "autograd-lite train: error: unrecognized arguments: moons (see"),
         (["--bogus", "draw", "x", "x=1"],  # before the command: autograd-lite's own
@@ -96,6 +98,24 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
 def test_a_misplaced_or_missing_argument_is_named_by_its_command(capsys, argv, said):
     status, _, err = run(capsys, *argv)
     assert_one_line_error(status, err, said)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["draw", "x*y", "-o", "g.dot", "x=2", "y=3"],
+        ["draw", "x*y", "x=2", "--format", "dot", "-o", "g.dot", "y=3"],
+        ["draw", "-o", "g.dot", "x*y", "x=2", "y=3"],
+    ],
+)
+def test_name_value_pairs_may_come_after_the_options(capsys, tmp_path, monkeypatch, argv):
+    # draw EXPR NAME=VALUE ... with -o put after the formula, as one writes it: nothing in
+    # the line is ambiguous, so it is read as meant, not refused.
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, *argv)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[:3] == ["f = x*y = 6", "df/dx = 3", "df/dy = 2"]
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
 
 
 @pytest.mark.parametrize(
