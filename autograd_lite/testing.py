@@ -448,7 +448,16 @@ def _product(grids):
     return combos
 
 
+#: The built-in ops as functions (``ops=[ag.log]``), by the names ``BUILTIN_OPS`` gives them.
+_NAMED = ("exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "relu", "abs", "leaky_relu",
+          "sum", "mean", "dot", "neg")  # fmt: skip
+BUILTIN_FUNCTIONS = {getattr(_ops, name): name for name in _NAMED}
+
+
 def _builder(op):
+    for function, name in BUILTIN_FUNCTIONS.items():  # ag.log: the op "log", in its domain
+        if op is function:
+            op = name
     if isinstance(op, str):
         if op not in BUILTIN_OPS:
             raise ValueError(f"expressions: unknown op {op!r}; known: {', '.join(BUILTIN_OPS)}")
@@ -482,8 +491,9 @@ def _names(variables) -> tuple:
 def expressions(variables=("x",), ops=None, max_depth=3):
     """Random expressions of ``variables`` built from ``ops``, as callables.
 
-    ``ops`` lists names from ``BUILTIN_OPS`` (all of them by default) and ops of your own
-    (``define_op`` results, or ``user_op(op, domain="positive")``). Hypothesis shrinks a
+    ``ops`` lists names from ``BUILTIN_OPS`` (all of them by default), or the built-in
+    functions themselves (``ag.log`` is "log"), and ops of your own (``define_op`` results,
+    or ``user_op(op, domain="positive")``). Hypothesis shrinks a
     failing expression towards fewer ops and the first variable.
     """
     variables = _names(variables)
