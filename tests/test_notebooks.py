@@ -51,3 +51,26 @@ def test_every_answer_comes_after_an_empty_cell_to_try_in(path):
             before = cells[i - 1]
             assert before["cell_type"] == "code", f"{path.name} cell {i}"
             assert not "".join(before["source"]).strip(), f"{path.name} cell {i}"
+
+
+ALL_NOTEBOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_jupyterlab_opens_it_unchanged(path):
+    # JupyterLab rewrites what differs from its own way of writing a notebook as it opens
+    # it, and then marks the freshly opened lesson as edited (a dot on its tab, "Save
+    # changes?" on closing) though the learner typed nothing. It names the kernel as
+    # ipykernel's kernel.json does, and it marks a code cell whose output is hidden as
+    # collapsed too.
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert notebook["metadata"]["kernelspec"] == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            hidden = cell["metadata"].get("jupyter", {}).get("outputs_hidden", False)
+            collapsed = cell["metadata"].get("collapsed", False)
+            assert collapsed is hidden, "".join(cell["source"])[:80]
