@@ -130,13 +130,18 @@ class GradScale:
 
     def caption(self) -> str:
         """The range in words, for the legend's title."""
+        return " ".join(self.caption_lines())
+
+    def caption_lines(self) -> list[str]:
+        """The caption in two lines: a picture's legend is then no wider than a small graph."""
         if self.largest is None:
-            return "grad: no non-zero gradient in this picture"
+            return ["grad: no non-zero gradient in this picture"]
         smallest = self.largest / 10.0**self.decades
-        return (
-            f"|grad| on a log scale, darker = larger: from {_tick(smallest)} or less (faintest) to "
-            f"{_tick(self.largest)}, the largest here; orange +, blue \u2212"
-        )
+        return [
+            "|grad| on a log scale, darker = larger:",
+            f"from {_tick(smallest)} or less (faintest) to {_tick(self.largest)}, the largest "
+            "here; orange +, blue \u2212",
+        ]
 
     def legend(self) -> list[tuple[str, str, str]]:
         """The legend's cells, ``(text, fill, outline style)`` left to right: the negative

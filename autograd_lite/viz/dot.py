@@ -572,7 +572,8 @@ def _legend(scale: GradScale) -> str:
         f'<FONT COLOR="{text_color(fill)}" POINT-SIZE="{NOTE_SIZE}">{escape(text)}</FONT></TD>'
         for text, fill, style in legend
     )
-    title = f'<TR><TD COLSPAN="{len(legend)}" ALIGN="LEFT">{escape(scale.caption())}</TD></TR>'
+    caption = "<BR/>".join(escape(line) for line in scale.caption_lines())
+    title = f'<TR><TD COLSPAN="{len(legend)}" ALIGN="LEFT" BALIGN="LEFT">{caption}</TD></TR>'
     table = '<TABLE ID="legend" BORDER="0" CELLSPACING="2" CELLPADDING="3">'
     return f"{table}{title}<TR>{cells}</TR></TABLE>"
 

@@ -145,6 +145,21 @@ def test_the_legend_states_this_pictures_range():
         assert "legend" not in draw_dot(y, color_by=plain).source
 
 
+def test_the_legend_is_no_wider_than_a_small_graph():
+    # its title on one line made notebook 1's first picture 706 pt wide, the legend's width
+    # (the graph is 480 pt): wider than JupyterLab's output area beside the file browser
+    pytest.importorskip("graphviz")
+    from autograd_lite.viz.programs import to_svg
+
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+    loss = labelled(labelled(labelled(a * b, "e") + c, "d") * f, "L")
+    loss.backward()
+    svg = to_svg(draw_dot(loss))
+    width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))
+    assert width < 520
+    assert "the largest here; orange +, blue" in svg  # (the whole caption, on two lines)
+
+
 def test_pictures_can_share_one_scale():
     def picture(seed, scale=None):
         u = Value(1.0, label="u")
