@@ -193,6 +193,9 @@ def parse(source: str, variables: Iterable[str] = ()) -> Expression:
     tree = _parse_python(source)
     variables = {normalize_name(name) for name in variables}
     names = _check(tree, source, variables)
+    if "#" in source:  # (no string passed the check, so this "#" starts a comment)
+        message = f"a comment (#) is not allowed: it would hide the rest of the formula; {ALLOWED}"
+        raise ExpressionError(message, source, source.index("#"), len(source.rstrip()))
     return Expression(source, tree, frozenset(names))
 
 

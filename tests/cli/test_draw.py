@@ -92,6 +92,8 @@ def test_draw_expression_starting_with_minus_after_double_dash(capsys):
         (["leaky_relu(x, 1e999)", "x=-1"], "slope must be a finite number"),
         (["log(x)", "x=-1"], "log is only defined for x > 0"),
         (["1 / (x - 1)", "x=1"], "division by zero"),
+        (["x # *y", "x=2"], "a comment (#) is not allowed"),  # was drawn as f = x
+        (["x # *y", "x=2", "y=3"], "a comment (#) is not allowed"),  # was "y: not used"
     ],
 )
 def test_draw_bad_input_is_a_short_error_and_writes_nothing(capsys, tmp_path, argv, words):

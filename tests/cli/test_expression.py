@@ -128,6 +128,8 @@ REFUSED = [
     ("1" * 400 + " * x", "too large", "1" * 400),
     ("ｘ + é + x.real", "unknown name 'é'", "é"),  # leftmost first; carets count characters
     ("ｘ + x.real", "attribute", "x.real"),
+    ("x * 2  # times two", "comment (#)", "# times two"),  # would hide what follows it
+    ("x # + y", "comment (#)", "# + y"),
 ]
 
 
