@@ -11,7 +11,7 @@ from pathlib import Path
 from ..value import Value
 from . import pictures
 from .common import CommandError, check_options, number, say
-from .expression import FUNCTIONS, ExpressionError, normalize_name, parse
+from .expression import FUNCTIONS, ExpressionError, listed, normalize_name, parse
 from .pictures import write_picture, write_source
 
 FORMATS = ("svg", "png", "dot", "html")
@@ -79,7 +79,7 @@ def run(args) -> int:
         raise CommandError(str(error)) from None
     unused = [name for name in numbers if name not in expression.names]
     if unused:
-        raise CommandError(f"{', '.join(unused)}: given but not used in {args.expression!r}")
+        raise CommandError(f"{listed(unused)}: given but not used in {args.expression!r}")
     path, format = _picture_path(args)
 
     inputs, result = build(args.expression, numbers, keep_inputs=True)

@@ -123,7 +123,7 @@ class Expression:
         """
         missing = sorted(self.names - values.keys())
         if missing:
-            raise ExpressionError(f"no value given for {', '.join(missing)}")
+            raise ExpressionError(f"no value given for {listed(missing)}")
         # Children before parents, with a stack of our own instead of recursion, so that
         # any depth the parser accepts is fine (a sum of 500 terms is 500 levels deep).
         results = []  # finished sub-expressions, left to right
@@ -197,6 +197,14 @@ def parse(source: str, variables: Iterable[str] = ()) -> Expression:
         message = f"a comment (#) is not allowed: it would hide the rest of the formula; {ALLOWED}"
         raise ExpressionError(message, source, source.index("#"), len(source.rstrip()))
     return Expression(source, tree, frozenset(names))
+
+
+def listed(names: list[str], most: int = 5) -> str:
+    """``"a, b, c"``; past ``most`` names, the first few and how many more (an error stays
+    one short line however many variables were given)."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} and {len(names) - most:,} more"
 
 
 def normalize_name(name: str) -> str:
@@ -277,7 +285,7 @@ def _allowed_children(node: ast.AST, source: str, variables: set[str]) -> list[a
             return []
         if node.id in FUNCTIONS:
             raise _error(f"{node.id} is a function: call it, as in {node.id}(x)", source, node)
-        given = f"; the variables are {', '.join(sorted(variables))}" if variables else ""
+        given = f"; the variables are {listed(sorted(variables))}" if variables else ""
         raise _error(f"unknown name {node.id!r}: give it a value as {node.id}=NUMBER{given}",
                      source, node)  # fmt: skip
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):

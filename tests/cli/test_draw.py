@@ -346,3 +346,19 @@ def test_an_output_name_that_cannot_be_is_named_with_its_option(capsys, tmp_path
     status_, out, err = run(capsys, "draw", "x", "x=1", "-o", name)
     assert_one_line_error(status_, err, said, status)
     assert out == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("formula", "words"),
+    [
+        ("x", "a0, a1, a2, a3, a4 and 1,995 more: given but not used in 'x'"),
+        ("x + z", "the variables are a0, a1, a10, a100, a1000 and 1,996 more"),
+    ],
+)
+def test_many_variables_are_named_in_a_short_error(capsys, tmp_path, formula, words):
+    # 2,000 NAME=VALUE pairs made a 20,000-character error line, every name in it.
+    status, out, err = run(capsys, "draw", formula, "x=1", *(f"a{i}=1" for i in range(2000)))
+    assert status == 2 and out == ""
+    assert words in err.splitlines()[0]
+    assert len(err.splitlines()[0]) < 300
+    assert list(tmp_path.iterdir()) == []
