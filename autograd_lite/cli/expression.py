@@ -103,7 +103,18 @@ class ExpressionError(ValueError):
             text = ("..." if left else "") + text[left:right] + ("..." if right < len(text) else "")
             start, end = start - left + shift, min(end, right) - left + shift
         text = "".join(char if char.isprintable() else "?" for char in text)  # one line, shown
-        return f"{self.message}\n    {text}\n    {' ' * start}{'^' * (end - start)}"
+        before, culprit = _columns(text[:start]), max(1, _columns(text[start:end]))
+        return f"{self.message}\n    {text}\n    {' ' * before}{'^' * culprit}"
+
+
+def _columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide character (``ｘ``, ``日``),
+    none for a combining accent, one for any other."""
+    wide = ("W", "F")
+    return sum(
+        2 if unicodedata.east_asian_width(char) in wide else 0 if unicodedata.combining(char) else 1
+        for char in text
+    )
 
 
 class Expression:

@@ -6,6 +6,7 @@ import inspect
 import math
 import os
 import sys
+import unicodedata
 import warnings
 
 import pytest
@@ -145,7 +146,7 @@ def test_refused_with_a_caret_under_the_culprit(source, words, underlined):
         assert first == error.message
         assert shown.strip() == source
         assert carets.strip() == "^" * len(underlined)
-        assert carets.index("^") == shown.index(source) + error.start
+        assert carets.index("^") == cells(shown[: shown.index(source) + error.start])
 
 
 @pytest.mark.parametrize(
@@ -179,6 +180,31 @@ def test_python_parser_running_out_of_stack_or_memory_is_reported(monkeypatch):
         monkeypatch.setattr(ast, "parse", fail)
         with pytest.raises(ExpressionError, match="nested too deeply"):
             parse("x", ["x"])
+
+
+def cells(text: str) -> int:
+    """How many columns ``text`` takes on a terminal: two for a wide character (ｘ, 日)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+@pytest.mark.parametrize(
+    ("source", "underlined"),
+    [
+        ("ｘ + x.real", "x.real"),
+        ("ｘｘ.y + 1", "ｘｘ.y"),
+        ("日本 + x.real", "x.real"),
+        ("x + 日本語", "日本語"),
+        ("ｘ + " * 30 + "x.y" + " + x" * 30, "x.y"),  # shortened around the caret
+    ],
+)
+def test_the_caret_is_under_the_culprit_where_wide_characters_take_two_columns(source, underlined):
+    # A terminal gives a full-width character two columns: "ｘｘ.y" was underlined ^^^^, under
+    # the ｘｘ alone, and after a ｘ the caret stood one column to the left of the culprit.
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["ｘｘ", "x", "日本"])
+    _, shown, carets = str(caught.value).split("\n")
+    at = shown.rindex(underlined) if underlined == "x.real" else shown.index(underlined)
+    assert carets == " " * cells(shown[:at]) + "^" * cells(underlined)
 
 
 def test_a_long_expression_is_shown_around_the_caret():
@@ -400,7 +426,7 @@ def test_grammar_broken_formulas_are_refused_with_the_readers_own_error(data):
                 assert error.start is not None, message
                 _, shown, carets = message.split("\n")
                 assert set(carets.strip()) == {"^"}, message
-                assert len(carets.rstrip()) <= len(shown) + 1, message
+                assert len(carets.rstrip()) <= cells(shown) + 1, message
                 assert shown.isprintable()
     assert not warned, [str(w.message) for w in warned]  # nothing printed besides the error
 
