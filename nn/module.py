@@ -2,7 +2,7 @@
 
 A module keeps its parameters (``Value`` leaves) and its sub-modules as ordinary
 attributes: a ``Value``, a ``Module``, or lists, tuples and dicts of them (nested too, as a
-weight matrix kept as a list of rows). Walking those
+weight matrix kept as a list of rows; a dict's keys are str without "."). Walking those
 attributes in the order they were set gives every parameter a dotted name that says where
 it lives, such as ``layers.0.neurons.3.w.1`` (layer 0, neuron 3, weight 1).
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -278,17 +279,45 @@ class Module:
 
 def _in_container(name, container):
     """``(dotted name, item)`` for each Value or Module inside a list, tuple or dict (and the
-    lists, tuples and dicts inside it), in order; with a stack, so no nesting is too deep."""
+    lists, tuples and dicts inside it), in order; with a stack, so no nesting is too deep.
+
+    A dict key is part of a name, so a key over a parameter must be a str without "." (as
+    an attribute's name is): with ``{1: u, "1": v}`` or ``{"a.b": u, "a": {"b": v}}``, two
+    parameters would share one name, and ``state_dict`` would keep only one of them. Such a
+    key is refused when a Value or Module is met under it; a dict of settings is let be.
+    """
     seen = set()
-    todo = [(name, container)]
+    todo = [(name, container, None)]  # (name, item, the first unusable key above it, if any)
     while todo:
-        name, value = todo.pop()
+        name, value, bad = todo.pop()
         if isinstance(value, (Value, Module)):
+            if bad is not None:
+                raise _unusable_key(*bad)
             yield name, value
         elif isinstance(value, (list, tuple, Mapping)) and id(value) not in seen:
             seen.add(id(value))
-            items = value.items() if isinstance(value, Mapping) else enumerate(value)
-            todo.extend(reversed([(f"{name}.{key}", item) for key, item in items]))
+            if isinstance(value, Mapping):
+                entries = [(f"{name}.{key}", item, bad or _usable_key(name, key))
+                           for key, item in value.items()]  # fmt: skip
+            else:
+                entries = [(f"{name}.{i}", item, bad) for i, item in enumerate(value)]
+            todo.extend(reversed(entries))
+
+
+def _usable_key(name, key):
+    """None for a dict key that can be part of a parameter's name, else (the dict's name,
+    the key), for ``_unusable_key`` to raise should a parameter be found under it."""
+    return None if type(key) is str and key and "." not in key else (name, key)
+
+
+def _unusable_key(name, key) -> Exception:
+    """The error for a dict key over a parameter that cannot be part of its name."""
+    such_as = re.sub(r"\W+", "_", str(key)).strip("_") or "w"
+    kind = "" if type(key) is str else f" ({type(key).__name__})"
+    said = (f"the dict {name!r} has the key {key!r}{kind} over a parameter; a parameter's "
+            f"name is made of the keys, so each must be a str without '.', such as "
+            f"{such_as!r}")  # fmt: skip
+    return (ValueError if type(key) is str else TypeError)(said)
 
 
 def _listing(names, limit=5):

@@ -72,6 +72,30 @@ def test_a_list_that_holds_itself_is_walked_once():
     assert [n for n, _ in Loop().named_parameters()] == ["items.0"]
 
 
+@pytest.mark.parametrize(
+    "heads, error, said",
+    [
+        ({1: ag.Value(1.0), "1": ag.Value(2.0)}, TypeError, r"'heads' has the key 1 \(int\)"),
+        ({(0, 1): ag.Value(1.0)}, TypeError, r"the key \(0, 1\) \(tuple\)"),
+        ({"a.b": ag.Value(1.0), "a": {"b": ag.Value(2.0)}}, ValueError, r"the key 'a\.b'"),
+        ({"": ag.Value(1.0)}, ValueError, r"'heads' has the key ''"),
+        ({"a": [{2: Neuron(1, seed=0)}]}, TypeError, r"'heads\.a\.0' has the key 2 \(int\)"),
+    ],
+)
+def test_a_dict_key_that_cannot_name_a_parameter_is_refused(heads, error, said):
+    # heads.1 named both the Value under 1 and the one under "1" (heads.a.b, both of the
+    # others): state_dict() kept one number of the two, load_state_dict() set one of them
+    class Net(Module):
+        def __init__(self):
+            self.heads = heads
+            self.config = {1.5: "a key that holds no parameter is fine"}
+
+    m = Net()
+    for walk in (m.parameters, m.state_dict, lambda: m.load_state_dict({}, strict=False)):
+        with pytest.raises(error, match=said + ".*a str without '.', such as"):
+            walk()
+
+
 def test_repr_names_the_architecture_and_parameter_count():
     text = repr(MLP(2, [16, 16, 1], seed=0))
     assert text.startswith("MLP(2 -> [16, 16, 1]")
