@@ -115,10 +115,13 @@ def main(argv=None) -> int:
 def _late_pairs(args, unread: list, prog: str) -> list:
     """Read the NAME=VALUE pairs that argparse left over because an option came between them
     and the formula (``draw "x*y" -o g.svg x=2 y=3``: it reads a run of positionals once);
-    return the words that are still unread."""
-    rest = []
+    return the words that are still unread. After a "--" it left over, every word is a
+    pair, as argparse reads the words after "--" (``draw "x*y" -o g.svg -- x=2 y=3``)."""
+    rest, after_dashes = [], False
     for word in unread:
-        if "=" in word and not word.startswith("-"):
+        if word == "--" and not after_dashes:
+            after_dashes = True
+        elif after_dashes or ("=" in word and not word.startswith("-")):
             try:
                 args.variables.append(draw.assignment(word))
             except argparse.ArgumentTypeError as error:

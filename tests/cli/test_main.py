@@ -83,6 +83,8 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
          "autograd-lite draw: error: argument NAME=VALUE: 'y=abc': 'abc' is not a number"),
         (["draw", "x*y", "x=1", "--steps", "x=2"], "autograd-lite draw: error: x is given twice"),
         (["draw", "x*y", "x=1", "--steps", "y"], "unrecognized arguments: y (see"),  # ...a word not
+        (["draw", "x*y", "-o", "g.svg", "--", "x=1", "-o", "g.dot"],  # after "--", no options
+         "autograd-lite draw: error: argument NAME=VALUE: '-o' is not NAME=VALUE, such as x=2"),
         (["draw", "x*y", "-o", "g.svg", "x=1", "y=2", "--bogus"],
          "autograd-lite draw: error: unrecognized arguments: --bogus (see autograd-lite draw"),
         (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
@@ -106,6 +108,8 @@ def test_a_misplaced_or_missing_argument_is_named_by_its_command(capsys, argv, s
         ["draw", "x*y", "-o", "g.dot", "x=2", "y=3"],
         ["draw", "x*y", "x=2", "--format", "dot", "-o", "g.dot", "y=3"],
         ["draw", "-o", "g.dot", "x*y", "x=2", "y=3"],
+        ["draw", "x*y", "-o", "g.dot", "--", "x=2", "y=3"],  # ("--": positionals follow)
+        ["draw", "x*y", "x=2", "-o", "g.dot", "--", "y=3"],
     ],
 )
 def test_name_value_pairs_may_come_after_the_options(capsys, tmp_path, monkeypatch, argv):
