@@ -347,8 +347,8 @@ def _right_with_right_calls(task, answer, names):
         return None
     namespace = answer.__globals__
     theirs = {name: namespace[name] for name in names}
-    namespace.update({name: _TASKS[name].right for name in names})
-    try:
+    try:  # (the swap inside: a Ctrl-C as soon as it is done still puts theirs back)
+        namespace.update({name: _TASKS[name].right for name in names})
         return bool(_run(task, answer, blame=False))
     finally:
         namespace.update(theirs)

@@ -311,6 +311,34 @@ def test_a_wrong_backward_with_a_wrong_topological_sort_is_not_told_it_may_be_ri
     assert answer.__globals__["topological_sort"] is topological_sort_without_visited
 
 
+def test_the_learners_sort_is_put_back_whatever_moment_ctrl_c_comes():
+    # the right sort is put into the learner's notebook for one check; a Ctrl-C on the line
+    # right after it went in (before the try whose finally puts theirs back) left it there
+    import sys
+
+    from autograd_lite import exercises
+
+    theirs = topological_sort_without_visited
+    answer = in_the_lesson(backward_with_assignment, topological_sort=theirs)
+    names = answer.__globals__
+
+    def interrupt_once_swapped(frame, event, arg):
+        if frame.f_code is exercises._right_with_right_calls.__code__:
+            if event == "line" and names["topological_sort"] is not theirs:
+                sys.settrace(None)
+                raise KeyboardInterrupt
+            return interrupt_once_swapped
+        return None
+
+    sys.settrace(interrupt_once_swapped)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            check("backward", answer)
+    finally:
+        sys.settrace(None)
+    assert names["topological_sort"] is theirs
+
+
 def neuron_without_bias(xs, ws, b):
     total = mul(ws[0], xs[0])
     for x, w in zip(xs[1:], ws[1:]):
