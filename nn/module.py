@@ -288,19 +288,21 @@ def _in_container(name, container):
     """
     seen = set()
     todo = [(name, container, None)]  # (name, item, the first unusable key above it, if any)
+    walked = (Value, Module, list, tuple, Mapping)  # (a number, say, is passed over unnamed)
     while todo:
         name, value, bad = todo.pop()
         if isinstance(value, (Value, Module)):
             if bad is not None:
                 raise _unusable_key(*bad)
             yield name, value
-        elif isinstance(value, (list, tuple, Mapping)) and id(value) not in seen:
+        elif id(value) not in seen:  # a list, tuple or dict
             seen.add(id(value))
             if isinstance(value, Mapping):
                 entries = [(f"{name}.{key}", item, bad or _usable_key(name, key))
-                           for key, item in value.items()]  # fmt: skip
+                           for key, item in value.items() if isinstance(item, walked)]  # fmt: skip
             else:
-                entries = [(f"{name}.{i}", item, bad) for i, item in enumerate(value)]
+                entries = [(f"{name}.{i}", item, bad)
+                           for i, item in enumerate(value) if isinstance(item, walked)]  # fmt: skip
             todo.extend(reversed(entries))
 
 
