@@ -451,11 +451,11 @@ def _product(grids):
 #: The built-in ops as functions (``ops=[ag.log]``), by the names ``BUILTIN_OPS`` gives them.
 _NAMED = ("exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "relu", "abs", "leaky_relu",
           "sum", "mean", "dot", "neg")  # fmt: skip
-BUILTIN_FUNCTIONS = {getattr(_ops, name): name for name in _NAMED}
+_BUILTIN_FUNCTIONS = {getattr(_ops, name): name for name in _NAMED}
 
 
 def _builder(op):
-    for function, name in BUILTIN_FUNCTIONS.items():  # ag.log: the op "log", in its domain
+    for function, name in _BUILTIN_FUNCTIONS.items():  # ag.log: the op "log", in its domain
         if op is function:
             op = name
     if isinstance(op, str):

@@ -60,9 +60,9 @@ def _check_ties(model, layers) -> None:
 def to_torch(model):
     """A ``torch.nn.Sequential`` (float64) computing what ``model`` computes, same weights.
 
-    It takes a batch of shape (N, nin) (a tensor of any float dtype, such as PyTorch's
-    default float32, or a list of lists: it is used as float64) and returns (N, nout), in
-    float64: for a one-output model,
+    It takes a batch of shape (N, nin), a tensor of any dtype (PyTorch's default float32,
+    say) or a list of lists, at the precision of its weights (float64, or float32 after
+    ``.float()``), and returns (N, nout): for a one-output model,
     ``to_torch(model)(x)[i, 0]`` is ``model(x[i]).data``. The copy is independent: training
     one does not change the other. The training / eval mode is copied too.
     """
@@ -108,9 +108,10 @@ def _as_the_weights_dtype(module, args):
     if not args:
         return None
     x, *rest = args
-    dtype = next(module.parameters()).dtype
-    if not isinstance(x, torch.Tensor):
-        x = torch.as_tensor(x, dtype=dtype)
+    weight = next(module.parameters())
+    dtype = weight.dtype
+    if not isinstance(x, torch.Tensor):  # (made where the weights are: on a GPU, say)
+        x = torch.as_tensor(x, dtype=dtype, device=weight.device)
     elif x.dtype != dtype and not x.is_complex():
         x = x.to(dtype)
     return (x, *rest)
