@@ -140,6 +140,13 @@ def test_moving_the_slider_changes_the_epoch_shown(tmp_path, browser):
     assert requests == 0
 
 
+def open_one_epoch(browser, tmp_path, model, X, y, loss):
+    """Record ``model`` on X, y for one epoch and open the replay page of it."""
+    recorder = Recorder(model, X, y, loss)
+    recorder.end_epoch(model, 1)
+    browser.get(write_replay(recorder, tmp_path / "page.html").as_uri())
+
+
 def line_run(slopes, grads=None) -> Recorder:
     """A recording of a line, prediction = w * x, fitted to the targets y = x for x from 0 to
     1, with the slope ``w`` (and, if given, the gradient of w) of each epoch in turn."""
@@ -201,9 +208,7 @@ def test_targets_and_predictions_all_alike_still_get_a_frame(tmp_path, browser):
     model = nn.MLP(1, [1], seed=0)
     neuron = model.layers[0].neurons[0]
     neuron.w[0].data, neuron.b.data = 0.0, 1.0
-    recorder = Recorder(model, [[1.0], [2.0]], [1.0, 1.0], "mse")
-    recorder.end_epoch(model, 1)
-    browser.get(write_replay(recorder, tmp_path / "flat.html").as_uri())
+    open_one_epoch(browser, tmp_path, model, [[1.0], [2.0]], [1.0, 1.0], "mse")
     blue = browser.execute_script(
         "const c = document.getElementById('left'), d = c.getContext('2d')"
         "  .getImageData(0, 0, c.width, c.height).data;"
@@ -265,10 +270,7 @@ def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class
 def test_the_class_squares_are_named_by_the_labels_given(tmp_path, browser, loss, y, names):
     # the hinge loss's classes were numbered 0 and 1 though its labels were -1 and +1
     X = [[-1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
-    model = nn.MLP(3, [1], seed=0)
-    recorder = Recorder(model, X, y, loss)
-    recorder.end_epoch(model, 1)
-    browser.get(write_replay(recorder, tmp_path / "named.html").as_uri())
+    open_one_epoch(browser, tmp_path, nn.MLP(3, [1], seed=0), X, y, loss)
     texts = browser.execute_script(
         "const texts = [], fill = CanvasRenderingContext2D.prototype.fillText;"
         "CanvasRenderingContext2D.prototype.fillText = function (t, ...rest) {"
@@ -335,11 +337,7 @@ def test_a_page_of_130000_samples_still_draws(browser, tmp_path):
     n = 130_000
     X = [[i / n] for i in range(n)]
     y = [2 * x[0] + 1 for x in X]
-    model = nn.MLP(1, [1], seed=0)
-    recorder = Recorder(model, X, y, "mse")
-    recorder.end_epoch(model, 1)
-    path = write_replay(recorder, tmp_path / "big.html")
-    browser.get(path.as_uri())
+    open_one_epoch(browser, tmp_path, nn.MLP(1, [1], seed=0), X, y, "mse")
     WebDriverWait(browser, 30).until(
         lambda d: d.execute_script("return document.getElementById('caption').textContent") != ""
     )
