@@ -342,13 +342,16 @@ def _earlier_task_to_blame(task, answer, alone=True):
 
 def _right_with_right_calls(task, answer, names):
     """Does ``answer`` pass with right answers in place of the earlier tasks ``names``? They
-    are looked up by name among its global names, so they are swapped there for the check."""
+    are looked up by name among its global names, so they are swapped there, under every
+    name that holds them (an alias too), for this one check."""
     if any(_TASKS[name].right is None for name in names):
         return None
     namespace = answer.__globals__
-    theirs = {name: namespace[name] for name in names}
+    # Every global name that holds their function (sort = topological_sort as well).
+    right = {id(namespace[name]): _TASKS[name].right for name in names}
+    theirs = {key: value for key, value in namespace.items() if id(value) in right}
     try:  # (the swap inside: a Ctrl-C as soon as it is done still puts theirs back)
-        namespace.update({name: _TASKS[name].right for name in names})
+        namespace.update({key: right[id(value)] for key, value in theirs.items()})
         return bool(_run(task, answer, blame=False))
     finally:
         namespace.update(theirs)
@@ -361,6 +364,8 @@ def _tasks_called_by(answer):
     if not isinstance(answer, types.FunctionType):
         return calls
     namespace = answer.__globals__  # the notebook's (or module's) global names
+    # a task's function under another name too (sort = topological_sort): id -> task
+    tasks = {id(namespace[name]): name for name in _TASKS if callable(namespace.get(name))}
     seen = set()
 
     def visit(function, through):
@@ -370,6 +375,8 @@ def _tasks_called_by(answer):
             beside = isinstance(found, types.FunctionType) and found.__globals__ is namespace
             if name in _TASKS and callable(found):
                 calls.setdefault(name, (found, through))
+            elif id(found) in tasks and found is namespace[tasks[id(found)]]:
+                calls.setdefault(tasks[id(found)], (found, through or name))
             elif beside and found not in seen:  # a function of the lesson's, such as tanh
                 visit(found, through or name)
 
