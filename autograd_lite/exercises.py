@@ -40,6 +40,7 @@ import threading
 import time
 import types
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from .extras import needs
 
@@ -161,24 +162,58 @@ def _too_slow(task, where, blamed=None):
     hint = "Look for a loop that never ends, such as a `while` whose condition stays true."
     title = f"✗ {task.name} did not finish within {TIME_LIMIT:g} s on this input:"
     if blamed:  # an earlier task it calls is not right (it may be the one that never ends)
-        earlier, hint = _earlier(blamed)
+        hint = blamed.hint()
         title = (
-            f"✗ {task.name} did not finish within {TIME_LIMIT:g} s, and {earlier}, is not "
-            "right yet: run its check first. On this input:"
+            f"✗ {task.name} did not finish within {TIME_LIMIT:g} s, and {blamed.words()}, is "
+            "not right yet: run its check first. On this input:"
         )
     message = f"{title}\n{_indent(where)}\nHint: {hint}"
     return Result(task.name, False, message, Wrong(where, "", "", hint, got=""))
 
 
-def _earlier(blamed) -> tuple[str, str]:
-    """``blamed``, (an earlier task, the function it is called through or None), as words
-    ("topological_sort, which it calls") and the hint that goes with them."""
-    name, through = blamed[:2]
-    via = f" through {through}" if through else ""
-    return (
-        f"{name}, which it calls{via}",
-        f"Fix {name} until its check passes, then run this check again.",
+def _flaky(task, blamed=None):
+    if not blamed:
+        return Result(
+            task.name,
+            False,
+            f"✗ {task.name} gave different answers for the same input.\n"
+            "Does it use random numbers, or change something outside itself (a global "
+            "variable)? It should compute its answer from its arguments alone.",
+        )
+    # (a sort that returns a set, say: its order changes from run to run)
+    title = (
+        blamed.verdict(task.name)
+        + f"\nWith it, {task.name} gave different answers for the same input."
     )
+    message = f"{title}\nHint: {blamed.hint()}"
+    return Result(task.name, False, message, Wrong("", "", "", blamed.hint(), got=""))
+
+
+class Blame(NamedTuple):
+    """An earlier task of the learner's, wrong, that a wrong answer calls."""
+
+    task: str  # its name, such as "topological_sort"
+    through: str | None  # the function it is called through (tanh, or an alias), if any
+    right_alone: bool | None  # the answer's verdict with a right one in its place (None: not tried)
+    own_hint: str = ""  # if still wrong then: what is wrong with the answer itself
+
+    def words(self) -> str:
+        """``"topological_sort, which it calls"``, ``"..., which it calls through tanh"``."""
+        return f"{self.task}, which it calls" + (f" through {self.through}" if self.through else "")
+
+    def verdict(self, name: str) -> str:
+        """The first line of the verdict on ``name``, the answer that calls it."""
+        if self.right_alone is False:  # wrong even with a right one in its place
+            return (
+                f"✗ {name} is not right yet, and {self.words()}, is not right either: run its "
+                "check first."
+            )
+        return f"✗ {name} may be right: {self.words()}, is not right yet: run its check first."
+
+    def hint(self) -> str:
+        if self.right_alone is False and self.own_hint:  # its own mistake, hinted at too
+            return f"Fix {self.task} until its check passes. {self.own_hint}"
+        return f"Fix {self.task} until its check passes, then run this check again."
 
 
 def _ours(task):
@@ -196,13 +231,7 @@ def _ours(task):
 def _failed(task, wrong, blamed=None):
     title = f"✗ {task.name} is not right yet."
     if blamed:
-        earlier, wrong.hint = _earlier(blamed)
-        title = f"✗ {task.name} may be right: {earlier}, is not right yet: run its check first."
-        if blamed[2] is False:  # wrong even with a right one in its place
-            title = (
-                f"✗ {task.name} is not right yet, and {earlier}, is not right either: run "
-                "its check first."
-            )
+        title, wrong.hint = blamed.verdict(task.name), blamed.hint()
     lines = [
         title,
         f"The smallest input where it goes wrong:\n{_indent(wrong.failing_input)}",
@@ -300,14 +329,8 @@ def _run(task, answer, blame=True):
     except TooSlow as slow:  # at the first input that takes too long: no shrinking
         blamed = _earlier_task_to_blame(task, answer, alone=False) if blame else None
         return _too_slow(task, slow.where, blamed)
-    except Flaky:
-        return Result(
-            task.name,
-            False,
-            f"✗ {task.name} gave different answers for the same input.\n"
-            "Does it use random numbers, or change something outside itself (a global "
-            "variable)? It should compute its answer from its arguments alone.",
-        )
+    except Flaky:  # (a set's order changes from run to run: the set may be an earlier task's)
+        return _flaky(task, _earlier_task_to_blame(task, answer) if blame else None)
     else:
         return _passed(task, passed, task.noun)
     # Wrong: but if it calls an earlier task that is wrong, the mistake may be there.
@@ -318,13 +341,13 @@ def _run(task, answer, blame=True):
 
 
 def _earlier_task_to_blame(task, answer, alone=True):
-    """The first earlier task that ``answer`` calls and that fails its own check, or None.
+    """The first earlier task that ``answer`` calls and that fails its own check, as a
+    ``Blame``, or None.
 
     backward calls the learner's topological_sort, and neuron calls their tanh_derivative
     (through their tanh): when one of those is wrong, backward or neuron is wrong too.
-    Returns (the task's name, the function it is called through or None, and whether
-    ``answer`` is right with right answers in place of the wrong ones: True, False, or
-    None when ``alone`` is false or there is no right answer to put in).
+    With ``alone``, ``answer`` is checked again with right answers in place of the wrong
+    ones, to tell "may be right" from "not right either" (and what is still wrong then).
     """
     calls = _tasks_called_by(answer)
     wrong = [
@@ -336,14 +359,20 @@ def _earlier_task_to_blame(task, answer, alone=True):
     ]
     if not wrong:
         return None
-    right_alone = _right_with_right_calls(task, answer, wrong) if alone else None
-    return wrong[0], calls[wrong[0]][1], right_alone
+    verdict = _right_with_right_calls(task, answer, wrong) if alone else None
+    if verdict is None:
+        return Blame(wrong[0], calls[wrong[0]][1], None)
+    own = (
+        f"{task.name} is wrong with a right {wrong[0]} too: {verdict.hint}" if verdict.hint else ""
+    )
+    return Blame(wrong[0], calls[wrong[0]][1], bool(verdict), "" if verdict else own)
 
 
 def _right_with_right_calls(task, answer, names):
-    """Does ``answer`` pass with right answers in place of the earlier tasks ``names``? They
-    are looked up by name among its global names, so they are swapped there, under every
-    name that holds them (an alias too), for this one check."""
+    """The verdict on ``answer`` with right answers in place of the earlier tasks ``names``
+    (None if one has no right answer to put in). They are looked up by name among its
+    global names, so they are swapped there, under every name that holds them (an alias
+    too), for this one check."""
     if any(_TASKS[name].right is None for name in names):
         return None
     namespace = answer.__globals__
@@ -352,7 +381,7 @@ def _right_with_right_calls(task, answer, names):
     theirs = {key: value for key, value in namespace.items() if id(value) in right}
     try:  # (the swap inside: a Ctrl-C as soon as it is done still puts theirs back)
         namespace.update({key: right[id(value)] for key, value in theirs.items()})
-        return bool(_run(task, answer, blame=False))
+        return _run(task, answer, blame=False)
     finally:
         namespace.update(theirs)
 

@@ -306,7 +306,11 @@ def test_a_wrong_backward_with_a_wrong_topological_sort_is_not_told_it_may_be_ri
         "✗ backward is not right yet, and topological_sort, which it calls, is not right "
         "either: run its check first."
     )
-    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+    # and what is wrong with backward itself, beside the sort
+    assert result.hint == (
+        "Fix topological_sort until its check passes. backward is wrong with a right "
+        "topological_sort too: " + exercises._BACKWARD_HINT
+    )
     # the learner's own sort is back in their notebook's names
     assert answer.__globals__["topological_sort"] is topological_sort_without_visited
 
@@ -368,6 +372,54 @@ def test_a_right_backward_that_calls_the_sort_by_another_name_may_be_right(their
     ), str(result)
     names = answer.__globals__
     assert names["topological_sort"] is theirs and names["sort"] is theirs
+
+
+def topological_sort_as_a_set(root):
+    nodes, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        nodes.add(node)
+        stack.extend(node.parents)
+    return nodes  # in no particular order, and a different one on every run
+
+
+def backward_of_a_list(root):
+    root.grad = 1.0
+    for node in reversed(list(topological_sort(root))):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+
+
+def test_a_sort_that_returns_a_set_is_blamed_not_backwards_randomness():
+    # it was: "backward gave different answers for the same input. Does it use random
+    # numbers ...?", about a right backward. (A set's order depends on where its nodes are
+    # in memory: the check sees different answers, or a wrong one.)
+    answer = in_the_lesson(backward_of_a_list, topological_sort=topological_sort_as_a_set)
+    result = check("backward", answer)
+    assert not result
+    assert str(result).startswith(
+        "✗ backward may be right: topological_sort, which it calls, is not right yet: run its "
+        "check first.\n"
+    ), str(result)
+    assert "random numbers" not in str(result)
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+    assert answer.__globals__["topological_sort"] is topological_sort_as_a_set
+
+
+def test_a_wrong_neuron_with_a_wrong_derivative_keeps_its_own_hint():
+    # it was only "Fix mul_derivative until its check passes", though a right
+    # mul_derivative leaves the neuron wrong: the tanh it forgot was not hinted at
+    derivatives = {task: RIGHT[task] for task in ("add_derivative", "tanh_derivative")}
+    answer = in_the_lesson(
+        neuron_without_tanh, ops=True, mul_derivative=lambda a, b: (a, b), **derivatives
+    )
+    result = check("neuron", answer)
+    assert str(result).startswith("✗ neuron is not right yet, and mul_derivative")
+    assert result.hint.startswith(
+        "Fix mul_derivative until its check passes. neuron is wrong with a right "
+        "mul_derivative too: A neuron computes tanh("
+    ), result.hint
+    assert str(result).endswith(f"Hint: {result.hint}")
 
 
 def neuron_without_bias(xs, ws, b):
