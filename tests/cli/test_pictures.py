@@ -70,8 +70,12 @@ def test_a_stop_signal_cleans_up_as_ctrl_c_does(tmp_path, slow_graphviz, name):
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
     command = [str(COMMAND), "draw", "x*y", "x=1", "y=2", "-o", "keep.svg"]
+
+    def as_in_a_terminal():  # the signal handled, even when the tests run under nohup
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)  # fmt: skip
+                               text=True, preexec_fn=as_in_a_terminal)  # fmt: skip
     deadline = time.monotonic() + 60
     while not slow_graphviz.exists() and time.monotonic() < deadline:  # Graphviz has started
         time.sleep(0.05)
