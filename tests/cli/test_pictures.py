@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -171,9 +172,19 @@ def test_a_bad_time_limit_is_refused_before_anything_runs(capsys, tmp_path, text
     assert out == "" and list(tmp_path.iterdir()) == []
 
 
+@pytest.fixture
+def one_thread():
+    """As far as the tests can, a process with one thread, the only kind the command forks
+    (Python 3.12+ warns that a child forked beside other threads may deadlock): a progress
+    bar of an earlier test leaves tqdm's monitor thread running for good, so it is stopped."""
+    for thread in threading.enumerate():
+        if type(thread).__module__ == "tqdm._monitor":
+            thread.exit()  # (tqdm starts another with its next bar)
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_pictures_are_drawn_with_any_way_of_starting_a_process(capsys, tmp_path, monkeypatch,
-                                                                method):  # fmt: skip
+                                                                method, one_thread):  # fmt: skip
     import multiprocessing
 
     if method not in multiprocessing.get_all_start_methods():
@@ -198,7 +209,7 @@ def test_control_characters_in_a_file_name_that_was_written_are_shown_as_escapes
     assert (tmp_path / "g\x1b[2J.dot").exists()
 
 
-def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypatch):
+def test_a_drawing_process_that_dies_is_a_short_error(capsys, tmp_path, monkeypatch, one_thread):
     from autograd_lite.cli.draw import build
 
     parent = os.getpid()
