@@ -238,12 +238,20 @@ def _parse_python(source: str) -> ast.expr:
         message = f"not a valid expression: {error.msg}"
         if error.msg == "invalid decimal literal":
             message += _product_hint(source, start)
+        elif source[start : start + 1] in _TYPED_AS:  # a sign copied from a page or a picture
+            typed = _TYPED_AS[source[start]]
+            message += f"; type {typed!r} for {_SIGN_NAMES[typed]}"
         raise ExpressionError(message, source, start, end) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply to read") from None
     except ValueError as error:  # e.g. an integer literal with too many digits
         raise ExpressionError(f"not a valid expression: {error}") from None
 
+
+# Signs that prose and our pictures print (x \u2212 y, upstream \u00d7 local), as typed here
+# (a middle dot is not among them: Python reads a\u00b7b as one name).
+_TYPED_AS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u22c5": "*", "\u00f7": "/"}
+_SIGN_NAMES = {"-": "minus", "*": "times", "/": "divided by"}
 
 # A number written against a name, as in algebra: 2x, 3.5y, 1e5x (not the 1 of x1y).
 _NUMBER_THEN_NAME = re.compile(

@@ -171,6 +171,20 @@ def test_unreadable_input_is_refused_with_a_message(source, words):
         parse(source, ["x"])
 
 
+@pytest.mark.parametrize(
+    "source, typed",
+    [("x \u2212 y", "'-' for minus"), ("x\u2013y", "'-' for minus"),
+     ("x \u00d7 y", "'*' for times"), ("x\u22c5y", "'*' for times"),
+     ("x \u00f7 y", "'/' for divided by")],
+)  # fmt: skip
+def test_a_sign_copied_from_prose_or_a_picture_says_which_to_type(source, typed):
+    # '\u2212' (as the pictures' legends and our prose print a minus) said only "invalid
+    # character", though a learner copying a formula cannot see what is wrong with it
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["x", "y"])
+    assert str(caught.value).splitlines()[0].endswith(f"; type {typed}")
+
+
 def test_python_parser_running_out_of_stack_or_memory_is_reported(monkeypatch):
     for trouble in (RecursionError, MemoryError):
 
