@@ -448,10 +448,9 @@ def _product(grids):
     return combos
 
 
-#: The built-in ops as functions (``ops=[ag.log]``), by the names ``BUILTIN_OPS`` gives them.
-_NAMED = ("exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "relu", "abs", "leaky_relu",
-          "sum", "mean", "dot", "neg")  # fmt: skip
-_BUILTIN_FUNCTIONS = {getattr(_ops, name): name for name in _NAMED}
+#: The built-in ops as functions (``ops=[ag.log]``), by the names ``BUILTIN_OPS`` gives them
+#: (every name there that is also a function of the library's: not "+" or "x**c").
+_BUILTIN_FUNCTIONS = {getattr(_ops, name): name for name in BUILTIN_OPS if hasattr(_ops, name)}
 
 
 def _builder(op):
