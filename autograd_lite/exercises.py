@@ -359,13 +359,12 @@ def _earlier_task_to_blame(task, answer, alone=True):
     ]
     if not wrong:
         return None
+    first, through = wrong[0], calls[wrong[0]][1]
     verdict = _right_with_right_calls(task, answer, wrong) if alone else None
-    if verdict is None:
-        return Blame(wrong[0], calls[wrong[0]][1], None)
-    own = (
-        f"{task.name} is wrong with a right {wrong[0]} too: {verdict.hint}" if verdict.hint else ""
-    )
-    return Blame(wrong[0], calls[wrong[0]][1], bool(verdict), "" if verdict else own)
+    if verdict is None or verdict:  # not tried, or right with right ones in their place
+        return Blame(first, through, None if verdict is None else True)
+    own = f"{task.name} is wrong with a right {first} too: {verdict.hint}" if verdict.hint else ""
+    return Blame(first, through, False, own)
 
 
 def _right_with_right_calls(task, answer, names):
@@ -545,10 +544,13 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
     bare number when there is only one.
     """
 
+    def derivatives(args):  # the right ones, by autograd-lite's own rule
+        leaves = [ag.Value(x) for x in args]
+        return ag.gradients(engine(*leaves), [leaves[i] for i in differentiated])
+
     def judge(answer, args):
         where = ", ".join(f"{n} = {_num(x)}" for n, x in zip(names, args))
-        leaves = [ag.Value(x) for x in args]
-        expected = ag.gradients(engine(*leaves), [leaves[i] for i in differentiated])
+        expected = derivatives(args)
         slopes = _numeric_slopes(forward, args)
         slopes = [slopes[i] for i in differentiated]
         out = _call(answer, args, where, hint)
@@ -574,10 +576,9 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
             extra = diagnose(args, got)
         raise Wrong(where, _shown(out), expected_text, f"{extra} {hint}" if extra else hint)
 
-    def right(*args):
-        leaves = [ag.Value(x) for x in args]
-        slopes = ag.gradients(engine(*leaves), [leaves[i] for i in differentiated])
-        return slopes[0] if len(slopes) == 1 else tuple(slopes)
+    def right(*args):  # a right answer, as a learner returns it
+        found = derivatives(args)
+        return found[0] if len(found) == 1 else tuple(found)
 
     return Task(name, inputs, judge, right=right)
 
