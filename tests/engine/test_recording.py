@@ -357,3 +357,49 @@ def test_a_nested_taking_derivative_restores_the_outer_one_on_exit():
             pass
         with pytest.warns(GraphCutWarning, match="^outer: "):
             float(Value(1.0))
+
+
+def test_an_error_in_a_derivative_differentiated_again_is_passed_on_as_it_is():
+    # recording.taking_derivative wraps the derivative run on Values: it must let the
+    # derivative's own error through (swallowed, it became an UnboundLocalError in rules.py)
+    class OnlyFloats(Exception):
+        pass
+
+    def derivative(x, out):
+        if isinstance(x, Value):
+            raise OnlyFloats("this derivative takes floats only")
+        return (1.0,)
+
+    op = ag.define_op("floats_only_derivative", lambda x: x, derivative)
+    x = Value(0.5)
+    assert ag.gradients(op(x), [x]) == [1.0]
+    with pytest.raises(OnlyFloats, match="floats only"):
+        ag.gradients(op(x), [x], create_graph=True)
+
+
+def test_an_overflow_in_a_derivative_on_numbers_names_the_op_and_the_ieee_way():
+    # recording.on_numbers: math.cosh(1000) raises OverflowError where IEEE gives inf
+    ratio = ag.define_op("cosh_ratio", lambda x: x, lambda x, out: (math.cosh(x) / math.cosh(x),))
+    with pytest.raises(
+        OverflowError, match=r"^op 'cosh_ratio': its derivative raised OverflowError .*ag\.exp"
+    ) as raised:
+        ratio(Value(1000.0))
+    assert "if Python refused" not in str(raised.value)  # (that "if" is for a ValueError)
+
+
+def test_a_grad_after_a_user_op_inside_grad_still_gives_values():
+    # making the node of a user op runs its derivative on numbers (recording.on_numbers), as
+    # at the top level; leaving it, the grad around must be seen again: a grad called later
+    # in f must give a Value for the outer grad to differentiate, or its term is lost
+    softplus = ag.define_op(
+        "softplus_of_test_recording",
+        lambda x: math.log1p(math.exp(x)),
+        lambda x, out: (ag.sigmoid(x),),
+    )
+
+    def f(x):
+        return softplus(x) + ag.grad(lambda y: y * y)(x)  # softplus(x) + 2x
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ag.GraphCutWarning)
+        assert ag.grad(f)(0.7) == pytest.approx(1 / (1 + math.exp(-0.7)) + 2.0, rel=1e-15)
