@@ -178,6 +178,7 @@ def test_a_derivative_that_cannot_take_the_inputs_and_out_is_refused_at_define_o
     assert "short" not in ag.RULES
     # *args, defaults and builtins without a signature are taken on trust
     ag.define_op("flexible", lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+    ag.define_op("star_forward", lambda *xs: xs[0] + xs[1], lambda x, y, out: (1.0, 1.0))
     ag.define_op("defaults", lambda x, y: x + y, lambda x, y, out, extra=0: (1.0, 1.0))
 
 

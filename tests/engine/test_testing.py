@@ -433,3 +433,6 @@ def test_user_op_counts_inputs_as_define_op_does():
     # it (user_op said two, and expressions built scaled(x, x), which failed)
     scaled = ag.define_op("scaled_by_default_2", lambda x, k=2.0: k * x, lambda x, out: (2.0,))
     assert user_op(scaled).arity == 1
+    # a forward of *args cannot tell: the derivative says two inputs (and then out)
+    added = ag.define_op("added_of_test_testing", lambda *xs: sum(xs), lambda x, y, out: (1, 1))
+    assert user_op(added).arity == 2
