@@ -136,6 +136,7 @@ sin_one_percent_wrong = ag.define_op(
 )
 square_wrong = ag.define_op("square_wrong", lambda x: x * x, lambda x, out: (2.001 * x,))
 square_right = ag.define_op("square_right", lambda x: x * x, lambda x, out: (2.0 * x,))
+flat_wrong = ag.define_op("flat_wrong", lambda x: 5.0, lambda x, out: (1e-6,))
 
 
 @pytest.mark.parametrize(
@@ -146,6 +147,7 @@ square_right = ag.define_op("square_right", lambda x: x * x, lambda x, out: (2.0
         (lambda x: sin_one_percent_wrong(x) + 1e6, (0.5,)),
         (lambda x: sin_slightly_wrong(x) + 1e6, (0.5,)),  # 1e-5 off, caught without the 1e6 too
         (lambda x: square_wrong(x), (1e8,)),  # 2.001e8 against 2e8
+        (lambda x: flat_wrong(x), (1e4,)),  # nor does a large input: 1e-6 against 0
     ],
 )
 def test_a_large_value_of_f_does_not_hide_a_wrong_derivative(f, inputs):
@@ -402,6 +404,7 @@ def test_user_op_checks_its_arity_at_once(arity, error, message):
         (None, TypeError, r"^user_op: domain must be a str, 'real' or 'positive', got NoneType"),
         (["real"], TypeError, r"^user_op: domain must be a str, .*got list \['real'\]"),
         ("Positive", ValueError, r"^user_op: domain must be 'real' or 'positive', got 'Positive'"),
+        ("", ValueError, r"^user_op: domain must be 'real' or 'positive', got ''"),
     ],
 )
 def test_user_op_checks_its_domain(domain, error, message):
@@ -426,6 +429,31 @@ def test_an_op_undefined_on_its_domain_says_which_domain_to_give():
         expressions(ops=["+", user_op(inv, domain="positive")]), lambda e: "inv" in repr(e)
     )
     assert math.isfinite(drawn(0.0))
+
+
+def test_an_op_that_raises_valueerror_or_gives_inf_on_its_domain_is_refused_with_advice():
+    # not only a ZeroDivisionError: math's ValueError (log of a negative number) and an
+    # infinite result (IEEE's 1 / 0) mean the same, and each advice fits its domain
+    real_log = ag.define_op("real_log", math.log, lambda x, out: (x**-1,))
+    ieee_inv = ag.define_op("ieee_inv", lambda x: ag.ieee_div(1.0, x), lambda x, out: (-out * out,))
+    shifted_log = ag.define_op(
+        "shifted_log", lambda x: math.log(x - 1.0), lambda x, out: ((x - 1.0) ** -1,)
+    )
+    for op, what, advice in [
+        (
+            real_log,
+            r"real_log\(-4\) raised ValueError: ",
+            r'user_op\(real_log, domain="positive"\)',
+        ),
+        (ieee_inv, r"ieee_inv\(0\) gave inf", r'user_op\(ieee_inv, domain="positive"\)'),
+        (
+            user_op(shifted_log, domain="positive"),
+            r"on domain 'positive' \(inputs >= 0\.5\): shifted_log\(\S+\) raised ValueError",
+            r"expressions can only use an op that is defined for all such inputs",
+        ),
+    ]:
+        with pytest.raises(ValueError, match=rf"cannot be evaluated .*{what}.*{advice}"):
+            find(expressions(ops=["+", op]), lambda e: "log" in repr(e) or "inv" in repr(e))
 
 
 def test_user_op_counts_inputs_as_define_op_does():
