@@ -78,6 +78,8 @@ def test_a_short_number_claims_no_fifth_digit_that_rounding_took_away():
     # a whole number of fewer than 4 digits keeps its .0, within the 4 digits shown: float
     # noise such as 0.1 * 3 / 0.15 = 2.0000000000000004 reads as 2.0 beside an exact 2.0
     assert [short(v) for v in (0.1 * 3 / 0.15, 0.99999999, -12.00001)] == ["2.0", "1.0", "-12.0"]
+    # three digits and the .0 are still 4 significant digits: 153.0 for 152.99999, not 153
+    assert [short(v) for v in (152.99999, -99.999999)] == ["153.0", "-100.0"]
 
 
 def test_long_expressions_are_shortened_from_the_inside():

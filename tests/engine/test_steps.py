@@ -10,6 +10,7 @@ from graphs import reused
 
 import autograd_lite as ag
 from autograd_lite import Step, Value, backward_steps
+from autograd_lite.names import expression
 from autograd_lite.steps import formula, observe_steps, print_steps, replay, short, use_counts
 
 
@@ -304,3 +305,19 @@ def test_formula_brackets_an_operand_named_by_its_expression_where_the_order_nee
     assert formula(a * -b) == "a * -b"
     assert formula(2 ** (a + b)) == "2**(a + b)"
     assert formula((-2) ** a) == "(-2)**a"  # not -2**a, which is -(2**a)
+
+
+def test_formula_brackets_operands_as_the_names_do_no_more_and_no_fewer():
+    # the formula of a node and the name of the same node (names.expression) agree on every
+    # bracket: those the order needs, and none that it does not
+    a, b, c = Value(1.5, label="a"), Value(2.0, label="b"), Value(0.5, label="c")
+    for node, text in [
+        (a / (b * c), "a / (b*c)"),  # a / b*c would be (a/b)*c
+        ((a**b) ** c, "(a**b) ** c"),  # ** groups from the right
+        (a ** (-c), "a ** (-c)"),  # as expression writes a**(-c)
+        ((a + b) - c, "a + b - c"),
+        (2 ** (a**2), "2**a**2"),
+        (-(a**2), "-a**2"),  # ** binds tighter than the sign
+    ]:
+        assert formula(node) == text
+        assert expression(node).replace(" ", "") == text.replace(" ", "")
