@@ -236,3 +236,65 @@ def test_only_an_error_in_writing_the_file_is_named_by_it(tmp_path):
         missing.read_text()
     assert raised.value.filename == str(missing)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_that_is_no_failed_write_keeps_its_name_even_the_temporary_files(tmp_path):
+    # only a failed write (a full disk, a file too large, a failing device) is named by the
+    # target: "no such file" said of a file that is being created would be wrong
+    import errno
+
+    target = tmp_path / "out.txt"
+    with pytest.raises(FileNotFoundError) as raised, atomic_path(target) as tmp:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(tmp))
+    assert raised.value.filename == str(tmp) != str(target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_temporary_file_named_by_its_absolute_path_is_the_file(tmp_path, monkeypatch):
+    import errno
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OSError) as raised, atomic_path("out.svg") as tmp:
+        assert not tmp.is_absolute()
+        raise OSError(errno.ENOSPC, "No space left on device", os.path.abspath(tmp))
+    assert raised.value.filename == "out.svg"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_device_in_the_way_is_refused_as_a_device():
+    with pytest.raises(ValueError, match=r"^/dev/null: is not a regular file \(a device\)"):
+        check_writable("/dev/null")
+
+
+def test_a_temporary_name_keeps_the_files_name_and_suffix_while_they_fit(tmp_path):
+    # a temporary file left by a killed program says whose it was; a writer that picks the
+    # format by the suffix (Graphviz, matplotlib) still gets it beside a long name
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    fits = "a" * (limit - len(".") - len(".12345678.tmp"))  # the temporary name: 255 bytes
+    with atomic_path(tmp_path / fits) as tmp:
+        assert tmp.name.startswith(f".{fits}.") and len(tmp.name) == limit
+    too_long = "b" * (limit - 8) + ".svg"
+    with atomic_path(tmp_path / too_long, suffix=".svg") as tmp:
+        assert tmp.name.startswith(".") and tmp.suffix == ".svg" and "bbb" not in tmp.name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fits, too_long])
+
+
+def test_a_temporary_name_fits_the_file_systems_own_limit(tmp_path, monkeypatch):
+    # eCryptfs takes names of 143 bytes, not 255: the limit is asked of the folder
+    monkeypatch.setattr(os, "pathconf", lambda folder, name: 100)
+    name = "c" * 90 + ".json"
+    with atomic_path(tmp_path / name) as tmp:
+        assert len(tmp.name) <= 100 and not tmp.name.startswith(".ccc")
+        tmp.write_text("{}")
+    assert (tmp_path / name).read_text() == "{}"
+
+
+def test_an_error_naming_a_file_descriptor_is_passed_on_as_it_is(tmp_path):
+    # os.stat(fd) and the like name the descriptor: it may be any file's, so not the target's
+    import errno
+
+    with pytest.raises(OSError) as raised, atomic_path(tmp_path / "out.txt"):
+        raise OSError(errno.EIO, "Input/output error", 7)
+    assert raised.value.filename == 7
+    assert list(tmp_path.iterdir()) == []
