@@ -166,7 +166,10 @@ class BackpropAnimation:
         self.steps = list(observe_steps(root, seed))
         order = self.steps[0].backward_pass.order
         self.total = len(order)
-        self.nodes = nearest_nodes(root, max_nodes)[0] if max_nodes < len(order) else order[::-1]
+        self.nodes = order[::-1]  # backward's order: the inputs stand as they are written
+        if max_nodes < len(order):  # those nearest the output, in that same order
+            kept = set(nearest_nodes(root, max_nodes)[0])
+            self.nodes = [node for node in self.nodes if node in kept]
         self.index = {node: i for i, node in enumerate(self.nodes)}
         self.uses = use_counts(order)
         self.names = Names()

@@ -48,15 +48,19 @@ def test_the_middle_of_a_two_piece_spline_is_where_the_pieces_meet():
     assert math.isclose(layout._border((0, 0, 10, 4), (5, 102))[1], 4)
 
 
-def test_the_inputs_stand_in_the_order_the_expression_wrote_them_as_in_draw_dot():
-    # (the animation used to stack them upside down: w2 on top, x1 at the bottom)
+@pytest.mark.parametrize("max_nodes", [1000, 7, 6], ids=["whole", "one-left-out", "two-left-out"])
+def test_the_inputs_stand_in_the_order_the_expression_wrote_them_as_in_draw_dot(max_nodes):
+    # (the animation used to stack them upside down: w2 on top, x1 at the bottom; and one
+    # cut down by max_nodes still did: x2, w1, x1 from the top, and w1 above x1)
     from autograd_lite import Value
     from autograd_lite.viz import backprop_animation
 
     x1, w1, x2, w2 = (
         Value(v, label=n) for v, n in ((2.0, "x1"), (-3.0, "w1"), (0.0, "x2"), (1.0, "w2"))
     )
-    out = (x1 * w1 + x2 * w2).tanh()
-    animation = backprop_animation(out)
+    out = (x1 * w1 + x2 * w2).tanh()  # 8 Values
+    animation = backprop_animation(out, max_nodes=max_nodes)
     tops = {n.label: animation.layout.boxes[i][1] for n, i in animation.index.items() if n.label}
-    assert tops["x1"] < tops["w1"] < tops["x2"] < tops["w2"]
+    written = [name for name in ("x1", "w1", "x2", "w2") if name in tops]
+    assert len(written) == 4 - (8 - min(max_nodes, 8))  # (the leaves left out)
+    assert sorted(tops, key=tops.get) == written
