@@ -1,6 +1,7 @@
 """layout.py: reading Graphviz's positions once, and drawing arrows it was not asked for."""
 
 import math
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -64,3 +65,44 @@ def test_the_inputs_stand_in_the_order_the_expression_wrote_them_as_in_draw_dot(
     written = [name for name in ("x1", "w1", "x2", "w2") if name in tops]
     assert len(written) == 4 - (8 - min(max_nodes, 8))  # (the leaves left out)
     assert sorted(tops, key=tops.get) == written
+
+
+def three_boxes():
+    """A 1000 x 300 point picture: a box at the top left, one at the top right, and a
+    taller one in the middle (x, y, width, height of each)."""
+    boxes = [(10.0, 10.0, 50.0, 20.0), (900.0, 10.0, 50.0, 20.0), (500.0, 120.0, 50.0, 40.0)]
+    return layout.Layout(1000.0, 300.0, boxes, [])
+
+
+def test_a_window_is_centred_on_its_boxes_and_stays_inside_the_picture():
+    drawn = three_boxes()
+    assert drawn.window_around([2], 200.0, 100.0) == (425.0, 90.0, 200.0, 100.0)  # centred
+    assert drawn.window_around([2, 1], 500.0, 100.0)[0] == 475.0  # on both: 500 .. 950
+    # near an edge it stops there: no part of the window is outside the picture ...
+    assert drawn.window_around([0], 200.0, 100.0)[:2] == (0.0, 0.0)
+    assert drawn.window_around([1], 200.0, 100.0)[:2] == (800.0, 0.0)
+    # ... and a window bigger than the picture is the whole picture
+    assert drawn.window_around([0], 2000.0, 1000.0) == (0.0, 0.0, 1000.0, 300.0)
+
+
+def test_boxes_too_far_apart_for_one_window_keep_the_first_in_it():
+    drawn = three_boxes()  # boxes 0 and 1 are 940 points apart
+    assert drawn.window_around([1, 0], 200.0, 100.0)[0] == 750.0  # 750 .. 950: box 1
+    assert drawn.window_around([0, 1], 200.0, 100.0)[0] == 10.0  # 10 .. 210: box 0
+
+
+def test_a_window_is_drawn_at_full_size():
+    from autograd_lite.viz.animation import Paint
+
+    drawn = three_boxes()
+    contents = [(["a"], Paint("#ffffff", "#000000", False), False)] * 3
+    whole = ET.fromstring(drawn.svg(contents, "t"))
+    assert [whole.get(a) for a in ("width", "height", "viewBox")] == [
+        "1000pt", "300pt", "0 0 1000 300"
+    ]  # fmt: skip
+    part = ET.fromstring(drawn.svg(contents, "t", window=(425.0, 90.0, 200.0, 100.0)))
+    # 200 x 100 points of the picture on 200 x 100 points of the page: neither shrunk to
+    # the whole picture's size nor stretched
+    assert [part.get(a) for a in ("width", "height", "viewBox")] == [
+        "200pt", "100pt", "425 90 200 100"
+    ]  # fmt: skip
