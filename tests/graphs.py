@@ -37,3 +37,15 @@ def nn_neuron(n=3):
     unit = Neuron(n, activation="tanh", seed=0)
     out = unit([1.0, -2.0, 0.5][:n])
     return unit, out
+
+
+def rounded() -> Value:
+    """``out = t * c``, ``t = a * b`` with ``c = 0.41997``: at t the upstream is 0.41997,
+    written 0.42, and a receives 0.83994, written 0.8399, where 0.42 × 2.0 is 0.84: a
+    picture or table of that step must write "0.42 × 2.0 ≈ 0.8399"."""
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(0.41997, label="c")
+    t = a * b
+    t.label = "t"
+    out = t * c
+    out.label = "out"
+    return out

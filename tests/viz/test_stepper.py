@@ -10,7 +10,7 @@ pytest.importorskip("graphviz")
 pytest.importorskip("ipywidgets", reason="ipywidgets (the notebooks extra) is not installed")
 
 from graphs import neuron as labelled_neuron
-from graphs import reused
+from graphs import reused, rounded
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -135,6 +135,8 @@ def test_the_stepper_states_its_colours_and_shows_the_boxes_each_step_is_about()
     the steps visit were out of sight, and a widget has no script to scroll to them."""
     control = stepper(neuron())
     assert "|grad| on a log scale" in control.legend.value and "not reached" in control.legend.value
+    controls = control.widget.children[0]
+    assert control.legend in control.widget.children and control.whole in controls.children
     y = _chain(12)
     wide = stepper(y)
     layout = wide.animation.layout
@@ -144,25 +146,66 @@ def test_the_stepper_states_its_colours_and_shows_the_boxes_each_step_is_about()
     assert start[0] <= x and x + w <= start[0] + start[2]  # ... around the output
     assert _window(wide, 1) == start  # step 1 visits the output: in sight, nothing moves
     assert _window(wide, 8)[0] < start[0]
-    wide.whole.value = True  # the whole graph, fitted to the width
-    assert _window(wide, 2) == [0.0, 0.0, round(layout.width), round(layout.height)]
+    assert wide.whole.layout.display != "none"  # a part is shown: the button to see all
+    wide.go(2)
+    wide.whole.value = True  # the whole graph, fitted to the width, as soon as it is pressed
+    whole = ET.fromstring(wide.picture.value)
+    assert whole.get("viewBox") == f"0 0 {layout.width:.0f} {layout.height:.0f}"
+    assert "max-width: 100%" in whole.get("style")
+    wide.whole.value = False  # pressed again: the part around the step, at once
+    assert ET.fromstring(wide.picture.value).get("viewBox") != whole.get("viewBox")
+    assert _window(wide, 2)[2] < layout.width
     small = stepper(Value(2.0, label="a") * 3.0)
     assert small.whole.layout.display == "none"  # (a small picture is whole anyway)
 
 
-@pytest.mark.parametrize("root", [_chain(12), _notebook_1_L()], ids=["chain", "notebook-1"])
-def test_every_box_a_step_sends_to_is_in_sight(root):
+@pytest.mark.parametrize(
+    "root, rankdir",
+    [(_chain(12), "LR"), (_notebook_1_L(), "LR"), (_chain(12), "TB")],
+    ids=["chain", "notebook-1", "tall-chain"],
+)
+def test_every_box_a_step_sends_to_is_in_sight(root, rankdir):
     """Notebook 1's L is 976 points wide: at its steps 2 and 4 the window showed the
-    visited box but cut off u and c, then a and b, the boxes receiving its gradient."""
-    control = stepper(root)
+    visited box but cut off u and c, then a and b, the boxes receiving its gradient. A
+    tall picture (rankdir="TB") is followed up and down as a wide one is sideways."""
+    control = stepper(root, rankdir=rankdir)
     layout = control.animation.layout
-    assert layout.width > 640  # (wider than the window: the case of the bug)
+    assert layout.width > 640 or layout.height > 400  # (bigger than the window: the bug's case)
     for k in range(1, control.last + 1):
         left, top, width, height = _window(control, k)
         for i in control.animation.focus(k):
             x, y, w, h = layout.boxes[i]
             assert left <= x and x + w <= left + width, (k, i)
             assert top <= y and y + h <= top + height, (k, i)
+
+
+def test_the_window_moves_only_when_a_box_the_step_is_about_is_out_of_it():
+    """A window centred afresh at every step would shift the whole picture each time,
+    though the boxes the step is about were all in sight."""
+    control = stepper(neuron())  # 1212 points wide: a 640-point window shows half of it
+    boxes = control.animation.layout.boxes
+    before, moves = _window(control, 0), 0
+    for k in range(1, control.last + 1):
+        now = _window(control, k)
+        if all(_inside(boxes[i], before) for i in control.animation.focus(k)):
+            assert now == before, k
+        else:
+            moves += 1
+        before = now
+    assert 0 < moves < control.last - 1  # (it moves now and then, and stays now and then)
+
+
+def _inside(box, window) -> bool:
+    x, y, w, h = box
+    left, top, width, height = window
+    return left <= x and x + w <= left + width and top <= y and y + h <= top + height
+
+
+def test_the_table_says_where_its_numbers_are_rounded():
+    control = stepper(rounded())
+    control.go(control.last)
+    # 0.41997 × 2.0 is 0.83994: written "0.42 × 2.0 = 0.8399", it would look like a slip
+    assert "<td>0.42 × 2.0 ≈ 0.8399</td>" in control.table.value
 
 
 def test_stepper_checks_its_root():
@@ -196,4 +239,24 @@ def test_viz_imports_without_ipywidgets_and_stepper_says_what_to_install():
         "    print(error)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "stepper needs ipywidgets, which is not installed" in done.stdout
     assert "autograd-lite[notebooks]" in done.stdout
+
+
+def test_a_broken_ipywidgets_is_not_said_to_be_missing(tmp_path):
+    # installed, but failing on import (a version that does not match its dependencies):
+    # its own error, not "stepper needs ipywidgets, which is not installed"
+    broken = tmp_path / "ipywidgets"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise ImportError('cannot import name Widget')\n")
+    code = (
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import autograd_lite as ag\n"
+        "from autograd_lite.viz import stepper\n"
+        "try:\n"
+        "    stepper(ag.Value(1.0) * 2)\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "ImportError cannot import name Widget\n"
