@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("graphviz")
 
-from graphs import neuron, reused
+from graphs import neuron, reused, rounded
 from needs_graphviz import needs_a_program
 
 import autograd_lite as ag
@@ -173,6 +173,56 @@ def test_a_seed_other_than_1_is_in_every_derivative_a_caption_writes():
     assert not any(re.search(r"gradient d out / d", c) for c in captions)
     (only,) = backprop_animation(x, gradient=5.0).frames[1:]  # d x / d x is 1, not 5
     assert "Its gradient 5.0 (the seed) × d x / d x = 5.0 is final" in only.caption
+
+
+@needs_a_program
+def test_a_derivative_names_the_output_as_its_box_does():
+    # an unlabelled output is "output"; a label's control characters are written out, as
+    # in every name of the captions, never sent raw to the page or a terminal
+    x = Value(3.0, label="x")
+    final = [f.caption for f in backprop_animation(x * 2).frames if f.step and f.step.node is x]
+    assert "Its gradient d output / d x = 2.0 is final" in final[0]
+    y = x * 2
+    y.label = "y\x1b[31m"
+    final = [f.caption for f in backprop_animation(y).frames if f.step and f.step.node is x]
+    assert "Its gradient d y\\x1b[31m / d x = 2.0 is final" in final[0]
+    assert "\x1b" not in final[0]
+
+
+@needs_a_program
+def test_a_caption_says_where_its_numbers_are_rounded():
+    captions = [f.caption for f in backprop_animation(rounded()).frames]
+    # 0.41997 × 2.0 is 0.83994: written "0.42 × 2.0 = 0.8399", it would look like a slip
+    assert sum("a receives 0.42 × 2.0 ≈ 0.8399;" in c for c in captions) == 1
+
+
+@needs_a_program
+def test_focus_is_the_visited_box_then_the_drawn_boxes_it_sends_to():
+    """What the stepper keeps in sight at each frame."""
+    o = neuron()
+    animation = backprop_animation(o)
+    index = animation.index
+    assert animation.focus(0) == [index[o]]  # the start: where backward begins
+    for k in range(1, len(animation)):
+        node = animation.frames[k].step.node
+        assert animation.focus(k) == [index[node], *(index[p] for p in node.parents)], k
+    cut = backprop_animation(o, max_nodes=4)  # o, n and n's two operands
+    assert len(cut.nodes) == 4
+    for k in range(1, len(cut)):
+        node = cut.frames[k].step.node
+        drawn = [cut.index[p] for p in node.parents if p in cut.index]  # (the rest: no box)
+        assert cut.focus(k) == [cut.index.get(node, cut.index[o]), *drawn], k
+
+
+def test_the_legend_of_the_page_and_the_stepper_draws_not_reached_dashed():
+    # as the boxes are: "not reached yet" must not look like "exactly zero"
+    from autograd_lite.viz.animation import legend_html
+    from autograd_lite.viz.colors import GradScale
+
+    html = legend_html(GradScale.fit([1.0, -0.5]))
+    cells = {text: style for style, text in re.findall(r'<span style="([^"]*)">([^<]*)<', html)}
+    assert "border:1px dashed" in cells["not reached"]
+    assert "border:1px solid" in cells["0"]
 
 
 @needs_a_program
