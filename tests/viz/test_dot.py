@@ -1,6 +1,7 @@
 """Tests of ``autograd_lite/viz/dot.py``: ``draw_dot`` and ``draw_step``, read back from the
 Graphviz description they write (boxes, ops, arrows, names, expanded neurons, reused nodes)."""
 
+import html
 import re
 import struct
 import time
@@ -10,7 +11,7 @@ import pytest
 
 graphviz = pytest.importorskip("graphviz")
 
-from graphs import neuron, nn_neuron, reused  # noqa: E402
+from graphs import neuron, nn_neuron, reused, rounded  # noqa: E402
 from needs_graphviz import needs_a_program  # noqa: E402
 
 import autograd_lite as ag  # noqa: E402
@@ -182,6 +183,8 @@ def test_a_deep_chain_is_summarised_without_recursion():
     # a caller with other means (the command line) gives its own advice, checked as text
     told = text_of(draw_dot(y, max_nodes=40, to_see_more="ask for more"))
     assert "left out (ask for more)." in told and "raise" not in told
+    empty = text_of(draw_dot(y, max_nodes=40, to_see_more=""))
+    assert "left out (raise max_nodes to see more" in empty  # "": the default advice
     with pytest.raises(TypeError, match=r"draw_dot: to_see_more must be a str or None"):
         draw_dot(y, max_nodes=40, to_see_more=5)
 
@@ -200,6 +203,14 @@ def text_of(picture) -> str:
     return picture.source.replace('<BR ALIGN="LEFT"/>', " ")
 
 
+def test_a_note_above_the_picture_is_in_lines_no_wider_than_the_title():
+    y = huge_chain(1_000)
+    source = draw_dot(y, max_nodes=40).source
+    note = re.search(r'<TABLE ID="summary"[^>]*><TR><TD>(.*?)</TD>', source).group(1)
+    lines = [html.unescape(line) for line in note.split('<BR ALIGN="LEFT"/>') if line]
+    assert len(lines) >= 2 and all(len(line) <= 90 for line in lines), lines
+
+
 def test_gradients_left_from_another_backward_are_said_to_be_so():
     """The output's grad is 0 but its inputs' are not: they come from an earlier backward
     (here of x * y). The boxes show .grad as it is, and a note says whose it is."""
@@ -212,6 +223,10 @@ def test_gradients_left_from_another_backward_are_said_to_be_so():
     assert 'ID="stale"' not in draw_dot(z, show_grad=False).source  # no grads shown
     z.backward()
     assert 'ID="stale"' not in draw_dot(z).source  # its own pass now
+    # a step shows its own pass from zero, whatever .grad holds: never a stale one
+    steps = list(backward_steps(z))
+    ag.zero_grad([x, y, z])
+    assert not any('ID="stale"' in draw_step(z, step).source for step in steps)
 
 
 def test_a_graph_bigger_than_max_nodes_is_summarised_by_the_few_nearest_the_output():
@@ -286,6 +301,8 @@ def test_a_step_far_from_the_output_of_a_summarised_graph_is_drawn_around_its_no
     assert len(value_ids(picture)) == SUMMARY_NODES
     near = draw_step(y, steps[0])  # at the output: the same picture as before
     assert f"of {total:,} nodes, those nearest the output:" in text_of(near)
+    inside = draw_step(y, steps[20])  # among the 40 nearest the output: as draw_dot has it
+    assert f"of {total:,} nodes, those nearest the output:" in text_of(inside)
     # a box whose users were left out says so, not to be taken for the output: in the
     # middle of the chain, the one at the output's end of the 40 kept
     assert text_of(picture).count("used by nodes not shown") == 1
@@ -305,6 +322,13 @@ def test_each_arithmetic_is_written_on_its_own_arrow():
     names = ["x0*2", "x0*x0", "<B>c</B>"]
     for name, (source, _, target) in zip(names, arithmetic):
         assert name in line_of(picture, source) and target == "op0"
+
+
+def test_the_arithmetic_on_an_arrow_says_where_its_numbers_are_rounded():
+    out = rounded()
+    at_t = next(s for s in backward_steps(out) if s.node.label == "t")
+    texts = [text for _, text, _ in texts_on_arrows(draw_step(out, at_t))]
+    assert "0.42 × 2.0 ≈ 0.8399" in texts  # 0.41997 × 2.0: "= 0.8399" would look like a slip
 
 
 def test_the_order_of_operands_is_written_with_their_arithmetic():
@@ -416,6 +440,7 @@ def test_a_neuron_is_drawn_as_its_products_and_its_bias():
     b_id = next(k for k, line in node_lines(picture).items() if "<B>b</B>" in line)
     assert bias[0].strip().startswith(f"{b_id} ->")
     assert ">1.0<" not in source  # the constant 1 the bias is multiplied by is not drawn
+    assert "used by nodes not shown" not in source  # (each product box is used, and shown)
     products = re.findall(
         r"<I>w\.\d\*x\.\d</I></FONT></TD></TR><TR><TD><FONT[^>]*>data ([-\d.e+]+)", source
     )
@@ -470,7 +495,7 @@ def test_a_dot_node_kept_whole_in_a_small_picture_says_which_operands_pair_up():
     from nn import MLP
 
     big = MLP(2, [8, 8, 1], seed=0)([1.0, 2.0])
-    assert '"×' not in draw_dot(big).source
+    assert "label=<×" not in draw_dot(big).source  # (it looked for '"×', never written)
 
 
 def test_a_step_at_the_neuron_writes_the_arithmetic_of_every_product():
@@ -587,6 +612,9 @@ def test_pictures_of_up_to_60_values_expand_their_dot_nodes():
 
     assert "<I>w0*x0</I>" in draw_dot(weighted_sum(29, 1)).source  # 60 Values
     assert "<I>w0*x0</I>" not in draw_dot(weighted_sum(29, 2)).source  # 61
+    # kept whole, a dot node marks its pairs on its arrows in pictures of the same size
+    assert "label=<×x0>" in draw_dot(weighted_sum(29, 1), expand_dots=False).source
+    assert "label=<×" not in draw_dot(weighted_sum(29, 2), expand_dots=False).source
 
 
 def test_a_zero_gradient_after_backward_is_zero_not_unreached():
