@@ -143,6 +143,8 @@ def test_the_legend_states_this_pictures_range():
     assert "not reached" in legend and "nan" in legend
     for plain in (None, "none"):
         assert "legend" not in draw_dot(y, color_by=plain).source
+    # the page and the stepper write the same caption on one line
+    assert "darker = larger: from 0.00015 or less" in GradScale(1.5, 4).caption()
 
 
 def test_the_legend_is_no_wider_than_a_small_graph():
@@ -158,6 +160,10 @@ def test_the_legend_is_no_wider_than_a_small_graph():
     width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))
     assert width < 520
     assert "the largest here; orange +, blue" in svg  # (the whole caption, on two lines)
+    # both lines start at the left (without BALIGN, Graphviz centres the shorter one)
+    starts = [re.search(rf'<text [^>]*x="([-\d.]+)"[^>]*>{re.escape(words)}', svg).group(1)
+              for words in ("|grad| on a log scale", "from ")]  # fmt: skip
+    assert starts[0] == starts[1]
 
 
 def test_pictures_can_share_one_scale():

@@ -3,6 +3,8 @@ time bound, and the pictures it writes (SVG, PNG at twice the points, refused fo
 
 import re
 import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -170,3 +172,25 @@ def test_a_graphviz_variable_that_names_no_program_is_refused(monkeypatch, tmp_p
     monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", missing)
     with pytest.raises(programs.GraphvizNotFoundError, match="not a program here"):
         programs.graphviz_program()
+
+
+# --- without the graphviz package ------------------------------------------------------------
+def test_pictures_without_the_graphviz_package_say_what_to_install_in_one_error():
+    code = "import sys; sys.modules['graphviz'] = None\nimport autograd_lite.viz\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "ModuleNotFoundError: autograd_lite.viz (pictures of graphs) needs graphviz, which is "
+        "not installed: pip install 'autograd-lite[viz]'"
+    )
+    assert "During handling" not in done.stderr  # not chained to the bare import error
+
+
+def test_a_broken_graphviz_package_is_not_said_to_be_missing(tmp_path):
+    # installed, but failing on import: its own error, not "needs graphviz, which is not
+    # installed" (which would send the user to install what they have)
+    (tmp_path / "graphviz").mkdir()
+    (tmp_path / "graphviz" / "__init__.py").write_text("raise ImportError('cannot import X')\n")
+    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r})\nimport autograd_lite.viz\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.splitlines()[-1] == "ImportError: cannot import X"
