@@ -219,6 +219,28 @@ def test_every_box_a_step_sends_to_is_in_sight(browser, tmp_path):
         assert out_of_sight == 0, k
 
 
+def test_a_tall_picture_keeps_the_visited_box_in_sight(browser, tmp_path):
+    """At y = x + tanh(tanh(x)) drawn top to bottom, y's step sends to x at the top: the
+    two span more than the view's height (yet less than its width), so the view must
+    follow y alone, not centre on both and cut y off."""
+    x = Value(0.5, label="x")
+    y = x + x.tanh().tanh()
+    y.label = "y"
+    animation = backprop_animation(y, rankdir="TB")
+    open_page(browser, animation.save(tmp_path / "tall.html"))
+    for k in range(1, len(animation)):
+        number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
+        number.clear()
+        number.send_keys(str(k), Keys.ENTER)
+        assert caption(browser).startswith(f"Step {k} of {len(animation) - 1}")
+        in_sight = browser.execute_script(
+            "var v = document.querySelector('.agl-view').getBoundingClientRect();"
+            "var r = document.querySelector('.agl-node.agl-visit').getBoundingClientRect();"
+            "return [r.top >= v.top - 1 && r.bottom <= v.bottom + 1, v.height];"
+        )
+        assert in_sight[0], (k, in_sight[1])
+
+
 def test_the_page_asks_the_network_for_nothing(browser, page):
     open_page(browser, page)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
