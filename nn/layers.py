@@ -184,7 +184,7 @@ def weighted_sums(neurons, x, who="weighted_sums") -> list[Value]:
     nin = len(neurons[0].w)
     inputs = as_inputs(x, nin, who)
     try:
-        xs = [v if type(v) is Value else Value(v) for v in inputs]
+        xs = [v if isinstance(v, Value) else Value(v) for v in inputs]
     except TypeError:  # an input that is no number: say what a sample is
         problem = not_a_sample(x, nin, who, inputs)
         if problem is None:

@@ -172,6 +172,21 @@ def test_a_right_sample_keeps_the_error_that_is_about_something_else():
         model([1.0, 2.0])
 
 
+def test_a_sample_may_hold_values_of_a_subclass_of_value():
+    """A Value subclass is a Value: the engine computes with it, and so does a model (it
+    was refused as "Value(data) needs a real number, got V ...")."""
+
+    class Tagged(ag.Value):
+        pass
+
+    model = MLP(2, [3, 1], seed=0)
+    x = Tagged(0.5)
+    out = model([x, 2.0])
+    assert out.data == model([0.5, 2.0]).data
+    out.backward()
+    assert x.grad != 0.0
+
+
 def test_a_sample_given_as_an_iterator_is_told_by_what_it_held():
     # (read once by the first layer: the message must not read it again, empty)
     with pytest.raises(ValueError, match=r"^MLP\(x\): .* got a list of 3 numbers: give 2"):
