@@ -92,6 +92,9 @@ def test_wrong_input_size_is_reported():
     said = r"^MLP\(x\): x must be one sample of 2 numbers, got a list of 3 numbers: give 2"
     with pytest.raises(ValueError, match=said):
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
+    np = pytest.importorskip("numpy")  # ("an ndarray", as one says it)
+    with pytest.raises(ValueError, match=r"^MLP\(x\): .* got an ndarray of 3 numbers: give 2"):
+        MLP(2, [3, 1], seed=0)(np.array([1.0, 2.0, 3.0]))
 
 
 @pytest.mark.parametrize("sample", [True, None, "ab", b"1", object()])
@@ -160,6 +163,9 @@ def test_a_wrong_sample_is_reported_as_the_call_made():
         MLP(2, [3, 1], seed=0)([1.0, "a"])
     with pytest.raises(ValueError, match=r"^MLP\(x\): .* got a list with nothing in it"):
         MLP(2, [3, 1], seed=0)([])
+    # every item wrong but none a list: the first wrong one is named, it is no batch
+    with pytest.raises(TypeError, match=r"^MLP\(x\): .* got '1\.0' \(str\) as x\[0\]: convert"):
+        MLP(2, [3, 1], seed=0)(["1.0", "2.0"])
 
 
 def test_a_right_sample_keeps_the_error_that_is_about_something_else():
@@ -170,6 +176,11 @@ def test_a_right_sample_keeps_the_error_that_is_about_something_else():
         p.data -= 0.1 * p
     with pytest.raises(TypeError, match=r"\.data holds a Value"):
         model([1.0, 2.0])
+    one = MLP(1, [2, 1], seed=0)  # one input, given as one number: not blamed either
+    for p in one.parameters():
+        p.data -= 0.1 * p
+    with pytest.raises(TypeError, match=r"\.data holds a Value"):
+        one(1.0)
 
 
 def test_a_sample_may_hold_values_of_a_subclass_of_value():
