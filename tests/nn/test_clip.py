@@ -116,6 +116,12 @@ def test_an_infinite_max_norm_and_an_infinite_gradient_give_nan_like_torch(torch
     assert all(math.isnan(p.grad) for p in params)
 
 
+def test_an_int_past_the_float_range_is_an_infinite_max_norm_not_an_overflow_error():
+    params = _values([3.0, 4.0])
+    assert clip_grad_norm(params, 10**400) == 5.0  # read as math.inf: it only measures
+    assert [p.grad for p in params] == [3.0, 4.0]
+
+
 def test_huge_gradients_are_clipped_where_squaring_would_overflow():
     params = _values([1e200, 1e200])  # torch's total is inf here and its gradients become 0
     assert clip_grad_norm(params, 1.0) == pytest.approx(math.sqrt(2) * 1e200, rel=1e-12)
@@ -149,6 +155,7 @@ def test_takes_model_parameters_a_generator_and_a_single_value():
         ("good", -1.0, ValueError, "max_norm must be a number > 0"),
         ("good", math.nan, ValueError, "max_norm must be a number > 0"),
         ("good", -math.inf, ValueError, "max_norm must be a number > 0"),
+        ("good", -(10**400), ValueError, "max_norm must be a number > 0"),
         ("twice", 1.0, ValueError, "parameters lists the same Value twice"),
     ],
 )

@@ -142,6 +142,8 @@ def test_a_batch_in_torch_default_float32_or_as_a_list_is_taken_as_float64():
     twin(x).sum().backward()
     assert x.grad is not None and x.grad.dtype == torch.float32
     assert twin.float()(torch.tensor(X)).dtype == torch.float32
+    with pytest.raises(RuntimeError):  # refused as a float64 Linear does, not cut to its real part
+        twin(torch.tensor(X, dtype=torch.complex128) * (1 + 1j))
 
 
 def test_the_twin_pickles_as_a_torch_module_does():
