@@ -80,6 +80,7 @@ def test_a_list_that_holds_itself_is_walked_once():
         ({"a.b": ag.Value(1.0), "a": {"b": ag.Value(2.0)}}, ValueError, r"the key 'a\.b'"),
         ({"": ag.Value(1.0)}, ValueError, r"'heads' has the key ''"),
         ({"a": [{2: Neuron(1, seed=0)}]}, TypeError, r"'heads\.a\.0' has the key 2 \(int\)"),
+        ({"a.b": {"c": ag.Value(1.0)}}, ValueError, r"'heads' has the key 'a\.b'"),  # above
     ],
 )
 def test_a_dict_key_that_cannot_name_a_parameter_is_refused(heads, error, said):
@@ -94,6 +95,16 @@ def test_a_dict_key_that_cannot_name_a_parameter_is_refused(heads, error, said):
     for walk in (m.parameters, m.state_dict, lambda: m.load_state_dict({}, strict=False)):
         with pytest.raises(error, match=said + ".*a str without '.', such as"):
             walk()
+
+
+@pytest.mark.parametrize("key, such_as", [("a.b", "a_b"), ("", "w"), ((0, 1), "0_1"), (1, "1")])
+def test_a_refused_dict_key_comes_with_one_that_works(key, such_as):
+    class Net(Module):
+        def __init__(self):
+            self.heads = {key: ag.Value(1.0)}
+
+    with pytest.raises((TypeError, ValueError), match=rf"such as '{such_as}'$"):
+        Net().parameters()
 
 
 def test_repr_names_the_architecture_and_parameter_count():
@@ -241,6 +252,8 @@ def test_remove_duplicate_false_lists_every_name_as_in_pytorch():
     assert len(list(looped.named_parameters(remove_duplicate=False))) == 2
     with pytest.raises(TypeError, match="remove_duplicate"):
         looped.named_parameters(remove_duplicate="no")
+    with pytest.raises(TypeError, match="remove_duplicate"):
+        looped.named_modules(remove_duplicate="no")
 
 
 def test_tied_weights_take_one_sgd_step_as_in_torch(torch):
