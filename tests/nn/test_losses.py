@@ -46,6 +46,18 @@ def test_mse_accepts_one_prediction_and_lists_of_outputs():
             r"^mse_loss: prediction\[1\] has 1 number\(s\) but target\[1\] has 2; ",
         ),
         (
+            mse_loss,  # (not one sample written flat: two samples of two for one target row)
+            [[1.0, 2.0], [3.0, 4.0]],
+            [[1, 2]],
+            r"^mse_loss: 2 prediction\(s\) but 1 target\(s\); give one target per sample",
+        ),
+        (
+            bce_with_logits,
+            [[1.0, 2.0]],
+            [[0, 1, 1]],
+            r"^bce_with_logits: logits\[0\] has 2 number\(s\) but targets\[0\] has 3; ",
+        ),
+        (
             bce_with_logits,
             [[1.0], [2.0], [3.0], [4.0]],
             [[0, 1], [1, 0]],

@@ -206,6 +206,8 @@ def test_named_parameters_given_as_in_pytorch_are_told_to_be_parameters():
         # Values grouped in a tuple have no names: the hint would send the learner astray
         with pytest.raises(TypeError, match=r"^params\[0\] must be a Value, got tuple$"):
             make([tuple(model.parameters()[:2])], lr=0.1)
+        with pytest.raises(TypeError, match=r"^params\[0\] must be a Value, got tuple$"):
+            make([()], lr=0.1)  # (no pair: nothing to read a name from)
 
 
 def test_an_optimizer_refuses_a_value_computed_from_others():
