@@ -324,6 +324,35 @@ def test_what_only_a_call_can_check_is_checked_before_the_first_step(loss, optio
     assert model.state_dict() == before and optimizer.t == 0
 
 
+def test_what_python_cannot_read_the_arguments_of_is_left_to_the_call():
+    """A built-in has no signature to read (inspect raises ValueError): fit calls it and lets
+    the call say, rather than refuse a schedule.step that works."""
+    from types import SimpleNamespace
+
+    model = MLP(2, [2, 1], seed=0)
+    X, y = [[0.1, 0.2], [0.3, 0.4]], [0.0, 1.0]
+    schedule = SimpleNamespace(step={}.clear)  # (dict.clear: no signature, takes nothing)
+    history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 2, schedule=schedule,
+                  progress=False)  # fmt: skip
+    assert history.epochs == 2
+
+
+def test_the_trial_of_a_loss_of_ones_own_draws_no_dropout_mask():
+    """The trial runs the model in evaluation mode: a run with a loss of one's own trains with
+    the masks a built-in loss's run draws, the same weights bit for bit."""
+
+    def my_mse(predictions, targets):
+        return mse_loss(predictions, targets)
+
+    X, y = [[0.1, 0.2], [0.3, 0.4], [0.5, -0.6]], [0.5, -1.0, 2.0]
+    states = []
+    for loss in ("mse", my_mse):
+        model = MLP(2, [8, 1], dropout=0.5, seed=0)
+        fit(model, X, y, loss, SGD(model.parameters(), lr=0.1), 3, progress=False)
+        states.append(model.state_dict())
+    assert states[0] == states[1]
+
+
 def test_the_trial_of_a_loss_of_ones_own_gives_it_the_models_own_predictions():
     """A trial that gave every target the first sample's prediction refused losses that
     train: a hand-written BCE met sigmoid(40) = 1.0 with the target 0 (log(0)), and a
@@ -642,6 +671,33 @@ def test_a_model_of_ones_own_has_its_data_checked_before_the_first_step(y, valid
     assert model.state_dict() == before and optimizer.velocity == [None] * 27
     assert model.training and model.drop._rng.getstate() == masks  # no mask drawn
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_a_model_of_ones_own_has_every_row_like_the_first():
+    model = TwoLayers([4, 3])
+    before = model.state_dict()
+    X = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6, 0.7]]
+    with pytest.raises(ValueError, match=r"^X\[2\] has 3 feature\(s\) but X\[0\] has 2$"):
+        fit(model, X, [0, 1, 2], "cross_entropy", SGD(model.parameters(), lr=0.1), 1,
+            batch_size=1, shuffle=False, progress=False)  # fmt: skip
+    assert model.state_dict() == before
+
+
+def test_a_model_whose_parameters_fit_cannot_see_still_trains():
+    """The optimizer is checked against model.parameters(); a model that finds none (its
+    weight in a private attribute, say) cannot be checked, and is not refused."""
+
+    class Hidden(Module):
+        def __init__(self):
+            self._w = ag.Value(0.5)
+
+        def forward(self, x):
+            return self._w * x[0]
+
+    model = Hidden()
+    assert model.parameters() == []
+    fit(model, [[1.0], [2.0]], [1.0, 2.0], "mse", SGD([model._w], lr=0.1), 1, progress=False)
+    assert model._w.data != 0.5
 
 
 def test_a_model_of_ones_own_may_return_any_sequence_and_hold_its_own_optimizer():
