@@ -104,6 +104,10 @@ def test_a_layer_that_a_file_would_load_as_another_is_refused_before_writing(tmp
     swapped.layers[0] = Layer(4, 4, activation="relu", init="uniform", seed=0)
     save(swapped, path)  # what the architecture makes there, whatever its init
     assert load(path)([0.1, 0.2, 0.3, 0.4]).data == swapped([0.1, 0.2, 0.3, 0.4]).data
+    dropped = MLP(2, [3, 1], dropout=0.5, seed=0)
+    dropped.dropouts[0].p = 0.2  # changed since: the file would load the 0.5 it was made with
+    with pytest.raises(ValueError, match=r"'dropouts\.0' as Dropout\(p=0\.5\) instead of .*0\.2"):
+        save(dropped, path)
     extra = MLP(2, [3, 1], seed=0)
     extra.more = extra.layers[0]  # a name the architecture does not have
     with pytest.raises(ValueError, match=r"^model: cannot save it, as its file would not load"):
@@ -127,6 +131,17 @@ def test_a_layer_that_a_file_would_load_as_another_is_refused_before_writing(tmp
             r"'layers\.2\.neurons\.0\.w\.2' -> 'layers\.1\.neurons\.0\.b' does not fit",
         ),
         (lambda d: d["ties"].pop("layers.1.neurons.0.b"), "holds 15 and 'ties' 12 more"),
+        (  # a tie from a name that has its own weight (one weight short elsewhere: 14 + 14)
+            lambda d: (
+                d["state_dict"].pop("layers.2.neurons.0.b"),
+                d["ties"].update({"layers.0.neurons.0.w.0": "layers.0.neurons.0.w.1"}),
+            ),
+            r"the tie 'layers\.0\.neurons\.0\.w\.0' -> 'layers\.0\.neurons\.0\.w\.1' does not",
+        ),
+        (  # a name with neither a weight nor a tie, its weight under a name of no parameter
+            lambda d: d["state_dict"].update(other=d["state_dict"].pop("layers.2.neurons.0.b")),
+            r"the weights do not fit the architecture: no weight for 'layers\.2\.neurons\.0\.b'$",
+        ),
     ],
 )
 def test_a_damaged_tie_is_reported(tmp_path, change, message):
