@@ -94,6 +94,8 @@ def test_plot_gradient_flow_names_what_it_cannot_draw_and_never_raises_on_it():
         ((1e308, 1e308), ["1e+308", "1e+308"]),  # their sum overflowed: the mean was inf
         ((5e-324, 5e-324), ["5e-324", "5e-324"]),  # not "every gradient is 0"
         ((5e-324, 1e-2), ["5e-324"]),  # the floor underflowed to 0
+        ((1e-3, 1e250), []),  # the ends of DRAWN are drawn as bars
+        ((1e-250, 1e-3), []),
     ],
 )
 def test_plot_gradient_flow_names_the_figures_too_far_out_for_a_bar(grads, words):
@@ -106,6 +108,17 @@ def test_plot_gradient_flow_names_the_figures_too_far_out_for_a_bar(grads, words
     figure = plot_gradient_flow(model)
     figure.canvas.draw()  # (where matplotlib overflowed)
     assert [t.get_text() for t in figure.axes[0].texts] == words
+
+
+def test_plot_gradient_flow_starts_its_axis_at_least_half_a_decade_below_the_smallest_bar():
+    from nn.plots import plot_gradient_flow
+
+    model = MLP(2, [3, 1], seed=0)
+    for layer, grad in zip(model.layers, (1.5e-3, 2e-2)):  # (a power of ten just below 1.5e-3)
+        for p in layer.parameters():
+            p.grad = grad
+    bottom = plot_gradient_flow(model).axes[0].get_ylim()[0]
+    assert 1.5e-3 / 100 < bottom <= 1.5e-3 / 10**0.5
 
 
 def test_plot_gradient_flow_shows_its_scale_again_after_a_plot_without_one():
@@ -182,6 +195,9 @@ def test_history_plot_draws_loss_and_accuracy_curves():
     assert [line.get_label() for line in loss_axis.lines] == ["loss", "val loss"]
     assert [line.get_label() for line in accuracy_axis.lines] == ["accuracy", "val accuracy"]
     assert list(loss_axis.lines[0].get_ydata()) == history.loss
+    assert loss_axis.get_title().endswith("; validation: at its end")  # (said when there is one)
+    alone = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 1, progress=False)
+    assert "validation" not in alone.plot().axes[0].get_title()
 
 
 def test_decision_grid_and_boundary():
@@ -346,6 +362,8 @@ def test_a_soft_label_has_the_class_bces_accuracy_gives_it_in_the_plot_and_the_r
     assert classes_of([0.3, 0.7, 0.0, 1.0], one_output=True) == [0, 1, 0, 1]
     assert classes_of([-1, 1, 1], one_output=True) == [0, 1, 1]
     assert classes_of([2, 0, 1], one_output=False) == [2, 0, 1]
+    assert classes_of([0.5, 1.0], one_output=True) == [0, 1]  # 0.5 is not above 0.5
+    assert classes_of([-1, 0, 1], one_output=True) == [0, 0, 1]  # hinge reads 0 as -1
     X, y = [[-1.0, 0.0], [-0.5, 0.5], [0.5, 0.5]], [0.3, 0.2, 0.9]
     model = Neuron(2, activation="linear", seed=0)
     axis = plot_decision_boundary(model, X, y).axes[0]
