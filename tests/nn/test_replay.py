@@ -330,6 +330,23 @@ def test_a_recorded_run_gives_your_own_loss_and_accuracy_values_as_training_does
     assert (recorded.loss, recorded.accuracy) == (plain.loss, plain.accuracy)
 
 
+def test_a_run_of_three_classes_keeps_its_class_indices_and_names_its_loss(tmp_path):
+    """The accuracy of one's own gets each class index as given (an int, a list index), the
+    points are coloured by their class index, and the title says the loss in words."""
+    X, y = [[0.1, 0.2], [0.3, -0.4], [-0.5, 0.6]], [0, 2, 1]
+    model = nn.MLP(2, [4, 3], seed=0)
+
+    def right(prediction, target):  # (a float target is no list index)
+        return max(range(3), key=lambda k: prediction[k].data) == [0, 1, 2][target]
+
+    history = nn.fit(model, X, y, "cross_entropy", nn.SGD(model.parameters(), lr=0.1), 2,
+                     accuracy=right, record=True, progress=False)  # fmt: skip
+    assert [e["accuracy"] for e in history.recording.epochs] == history.accuracy
+    text, data = page_data(history.replay(tmp_path / "three.html"))
+    assert data["classes"] == [0, 2, 1]
+    assert "<title>Training replay: 2 epochs of cross-entropy</title>" in text
+
+
 def test_a_page_of_130000_samples_still_draws(browser, tmp_path):
     # Math.min(...array) overflowed Chromium's stack past about 125,000 entries: a blank page
     from selenium.webdriver.support.ui import WebDriverWait
