@@ -259,6 +259,57 @@ def test_a_classifier_of_more_than_two_inputs_shows_true_against_predicted_class
     )
 
 
+def test_the_points_over_a_decision_boundary_have_their_class_colour(tmp_path, browser):
+    from nn.plots import CLASS_COLOURS
+
+    X, y = [[-1.0, 0.5], [1.0, -0.5], [0.2, 0.9]], [-1.0, 1.0, 1.0]
+    open_one_epoch(browser, tmp_path, nn.MLP(2, [1], seed=0), X, y, "hinge")
+    centres = browser.execute_script(
+        "const c = document.getElementById('left'), g = c.getContext('2d');"
+        "return D.X.map(r => [...g.getImageData("
+        "  Math.round((r[0] - box[0]) / (box[1] - box[0]) * c.width),"
+        "  Math.round((box[3] - r[1]) / (box[3] - box[2]) * c.height), 1, 1).data].slice(0, 3));"
+    )
+    blue, red = ([int(colour[i : i + 2], 16) for i in (1, 3, 5)] for colour in CLASS_COLOURS[:2])
+    assert centres == [blue, red, red]
+
+
+def test_the_class_squares_colour_each_dot_by_its_class_and_leave_out_a_score_of_nan(
+    tmp_path, browser
+):
+    X = [[(k - 9.5) / 10, 0.3, -0.2] for k in range(20)]
+    y = [1.0 if x[0] > 0 else -1.0 for x in X]
+    model = nn.MLP(3, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    recorder = Recorder(model, X, y, "hinge")
+    for epoch, w in enumerate((1.0, float("nan")), 1):  # every point right, then no score
+        neuron.w[0].data, neuron.w[1].data, neuron.w[2].data, neuron.b.data = w, 0.0, 0.0, 0.0
+        recorder.end_epoch(model, epoch)
+    browser.get(write_replay(recorder, tmp_path / "colours.html").as_uri())
+
+    def dots(epoch_index):  # [blue, red] dots' pixels in the column of class 0, of class 1
+        return browser.execute_script(
+            "const s = document.getElementById('epoch'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('input'));"
+            "const c = document.getElementById('left'), d = c.getContext('2d')"
+            "  .getImageData(0, 0, c.width, c.height).data;"
+            "const n = [[0, 0], [0, 0]];"
+            "for (let i = 0; i < d.length; i += 4) {"
+            "  if (d[i + 3] === 0) continue;"
+            "  const column = (i / 4) % c.width < 180 ? 0 : 1;"
+            "  if (d[i + 2] - d[i] > 40) n[column][0]++;"
+            "  else if (d[i] - d[i + 2] > 40) n[column][1]++;"
+            "}"
+            "return n;",
+            epoch_index,
+        )
+
+    (blue_in_0, red_in_0), (blue_in_1, red_in_1) = dots(0)
+    assert blue_in_0 > 0 and red_in_1 > 0  # class 0 blue, class 1 red, as in the plots
+    assert red_in_0 == 0 and blue_in_1 == 0
+    assert dots(1) == [[0, 0], [0, 0]]  # a score of nan has no class: no dot
+
+
 @pytest.mark.parametrize(
     "loss, y, names",
     [
@@ -500,6 +551,30 @@ def test_a_single_epoch_is_drawn_as_dots(browser, tmp_path):
     assert x[0] < x[1]
     assert browser.find_element("id", "curves-note").text.startswith("Filled: the training data")
     assert browser.find_element("tag name", "h1").text.startswith("Training replay: 1 epoch of")
+
+
+def test_targets_all_alike_get_a_frame_as_wide_as_one_and_count_a_prediction_beyond_it(
+    tmp_path, browser
+):
+    # every target 1, predictions 1, 2 and 5: the frame runs from 1 to 1 + 1 (the targets have
+    # no span of their own: one is taken), and the 5 is one prediction beyond it
+    model = nn.MLP(1, [1], seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    open_one_epoch(browser, tmp_path, model, [[1.0], [2.0], [5.0]], [1.0, 1.0, 1.0], "mse")
+    assert browser.find_element("id", "left-note").text.endswith(
+        "Both axes run from 1.00 to 2.00 in every epoch; 1 prediction beyond that, hollow at "
+        "the edge."
+    )
+
+
+def test_the_gradient_flow_scale_is_written_as_a_reader_writes_it(tmp_path, browser):
+    # one mean |grad| of 0.1 (w's 0.2 and b's 0): the axis runs from 0.01 to 0.10
+    browser.get(write_replay(line_run((1.0,), grads=(0.2,)), tmp_path / "flow.html").as_uri())
+    texts = browser.execute_script(
+        "return [...document.querySelectorAll('#flow text')].map(t => t.textContent);"
+    )
+    assert texts[-2:] == ["log scale, from 0.01", "to 0.10, the run's largest"]
 
 
 def test_a_loss_that_is_not_a_number_is_shown_as_what_it_is(tmp_path):
