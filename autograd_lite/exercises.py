@@ -173,13 +173,12 @@ def _too_slow(task, where, blamed=None):
 
 def _flaky(task, blamed=None):
     if not blamed:
-        return Result(
-            task.name,
-            False,
-            f"✗ {task.name} gave different answers for the same input.\n"
+        hint = (
             "Does it use random numbers, or change something outside itself (a global "
-            "variable)? It should compute its answer from its arguments alone.",
+            "variable)? It should compute its answer from its arguments alone."
         )
+        message = f"✗ {task.name} gave different answers for the same input.\n{hint}"
+        return Result(task.name, False, message, Wrong("", "", "", hint, got=""))
     # (a sort that returns a set, say: its order changes from run to run)
     title = (
         blamed.verdict(task.name)
@@ -211,7 +210,7 @@ class Blame(NamedTuple):
         return f"✗ {name} may be right: {self.words()}, is not right yet: run its check first."
 
     def hint(self) -> str:
-        if self.right_alone is False and self.own_hint:  # its own mistake, hinted at too
+        if self.right_alone is False:  # its own mistake, hinted at too
             return f"Fix {self.task} until its check passes. {self.own_hint}"
         return f"Fix {self.task} until its check passes, then run this check again."
 
@@ -363,7 +362,7 @@ def _earlier_task_to_blame(task, answer, alone=True):
     verdict = _right_with_right_calls(task, answer, wrong) if alone else None
     if verdict is None or verdict:  # not tried, or right with right ones in their place
         return Blame(first, through, None if verdict is None else True)
-    own = f"{task.name} is wrong with a right {first} too: {verdict.hint}" if verdict.hint else ""
+    own = f"{task.name} is wrong with a right {first} too: {verdict.hint}"  # (every ✗ has one)
     return Blame(first, through, False, own)
 
 

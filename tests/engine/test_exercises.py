@@ -406,6 +406,58 @@ def test_a_sort_that_returns_a_set_is_blamed_not_backwards_randomness():
     assert answer.__globals__["topological_sort"] is topological_sort_as_a_set
 
 
+BACKWARD_WRONG_EVERY_FIFTH_CALL = """
+CALLS = []
+
+
+def backward(root):
+    CALLS.append(root)
+    root.grad = 1.0
+    for node in reversed(topological_sort(root)):
+        for parent, local in zip(node.parents, node.local):
+            if len(CALLS) % 5:
+                parent.grad += node.grad * local
+            else:
+                parent.grad = node.grad * local
+"""
+
+
+def test_a_wrong_answer_that_changes_between_runs_with_a_right_sort_too_is_told_so():
+    # it was only "Fix topological_sort until its check passes", with nothing on backward's
+    # own mistake: checked with a right sort it gave different answers, and that verdict
+    # had no hint to pass on
+    names = {"Node": Node, "topological_sort": topological_sort_without_visited}
+    exec(BACKWARD_WRONG_EVERY_FIFTH_CALL, names)
+    result = check("backward", names["backward"])
+    assert str(result).startswith("✗ backward is not right yet, and topological_sort")
+    assert result.hint == (
+        "Fix topological_sort until its check passes. backward is wrong with a right "
+        "topological_sort too: Does it use random numbers, or change something outside "
+        "itself (a global variable)? It should compute its answer from its arguments alone."
+    ), result.hint
+
+
+def topological_sort_reversed_every_other_call(root, calls=[]):  # noqa: B006 (the mistake)
+    calls.append(root)
+    order = topological_sort(root)
+    return order if len(calls) % 2 else order[::-1]
+
+
+def test_different_answers_from_a_wrong_earlier_task_are_blamed_on_it():
+    answer = in_the_lesson(backward, topological_sort=topological_sort_reversed_every_other_call)
+    result = check("backward", answer)
+    assert str(result) == (
+        "✗ backward may be right: topological_sort, which it calls, is not right yet: run its "
+        "check first.\n"
+        "With it, backward gave different answers for the same input.\n"
+        "Hint: Fix topological_sort until its check passes, then run this check again."
+    )
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+    assert not result.failing_input and not result.expected
+    page = result._repr_html_()
+    assert "<b>Hint:</b> Fix topological_sort until" in page and "smallest input" not in page
+
+
 def test_a_wrong_neuron_with_a_wrong_derivative_keeps_its_own_hint():
     # it was only "Fix mul_derivative until its check passes", though a right
     # mul_derivative leaves the neuron wrong: the tanh it forgot was not hinted at
