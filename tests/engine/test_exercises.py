@@ -527,6 +527,121 @@ def test_our_answer_to_an_earlier_task_is_not_checked_again():
     assert str(check("backward", answer)).startswith("✗ backward is not right yet.")
 
 
+def test_a_sort_that_calls_itself_by_its_name_is_told_its_own_mistake():
+    # topological_sort is not an earlier task of its own: checking the one it calls (itself)
+    # again would never end
+    answer = in_the_lesson(topological_sort_recursive_without_visited)
+    answer.__globals__["topological_sort"] = answer
+    result = check("topological_sort", answer)
+    assert str(result).startswith("✗ topological_sort is not right yet.\n")
+    assert "a is in the list twice" in result.hint
+
+
+def neuron_that_runs_backward_without_tanh(xs, ws, b):
+    total = b
+    for x, w in zip(xs, ws):
+        total = add(total, mul(w, x))
+    backward(total)
+    return total
+
+
+def test_an_earlier_task_with_no_right_answer_to_put_in_leaves_the_answer_may_be_right():
+    # backward has no right answer the checker could put in for a wrong one: the neuron that
+    # calls it is not tried with one (not "not right either"), and backward stays theirs
+    wrong_backward = lambda root: None
+    answer = in_the_lesson(
+        neuron_that_runs_backward_without_tanh, backward=wrong_backward, add=add, mul=mul
+    )
+    result = check("neuron", answer)
+    assert str(result).startswith(
+        "✗ neuron may be right: backward, which it calls, is not right yet: run its check first."
+    ), str(result)
+    assert answer.__globals__["backward"] is wrong_backward
+
+
+def test_an_answer_that_is_no_python_function_is_graded_without_looking_inside():
+    result = check("exp_derivative", math.sin)  # (a builtin: no code to read its calls from)
+    assert str(result).startswith("✗ exp_derivative is not right yet.\n")
+    assert result.failing_input == "x = 0.0"
+
+
+def sort_from_elsewhere(root):  # this module's right topological_sort, not the lesson's
+    return topological_sort(root)
+
+
+def backward_with_assignment_through_a_module(root):
+    root.grad = 1.0
+    for node in reversed(sort_from_elsewhere(root)):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad = node.grad * local
+
+
+def test_a_function_from_another_module_is_not_read_as_the_lessons():
+    # the function it calls reads its own module's topological_sort, which is right; the
+    # lesson's wrong one, of the same name, is not blamed
+    answer = in_the_lesson(
+        backward_with_assignment_through_a_module,
+        sort_from_elsewhere=sort_from_elsewhere,
+        topological_sort=topological_sort_without_visited,
+    )
+    result = check("backward", answer)
+    assert str(result).startswith("✗ backward is not right yet.\n"), str(result)
+    assert "topological_sort" not in result.message.splitlines()[0]
+
+
+def test_a_task_name_that_holds_no_function_is_not_checked():
+    # topological_sort = topological_sort(a): the name now holds a list, which backward
+    # then calls; that is backward's error, and the list is not given to check
+    answer = in_the_lesson(backward, topological_sort=[Node(1.0)])
+    result = check("backward", answer)
+    assert str(result).startswith("✗ backward is not right yet.\n"), str(result)
+    assert result.returned == "TypeError: 'list' object is not callable"
+
+
+def weighted_sum(xs, ws, b):
+    total = b
+    for x, w in zip(xs, ws):
+        total = add(total, mul(w, x))
+    return total
+
+
+def neuron_through_weighted_sum(xs, ws, b):
+    return tanh(weighted_sum(xs, ws, b))
+
+
+def test_an_earlier_task_two_calls_deep_is_named_with_the_function_the_answer_calls():
+    # neuron -> weighted_sum -> mul -> mul_derivative: it is called through weighted_sum,
+    # the name the learner finds in their neuron
+    derivatives = {task: RIGHT[task] for task in ("add_derivative", "tanh_derivative")}
+    answer = in_the_lesson(
+        neuron_through_weighted_sum, ops=True, mul_derivative=lambda a, b: (a, b), **derivatives
+    )
+    exec(inspect.getsource(weighted_sum), answer.__globals__)
+    assert str(check("neuron", answer)).startswith(
+        "✗ neuron may be right: mul_derivative, which it calls through weighted_sum, is not "
+        "right yet"
+    )
+
+
+def backward_with_a_function_inside(root):
+    def order():
+        return reversed(topological_sort(root))  # (read in the inner function only)
+
+    root.grad = 1.0
+    for node in order():
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+
+
+def test_an_earlier_task_called_from_a_function_inside_the_answer_is_found():
+    answer = in_the_lesson(
+        backward_with_a_function_inside, topological_sort=topological_sort_without_visited
+    )
+    assert str(check("backward", answer)).startswith(
+        "✗ backward may be right: topological_sort, which it calls, is not right yet"
+    )
+
+
 # --- an answer that never finishes ---------------------------------------------------
 
 unix_only = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM timer")
@@ -588,6 +703,30 @@ def test_a_right_answer_that_never_finishes_in_an_earlier_task_is_told_so(monkey
     # backward is right; the learner's topological_sort, which it calls, never ends
     monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
     answer = in_the_lesson(backward, topological_sort=topological_sort_forever)
+    with alarm(20):
+        result = check("backward", answer)
+    assert str(result).startswith(
+        "✗ backward did not finish within 0.2 s, and topological_sort, which it calls, is "
+        "not right yet: run its check first."
+    )
+    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
+
+
+def backward_forever(root):
+    root.grad = 1.0
+    order = topological_sort(root)
+    while order:  # never empties
+        node = order[-1]
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+
+
+@unix_only
+def test_a_time_out_is_told_after_one_time_limit_not_tried_again_with_a_right_sort(monkeypatch):
+    # backward never ends with any sort; a wrong sort beside it is named, and backward is
+    # not run again with a right one (another time limit to wait for) to say so
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
+    answer = in_the_lesson(backward_forever, topological_sort=topological_sort_without_visited)
     with alarm(20):
         result = check("backward", answer)
     assert str(result).startswith(
