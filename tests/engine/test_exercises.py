@@ -5,6 +5,7 @@ import inspect
 import math
 import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -780,6 +781,47 @@ def test_an_alarm_set_before_checking_is_put_back():
         left, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 20 < left <= 30
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def exp_derivative_slow_at_first(calls):
+    """A right exp_derivative whose first call takes 0.3 s."""
+
+    def answer(x):
+        if not calls:
+            time.sleep(0.3)
+        calls.append(x)
+        return math.exp(x)
+
+    return answer
+
+
+@unix_only
+def test_an_alarm_set_before_checking_keeps_its_time_and_its_interval():
+    # its time runs on while the answer runs (it was restarted from its full time after
+    # every call) and it repeats as it did
+    with alarm(30):
+        signal.setitimer(signal.ITIMER_REAL, 30, 10)  # in 30 s, then every 10 s
+        start = time.monotonic()
+        assert check("exp_derivative", exp_derivative_slow_at_first([]))
+        spent = time.monotonic() - start
+        left, interval = signal.getitimer(signal.ITIMER_REAL)
+    assert interval == 10
+    assert 20 < left <= 30 - spent + 0.05
+
+
+@unix_only
+def test_an_alarm_that_comes_due_while_the_answer_runs_rings_when_it_returns():
+    with alarm(0.1), pytest.raises(Rang):
+        check("exp_derivative", exp_derivative_slow_at_first([]))
+
+
+def test_checking_outside_the_main_thread_works_without_a_time_limit():
+    # (only the main thread may set a signal handler: there is no limit, and no error)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(check("sgd_step", sgd_step)))
+    thread.start()
+    thread.join(120)
+    assert results and results[0], results
 
 
 # --- our answers, from the lesson's hidden cells ---------------------------------------
