@@ -991,3 +991,53 @@ def test_our_answer_refuses_what_cannot_be_marked_and_kinds_read_as_english():
         exercises.our_answer(math.exp)
     assert exercises._kind(1j, many=True) == "complexes"
     assert exercises._kind("a", many=True) == "strings"
+
+
+def test_none_among_the_derivatives_is_named_as_none():
+    result = check("add_derivative", lambda a, b: (None, None))
+    assert result.hint.startswith("Return two plain floats, not None."), result.hint
+
+
+def test_an_array_is_named_with_an():
+    np = pytest.importorskip("numpy")
+    result = check("tanh_derivative", lambda x: np.array([1 - math.tanh(x) ** 2]))
+    assert result.hint.startswith("Return a plain float, not an ndarray."), result.hint
+
+
+def test_a_list_is_shown_as_a_list():
+    result = check("add_derivative", lambda a, b: [a, b])
+    assert result.returned == "[0.0, 0.0]"
+
+
+def test_a_topological_sort_that_returns_numbers_is_told_they_are_not_nodes():
+    result = check("topological_sort", lambda root: [root.data])
+    assert result.returned == "[0.0]"
+    assert result.hint.startswith("0.0 is not a node of this graph.")
+
+
+def test_a_node_deep_in_the_neuron_without_its_local_derivative_is_named():
+    def neuron_with_a_bias_node_without_local(xs, ws, b):
+        total = Node(b.data, (b,), ())  # a parent, no local derivative, under the output
+        for x, w in zip(xs, ws):
+            total = add(total, mul(w, x))
+        return tanh(total)
+
+    result = check("neuron", neuron_with_a_bias_node_without_local)
+    assert not result and "not one local derivative per parent" in result.returned
+
+
+def test_a_neuron_that_runs_backward_itself_is_still_right():
+    # the checker's own backward starts from zero gradients, not from the learner's
+    def neuron_then_backward(xs, ws, b):
+        out = neuron(xs, ws, b)
+        backward(out)
+        return out
+
+    assert check("neuron", neuron_then_backward)
+
+
+def test_the_jupyter_box_escapes_the_text_of_a_message_without_parts():
+    result = Result("t", False, "✗ t <b>\nx < y & z\nHint: a <i> b")
+    page = result._repr_html_()
+    assert "x &lt; y &amp; z" in page and "<b>Hint:</b> a &lt;i&gt; b" in page
+    assert "<i>" not in page and "✗ t &lt;b&gt;" in page
