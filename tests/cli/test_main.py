@@ -1,11 +1,15 @@
 """The ``autograd-lite`` command as a whole: help, version, errors, optional packages."""
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 from cli_helpers import assert_one_line_error, run, run_command
+
+from autograd_lite.cli import main
 
 pytest.importorskip("graphviz")
 pytest.importorskip("matplotlib")
@@ -57,6 +61,7 @@ def test_a_missing_optional_package_is_named_with_its_extra(capsys, monkeypatch)
     monkeypatch.setitem(sys.modules, "graphviz", None)  # "import graphviz" now fails
     status, _, err = run(capsys, "draw", "x*x", "x=3")
     assert_one_line_error(status, err, "pip install 'autograd-lite[viz]'", expected_status=1)
+    assert err.count("pip install") == 1  # (the library's message says it: not said twice)
 
 
 def test_version(capsys):
@@ -68,7 +73,14 @@ def test_version(capsys):
 
 
 @pytest.mark.parametrize(
-    "argv", [["draw", "-x*y", "x=2", "y=3"], ["draw", "-x"], ["draw", "--format", "dot", "-x"]]
+    "argv",
+    [
+        ["draw", "-x*y", "x=2", "y=3"],
+        ["draw", "-x"],
+        ["draw", "--format", "dot", "-x"],
+        ["draw", "--time-limit", "5", "-x*y", "x=1"],  # (5 is the option's, not the formula)
+        ["draw", "--output", "g.svg", "-x", "x=1"],
+    ],
 )
 def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
     status, out, err = run(capsys, *argv)
@@ -85,6 +97,10 @@ def test_a_formula_that_starts_with_minus_gets_a_hint(capsys, argv):
         (["draw", "x*y", "x=1", "--steps", "y"], "unrecognized arguments: y (see"),  # ...a word not
         (["draw", "x*y", "-o", "g.svg", "--", "x=1", "-o", "g.dot"],  # after "--", no options
          "autograd-lite draw: error: argument NAME=VALUE: '-o' is not NAME=VALUE, such as x=2"),
+        (["draw", "x*y", "-o", "g.svg", "--", "x=1", "--", "y=2"],  # a second "--" too
+         "autograd-lite draw: error: argument NAME=VALUE: '--' is not NAME=VALUE, such as x=2"),
+        (["draw", "x*y", "x=1", "--colour=red"],  # an option with "=", not a pair
+         "autograd-lite draw: error: unrecognized arguments: --colour=red (see"),
         (["draw", "x*y", "-o", "g.svg", "x=1", "y=2", "--bogus"],
          "autograd-lite draw: error: unrecognized arguments: --bogus (see autograd-lite draw"),
         (["draw"], "autograd-lite draw: error: the following arguments are required: EXPR (see"),
@@ -129,6 +145,7 @@ def test_name_value_pairs_may_come_after_the_options(capsys, tmp_path, monkeypat
         ["x", "x=1", "-o", "-weird.svg"],  # an option's value, not a formula
         ["x", "x=1", "--time-limit", "-inf"],
         ["--format", "dot", "x", "x=1", "-q"],
+        ["--format", "bogus", "-h"],  # (-h is help, not a formula)
     ],
 )
 def test_no_hint_for_other_mistakes(capsys, argv):
@@ -159,3 +176,22 @@ def test_an_interrupt_is_a_one_line_error_with_status_130(capsys, monkeypatch):
     monkeypatch.setattr(draw, "run", interrupted)
     status, _, err = run(capsys, "draw", "x", "x=1")
     assert_one_line_error(status, err, "interrupted", expected_status=130)
+
+
+def test_the_signal_handlers_are_put_back_after_a_command(capsys):
+    signums = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = [signal.getsignal(signum) for signum in signums]
+    status, _, err = run(capsys, "draw", "x", "x=1", "-o", "g.dot")
+    assert status == 0, err
+    assert [signal.getsignal(signum) for signum in signums] == before
+
+
+def test_a_command_runs_outside_the_main_thread(capsys, tmp_path):
+    # (only the main thread may handle signals: elsewhere the command runs without)
+    statuses = []
+    command = ["draw", "x*y", "x=2", "y=3", "-o", "g.dot"]
+    thread = threading.Thread(target=lambda: statuses.append(main(command)))
+    thread.start()
+    thread.join(60)
+    assert statuses == [0], capsys.readouterr().err
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
