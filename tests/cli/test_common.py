@@ -3,6 +3,7 @@ checking options, printing on any terminal, checking and writing the output file
 
 import argparse
 import io
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -130,3 +131,25 @@ def test_an_empty_output_folder_name_is_refused():
 def test_say_keeps_newlines_but_escapes_other_controls(capsys):
     say("a\nb\rc")
     assert capsys.readouterr().out == "a\nb\\rc\n"
+
+
+class ReaderGone(io.StringIO):
+    """A stream whose reader has gone (a closed pipe)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_say_stops_printing_to_an_output_whose_reader_has_gone(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", ReaderGone())
+    say("f = 1")  # no error
+    assert sys.stdout is None  # nothing more is printed (Python skips a stream that is None)
+    say("df/dx = 1")  # no error either
+
+
+def test_a_gone_reader_of_another_stream_leaves_the_output_as_it_is(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    say("error: ...", file=ReaderGone())  # (standard error, say, closed)
+    say("f = 1")
+    assert sys.stdout is out and out.getvalue() == "f = 1\n"

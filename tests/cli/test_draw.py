@@ -295,12 +295,15 @@ def test_a_fifo_as_the_output_is_refused_and_kept(capsys, tmp_path):
 
 
 def test_a_closed_output_does_not_stop_the_picture(tmp_path):
-    # as in `autograd-lite draw ... | head -1`: the reader has gone before anything printed
+    # as in `autograd-lite draw ... | head -1`: the reader has gone before anything printed.
+    # Its output to a pipe is buffered, as from a shell (PYTHONUNBUFFERED, if the tests run
+    # with it, wrote every line at once: then an error from the buffer could not show).
     read, write = os.pipe()
     os.close(read)
     command = [str(COMMAND), "draw", "x*y + sin(x)", "x=2", "y=3", "-o", "hp.svg"]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     try:
-        done = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120)
+        done = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120, env=env)
     finally:
         os.close(write)
     assert done.returncode == 0 and done.stderr == b""
