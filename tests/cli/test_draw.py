@@ -118,6 +118,10 @@ def test_a_big_graph_is_drawn_and_animated_in_part(capsys, tmp_path):
         "the command line draws no more; from Python, draw_dot with max_nodes at least" in picture
     )
     assert "raise summary_nodes" not in picture
+    status, out, err = run(capsys, "draw", big, "x=1", "-o", "graph.dot")  # the same advice
+    assert status == 0, err
+    source = " ".join(re.sub(r"<[^>]+>", " ", (tmp_path / "graph.dot").read_text()).split())
+    assert "left out (the command line draws no more; from Python, draw_dot with" in source
     status, out, err = run(capsys, "draw", big, "x=1", "--steps")
     assert status == 0, err
     page = (tmp_path / "backprop.html").read_text()
@@ -315,6 +319,7 @@ def test_a_closed_output_does_not_stop_the_picture(tmp_path):
     [
         (["x*y", "x=1", "y=2"], "f"),
         (["f*x", "f=3", "x=2"], "g"),
+        (["f*g", "f=1", "g=2"], "h"),
         (["f*g*h", "f=1", "g=2", "h=3"], "f1"),
     ],
 )
@@ -342,6 +347,7 @@ def test_a_long_file_name_is_written(capsys, tmp_path):
     [
         ("", "-o: give a file name, got an empty one", 2),
         ("g" * 300 + ".svg", "-o " + "g" * 300 + ".svg: File name too long", 1),
+        ("d" * 300 + "/g.svg", f"-o {'d' * 300}/g.svg: there is no folder '{'d' * 300}'", 1),
     ],
 )
 def test_an_output_name_that_cannot_be_is_named_with_its_option(capsys, tmp_path, name, said,
