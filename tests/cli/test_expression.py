@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import autograd_lite as ag
-from autograd_lite.cli.expression import MAX_LENGTH, ExpressionError, parse
+from autograd_lite.cli.expression import MAX_LENGTH, ExpressionError, listed, parse
 
 
 def evaluate(source, **values):
@@ -221,6 +221,22 @@ def test_the_caret_is_under_the_culprit_where_wide_characters_take_two_columns(s
     assert carets == " " * cells(shown[:at]) + "^" * cells(underlined)
 
 
+def test_the_caret_is_under_the_culprit_after_a_combining_accent():
+    # "é" written as e and a combining accent takes one column, not two
+    source = "e\u0301 + x.real"
+    with pytest.raises(ExpressionError) as caught:
+        parse(source, ["x", "\u00e9"])
+    _, shown, carets = str(caught.value).split("\n")
+    assert shown == "    " + source
+    assert carets == "    " + " " * len("é + ") + "^" * len("x.real")
+
+
+def test_a_comment_is_underlined_without_the_spaces_after_it():
+    with pytest.raises(ExpressionError, match="comment") as caught:
+        parse("x # y   ", ["x", "y"])
+    assert str(caught.value).splitlines()[2] == "    " + "  " + "^^^"
+
+
 def test_a_long_expression_is_shown_around_the_caret():
     source = "x + " * 100 + "x.y" + " + x" * 100
     with pytest.raises(ExpressionError) as caught:
@@ -272,6 +288,19 @@ def test_domain_errors_point_at_the_operation(source, words, underlined):
 def test_evaluate_needs_every_variable():
     with pytest.raises(ExpressionError, match="no value given for y"):
         parse("x + y", ["x", "y"]).evaluate({"x": 1.0})
+
+
+def test_many_variables_without_a_value_are_named_in_a_short_error():
+    names = [f"a{i}" for i in range(100)]
+    with pytest.raises(ExpressionError) as caught:
+        parse(" + ".join(names), names).evaluate({})
+    assert str(caught.value) == "no value given for a0, a1, a10, a11, a12 and 95 more"
+
+
+def test_names_are_listed_in_full_up_to_five():
+    assert listed(["a", "b", "c", "d", "e"]) == "a, b, c, d, e"
+    assert listed(["a", "b", "c", "d", "e", "f"]) == "a, b, c, d, e and 1 more"
+    assert listed([]) == ""
 
 
 def test_parse_needs_a_string():
@@ -457,6 +486,7 @@ def test_grammar_broken_formulas_are_refused_with_the_readers_own_error(data):
         ("2_000_x", None),  # (was "write 2_000_*x", itself no Python)
         ("2or x", None),  # a keyword is no name (was "write 2*or")
         ("2.x", "write 2.*x"),
+        ("1.2.3x", None),  # (not "write 2.3*x": the number is not 2.3)
     ],
 )
 def test_a_number_written_against_a_name_is_answered_with_the_product(source, hint):
