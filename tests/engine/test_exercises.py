@@ -427,6 +427,34 @@ def test_a_wrong_answer_that_changes_between_runs_with_a_right_sort_too_is_told_
     ), result.hint
 
 
+BACKWARD_WITH_A_MEMORY = """
+SEEN = set()
+
+
+def backward(root):
+    order = topological_sort(root)
+    key = tuple((node.label, node.data) for node in order)
+    if key in SEEN:  # (a mistake: it sets root.grad = 1.0 only on a graph it has seen)
+        root.grad = 1.0
+    SEEN.add(key)
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+"""
+
+
+def test_different_answers_beside_a_wrong_earlier_task_name_that_task():
+    # (wrong on a graph the first time only: the input hypothesis found is right when run
+    # again, which it reports as different answers for the same input)
+    names = {"topological_sort": topological_sort_without_visited}
+    exec(BACKWARD_WITH_A_MEMORY, names)
+    result = check("backward", names["backward"])
+    first, second, *_ = str(result).splitlines()
+    assert first.startswith("✗ backward ") and "topological_sort, which it calls" in first
+    assert second == "With it, backward gave different answers for the same input."
+    assert names["topological_sort"] is topological_sort_without_visited
+
+
 def test_different_answers_from_a_wrong_earlier_task_are_blamed_on_it():
     # (as a sort that returns a set gives, now and then: its order changes between runs)
     blamed = exercises.Blame("topological_sort", None, True)
