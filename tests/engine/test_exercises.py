@@ -795,12 +795,12 @@ def test_an_alarm_set_before_checking_is_put_back():
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
-def exp_derivative_slow_at_first(calls):
-    """A right exp_derivative whose first call takes 0.5 s."""
+def exp_derivative_slow_at_first(calls, seconds=0.5):
+    """A right exp_derivative whose first call takes ``seconds``."""
 
     def answer(x):
         if not calls:
-            time.sleep(0.5)
+            time.sleep(seconds)
         calls.append(x)
         return math.exp(x)
 
@@ -823,8 +823,9 @@ def test_an_alarm_set_before_checking_keeps_its_time_and_its_interval():
 
 @unix_only
 def test_an_alarm_that_comes_due_while_the_answer_runs_rings_when_it_returns():
-    with alarm(0.1), pytest.raises(Rang):
-        check("exp_derivative", exp_derivative_slow_at_first([]))
+    # (the alarm is due 0.5 s into a first call of 2 s: room for a loaded machine)
+    with alarm(0.5), pytest.raises(Rang):
+        check("exp_derivative", exp_derivative_slow_at_first([], seconds=2))
 
 
 def test_checking_outside_the_main_thread_works_without_a_time_limit():
