@@ -58,8 +58,8 @@ def gradient_flow(model) -> list[tuple[str, float, float]]:
 
 #: Said in the plot when no weight has a gradient: there is nothing to compare.
 NO_GRADIENTS = "Every weight's gradient is 0:\nrun loss.backward() first"
-#: The figures drawn as bars; outside, a word. (A log axis spanning more than 500 decades
-#: overflows matplotlib; a gradient of 1e-250 or 1e250 has vanished or exploded anyway.)
+#: The figures drawn as bars; outside, a word. (matplotlib's margin around a bar near 1e308
+#: overflows; a gradient of 1e-250 or 1e250 has vanished or exploded anyway.)
 DRAWN = (1e-250, 1e250)
 
 
@@ -70,6 +70,25 @@ def _drawn(x: float) -> bool:
 def _word(x: float) -> str:
     """A figure that has no bar, as a word: 0, inf, nan, 5e-324, 1e+280."""
     return "0" if x == 0.0 else f"{x:.0e}" if math.isfinite(x) else str(x)
+
+
+def _finite_log_locator():
+    """matplotlib's log ticks, less any beyond the floats.
+
+    Over hundreds of decades the ticks stand many decades apart, and matplotlib places one
+    a stride beyond each end of the axis: past 1e308 that tick was inf, and labelling it
+    raised OverflowError (a small subplot, with fewer ticks, met it at 200 decades).
+    """
+    import numpy as np
+    from matplotlib.ticker import LogLocator
+
+    class FiniteLogLocator(LogLocator):
+        def tick_values(self, vmin, vmax):
+            with np.errstate(over="ignore", under="ignore"):  # (those ticks are dropped)
+                ticks = super().tick_values(vmin, vmax)
+            return ticks[(ticks > 0) & np.isfinite(ticks)]
+
+    return FiniteLogLocator()
 
 
 def plot_gradient_flow(model, ax=None):
@@ -113,6 +132,7 @@ def plot_gradient_flow(model, ax=None):
     ax.bar(positions, heights(r[2] for r in rows), color="#9ecae1", label="max |grad|")
     ax.bar(positions, heights(r[1] for r in rows), color="#08519c", label="mean |grad|")
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(_finite_log_locator())
     # The axis is fitted to the data: with a point at the floor under every layer it reaches
     # down there and across every layer, with bars or not (and with other plots sharing it)
     ax.update_datalim([(i, floor) for i in positions])

@@ -110,6 +110,34 @@ def test_plot_gradient_flow_names_the_figures_too_far_out_for_a_bar(grads, words
     assert [t.get_text() for t in figure.axes[0].texts] == words
 
 
+@pytest.mark.parametrize(
+    ("grads", "size"),
+    [
+        ((1e-100, 1e250), (6, 3.5)),  # (the plot's own size)
+        ((1e-250, 1e220), (6, 3.5)),
+        ((1e-100, 1e100), (2, 1)),  # a small subplot: fewer ticks, a longer stride
+        ((1e-3, 1e250), (3, 2)),
+        ((1e-250, 1e250), (6, 3.5)),  # both ends of DRAWN at once
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Tight layout not applied")  # (2 by 1 inches is cramped)
+def test_plot_gradient_flow_draws_any_span_of_figures_on_axes_of_any_size(grads, size):
+    # matplotlib's log ticks reach a stride past the top of the axis: over hundreds of
+    # decades that tick was inf, and labelling it raised OverflowError
+    from nn.plots import plot_gradient_flow
+
+    model = MLP(2, [3, 1], seed=0)
+    for layer, grad in zip(model.layers, grads):
+        for p in layer.parameters():
+            p.grad = grad
+    _, ax = plt.subplots(figsize=size)
+    figure = plot_gradient_flow(model, ax=ax)
+    figure.canvas.draw()
+    assert [t.get_text() for t in ax.texts] == []  # both figures drawn as bars
+    ticks = ax.get_yticks()
+    assert len(ticks) >= 2 and all(0 < t < math.inf for t in ticks)
+
+
 def test_plot_gradient_flow_starts_its_axis_at_least_half_a_decade_below_the_smallest_bar():
     from nn.plots import plot_gradient_flow
 
