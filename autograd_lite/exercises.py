@@ -821,7 +821,26 @@ def _judge_topological_sort(answer, plan):
         raise Wrong(where, shown, expected, problem)
     if problem:
         raise Wrong(where, shown, expected, f"{problem} {_TOPO_HINT}")
+    # Right once; and again? A visited set kept from call to call (a global, or a default
+    # argument) is right on every fresh graph, but a second call on the same graph misses
+    # what the first one visited: in the lesson, backward(o) after topological_sort(o).
+    again = _call(answer, (graph.root,), where, _TOPO_HINT)
+    if not isinstance(again, (list, tuple)):
+        shown = _shown(again)
+    elif _order_problem(again, graph):
+        shown = "[" + ", ".join(_name(node, graph) for node in again) + "]"
+    else:
+        return
+    raise Wrong(
+        where, shown, expected, _SECOND_CALL, "Called again on the same graph, it returned:"
+    )
 
+
+_SECOND_CALL = (
+    "The first call was right, a second call on the same graph was not: is the set of "
+    "visited nodes a default argument (visited=set()) or a global? Make a new set inside the "
+    "function, on every call."
+)
 
 _EARLIER_CALL = (
     "The list holds nodes from an earlier call: is it a default argument (order=[]) or a "

@@ -943,6 +943,55 @@ def test_a_list_kept_from_an_earlier_call_is_named_as_the_mistake(answer):
     )
 
 
+VISITED_IN_EVERY_CALL = set()
+
+
+def topological_sort_with_global_visited_set(root):  # the lecture's first build_topo
+    order = []
+
+    def visit(node):
+        if node not in VISITED_IN_EVERY_CALL:
+            VISITED_IN_EVERY_CALL.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+def topological_sort_with_default_visited_set(root, visited=set()):  # noqa: B006 (the mistake)
+    order = []
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
+@pytest.mark.parametrize(
+    "answer", [topological_sort_with_global_visited_set, topological_sort_with_default_visited_set]
+)
+def test_a_visited_set_kept_from_an_earlier_call_is_caught_by_a_second_call(answer):
+    # Right on every fresh graph, so only a second call on the same graph shows it: in the
+    # lesson, backward(o) after topological_sort(o) would then get [] and leave every grad 0.
+    result = check("topological_sort", answer)
+    assert not result
+    assert result.failing_input == "a = 0.0    (the root)"
+    assert result.got == "Called again on the same graph, it returned:"
+    assert result.returned == "[]"
+    assert result.hint == (
+        "The first call was right, a second call on the same graph was not: is the set of "
+        "visited nodes a default argument (visited=set()) or a global? Make a new set inside "
+        "the function, on every call."
+    )
+
+
 def test_an_sgd_step_must_update_every_parameter():
     def first_only(params, lr):
         params[0].data -= lr * params[0].grad
