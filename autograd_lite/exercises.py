@@ -568,7 +568,8 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
         expected_text = f"{shown}   (a numerical slope gives {numeric})"
         extra = _not_returned(out)
         if extra is None and not single and not ok_shape:
-            extra = f"Return {len(expected)} numbers, one per input: ({', '.join(names)})."
+            each = ", ".join(f"d(out)/d{names[i]}" for i in differentiated)
+            extra = f"Return {len(expected)} numbers, one per input: ({each})."
         elif extra is None and not numbers_only:
             extra = _plain_floats_hint(got)
         elif extra is None and diagnose is not None:

@@ -206,7 +206,8 @@ def test_a_missing_return_gets_its_own_hint():
 
 def test_the_wrong_number_of_derivatives_is_explained():
     result = check("add_derivative", lambda a, b: 1.0)
-    assert result.hint.startswith("Return 2 numbers, one per input: (a, b).")
+    # Not "one per input: (a, b)", which reads as "return (a, b)", itself a wrong answer.
+    assert result.hint.startswith("Return 2 numbers, one per input: (d(out)/da, d(out)/db).")
 
 
 def test_one_derivative_may_come_as_a_number_or_a_one_tuple():
@@ -1025,7 +1026,7 @@ def test_an_answer_that_is_not_plain_numbers_is_told_what_it_is(task, answer, hi
 def test_a_tuple_of_one_is_shown_as_a_tuple():
     result = check("add_derivative", lambda a, b: (1.0,))
     assert result.returned == "(1.0,)"
-    assert result.hint.startswith("Return 2 numbers, one per input: (a, b).")
+    assert result.hint.startswith("Return 2 numbers, one per input: (d(out)/da, d(out)/db).")
 
 
 def test_a_neuron_is_graded_on_the_bias_and_input_gradients_too():
