@@ -910,6 +910,12 @@ _NEURON_HINT = (
 )
 
 
+_NO_OPERATORS = (
+    "The lesson's Node has no + or * (micrograd's Value has them), so neither a + b nor "
+    "Python's sum(...) works on nodes: combine them with add(a, b) and mul(a, b)."
+)
+
+
 @st.composite
 def _neurons(draw):
     n = draw(st.integers(1, 3))
@@ -927,7 +933,14 @@ def _judge_neuron(answer, case):
         f"xs = [{', '.join(_num(x) for x in xs)}], ws = [{', '.join(_num(w) for w in ws)}]"
         f", b = {_num(b)}"
     )
-    out = _call(answer, (x_nodes, w_nodes, b_node), where, _NEURON_HINT)
+    try:
+        out = _call(answer, (x_nodes, w_nodes, b_node), where, _NEURON_HINT)
+    except Wrong as wrong:  # a + b, or the lecture's sum(...), on nodes: say why it fails
+        if wrong.returned.startswith("TypeError: unsupported operand") and "'Node'" in (
+            wrong.returned
+        ):
+            wrong.hint = f"{_NO_OPERATORS} {wrong.hint}"
+        raise
 
     # The reference: the same neuron in autograd-lite.
     X, W, B = [ag.Value(x) for x in xs], [ag.Value(w) for w in ws], ag.Value(b)

@@ -1040,6 +1040,27 @@ def test_a_neuron_is_graded_on_the_bias_and_input_gradients_too():
     assert not result and "b.grad" in result.returned and "w1.grad" not in result.returned
 
 
+def neuron_with_pythons_sum(xs, ws, b):  # the lecture's sum(..., self.b), on Values
+    return tanh(sum((mul(w, x) for w, x in zip(ws, xs)), b))
+
+
+def neuron_with_operators(xs, ws, b):
+    total = b
+    for x, w in zip(xs, ws):
+        total = total + w * x
+    return tanh(total)
+
+
+@pytest.mark.parametrize("answer", [neuron_with_pythons_sum, neuron_with_operators])
+def test_a_neuron_that_uses_plus_or_sum_on_nodes_is_told_to_use_add_and_mul(answer):
+    result = check("neuron", answer)
+    assert not result and result.returned.startswith("TypeError: unsupported operand")
+    assert result.hint.startswith(
+        "The lesson's Node has no + or * (micrograd's Value has them), so neither a + b nor "
+        "Python's sum(...) works on nodes: combine them with add(a, b) and mul(a, b)."
+    )
+
+
 def test_a_node_with_more_parents_than_local_derivatives_is_named():
     def tanh_without_local(xs, ws, b):
         total = neuron_without_tanh(xs, ws, b)
