@@ -571,7 +571,7 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
             each = ", ".join(f"d(out)/d{names[i]}" for i in differentiated)
             extra = f"Return {len(expected)} numbers, one per input: ({each})."
         elif extra is None and not numbers_only:
-            extra = _plain_floats_hint(got)
+            extra = _plain_floats_hint(got, names)
         elif extra is None and diagnose is not None:
             extra = diagnose(args, got)
         raise Wrong(where, _shown(out), expected_text, f"{extra} {hint}" if extra else hint)
@@ -583,9 +583,13 @@ def _derivative_task(name, names, inputs, forward, engine, differentiated, hint,
     return Task(name, inputs, judge, right=right)
 
 
-def _plain_floats_hint(got):
+def _plain_floats_hint(got, names):
     """The hint for derivatives of the right count that are not all numbers."""
     other = next(g for g in got if not _is_number(g))
+    name = getattr(other, "__name__", "")
+    if len(got) == 1 and callable(other) and name.isidentifier():  # return math.exp
+        call = f"{name}({', '.join(names)})"
+        return f"Return a plain float, not the function {name} itself: call it, as in {call}."
     if len(got) == 1:
         return f"Return a plain float, not {_kind(other)}."
     count = {2: "two", 3: "three"}.get(len(got), str(len(got)))
@@ -814,7 +818,7 @@ def _judge_topological_sort(answer, plan):
         + (", ".join(graph.nodes[i].label for i in graph.kept) + "]")
     )
     if not isinstance(order, (list, tuple)):
-        hint = _not_returned(order) or f"Return a list of nodes, not {type(order).__name__}."
+        hint = _not_returned(order) or f"Return a list of nodes, not {_kind(order)}."
         raise Wrong(where, _shown(order), expected, f"{hint} {_TOPO_HINT}")
     shown = "[" + ", ".join(_name(node, graph) for node in order) + "]"
     problem = _order_problem(order, graph)
@@ -950,7 +954,7 @@ def _judge_neuron(answer, case):
     expected = f"a node with data {_num(reference.data)}"
     data = getattr(out, "data", None)
     if not _is_number(data):
-        hint = _not_returned(out) or f"Return the output node, not {type(out).__name__}."
+        hint = _not_returned(out) or f"Return the output node, not {_kind(out)}."
         raise Wrong(where, _shown(out), expected, f"{hint} {_NEURON_HINT}")
     if not _close(float(data), reference.data):
         raise Wrong(where, f"a node with data {_num(data)}", expected, _NEURON_HINT)

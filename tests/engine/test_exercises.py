@@ -1023,6 +1023,29 @@ def test_an_answer_that_is_not_plain_numbers_is_told_what_it_is(task, answer, hi
     assert check(task, answer).hint.startswith(f"Return {hint}.")
 
 
+@pytest.mark.parametrize(
+    ("task", "answer", "hint"),
+    [
+        (
+            "topological_sort",
+            lambda root: set(topological_sort(root)),
+            "a list of nodes, not a set",
+        ),
+        ("neuron", lambda xs, ws, b: neuron(xs, ws, b).data, "the output node, not a float"),
+        ("neuron", lambda xs, ws, b: [neuron(xs, ws, b)], "the output node, not a list"),
+    ],
+)
+def test_what_was_returned_instead_is_named_in_english(task, answer, hint):
+    assert check(task, answer).hint.startswith(f"Return {hint}.")
+
+
+def test_a_function_returned_instead_of_its_value_is_told_to_call_it():
+    result = check("exp_derivative", lambda x: math.exp)  # forgot (x)
+    assert result.hint.startswith(
+        "Return a plain float, not the function exp itself: call it, as in exp(x)."
+    )
+
+
 def test_a_tuple_of_one_is_shown_as_a_tuple():
     result = check("add_derivative", lambda a, b: (1.0,))
     assert result.returned == "(1.0,)"
