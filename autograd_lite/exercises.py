@@ -1027,6 +1027,13 @@ _SGD_HINT = (
 )
 
 
+_KEEP_GRAD = (
+    "The data is right, but leave grad as it is: a step only changes data. Clearing the "
+    "gradients is a step of its own, before the next backward (the training loop below "
+    "does it, as optimizer.zero_grad() does in PyTorch)."
+)
+
+
 @st.composite
 def _sgd_cases(draw):
     params = [(draw(values()), draw(values())) for _ in range(draw(st.integers(1, 3)))]
@@ -1048,7 +1055,16 @@ def _judge_sgd_step(answer, case):
     _call(answer, (params, lr), where, _SGD_HINT)
     expected = [d - lr * g for d, g in pairs]
     if all(_is_number(p.data) and _close(float(p.data), e) for p, e in zip(params, expected)):
-        return
+        if all(p.grad == g for p, (_, g) in zip(params, pairs)):
+            return
+        returned = ", ".join(
+            f"{p.label}.data = {_shown(p.data)}, {p.label}.grad = {_shown(p.grad)}" for p in params
+        )
+        wanted = ", ".join(
+            f"{p.label}.data = {_num(e)}, {p.label}.grad = {_num(g)}"
+            for p, e, (_, g) in zip(params, expected, pairs)
+        )
+        raise Wrong(where, returned, wanted, _KEEP_GRAD, "After it ran:")
     returned = ", ".join(f"{p.label}.data = {_shown(p.data)}" for p in params)
     wanted = ", ".join(f"{p.label}.data = {_num(e)}" for p, e in zip(params, expected))
     raise Wrong(where, returned, wanted, _SGD_HINT, "After it ran:")

@@ -1001,6 +1001,20 @@ def test_an_sgd_step_must_update_every_parameter():
     assert not result and "p2.data" in result.failing_input
 
 
+def test_an_sgd_step_that_also_clears_the_gradients_is_told_to_leave_them():
+    def step_and_zero(params, lr):  # the task says: leave grad as it is
+        for p in params:
+            p.data -= lr * p.grad
+            p.grad = 0.0
+
+    result = check("sgd_step", step_and_zero)
+    assert not result
+    assert result.failing_input == "p1.data = 0.0, p1.grad = 1.0; lr = 0.1"
+    assert result.returned == "p1.data = -0.1, p1.grad = 0.0"
+    assert result.expected == "p1.data = -0.1, p1.grad = 1.0"
+    assert result.hint.startswith("The data is right, but leave grad as it is:")
+
+
 def test_booleans_are_not_numbers_for_the_grader():
     result = check("add_derivative", lambda a, b: (True, True))
     assert not result and result.hint.startswith("Return two plain floats, not True or False.")
