@@ -96,3 +96,12 @@ def test_the_reading_order_links_whole_pieces_of_the_engine_and_counts_them_righ
     assert total == int(claimed.group(1)) and total <= 350
     # the package's docstring gives the same reading order, and the same count
     assert f"({total} lines of code)" in autograd_lite.__doc__
+
+
+def test_the_step_picture_is_introduced_by_text_that_names_its_graph():
+    # Its graph is not the neuron of the code above it, and alt text shows on no page.
+    text = README.read_text("utf-8")
+    before = text[: text.index("](docs/step.svg)")]
+    before = before[: before.rindex("![")].rstrip()
+    paragraph = before[before.rindex("\n\n") :]  # the one right above the picture
+    assert "b = a + a" in paragraph and "draw_step" in paragraph
