@@ -29,6 +29,9 @@ from .animation import backprop_animation, legend_html
 TABLE_ROWS = 12
 #: The part of a big picture shown around the step, in points (width, height).
 WINDOW = (640.0, 400.0)
+#: A picture that keeps at least this share of its size when fitted into ``WINDOW`` is shown
+#: whole: cutting the edge off a box would show less than shrinking it a little does.
+SHRINK = 0.8
 
 
 def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300) -> Stepper:
@@ -78,8 +81,7 @@ class Stepper:
         )  # fmt: skip
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
         self.whole.observe(lambda _: self.show(self.slider.value), names="value")
-        layout = animation.layout
-        if layout.width <= WINDOW[0] and layout.height <= WINDOW[1]:
+        if _fits(animation.layout):
             self.whole.layout.display = "none"  # (the whole picture is shown anyway)
         controls = widgets.HBox([self.previous, self.play, self.next, self.slider, self.whole])
         self.widget = widgets.VBox([controls, self.caption, self.legend, self.picture, self.table])
@@ -102,13 +104,14 @@ class Stepper:
         self.table.value = steps_table(self.animation, k)
 
     def picture_of(self, k: int) -> str:
-        """Frame ``k``'s picture: the whole graph fitted to the width when it fits in
-        ``WINDOW`` or ``whole`` is pressed; else, at full size, a part with the boxes the
-        step is about in it (the visited one and those it sends to), moved only when one of
-        them is out of sight (as the saved page's script scrolls; a widget has no script)."""
+        """Frame ``k``'s picture: the whole graph fitted to the width when it (nearly) fits
+        in ``WINDOW`` (``_fits``) or ``whole`` is pressed; else, at full size, a part with the
+        boxes the step is about in it (the visited one and those it sends to), moved only when
+        one of them is out of sight (as the saved page's script scrolls; a widget has no
+        script)."""
         uid = f"agl-stepper-{id(self)}"
         layout = self.animation.layout
-        if self.whole.value or (layout.width <= WINDOW[0] and layout.height <= WINDOW[1]):
+        if self.whole.value or _fits(layout):
             svg = self.animation.svg(k, uid=uid)
             return svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
         focus = self.animation.focus(k)  # the visited box and the boxes it sends to
@@ -129,6 +132,12 @@ class Stepper:
 
     def __repr__(self):
         return f"<Stepper: {self.last} steps, at step {self.slider.value}>"
+
+
+def _fits(layout) -> bool:
+    """Whether the whole picture is shown, fitted to the width, at every step: it fits into
+    ``WINDOW``, or does so shrunk by no more than ``SHRINK``."""
+    return layout.width * SHRINK <= WINDOW[0] and layout.height * SHRINK <= WINDOW[1]
 
 
 def _inside(box, window) -> bool:

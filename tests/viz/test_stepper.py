@@ -260,3 +260,20 @@ def test_a_broken_ipywidgets_is_not_said_to_be_missing(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "ImportError cannot import name Widget\n"
+
+
+def test_a_picture_a_little_wider_than_the_window_is_shown_whole_not_cut():
+    """Notebook 1's stepper(c), for b = a + a; c = b * b, is 659 points wide, 19 more than
+    the window: step 1 cut off the left edge of a, step 2 the right edge of c, and the
+    picture jumped between them. Fitted to the width it keeps 97 % of its size."""
+    a = Value(3.0, label="a")
+    b = a + a
+    c = b * b
+    b.label, c.label = "b", "c"
+    control = stepper(c)
+    layout = control.animation.layout
+    assert 640 < layout.width < 700  # (the case: a little wider than the window)
+    assert control.whole.layout.display == "none"  # nothing to toggle: it is all there
+    for k in range(control.last + 1):
+        assert _window(control, k) == [0.0, 0.0, round(layout.width), round(layout.height)]
+        assert "max-width: 100%" in ET.fromstring(control.picture.value).get("style")
