@@ -826,9 +826,10 @@ def _judge_topological_sort(answer, plan):
         raise Wrong(where, shown, expected, problem)
     if problem:
         raise Wrong(where, shown, expected, f"{problem} {_TOPO_HINT}")
-    # Right once; and again? A visited set kept from call to call (a global, or a default
-    # argument) is right on every fresh graph, but a second call on the same graph misses
-    # what the first one visited: in the lesson, backward(o) after topological_sort(o).
+    # Right once; and again? A visited set kept from call to call (a global, a default
+    # argument, or marks on the nodes) is right on every fresh graph, but a second call on
+    # the same graph misses what the first one visited: in the lesson, backward(o) after
+    # topological_sort(o).
     again = _call(answer, (graph.root,), where, _TOPO_HINT)
     if not isinstance(again, (list, tuple)):
         shown = _shown(again)
@@ -842,9 +843,10 @@ def _judge_topological_sort(answer, plan):
 
 
 _SECOND_CALL = (
-    "The first call was right, a second call on the same graph was not: is the set of "
-    "visited nodes a default argument (visited=set()) or a global? Make a new set inside the "
-    "function, on every call."
+    "The first call was right, a second call on the same graph was not: does it remember "
+    "the nodes it visited from one call to the next, in a set that is a default argument "
+    "(visited=set()) or a global, or in a mark left on the nodes (node.visited = True)? "
+    "Make a new set inside the function, on every call."
 )
 
 _EARLIER_CALL = (

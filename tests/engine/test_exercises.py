@@ -975,8 +975,27 @@ def topological_sort_with_default_visited_set(root, visited=set()):  # noqa: B00
     return order
 
 
+def topological_sort_that_marks_the_nodes(root):
+    order = []
+
+    def visit(node):
+        if not getattr(node, "visited", False):
+            node.visited = True  # a mark that stays on the node after this call
+            for parent in node.parents:
+                visit(parent)
+            order.append(node)
+
+    visit(root)
+    return order
+
+
 @pytest.mark.parametrize(
-    "answer", [topological_sort_with_global_visited_set, topological_sort_with_default_visited_set]
+    "answer",
+    [
+        topological_sort_with_global_visited_set,
+        topological_sort_with_default_visited_set,
+        topological_sort_that_marks_the_nodes,
+    ],
 )
 def test_a_visited_set_kept_from_an_earlier_call_is_caught_by_a_second_call(answer):
     # Right on every fresh graph, so only a second call on the same graph shows it: in the
@@ -987,9 +1006,10 @@ def test_a_visited_set_kept_from_an_earlier_call_is_caught_by_a_second_call(answ
     assert result.got == "Called again on the same graph, it returned:"
     assert result.returned == "[]"
     assert result.hint == (
-        "The first call was right, a second call on the same graph was not: is the set of "
-        "visited nodes a default argument (visited=set()) or a global? Make a new set inside "
-        "the function, on every call."
+        "The first call was right, a second call on the same graph was not: does it remember "
+        "the nodes it visited from one call to the next, in a set that is a default argument "
+        "(visited=set()) or a global, or in a mark left on the nodes (node.visited = True)? "
+        "Make a new set inside the function, on every call."
     )
 
 
