@@ -212,9 +212,9 @@ def _dpow_dbase(x, y):
         return 0.0 if y == 0 else y * _power_of(y - 1, ieee=True)(x)
     d = y * ieee_pow(x, y - 1)
     # A Value exponent that is 0 right now still varies: y * x ** (y - 1) is 0 here, but its
-    # derivative in y is not, and grad of grad needs it. Only at x = 0 is it 0 * inf.
-    # (number_of, not float(): inside grad, float() of a Value warns of a cut graph)
-    return zero_keeping(d) if number_of(y, "y") == 0 and number_of(x, "x") == 0 else d
+    # derivative in y is not, and grad of grad needs it. Where x ** -1 is inf or nan (x = 0,
+    # 1e-310, NaN) it is 0 * inf: 0, as on floats. (number_of: in grad, float() would warn)
+    return zero_keeping(d) if number_of(y, "y") == 0 and number_of(d, "d") != 0 else d
 
 
 def _dpow_dexp(x, y, out):

@@ -402,3 +402,16 @@ def test_leaky_relu_at_zero_is_slope_times_zero_as_in_pytorch():
     for x, sign in ((0.0, -1.0), (-0.0, 1.0)):
         for got in (ag.leaky_relu(Value(x), -0.5).data, ag.leaky_relu(x, -0.5)):
             assert got == 0.0 and math.copysign(1.0, got) == sign
+
+
+@pytest.mark.parametrize("x", [5e-324, -5e-324, 1e-310, math.nan])
+def test_value_to_the_value_zero_has_slope_zero_in_x_with_create_graph_too(x):
+    # d (x ** y) / dx at y = 0 is y * x ** -1 = 0 * inf (or 0 * nan) where x ** -1 overflows
+    # or x is NaN: backward and PyTorch give 0.0, and so must the differentiable gradient
+    x_, y_ = Value(x), Value(0.0)
+    out = x_**y_
+    assert ag.gradients(out, [x_])[0] == 0.0  # torch: (x ** y).backward() gives x.grad 0.0
+    (g,) = ag.gradients(out, [x_], create_graph=True)
+    assert g.data == 0.0
+    slope_in_x = lambda y: ag.grad(lambda a, b: a**b)(x, y)  # as a Value: an outer grad sees it
+    assert ag.value_and_grad(slope_in_x)(0.0)[0] == 0.0
