@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -46,6 +47,45 @@ def say(text: str, file=None) -> None:
     except BrokenPipeError:
         if file is sys.stdout:
             sys.stdout = None  # print nothing more (Python skips a stream that is None)
+
+
+#: The file name that means standard output (``draw -o -``), as for most Unix tools. A file
+#: really named "-" is still reachable as ``./-``.
+STANDARD_OUTPUT = "-"
+
+
+def write_to_standard_output(data: bytes) -> None:
+    """Write ``data`` to standard output as it is (``draw -o -``): the bytes a file would
+    hold, whatever the terminal's encoding. When the reader has gone (``... -o - | head -c
+    5``), the rest is dropped without a word, as ``say`` drops its lines: the reader has
+    what it wanted."""
+    out = sys.stdout
+    if out is None:  # closed earlier (a reader gone while printing)
+        return
+    try:
+        out.flush()  # what was printed before comes first
+        binary = getattr(out, "buffer", None)
+        if binary is None:  # (a stream of text only, set by a program that embeds us)
+            out.write(data.decode("utf-8", "backslashreplace"))
+            out.flush()
+        else:
+            binary.write(data)
+            binary.flush()
+    except BrokenPipeError:
+        _drop_standard_output()
+
+
+def _drop_standard_output() -> None:
+    """Send whatever is still buffered for standard output nowhere, so that Python's last
+    flush at exit does not fail again ("Exception ignored ... BrokenPipeError"), and print
+    nothing more."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # (no file descriptor)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    sys.stdout = None
 
 
 def _controls(char: str) -> bool:

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import keyword
 import math
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 from ..value import Value
 from . import pictures
-from .common import CommandError, check_options, number, say
+from .common import (
+    STANDARD_OUTPUT,
+    CommandError,
+    check_options,
+    number,
+    say,
+    write_to_standard_output,
+)
 from .expression import FUNCTIONS, ExpressionError, listed, normalize_name, parse
 from .pictures import write_picture, write_source
 
@@ -41,6 +51,7 @@ def add_parser(commands) -> None:
             "checked against this list, never run as Python."
         ),
         epilog='example: autograd-lite draw "x*y + sin(x)" x=2 y=-3 -o graph.svg\n'
+        'to a pipe: autograd-lite draw "x*y" x=2 y=3 --format dot -o - | dot -Tpdf > g.pdf\n'
         'An EXPR that starts with "-" goes after "--": autograd-lite draw -- "-x*y" x=2 y=3',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -50,7 +61,10 @@ def add_parser(commands) -> None:
                          help="a value for each variable, e.g. x=2 y=-3")  # fmt: skip
     command.add_argument("-o", "--output", metavar="FILE",
                          help="where to write (default: graph.svg, or backprop.html "
-                         "with --steps); the suffix sets the format")  # fmt: skip
+                         "with --steps); the suffix sets the format. -o - writes to "
+                         "standard output (svg, unless --format or --steps says otherwise; "
+                         "PNG only to a pipe or a file) and prints the values on standard "
+                         "error; a file named - is ./-")  # fmt: skip
     command.add_argument("--format", choices=FORMATS,
                          help="svg, png, or html (the backward pass step by step, as "
                          "--steps): these need a Graphviz program (graphviz-pure or dot); "
@@ -83,19 +97,36 @@ def run(args) -> int:
     path, format = _picture_path(args)
 
     inputs, result = build(args.expression, numbers, keep_inputs=True)
+    # With -o -, standard output is the picture's: the values go to standard error.
+    tell = say if path is not None else _say_on_standard_error
     f = result_name(numbers)
-    say(f"{f} = {args.expression} = {result.data:.6g}")
+    tell(f"{f} = {args.expression} = {result.data:.6g}")
     for name, value in inputs.items():
-        say(f"d{f}/d{name} = {value.grad:.6g}")
-    with atomic_path(path, suffix=path.suffix) as tmp:
+        tell(f"d{f}/d{name} = {value.grad:.6g}")
+
+    def draw(tmp: Path) -> None:
         if format == "dot":
             write_source(result, tmp)
         else:
             hint = (TANGLE if uses_a_node_twice(result) else "") + TOO_SLOW_HINT
             write_picture(build, (args.expression, numbers), format, tmp, hint,
                           seconds=args.time_limit)  # fmt: skip
-    say(f"wrote {path}")
+
+    if path is None:  # drawn whole first: a failure sends nothing down the pipe
+        with tempfile.TemporaryDirectory(prefix="autograd-lite-") as scratch:
+            drawn = Path(scratch) / f"graph.{format}"
+            draw(drawn)
+            write_to_standard_output(drawn.read_bytes())
+        return 0
+    with atomic_path(path, suffix=path.suffix) as tmp:
+        draw(tmp)
+    say(f"wrote {'./-' if str(path) == STANDARD_OUTPUT else path}")  # (Path("./-") is "-")
     return 0
+
+
+def _say_on_standard_error(text: str) -> None:
+    if sys.stderr is not None:  # (closed: ``say`` would print on standard output instead)
+        say(text, file=sys.stderr)
 
 
 def build(source: str, numbers: dict[str, float], keep_inputs: bool = False):
@@ -164,11 +195,13 @@ def assignment(text: str) -> tuple[str, float]:
     return name, value
 
 
-def _picture_path(args) -> tuple[Path, str]:
-    """Where ``draw`` writes, and in which format ("svg", "png", "dot" or "html").
+def _picture_path(args) -> tuple[Path | None, str]:
+    """Where ``draw`` writes (None: standard output, for ``-o -``), and in which format
+    ("svg", "png", "dot" or "html").
 
     The format comes from ``--steps`` (html), ``--format``, or the file's suffix; a suffix
-    that means another format (``-o g.svg --format png``) is refused, not obeyed.
+    that means another format (``-o g.svg --format png``) is refused, not obeyed. A name
+    without a suffix, and standard output, get svg.
     """
     from ..files import check_writable
 
@@ -177,6 +210,10 @@ def _picture_path(args) -> tuple[Path, str]:
     chosen = "html" if args.steps else args.format
     if args.output == "":  # (as a Path, "" would be this folder)
         raise CommandError("-o: give a file name, got an empty one")
+    if args.output == STANDARD_OUTPUT:
+        format = chosen or "svg"
+        _check_standard_output(format)
+        return None, format
     if args.output is None:
         format = chosen or "svg"
         path = Path("backprop.html" if format == "html" else f"graph.{format}")
@@ -198,6 +235,21 @@ def _picture_path(args) -> tuple[Path, str]:
     except ValueError as error:
         raise CommandError(f"-o {error}" if args.output else str(error), status=1) from None
     return path, format
+
+
+def _check_standard_output(format: str) -> None:
+    """Refuse ``-o -`` where standard output cannot take the picture: closed, or a terminal
+    for PNG (bytes that would garble it), as ``gzip`` and ``curl`` refuse."""
+    if sys.stdout is None:
+        raise CommandError("-o -: standard output is closed; give a file name, such as "
+                           f"-o graph.{format}")  # fmt: skip
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # (no isatty: not a terminal)
+        if format == "png" and sys.stdout.isatty():
+            raise CommandError(
+                "-o -: standard output is a terminal, and PNG is not text; pipe it into a "
+                "program (-o - | display) or into a file (-o - > graph.png), or give "
+                "--format svg or dot"
+            )
 
 
 def hint_for(argv: list[str]) -> str:

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 from cli_helpers import COMMAND, PNG, assert_one_line_error, run, run_command
 
+from autograd_lite.cli import main
+
 pytest.importorskip("graphviz")
 pytest.importorskip("matplotlib")
 
@@ -371,3 +373,100 @@ def test_many_variables_are_named_in_a_short_error(capsys, tmp_path, formula, wo
     assert words in err.splitlines()[0]
     assert len(err.splitlines()[0]) < 300
     assert list(tmp_path.iterdir()) == []
+
+
+# --- -o -: the picture on standard output ----------------------------------------------------
+
+VALUES = ["f = x*y = 6", "df/dx = 3", "df/dy = 2"]
+
+
+@pytest.mark.parametrize(
+    ("options", "start"),
+    [
+        (["--format", "dot"], "digraph"),
+        (["--format", "svg"], "<?xml"),
+        ([], "<?xml"),  # svg, as for a file name without a suffix
+        (["--format", "html"], "<!DOCTYPE html>"),
+        (["--steps"], "<!DOCTYPE html>"),
+    ],
+)
+def test_dash_output_writes_the_picture_to_standard_output(capsys, tmp_path, options, start):
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", *options, "-o", "-")
+    assert status == 0, err
+    assert out.startswith(start)
+    assert err.splitlines() == VALUES  # beside the picture, not in it; no "wrote -"
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_dash_output_is_what_a_file_would_hold(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "-")
+    assert status == 0, err
+    run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "g.dot")
+    assert out == (tmp_path / "g.dot").read_text()
+
+
+def test_dash_output_writes_png_bytes_to_a_pipe(capsysbinary, tmp_path):
+    status = main(["draw", "x*y", "x=2", "y=3", "--format", "png", "-o", "-"])
+    out, err = capsysbinary.readouterr()
+    assert status == 0, err
+    assert out.startswith(PNG) and out.rstrip().endswith(b"IEND\xaeB`\x82")
+    assert err.decode().splitlines() == VALUES
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_dash_output_refuses_png_to_a_terminal(tmp_path):
+    terminal, user = os.openpty()
+    try:
+        done = subprocess.run(
+            [str(COMMAND), "draw", "x*y", "x=2", "y=3", "--format", "png", "-o", "-"],
+            stdout=terminal, stderr=subprocess.PIPE, timeout=120,
+        )  # fmt: skip
+        os.set_blocking(user, False)
+        try:
+            shown = os.read(user, 1000)
+        except BlockingIOError:
+            shown = b""
+    finally:
+        os.close(terminal)
+        os.close(user)
+    err = done.stderr.decode()
+    assert_one_line_error(done.returncode, err, "-o -: standard output is a terminal")
+    assert "> graph.png" in err  # what to do instead
+    assert shown == b""  # no PNG bytes, and no values either: nothing was done
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dash_output_to_a_closed_pipe_is_no_error(tmp_path):
+    # `autograd-lite draw ... -o - | head -c 5`: the reader may go before the picture is written
+    read, write = os.pipe()
+    os.close(read)
+    command = [str(COMMAND), "draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "-"]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    try:
+        done = subprocess.run(command, stdout=write, stderr=subprocess.PIPE, timeout=120, env=env)
+    finally:
+        os.close(write)
+    assert done.returncode == 0
+    assert done.stderr.decode().splitlines() == VALUES  # no traceback, no "Broken pipe"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("format", ["dot", "svg", "png"])
+def test_dash_output_piped_to_head(tmp_path, format):
+    big = "x" + "+1" * 100  # its PNG is larger than a pipe holds (64 KiB): head leaves mid-way
+    line = f"'{COMMAND}' draw '{big}' x=1 --format {format} -o - | head -c 5"
+    done = subprocess.run(["bash", "-c", line + "; echo ${PIPESTATUS[0]} >&2"],
+                          capture_output=True, timeout=120)  # fmt: skip
+    err = done.stderr.decode()
+    assert done.stdout == {"dot": b"digra", "svg": b"<?xml", "png": PNG[:5]}[format]
+    assert "Traceback" not in err and "Broken pipe" not in err and "Exception" not in err
+    assert err.splitlines()[-1] == "0"  # the status of autograd-lite
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_named_dash_is_written_as_dot_slash_dash(capsys, tmp_path):
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "./-")
+    assert status == 0, err
+    assert out.splitlines() == [*VALUES, "wrote ./-"]
+    assert (tmp_path / "-").read_text().startswith("digraph")

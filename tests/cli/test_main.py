@@ -41,6 +41,13 @@ def test_the_help_says_which_formats_need_a_graphviz_program(capsys):
     assert "or dot (the Graphviz source, needs no program)" in text
 
 
+def test_the_help_says_where_dash_writes(capsys):
+    _, out, _ = run(capsys, "draw", "--help")
+    text = " ".join(out.split())
+    assert "-o - writes to standard output (svg, unless --format or --steps" in text
+    assert "PNG only to a pipe or a file" in text and "a file named - is ./-" in text
+
+
 def test_no_command_is_a_one_line_error(capsys):
     status, _, err = run(capsys)
     assert_one_line_error(status, err, "COMMAND")
