@@ -165,6 +165,11 @@ def output_folder(name) -> Path:
     something to write. Its nearest existing ancestor must be a folder we may write in."""
     if not name:  # ("" would quietly mean this folder)
         raise CommandError("--out: the folder name is empty; give one, such as --out results")
+    if name == STANDARD_OUTPUT:  # (what "-" means to draw -o; a folder so named would surprise)
+        raise CommandError(
+            "--out -: the files go into a folder, not to standard output; give a folder "
+            "name, such as --out results (a folder named - is --out ./-)"
+        )
     folder = Path(name)
     existing = _nearest_existing(folder)
     if not existing.is_dir():

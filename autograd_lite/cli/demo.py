@@ -28,7 +28,8 @@ def add_parser(commands) -> None:
         "curves (decision-boundary.png, loss.png) and the trained model (model.json).",
     )
     command.add_argument("--out", default="autograd-lite-demo", metavar="DIR",
-                         help="folder for the files (default: %(default)s)")  # fmt: skip
+                         help="folder for the files, not - (standard output): they are "
+                         "several (default: %(default)s)")  # fmt: skip
     command.add_argument("--epochs", type=number, default=100, metavar="N",
                          help="training epochs (default: %(default)s)")  # fmt: skip
     command.add_argument("--seed", type=number, default=1, metavar="S",

@@ -72,7 +72,8 @@ def add_parser(commands) -> None:
                          help="samples per step (default: all of them)")  # fmt: skip
     command.add_argument("--seed", type=number, default=0, help="default: %(default)s")
     command.add_argument("--out", default="autograd-lite-train", metavar="DIR",
-                         help="folder for the files (default: %(default)s)")  # fmt: skip
+                         help="folder for the files, not - (standard output): they are "
+                         "several (default: %(default)s)")  # fmt: skip
     command.add_argument("--quiet", action="store_true", help=QUIET)
     command.set_defaults(run=run)
 

@@ -284,3 +284,23 @@ def test_the_summary_counts_one_epoch_as_one(capsys, tmp_path):
                            "--out", "one")  # fmt: skip
     assert status == 0, err
     assert "trained 1 epoch in " in out and "; on the training points: accuracy" in out
+
+
+@pytest.mark.parametrize("command", ["train", "demo"])
+def test_out_dash_is_refused_as_standard_output_is_no_folder(capsys, tmp_path, command):
+    # `-o -` means standard output to draw; five files cannot go there, and a folder named
+    # "-" made quietly would surprise
+    status, out, err = run(capsys, command, "--out", "-", "--epochs", "1")
+    assert_one_line_error(status, err, "--out -: the files go into a folder, not to standard")
+    assert "--out ./-" in err  # how to have a folder named "-" all the same
+    assert out == "" and list(tmp_path.iterdir()) == []
+    _, out, _ = run(capsys, command, "--help")
+    assert "not - (standard output)" in " ".join(out.split())
+
+
+def test_a_folder_named_dash_is_reachable_as_dot_slash_dash(capsys, tmp_path):
+    status, out, err = run(capsys, "train", "--epochs", "1", "--samples", "20", "--quiet",
+                           "--out", "./-")  # fmt: skip
+    assert status == 0, err
+    assert out.splitlines() == [f"wrote {Path('-') / name}" for name in TRAIN_FILES]
+    assert sorted(p.name for p in (tmp_path / "-").iterdir()) == sorted(TRAIN_FILES)
