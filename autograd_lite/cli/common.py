@@ -65,7 +65,7 @@ def write_to_standard_output(data: bytes) -> None:
     try:
         out.flush()  # what was printed before comes first
         binary = getattr(out, "buffer", None)
-        if binary is None:  # (a stream of text only, set by a program that embeds us)
+        if binary is None:  # (text only, set by a program that runs main(): draw sends no PNG)
             out.write(data.decode("utf-8", "backslashreplace"))
             out.flush()
         else:

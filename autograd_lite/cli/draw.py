@@ -1,4 +1,8 @@
-"""``autograd-lite draw EXPR NAME=VALUE ...``: a formula's value, gradients and graph."""
+"""``autograd-lite draw EXPR NAME=VALUE ...``: a formula's value, gradients and graph.
+
+``-o -`` writes the picture to standard output, as most Unix tools do; then the value and
+gradients are printed on standard error, so that only the picture goes down the pipe.
+"""
 
 from __future__ import annotations
 
@@ -243,8 +247,13 @@ def _check_standard_output(format: str) -> None:
     if sys.stdout is None:
         raise CommandError("-o -: standard output is closed; give a file name, such as "
                            f"-o graph.{format}")  # fmt: skip
+    if format != "png":
+        return
+    if not hasattr(sys.stdout, "buffer"):  # (set by a program that runs main() itself)
+        raise CommandError("-o -: standard output takes only text here, and PNG is not text; "
+                           "give a file name (-o graph.png), or --format svg or dot")  # fmt: skip
     with contextlib.suppress(AttributeError, OSError, ValueError):  # (no isatty: not a terminal)
-        if format == "png" and sys.stdout.isatty():
+        if sys.stdout.isatty():
             raise CommandError(
                 "-o -: standard output is a terminal, and PNG is not text; pipe it into a "
                 "program (-o - | display) or into a file (-o - > graph.png), or give "

@@ -19,6 +19,7 @@ from autograd_lite.cli.common import (
     output_folder,
     say,
     write_files,
+    write_to_standard_output,
 )
 from nn.validate import integer, positive_int, real
 
@@ -153,3 +154,34 @@ def test_a_gone_reader_of_another_stream_leaves_the_output_as_it_is(monkeypatch)
     say("error: ...", file=ReaderGone())  # (standard error, say, closed)
     say("f = 1")
     assert sys.stdout is out and out.getvalue() == "f = 1\n"
+
+
+class PipeGone(io.TextIOWrapper):
+    """Standard output whose reader has gone: its bytes cannot be written either."""
+
+    def __init__(self):
+        super().__init__(ReaderGone(), encoding="utf-8")
+
+    @property
+    def buffer(self):
+        return ReaderGone()
+
+
+def test_bytes_for_standard_output_go_out_as_they_are(capsysbinary):
+    print("first", flush=False)  # printed before: comes first
+    write_to_standard_output("é\n".encode() + b"\x89PNG")
+    assert capsysbinary.readouterr().out == b"first\n\xc3\xa9\n\x89PNG"
+
+
+def test_standard_output_of_text_only_takes_the_text(monkeypatch):
+    out = io.StringIO()  # (no .buffer: as set by a program that runs main() itself)
+    monkeypatch.setattr(sys, "stdout", out)
+    write_to_standard_output(b"digraph {}\n")
+    assert out.getvalue() == "digraph {}\n"
+
+
+def test_bytes_for_an_output_whose_reader_has_gone_are_dropped(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", PipeGone())
+    write_to_standard_output(b"digraph")  # no error
+    assert sys.stdout is None
+    write_to_standard_output(b"more")  # nor now

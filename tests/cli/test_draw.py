@@ -3,6 +3,7 @@
 import math
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -452,6 +453,7 @@ def test_dash_output_to_a_closed_pipe_is_no_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash (for PIPESTATUS)")
 @pytest.mark.parametrize("format", ["dot", "svg", "png"])
 def test_dash_output_piped_to_head(tmp_path, format):
     big = "x" + "+1" * 100  # its PNG is larger than a pipe holds (64 KiB): head leaves mid-way
@@ -470,3 +472,36 @@ def test_a_file_named_dash_is_written_as_dot_slash_dash(capsys, tmp_path):
     assert status == 0, err
     assert out.splitlines() == [*VALUES, "wrote ./-"]
     assert (tmp_path / "-").read_text().startswith("digraph")
+
+
+def test_dash_output_sends_nothing_when_drawing_fails(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRAD_LITE_GRAPHVIZ", str(tmp_path / "no-such-program"))
+    status, out, err = run(capsys, "draw", "x*y", "x=2", "y=3", "-o", "-")
+    assert status == 1 and out == ""  # not half a picture
+    assert "no-such-program" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dash_output_refuses_a_closed_standard_output(tmp_path):
+    done = subprocess.run(
+        [str(COMMAND), "draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "-"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    err = done.stderr.decode()
+    assert_one_line_error(done.returncode, err, "-o -: standard output is closed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dash_output_refuses_png_where_standard_output_takes_only_text(monkeypatch, tmp_path):
+    import io
+
+    out = io.StringIO()  # (no .buffer: as set by a program that runs main() itself)
+    monkeypatch.setattr("sys.stdout", out)
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    status = main(["draw", "x*y", "x=2", "y=3", "--format", "png", "-o", "-"])
+    assert_one_line_error(status, err.getvalue(), "-o -: standard output takes only text here")
+    assert out.getvalue() == "" and list(tmp_path.iterdir()) == []
+    status = main(["draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "-"])
+    assert status == 0 and out.getvalue().startswith("digraph")
