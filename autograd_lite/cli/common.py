@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -58,7 +57,8 @@ def write_to_standard_output(data: bytes) -> None:
     """Write ``data`` to standard output as it is (``draw -o -``): the bytes a file would
     hold, whatever the terminal's encoding. When the reader has gone (``... -o - | head -c
     5``), the rest is dropped without a word, as ``say`` drops its lines: the reader has
-    what it wanted."""
+    what it wanted. Another failure (``-o - > g.svg`` on a full disk) raises its OSError,
+    once: what is left for standard output is dropped too."""
     out = sys.stdout
     if out is None:  # closed earlier (a reader gone while printing)
         return
@@ -72,20 +72,10 @@ def write_to_standard_output(data: bytes) -> None:
             binary.write(data)
             binary.flush()
     except BrokenPipeError:
-        _drop_standard_output()
-
-
-def _drop_standard_output() -> None:
-    """Send whatever is still buffered for standard output nowhere, so that Python's last
-    flush at exit does not fail again ("Exception ignored ... BrokenPipeError"), and print
-    nothing more."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # (no file descriptor)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, sys.stdout.fileno())
-        finally:
-            os.close(devnull)
-    sys.stdout = None
+        sys.stdout = None  # print nothing more (and Python's flush at exit skips it)
+    except OSError:
+        sys.stdout = None  # (else Python's flush at exit fails again)
+        raise
 
 
 def _controls(char: str) -> bool:

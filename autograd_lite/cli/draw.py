@@ -120,7 +120,11 @@ def run(args) -> int:
         with tempfile.TemporaryDirectory(prefix="autograd-lite-") as scratch:
             drawn = Path(scratch) / f"graph.{format}"
             draw(drawn)
-            write_to_standard_output(drawn.read_bytes())
+            try:
+                write_to_standard_output(drawn.read_bytes())
+            except OSError as error:  # (a full disk under -o - > g.svg)
+                raise CommandError(f"-o -: cannot write to standard output: "
+                                   f"{error.strerror or error}", status=1) from None  # fmt: skip
         return 0
     with atomic_path(path, suffix=path.suffix) as tmp:
         draw(tmp)

@@ -505,3 +505,22 @@ def test_dash_output_refuses_png_where_standard_output_takes_only_text(monkeypat
     assert out.getvalue() == "" and list(tmp_path.iterdir()) == []
     status = main(["draw", "x*y", "x=2", "y=3", "--format", "dot", "-o", "-"])
     assert status == 0 and out.getvalue().startswith("digraph")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a full disk)")
+@pytest.mark.parametrize("format", ["dot", "png"])
+def test_dash_output_to_a_full_disk_is_a_short_error(tmp_path, format):
+    # `-o - > graph.dot` on a full disk: /dev/full refuses every write with "No space left".
+    # Buffered, as from a shell: what is left in the buffer must not fail again at exit.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [str(COMMAND), "draw", "x*y", "x=2", "y=3", "--format", format, "-o", "-"],
+            stdout=full, stderr=subprocess.PIPE, timeout=120, env=env,
+        )  # fmt: skip
+    err = done.stderr.decode()
+    assert err.splitlines()[:3] == VALUES
+    assert_one_line_error(done.returncode, "\n".join(err.splitlines()[3:]) + "\n",
+                          "-o -: cannot write to standard output: No space left on device",
+                          expected_status=1)  # fmt: skip
+    assert "Exception ignored" not in err
