@@ -192,11 +192,11 @@ def summary(model, X, y, loss, history, validation=None) -> str:
         return ("" if accuracy is None else f"accuracy {accuracy:.1%}, ") + f"loss {loss_value:.4f}"
 
     held_out = "" if validation is None else f"; held out: {figures(*validation)}"
-    # (said, since the progress bar and history.csv end on a different figure: an epoch's
-    # mean while the weights still moved)
     epochs = f"{history.epochs} epoch{'' if history.epochs == 1 else 's'}"
-    return (f"trained {epochs} in {history.seconds:.1f} s; on the training points: "
-            f"{figures(X, y)}{held_out}")  # fmt: skip
+    # (said, since the progress bar and history.csv end on a different figure)
+    why = "(the progress bar shows each epoch's mean, taken while the model learned)"
+    return (f"trained {epochs} in {history.seconds:.1f} s; the trained model on the training "
+            f"points: {figures(X, y)}{held_out}\n{why}")  # fmt: skip
 
 
 def check_converged(model, history) -> None:
