@@ -1,10 +1,12 @@
 """The lessons keep their exercise layout: question, an empty cell to try in, hidden answer.
 
 (Running them is `pytest --nbmake notebooks`, in `make test`; this checks how they are laid
-out, which running cannot see.)
+out, which running cannot see, and that the step pictures of one pass, as saved, share one
+colour scale.)
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,30 @@ def test_jupyterlab_opens_it_unchanged(path):
             hidden = cell["metadata"].get("jupyter", {}).get("outputs_hidden", False)
             collapsed = cell["metadata"].get("collapsed", False)
             assert collapsed is hidden, "".join(cell["source"])[:80]
+
+
+STEP_PICTURE = re.compile(r"^[^#\n]*\bdraw_step\((\w+),", re.MULTILINE)
+
+
+def _legend(cell) -> str:
+    """The range a picture's legend states ("from 0.16 or less (faintest) to 1.6, ...")."""
+    for output in cell.get("outputs", []):
+        svg = "".join(output.get("data", {}).get("image/svg+xml", ""))
+        found = re.search(r">(from [^<]*\(faintest\)[^<]*)<", svg)
+        if found:
+            return found.group(1)
+    raise AssertionError("no picture with a legend: " + "".join(cell["source"])[:80])
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_step_pictures_of_one_graph_share_one_colour_scale(path):
+    # A learner compares the step pictures of one pass: a box whose gradient stays the same
+    # must keep its shade, so they are drawn with one scale (scale=), not each fitted to its
+    # own largest gradient.
+    legends = {}
+    for cell in _cells(path):
+        if cell["cell_type"] == "code":
+            for root in STEP_PICTURE.findall("".join(cell["source"])):
+                legends.setdefault(root, []).append(_legend(cell))
+    for root, said in legends.items():
+        assert len(set(said)) == 1, f"{path.name}: the step pictures of {root}: {said}"
