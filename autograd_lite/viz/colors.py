@@ -139,8 +139,8 @@ class GradScale:
         smallest = self.largest / 10.0**self.decades
         return [
             "|grad| on a log scale, darker = larger:",
-            f"from {_tick(smallest)} or less (faintest) to {_tick(self.largest)}, the largest "
-            "here; orange +, blue \u2212",
+            f"from {_tick(smallest)} or less (faintest) to {_tick(self.largest)} (darkest); "
+            "orange +, blue \u2212",
         ]
 
     def legend(self) -> list[tuple[str, str, str]]:

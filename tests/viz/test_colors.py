@@ -139,7 +139,7 @@ def test_the_legend_states_this_pictures_range():
     y.backward()
     source = draw_dot(y).source
     legend = source[source.index('<TABLE ID="legend"') :]
-    assert "from 0.00015 or less (faintest) to 1.5, the largest here" in legend
+    assert "from 0.00015 or less (faintest) to 1.5 (darkest)" in legend
     assert "not reached" in legend and "nan" in legend
     for plain in (None, "none"):
         assert "legend" not in draw_dot(y, color_by=plain).source
@@ -159,7 +159,7 @@ def test_the_legend_is_no_wider_than_a_small_graph():
     svg = to_svg(draw_dot(loss))
     width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))
     assert width < 520
-    assert "the largest here; orange +, blue" in svg  # (the whole caption, on two lines)
+    assert "(darkest); orange +, blue" in svg  # (the whole caption, on two lines)
     # both lines start at the left (without BALIGN, Graphviz centres the shorter one)
     starts = [re.search(rf'<text [^>]*x="([-\d.]+)"[^>]*>{re.escape(words)}', svg).group(1)
               for words in ("|grad| on a log scale", "from ")]  # fmt: skip
