@@ -83,25 +83,37 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError
 
-    def _grads(self) -> list[float]:
-        """Every parameter's ``.grad`` as a float, read before ``step`` moves any parameter.
+    def _read(self) -> tuple[list[float], list[float]]:
+        """Every parameter's ``.data`` and ``.grad`` as floats, read before ``step`` moves any
+        parameter or changes any of its own state.
 
         A number of another kind (an int, a NumPy float32) becomes a float, one too large
-        for a float becomes +-inf, so ``.data`` stays a float; anything else raises here,
-        while nothing has moved yet."""
-        grads = []
+        for a float becomes +-inf, so ``.data`` stays a float and the step is float
+        arithmetic; anything else raises here, while nothing has changed yet."""
+        datas, grads = [], []
         for i, p in enumerate(self.params):
-            g = p.grad
+            x, g = p.data, p.grad
+            if type(x) is not float:
+                hint = "set it to a number"
+                if isinstance(x, Value):  # the slip p.data -= lr * p
+                    hint += "; an update is p.data -= lr * p.grad, not lr * p"
+                x = self._number(x, f"params[{i}].data", hint)
             if type(g) is not float:
-                if not is_real(g):
-                    raise TypeError(
-                        f"{type(self).__name__}.step: params[{i}].grad is "
-                        f"{type(g).__name__}, not a number; set it to 0.0 (zero_grad does): "
-                        "here every .grad is a float, never None"
-                    )
-                g = finite_float(g)
+                g = self._number(
+                    g, f"params[{i}].grad",
+                    "set it to 0.0 (zero_grad does): here every .grad is a float, never None",
+                )  # fmt: skip
+            datas.append(x)
             grads.append(g)
-        return grads
+        return datas, grads
+
+    def _number(self, x, name: str, hint: str) -> float:
+        """``x`` as a float, or a TypeError naming the step and ``name`` with ``hint``."""
+        if is_real(x):
+            return finite_float(x)
+        raise TypeError(
+            f"{type(self).__name__}.step: {name} is {type(x).__name__}, not a number; {hint}"
+        )
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"
@@ -128,18 +140,18 @@ class SGD(Optimizer):
         self.velocity = [None] * len(self.params)  # the momentum buffers b
 
     def step(self) -> None:
-        grads = self._grads()
+        datas, grads = self._read()
         lr, mu, wd, nesterov = self.lr, self.momentum, self.weight_decay, self.nesterov
         velocity = self.velocity
-        for i, (p, g) in enumerate(zip(self.params, grads)):
+        for i, (p, x, g) in enumerate(zip(self.params, datas, grads)):
             if wd:
-                g = g + wd * p.data
+                g = g + wd * x
             if mu:
                 b = velocity[i]
                 b = g if b is None else mu * b + g
                 velocity[i] = b
                 g = g + mu * b if nesterov else b
-            p.data = p.data - lr * g
+            p.data = x - lr * g
 
 
 class Adam(Optimizer):
@@ -169,23 +181,23 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        grads = self._grads()
+        datas, grads = self._read()
         self.t += 1
         beta1, beta2 = self.betas
         eps, wd = self.eps, self.weight_decay
         step_size = self.lr / (1.0 - beta1**self.t)
         root_correction = math.sqrt(1.0 - beta2**self.t)
         m, v = self.m, self.v
-        for i, (p, g) in enumerate(zip(self.params, grads)):
+        for i, (p, x, g) in enumerate(zip(self.params, datas, grads)):
             if wd:
-                g = g + wd * p.data
+                g = g + wd * x
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
             denominator = math.sqrt(v[i]) / root_correction + eps
             try:
-                p.data = p.data - step_size * m[i] / denominator
+                p.data = x - step_size * m[i] / denominator
             except ZeroDivisionError:  # eps = 0 and no gradient yet: what PyTorch gives
-                p.data = p.data - _divided_by_zero(step_size * m[i])
+                p.data = x - _divided_by_zero(step_size * m[i])
 
 
 def _divided_by_zero(x: float) -> float:

@@ -257,3 +257,48 @@ def test_a_grad_of_another_kind_of_number_keeps_data_a_float(make):
     c.grad, d.grad = float(numpy.float32(0.1)), math.inf
     make([c, d]).step()
     assert a.data == c.data and str(b.data) == str(d.data)  # (-inf for SGD, nan for Adam)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)],
+    ids=["sgd", "adam"],
+)
+@pytest.mark.parametrize(
+    "data, said",
+    [
+        ("0.5", "str, not a number"),
+        (None, "NoneType, not a number"),
+        (True, "bool, not a number"),
+        (ag.Value(0.5), r"Value, not a number; .*an update is p\.data -= lr \* p\.grad"),
+    ],
+    ids=["str", "None", "bool", "Value"],
+)
+def test_a_data_that_is_not_a_number_is_refused_before_any_parameter_moves(make, data, said):
+    """It raised Python's 'unsupported operand type(s) for -' (a str, None) with params[0]
+    already moved and its momentum or Adam's moments changed, or stepped on silently (a
+    Value, as after p.data -= lr * p, stayed a Value; a bool became a float)."""
+    a, b = ag.Value(1.0), ag.Value(2.0)
+    optimizer = make([a, b])
+    a.grad = b.grad = 1.0
+    b.data = data
+    state = repr({k: v for k, v in vars(optimizer).items() if k != "params"})
+    with pytest.raises(TypeError, match=rf"^(SGD|Adam)\.step: params\[1\]\.data is {said}"):
+        optimizer.step()
+    assert a.data == 1.0 and b.data is data
+    assert repr({k: v for k, v in vars(optimizer).items() if k != "params"}) == state
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: Adam(ps, lr=0.1)])
+def test_a_data_of_another_kind_of_number_becomes_a_float(make):
+    """A weight set by hand from a NumPy array (p.data = W[j, i], a float32) stayed a float32,
+    so every later step was float32 arithmetic and a small step was lost; an int past the
+    float range raised OverflowError with params[0] already moved."""
+    numpy = pytest.importorskip("numpy")
+    a, b, c = ag.Value(1.0), ag.Value(2.0), ag.Value(3.0)
+    a.data, b.data, c.data = numpy.float32(1.0), 10**400, 3
+    for p in (a, b, c):
+        p.grad = 1e-9
+    make([a, b, c]).step()
+    assert type(a.data) is float and type(b.data) is float and type(c.data) is float
+    assert a.data < 1.0 and b.data == math.inf and c.data < 3.0
