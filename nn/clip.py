@@ -55,12 +55,26 @@ def clip_grad_norm(parameters, max_norm) -> float:
             f"max_norm must be a number > 0 (or math.inf to only measure the norm), "
             f"got {max_norm!r}"
         )
-    total = math.hypot(*(p.grad for p in params))  # sqrt of the sum of squares, no overflow
+    gradients = [_gradient(p, i) for i, p in enumerate(params)]  # all read before any change
+    total = math.hypot(*gradients)  # sqrt of the sum of squares, no overflow
     scale = max_norm / (total + EPS)
     if not scale >= 1.0:  # "not >=" so that a nan total spreads to the gradients, as in torch
-        for p in params:
-            p.grad *= scale
+        for p, g in zip(params, gradients):
+            p.grad = g * scale
     return total
+
+
+def _gradient(p: Value, i: int) -> float:
+    """``p.grad`` as a float (an int past the float range is +-inf), or a TypeError naming it."""
+    g = p.grad
+    if type(g) is float:
+        return g
+    if not is_real(g):
+        raise TypeError(
+            f"parameters[{i}].grad is {type(g).__name__}, not a number; set it to 0.0 "
+            "(zero_grad does): here every .grad is a float"
+        )
+    return finite_float(g)
 
 
 def _check_parameters(parameters) -> list:

@@ -169,3 +169,33 @@ def test_bad_arguments_raise_and_change_nothing(parameters, max_norm, error, sta
         clip_grad_norm(parameters, max_norm)
     assert str(raised.value).startswith(start)
     assert [p.grad for p in params] == [30.0, 40.0]
+
+
+@pytest.mark.parametrize(
+    "bad, kind",
+    [("40", "str"), (None, "NoneType"), (True, "bool"), (Value(40.0), "Value")],
+    ids=["str", "None", "bool", "Value"],
+)
+def test_a_grad_that_is_not_a_number_is_named_and_nothing_changes(bad, kind):
+    """A str or None raised math.hypot's 'must be real number, not str', naming no
+    parameter; a Value or a bool was taken as its number, and the Value was scaled into
+    a Value held in .grad."""
+    params = _values([30.0, 40.0])
+    params[1].grad = bad
+    with pytest.raises(TypeError, match=rf"^parameters\[1\]\.grad is {kind}, not a number"):
+        clip_grad_norm(params, 5.0)
+    assert params[0].grad == 30.0 and params[1].grad is bad
+
+
+def test_a_grad_of_another_kind_of_number_is_clipped_as_a_float():
+    """A NumPy float32 gradient stayed a float32 after scaling, and an int past the float
+    range raised OverflowError instead of counting as inf (IEEE), as it does in the step."""
+    numpy = pytest.importorskip("numpy")
+    params = _values([0.0, 0.0])
+    params[0].grad, params[1].grad = numpy.float32(30.0), 40
+    assert clip_grad_norm(params, 5.0) == 50.0
+    assert [type(p.grad) for p in params] == [float, float]
+    assert params[0].grad == pytest.approx(3.0) and params[1].grad == pytest.approx(4.0)
+    params[0].grad, params[1].grad = 10**400, 1.0
+    assert clip_grad_norm(params, 5.0) == math.inf
+    assert math.isnan(params[0].grad) and params[1].grad == 0.0  # (torch gives the same)
