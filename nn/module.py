@@ -269,10 +269,21 @@ class Module:
         return ""
 
     def __repr__(self):
+        return self._repr_within(frozenset())
+
+    def _repr_within(self, above) -> str:
+        """The repr, given the ids of the modules it sits in (``above``): a part that holds
+        one of them again (``self.owner = owner``) is named, not written out forever."""
         head = f"{type(self).__name__}({self.extra_repr()})"
         lines = [f"{head}  # {self.num_parameters():,} parameters"]
+        above = above | {id(self)}
         for name, child in self.children() if self.repr_children else ():
-            inner = repr(child).replace("\n", "\n  ")
+            if id(child) in above:
+                inner = f"{type(child).__name__}  # the module above, again"
+            elif type(child).__repr__ is not Module.__repr__:  # (a repr of its own)
+                inner = repr(child).replace("\n", "\n  ")
+            else:
+                inner = child._repr_within(above).replace("\n", "\n  ")
             lines.append(f"  ({name}) {inner}")
         return "\n".join(lines)
 

@@ -433,3 +433,34 @@ def test_state_dict_gives_floats_whatever_kind_of_number_a_weight_was_set_to():
     weights.b.data = "0.5"  # no number: named, not handed on to save or to load_state_dict
     with pytest.raises(TypeError, match=r"^state_dict: 'layers\.0\.neurons\.0\.b' needs a real"):
         model.state_dict()
+
+
+def test_repr_of_a_module_that_holds_a_module_above_it_ends():
+    """A part that keeps a reference to its owner (self.owner = owner), or a module that
+    holds itself, is walked once by named_parameters and named_modules; repr recursed
+    through it until RecursionError, so typing the model in Jupyter showed a traceback."""
+
+    class Child(Module):
+        def __init__(self, owner):
+            self.owner = owner
+            self.n = Neuron(2, seed=0)
+
+    class Own(Module):
+        def __repr__(self):
+            return "Own, as I write it"
+
+    class Parent(Module):
+        def __init__(self):
+            self.child = Child(self)
+            self.me = self
+            self.own = Own()
+
+    text = repr(Parent())
+    assert text.splitlines() == [
+        "Parent()  # 3 parameters",
+        "  (child) Child()  # 3 parameters",
+        "    (owner) Parent  # the module above, again",
+        "    (n) Neuron(2, activation='relu', init='he')  # 3 parameters",
+        "  (me) Parent  # the module above, again",
+        "  (own) Own, as I write it",
+    ]
