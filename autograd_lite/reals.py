@@ -46,8 +46,11 @@ def as_real(x, where="Value(data)"):
             return float(x)
         except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE says inf
             return math.inf if x > 0 else -math.inf
-        except (TypeError, ValueError):  # e.g. an array of several numbers
-            hint = "give one number, not a collection of them"
+        except (TypeError, ValueError) as error:  # e.g. an array of several numbers
+            if hasattr(kind, "__len__"):
+                hint = "give one number, not a collection of them"
+            else:  # one number that would not convert (a signalling NaN Decimal, say)
+                hint = f"its __float__ failed ({error}); give a float"
     else:
         hint = "give an int, a float, or an object with __float__"
     raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown(x)}: {hint}")

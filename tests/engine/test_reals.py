@@ -98,3 +98,18 @@ def test_a_numpy_1_bool_is_refused_like_a_bool():
     np = pytest.importorskip("numpy")
     with pytest.raises(TypeError, match=r"1\.0 or 0\.0"):
         as_real(np.True_)
+
+
+def test_a_number_whose_float_fails_is_told_so_not_called_a_collection():
+    """A signalling NaN Decimal, or an object whose __float__ returns no float, was told to
+    'give one number, not a collection of them': it is one number, whose conversion failed."""
+    from decimal import Decimal
+
+    class Text:
+        def __float__(self):
+            return "2.5"
+
+    with pytest.raises(TypeError, match=r"got Decimal Decimal\('sNaN'\): its __float__ failed"):
+        as_real(Decimal("sNaN"))
+    with pytest.raises(TypeError, match=r"its __float__ failed \(.*returned non-float"):
+        as_real(Text())
