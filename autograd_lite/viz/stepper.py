@@ -21,9 +21,11 @@ from html import escape
 
 from ..extras import needs
 from ..names import product_text
+from ..reals import as_real
 from ..steps import short
 from ..value import Value
 from .animation import backprop_animation, legend_html
+from .dot import check_count, check_rankdir
 
 #: Rows of the "steps so far" table: the latest ones (a long pass would fill the page).
 TABLE_ROWS = 12
@@ -46,6 +48,10 @@ def stepper(root: Value, gradient=1.0, rankdir: str = "LR", max_nodes: int = 300
         raise needs(error, "stepper") from None
     if not isinstance(root, Value):
         raise TypeError(f"stepper needs a Value, got {type(root).__name__}")
+    # checked here too, so that a message names stepper, the function that was called
+    check_rankdir(rankdir, "stepper")
+    check_count(max_nodes, "max_nodes", "stepper")
+    gradient = as_real(gradient, "stepper(gradient)")
     return Stepper(backprop_animation(root, gradient, rankdir, max_nodes))
 
 

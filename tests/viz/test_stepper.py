@@ -213,6 +213,23 @@ def test_stepper_checks_its_root():
         stepper(2.0)
 
 
+@pytest.mark.parametrize(
+    "options, error",
+    [
+        (dict(gradient="1"), TypeError),
+        (dict(gradient=True), TypeError),
+        (dict(rankdir="XY"), ValueError),
+        (dict(max_nodes=0), ValueError),
+        (dict(max_nodes=True), TypeError),
+    ],
+)
+def test_stepper_names_itself_for_a_bad_option(options, error):
+    """The messages named backprop_animation, which the user had not called."""
+    with pytest.raises(error, match=r"^stepper") as raised:
+        stepper(neuron(), **options)
+    assert "backprop_animation" not in str(raised.value)
+
+
 @pytest.mark.parametrize("k", ["x", None, float("nan"), 1.5, True])
 def test_go_takes_a_step_number_only(k):
     s = stepper(neuron())
