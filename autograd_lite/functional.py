@@ -289,16 +289,7 @@ def gradients(output, inputs, create_graph=False) -> list:
 
 
 def _check_number(x):
-    """A constant output: every derivative is 0; anything but one real number is an error
-    (an array of several numbers has ``__float__`` too, but float() refuses it)."""
-    if isinstance(x, (bool, str, bytes)) or x is None or not hasattr(type(x), "__float__"):
-        raise TypeError(f"gradients: output needs a real number, got {type(x).__name__} {x!r}")
-    try:
-        float(x)
-    except OverflowError:  # a huge int or Fraction: a real number, as inf
-        pass
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"gradients: output needs one real number, got {type(x).__name__}: give one "
-            "number (or a Value), not a collection of them"
-        ) from None
+    """A constant output: every derivative is 0; anything but one real number is a TypeError
+    that says what to give (``as_real``: an array of several numbers has ``__float__`` too,
+    but is a collection)."""
+    as_real(x, "gradients(output, inputs): output")

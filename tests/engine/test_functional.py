@@ -380,6 +380,19 @@ def test_gradients_of_a_collection_is_a_type_error_not_a_constant():
         gradients(np.array([1.0, 2.0]), [x])
 
 
+@pytest.mark.parametrize(
+    "output, advice",
+    [(None, "such as 0.0"), ("2.0", r"float\(text\)"), (True, "1.0 or 0.0"), (1j, r"\.real")],
+)
+def test_gradients_of_an_output_that_is_no_number_says_what_to_give(output, advice):
+    """It said only 'gradients: output needs a real number, got NoneType None', with none of
+    the advice every other refusal of a number gives."""
+    with pytest.raises(
+        TypeError, match=rf"^gradients\(output, inputs\): output needs a .*{advice}"
+    ):
+        gradients(output, [Value(1.0)])
+
+
 @pytest.mark.parametrize("inputs, hint", [("w", r"for one Value v, write \[v\]"), (None, "list")])
 def test_gradients_of_one_value_or_none_says_to_give_a_list(inputs, hint):
     w = Value(2.0)
