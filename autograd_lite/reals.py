@@ -31,29 +31,42 @@ def as_real(x, where="Value(data)"):
                 "; if you did not call Value() here, an operand's .data holds a Value: set "
                 ".data to numbers only (an update is p.data -= lr * p.grad, not lr * p)"
             )
-    elif isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
-        hint = "use 1.0 or 0.0 if you mean a number"
-    elif x is None:
-        hint = "give it a number such as 0.0"
-    elif isinstance(x, (str, bytes)):
-        hint = "convert text first, e.g. float(text)"
-    elif isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
-        hint = "autograd-lite works with real numbers only; take .real or abs() first"
-    elif isinstance(x, (list, tuple)):
-        hint = "give one number, not a list of them"
-    elif hasattr(kind, "__float__"):
-        try:
-            return float(x)
-        except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE says inf
-            return math.inf if x > 0 else -math.inf
-        except (TypeError, ValueError) as error:  # e.g. an array of several numbers
-            if hasattr(kind, "__len__"):
-                hint = "give one number, not a collection of them"
-            else:  # one number that would not convert (a signalling NaN Decimal, say)
-                hint = f"its __float__ failed ({error}); give a float"
     else:
-        hint = "give an int, a float, or an object with __float__"
+        hint = _advice(x)
+        if hint is None and hasattr(kind, "ndim") and hasattr(kind, "item") and x.ndim == 0:
+            # a 0-d NumPy array: float() converts what it holds (True, '1.5'), so that decides
+            entry = x.item()
+            if isinstance(entry, bool) or not isinstance(entry, (int, float)):
+                hint = _advice(entry)  # (None for a Fraction, say: float() converts it)
+        if hint is None:  # an object with __float__: a NumPy number, a Fraction, ...
+            try:
+                return float(x)
+            except OverflowError:  # a Fraction or an int subclass past 1.8e308: IEEE: inf
+                return math.inf if x > 0 else -math.inf
+            except (TypeError, ValueError) as error:  # e.g. an array of several numbers
+                if hasattr(kind, "__len__"):
+                    hint = "give one number, not a collection of them"
+                else:  # one number that would not convert (a signalling NaN Decimal, say)
+                    hint = f"its __float__ failed ({error}); give a float"
     raise TypeError(f"{where} needs a real number, got {kind.__name__} {shown(x)}: {hint}")
+
+
+def _advice(x) -> str | None:
+    """What to give instead of ``x`` (not a Value), or None when ``x`` may be a number."""
+    kind = type(x)
+    if isinstance(x, bool) or kind.__name__ in ("bool_", "bool"):
+        return "use 1.0 or 0.0 if you mean a number"
+    if x is None:
+        return "give it a number such as 0.0"
+    if isinstance(x, (str, bytes)):
+        return "convert text first, e.g. float(text)"
+    if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
+        return "autograd-lite works with real numbers only; take .real or abs() first"
+    if isinstance(x, (list, tuple)):
+        return "give one number, not a list of them"
+    if not hasattr(kind, "__float__"):
+        return "give an int, a float, or an object with __float__"
+    return None
 
 
 def shown(x) -> str:

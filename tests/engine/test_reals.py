@@ -113,3 +113,18 @@ def test_a_number_whose_float_fails_is_told_so_not_called_a_collection():
         as_real(Decimal("sNaN"))
     with pytest.raises(TypeError, match=r"its __float__ failed \(.*returned non-float"):
         as_real(Text())
+
+
+@pytest.mark.parametrize(
+    "entry, advice",
+    [(True, "1.0 or 0.0"), ("1.5", r"float\(text\)"), (1 + 2j, "real numbers only")],
+)
+def test_a_zero_dimensional_array_is_judged_by_its_one_entry(entry, advice):
+    """float() of a 0-d NumPy array converts what it holds, so np.array(True) was taken as
+    1.0 and np.array('1.5') as 1.5, where True and '1.5' are refused; np.array(1+2j) was
+    told it was a collection of numbers."""
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=rf"^x needs a real number, got ndarray .*{advice}"):
+        as_real(np.array(entry), "x")
+    assert as_real(np.array(2.5)) == 2.5 and as_real(np.array(3)) == 3.0
+    assert as_real(np.float64(0.5)) == 0.5 and as_real(np.int64(4)) == 4.0
