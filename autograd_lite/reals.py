@@ -33,7 +33,7 @@ def as_real(x, where="Value(data)"):
             )
     else:
         hint = _advice(x)
-        if hint is None and hasattr(kind, "ndim") and hasattr(kind, "item") and x.ndim == 0:
+        if hint is None and hasattr(kind, "__len__") and getattr(x, "ndim", None) == 0:
             # a 0-d NumPy array: float() converts what it holds (True, '1.5'), so that decides
             entry = x.item()
             if isinstance(entry, bool) or not isinstance(entry, (int, float)):
