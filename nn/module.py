@@ -341,14 +341,15 @@ def _listing(names, limit=5):
 
 def _as_finite(x, name) -> float:
     """``x`` as a finite float: a TypeError naming the parameter for what is not a real
-    number (a str, a bool, a Value: give ``v.data``), a ValueError for one that is unusable."""
-    if isinstance(x, (bool, Value, complex)) or not hasattr(type(x), "__float__"):
-        hint = " (a Value: give its .data)" if isinstance(x, Value) else ""
-        raise TypeError(f"load_state_dict: {name!r} must be a real number, got {x!r}{hint}")
+    number (a str, a bool or NumPy bool, a Value: give ``v.data``), a ValueError for one that
+    is not finite. What counts as a number is ``as_real``'s rule, as for ``Value(data)``."""
     try:
-        number = float(x)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise ValueError(f"load_state_dict: {name!r} is not a usable number: {error}") from None
+        number = as_real(x, "")
+    except TypeError:
+        hint = " (a Value: give its .data)" if isinstance(x, Value) else ""
+        raise TypeError(
+            f"load_state_dict: {name!r} must be a real number, got {x!r}{hint}"
+        ) from None
     if not math.isfinite(number):
         raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
     return number

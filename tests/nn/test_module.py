@@ -464,3 +464,17 @@ def test_repr_of_a_module_that_holds_a_module_above_it_ends():
         "  (me) Parent  # the module above, again",
         "  (own) Own, as I write it",
     ]
+
+
+def test_a_numpy_bool_or_a_0d_array_of_text_is_no_weight_for_load_state_dict():
+    """A NumPy bool (np.True_) loaded as 1.0 and np.array('0.5') as 0.5, where True and
+    '0.5' are refused as no real number."""
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [1], seed=0)
+    before = model.state_dict()
+    for bad in (np.True_, np.array(True), np.array("0.5")):
+        with pytest.raises(TypeError, match=r"^load_state_dict: 'layers\.0\.neurons\.0\.b' must"):
+            model.load_state_dict({**before, "layers.0.neurons.0.b": bad})
+        assert model.state_dict() == before
+    model.load_state_dict({**before, "layers.0.neurons.0.b": np.array(0.5)})  # a number
+    assert model.state_dict()["layers.0.neurons.0.b"] == 0.5
