@@ -12,6 +12,7 @@ NEEDS = {
     "autograd_lite/testing.py": "hypothesis",
     "autograd_lite/exercises.py": "hypothesis",
     "nn/plots.py": "matplotlib",
+    "nn/log_ticks.py": "matplotlib",
 }
 
 collect_ignore_glob = [

@@ -2,10 +2,10 @@
 
 Reading order: ``module.py`` (parameters and their names), ``layers.py`` (neuron, layer,
 MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` (``fit``),
-``data.py`` (toy data sets), ``serialize.py`` (save / load), ``plots.py`` (pictures) and
-``torch_bridge.py`` (the same network in PyTorch). ``validate.py`` holds the one rule every
-part checks its arguments by: a wrong type is a ``TypeError``, a bad value a ``ValueError``,
-and the message starts with the argument's name.
+``data.py`` (toy data sets), ``serialize.py`` (save / load), ``plots.py`` (pictures, and
+``log_ticks.py``, their log axis) and ``torch_bridge.py`` (the same network in PyTorch).
+``validate.py`` holds the one rule every part checks its arguments by: a wrong type is a
+``TypeError``, a bad value a ``ValueError``, and the message starts with the argument's name.
 
 >>> from nn import MLP
 >>> model = MLP(2, [16, 16, 1], seed=0)

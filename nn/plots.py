@@ -72,25 +72,6 @@ def _word(x: float) -> str:
     return "0" if x == 0.0 else f"{x:.0e}" if math.isfinite(x) else str(x)
 
 
-def _finite_log_locator():
-    """matplotlib's log ticks, less any beyond the floats.
-
-    Over hundreds of decades the ticks stand many decades apart, and matplotlib places one
-    a stride beyond each end of the axis: past 1e308 that tick was inf, and labelling it
-    raised OverflowError (a small subplot, with fewer ticks, met it at 200 decades).
-    """
-    import numpy as np
-    from matplotlib.ticker import LogLocator
-
-    class FiniteLogLocator(LogLocator):
-        def tick_values(self, vmin, vmax):
-            with np.errstate(over="ignore", under="ignore"):  # (those ticks are dropped)
-                ticks = super().tick_values(vmin, vmax)
-            return ticks[(ticks > 0) & np.isfinite(ticks)]
-
-    return FiniteLogLocator()
-
-
 def plot_gradient_flow(model, ax=None):
     """Bars of mean and max |grad| per layer, on a log scale (input layer on the left).
 
@@ -132,7 +113,9 @@ def plot_gradient_flow(model, ax=None):
     ax.bar(positions, heights(r[2] for r in rows), color="#9ecae1", label="max |grad|")
     ax.bar(positions, heights(r[1] for r in rows), color="#08519c", label="mean |grad|")
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(_finite_log_locator())
+    from .log_ticks import FiniteLogLocator
+
+    ax.yaxis.set_major_locator(FiniteLogLocator())  # (no tick past 1e308: see there)
     # The axis is fitted to the data: with a point at the floor under every layer it reaches
     # down there and across every layer, with bars or not (and with other plots sharing it)
     ax.update_datalim([(i, floor) for i in positions])

@@ -427,3 +427,16 @@ def test_the_history_legend_sits_beside_the_plot_not_over_its_curves():
     figure.canvas.draw()
     legend = figure.axes[0].get_legend().get_window_extent()
     assert legend.x0 > figure.axes[1].get_window_extent().x1  # right of the accuracy axis
+
+
+def test_a_gradient_flow_figure_can_be_pickled():
+    # (matplotlib pickles figures; a tick locator defined inside a function could not be)
+    import pickle
+
+    from nn.plots import plot_gradient_flow
+
+    model = MLP(2, [3, 1], seed=0)
+    model([0.5, -1.0]).backward()
+    figure = pickle.loads(pickle.dumps(plot_gradient_flow(model)))
+    figure.canvas.draw()
+    assert figure.axes[0].get_title() == "Gradient flow per layer"
