@@ -21,7 +21,7 @@ import math
 
 from autograd_lite import Value
 
-from .validate import finite_float, is_real, wrong_type
+from .validate import finite_float, held_float, is_real, wrong_type
 
 __all__ = ["clip_grad_norm"]
 
@@ -55,7 +55,9 @@ def clip_grad_norm(parameters, max_norm) -> float:
             f"max_norm must be a number > 0 (or math.inf to only measure the norm), "
             f"got {max_norm!r}"
         )
-    gradients = [_gradient(p, i) for i, p in enumerate(params)]  # all read before any change
+    gradients = [  # all read before any changes
+        held_float(p.grad, f"parameters[{i}].grad", _GRAD_HINT) for i, p in enumerate(params)
+    ]
     total = math.hypot(*gradients)  # sqrt of the sum of squares, no overflow
     scale = max_norm / (total + EPS)
     if not scale >= 1.0:  # "not >=" so that a nan total spreads to the gradients, as in torch
@@ -64,17 +66,8 @@ def clip_grad_norm(parameters, max_norm) -> float:
     return total
 
 
-def _gradient(p: Value, i: int) -> float:
-    """``p.grad`` as a float (an int past the float range is +-inf), or a TypeError naming it."""
-    g = p.grad
-    if type(g) is float:
-        return g
-    if not is_real(g):
-        raise TypeError(
-            f"parameters[{i}].grad is {type(g).__name__}, not a number; set it to 0.0 "
-            "(zero_grad does): here every .grad is a float"
-        )
-    return finite_float(g)
+#: What to do about a .grad that is not a number.
+_GRAD_HINT = "set it to 0.0 (zero_grad does): here every .grad is a float"
 
 
 def _check_parameters(parameters) -> list:

@@ -15,7 +15,7 @@ import math
 
 from autograd_lite import Value
 
-from .validate import boolean, finite_float, is_real, positive_int, probability, rate
+from .validate import boolean, held_float, positive_int, probability, rate
 
 
 def check_parameters(params) -> list:
@@ -97,23 +97,15 @@ class Optimizer:
                 hint = "set it to a number"
                 if isinstance(x, Value):  # the slip p.data -= lr * p
                     hint += "; an update is p.data -= lr * p.grad, not lr * p"
-                x = self._number(x, f"params[{i}].data", hint)
+                x = held_float(x, f"{type(self).__name__}.step: params[{i}].data", hint)
             if type(g) is not float:
-                g = self._number(
-                    g, f"params[{i}].grad",
+                g = held_float(
+                    g, f"{type(self).__name__}.step: params[{i}].grad",
                     "set it to 0.0 (zero_grad does): here every .grad is a float, never None",
                 )  # fmt: skip
             datas.append(x)
             grads.append(g)
         return datas, grads
-
-    def _number(self, x, name: str, hint: str) -> float:
-        """``x`` as a float, or a TypeError naming the step and ``name`` with ``hint``."""
-        if is_real(x):
-            return finite_float(x)
-        raise TypeError(
-            f"{type(self).__name__}.step: {name} is {type(x).__name__}, not a number; {hint}"
-        )
 
     def __repr__(self):
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr:g})"

@@ -81,6 +81,17 @@ def finite_float(value) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+def held_float(value, name: str, hint: str) -> float:
+    """What a parameter holds (its ``.data`` or ``.grad``) as a float, for a step to compute
+    with: any real number (inf and NaN too; past the float range, +-inf), else a TypeError
+    naming ``name`` that ends with ``hint``, what to do."""
+    if type(value) is float:
+        return value
+    if not is_real(value):
+        raise TypeError(f"{name} is {type(value).__name__}, not a number; {hint}")
+    return finite_float(value)
+
+
 def integer(value, name: str) -> int:
     """``value`` as an ``int``: any integral number but a bool (``True`` is not 1 here)."""
     if not is_int(value):

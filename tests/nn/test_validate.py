@@ -8,6 +8,7 @@ import pytest
 from nn.validate import (
     boolean,
     choice,
+    held_float,
     integer,
     is_real,
     non_negative_int,
@@ -141,3 +142,16 @@ def test_numbers_of_reads_one_output_or_a_sequence_of_them():
     for not_numbers in ("ab", b"ab", {0: Value(1.0)}):
         with pytest.raises(TypeError, match="expected numbers"):
             numbers_of(not_numbers)
+
+
+def test_held_float_takes_any_real_number_and_names_what_is_not_one():
+    import math
+
+    assert held_float(0.5, "p.grad", "") == 0.5
+    assert held_float(3, "p.grad", "") == 3.0 and type(held_float(3, "p.grad", "")) is float
+    assert held_float(Fraction(1, 4), "p.grad", "") == 0.25
+    assert held_float(10**400, "p.grad", "") == math.inf  # (past the floats: IEEE's inf)
+    assert math.isnan(held_float(math.nan, "p.grad", ""))  # (a step spreads NaN, as torch)
+    for wrong in (None, "0.5", True):
+        with pytest.raises(TypeError, match=r"^p\.grad is \w+, not a number; set it to 0\.0$"):
+            held_float(wrong, "p.grad", "set it to 0.0")
