@@ -712,20 +712,6 @@ def topological_sort_forever(root):
     return order
 
 
-@unix_only
-def test_a_right_answer_that_never_finishes_in_an_earlier_task_is_told_so(monkeypatch):
-    # backward is right; the learner's topological_sort, which it calls, never ends
-    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
-    answer = in_the_lesson(backward, topological_sort=topological_sort_forever)
-    with alarm(20):
-        result = check("backward", answer)
-    assert str(result).startswith(
-        "✗ backward did not finish within 0.2 s, and topological_sort, which it calls, is "
-        "not right yet: run its check first."
-    )
-    assert result.hint == "Fix topological_sort until its check passes, then run this check again."
-
-
 def backward_forever(root):
     root.grad = 1.0
     order = topological_sort(root)
@@ -736,11 +722,20 @@ def backward_forever(root):
 
 
 @unix_only
-def test_a_time_out_is_told_after_one_time_limit_not_tried_again_with_a_right_sort(monkeypatch):
-    # backward never ends with any sort; a wrong sort beside it is named, and backward is
-    # not run again with a right one (another time limit to wait for) to say so
+@pytest.mark.parametrize(
+    ("backward_answer", "sort"),
+    [
+        # backward is right; the learner's topological_sort, which it calls, never ends
+        (backward, topological_sort_forever),
+        # backward never ends with any sort; a wrong sort beside it is named, and backward
+        # is not run again with a right one (another time limit to wait for) to say so
+        (backward_forever, topological_sort_without_visited),
+    ],
+    ids=["a right backward, a sort that never ends", "a backward that never ends, a wrong sort"],
+)
+def test_a_time_out_beside_a_wrong_earlier_task_names_that_task(monkeypatch, backward_answer, sort):
     monkeypatch.setattr(exercises, "TIME_LIMIT", 0.2)
-    answer = in_the_lesson(backward_forever, topological_sort=topological_sort_without_visited)
+    answer = in_the_lesson(backward_answer, topological_sort=sort)
     with alarm(20):
         result = check("backward", answer)
     assert str(result).startswith(
