@@ -57,6 +57,13 @@ def caption(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, ".agl-caption").text
 
 
+def type_step(browser, k: int) -> None:
+    """Type step ``k`` into the page's step box and press Enter, as a learner does."""
+    number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
+    number.clear()
+    number.send_keys(str(k), Keys.ENTER)
+
+
 def visited(browser) -> list[str]:
     """The first line (the name) of each box outlined as visited."""
     return browser.execute_script(
@@ -179,9 +186,7 @@ def test_a_long_pass_is_navigable_and_follows_the_visited_box(browser, tmp_path)
         str(last)
     )
     for k in (last // 3, last - 40, 7):
-        number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
-        number.clear()
-        number.send_keys(str(k), Keys.ENTER)
+        type_step(browser, k)
         assert caption(browser).startswith(f"Step {k} of {last}")
         in_sight = browser.execute_script(
             "var v = document.querySelector('.agl-view').getBoundingClientRect();"
@@ -207,9 +212,7 @@ def test_every_box_a_step_sends_to_is_in_sight(browser, tmp_path):
     )
     assert wide  # (a picture wider than its view: the case of the bug)
     for k in range(1, len(animation)):
-        number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
-        number.clear()
-        number.send_keys(str(k), Keys.ENTER)
+        type_step(browser, k)
         out_of_sight = browser.execute_script(
             "var v = document.querySelector('.agl-view').getBoundingClientRect();"
             "return Array.from(document.querySelectorAll('.agl-visit, .agl-receive'))"
@@ -229,9 +232,7 @@ def test_a_tall_picture_keeps_the_visited_box_in_sight(browser, tmp_path):
     animation = backprop_animation(y, rankdir="TB")
     open_page(browser, animation.save(tmp_path / "tall.html"))
     for k in range(1, len(animation)):
-        number = browser.find_element(By.CSS_SELECTOR, "input[type=number]")
-        number.clear()
-        number.send_keys(str(k), Keys.ENTER)
+        type_step(browser, k)
         assert caption(browser).startswith(f"Step {k} of {len(animation) - 1}")
         in_sight = browser.execute_script(
             "var v = document.querySelector('.agl-view').getBoundingClientRect();"
