@@ -1,9 +1,11 @@
 """nn: a tiny neural-network library built only from ``autograd_lite.Value``.
 
 Reading order: ``module.py`` (parameters and their names), ``layers.py`` (neuron, layer,
-MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` (``fit``),
-``data.py`` (toy data sets), ``serialize.py`` (save / load), ``plots.py`` (pictures, and
-``log_ticks.py``, their log axis) and ``torch_bridge.py`` (the same network in PyTorch).
+MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` (``fit``,
+with ``fit_checks.py``, its argument checks; ``evaluation.py``, ``predict``, ``evaluate``
+and accuracy; ``history.py``, what a run measured), ``data.py`` (toy data sets),
+``serialize.py`` (save / load), ``plots.py`` (pictures, and ``log_ticks.py``, their log
+axis) and ``torch_bridge.py`` (the same network in PyTorch).
 ``validate.py`` holds the one rule every part checks its arguments by: a wrong type is a
 ``TypeError``, a bad value a ``ValueError``, and the message starts with the argument's name.
 
@@ -14,13 +16,15 @@ MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` 
 """
 
 from .clip import clip_grad_norm
+from .evaluation import evaluate, predict
+from .history import History
 from .layers import MLP, Dropout, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, hinge_loss, mse_loss, softmax
 from .module import Module
 from .optim import SGD, Adam, LinearDecay, StepDecay
 from .serialize import load, save
 from .torch_bridge import to_torch
-from .train import History, evaluate, fit, predict
+from .train import fit
 
 __all__ = [
     "MLP",

@@ -28,10 +28,10 @@ from pathlib import Path
 import autograd_lite as ag
 from autograd_lite.files import check_writable, write_atomic
 
+from .evaluation import accuracy_counter, accuracy_of
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
 from .plots import CLASS_COLOURS, classes_of
-from .train import accuracy_counter, accuracy_of
 from .validate import number, numbers_of
 
 __all__ = ["Recorder", "write_replay"]

@@ -26,6 +26,7 @@ ValueError: lr must be a finite number >= 0, got -0.1
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import random
@@ -51,6 +52,7 @@ __all__ = [
     "real",
     "rng",
     "samples",
+    "takes",
     "wrong_type",
 ]
 
@@ -248,3 +250,15 @@ def samples(data, name: str) -> list:
     if not is_list_like(data):
         raise TypeError(f"{name} must be a list (one entry per sample), got {type(data).__name__}")
     return list(data)
+
+
+def takes(function, count) -> bool:
+    """Whether ``function`` can be called with ``count`` positional arguments (True when
+    Python cannot tell, as for some built-ins: then the call itself will say)."""
+    try:
+        inspect.signature(function).bind(*[None] * count)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read
+        return True
+    return True

@@ -18,6 +18,7 @@ from nn.validate import (
     rate,
     real,
     rng,
+    takes,
 )
 
 
@@ -155,3 +156,18 @@ def test_held_float_takes_any_real_number_and_names_what_is_not_one():
     for wrong in (None, "0.5", True):
         with pytest.raises(TypeError, match=r"^p\.grad is \w+, not a number; set it to 0\.0$"):
             held_float(wrong, "p.grad", "set it to 0.0")
+
+
+def test_takes_says_whether_a_function_can_be_called_with_that_many_arguments():
+    def two(prediction, target):
+        pass
+
+    def at_least_one(first, *rest):
+        pass
+
+    assert takes(two, 2) and not takes(two, 1)
+    assert not takes(two, 3)
+    assert takes(at_least_one, 1) and takes(at_least_one, 5)
+    assert not takes(at_least_one, 0)
+    # Python cannot read the signature of some built-ins: then only the call itself can tell
+    assert takes(max, 0)
