@@ -7,8 +7,8 @@ so far. Plain ipywidgets and no JavaScript of our own, so it works wherever widg
 ``backprop_animation``: moving the slider redraws the SVG in Python, without Graphviz.
 
 Where no kernel runs (a saved notebook on GitHub or nbviewer) the output still shows a
-picture: the display carries the finished pass as a plain SVG beside the widget, which
-every viewer shows when it cannot show widgets.
+picture: the display carries the finished pass as a plain SVG beside the widget, with its
+colour scale, which every viewer shows when it cannot show widgets.
 
 Needs the ``notebooks`` extra (ipywidgets); importing ``autograd_lite.viz`` does not.
 
@@ -25,7 +25,10 @@ from ..reals import as_real
 from ..steps import short
 from ..value import Value
 from .animation import backprop_animation, legend_html
+from .colors import text_color
 from .dot import check_count, check_rankdir
+from .labels import text_width
+from .layout import FONTS
 
 #: Rows of the "steps so far" table: the latest ones (a long pass would fill the page).
 TABLE_ROWS = 12
@@ -129,7 +132,7 @@ class Stepper:
         """The widget for a running notebook, and a plain SVG of the finished pass for a
         viewer without a kernel (GitHub, nbviewer): each shows what it can."""
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        bundle["image/svg+xml"] = self.animation.svg(marked=False)  # (no step is current)
+        bundle["image/svg+xml"] = still_picture(self.animation)
         bundle["text/plain"] = (
             f"<stepper: {self.last} steps of the backward pass; run the notebook to step "
             "through them>"
@@ -138,6 +141,36 @@ class Stepper:
 
     def __repr__(self):
         return f"<Stepper: {self.last} steps, at step {self.slider.value}>"
+
+
+def still_picture(animation) -> str:
+    """The finished pass as one SVG, no step current, with the colour scale above the graph:
+    a viewer without a kernel shows only this, so it must say what its colours mean itself
+    (the widget shows the same legend as HTML)."""
+    scale, size = animation.scale, 10.0
+    out = [f'<text x="4" y="{12 + 13 * i}">{escape(line)}</text>'
+           for i, line in enumerate(scale.caption_lines())]  # fmt: skip
+    x, top = 4.0, 13.0 * len(out) + 4
+    for text, fill, style in scale.legend():
+        width = text_width(text, size) + 10
+        dashes = ' stroke-dasharray="4,2"' if style == "dashed" else ""
+        out.append(f'<rect x="{x:.1f}" y="{top:.0f}" width="{width:.1f}" height="18" '
+                   f'fill="{fill}" stroke="#555555"{dashes}/><text x="{x + width / 2:.1f}" '
+                   f'y="{top + 13:.0f}" text-anchor="middle" fill="{text_color(fill)}">'
+                   f"{escape(text)}</text>")  # fmt: skip
+        x += width + 2
+    layout, below = animation.layout, top + 26
+    graph = animation.svg(marked=False).replace(
+        f'width="{layout.width:.0f}pt" height="{layout.height:.0f}pt"',
+        f'x="0" y="{below:.0f}" width="{layout.width:.0f}" height="{layout.height:.0f}"',
+        1,
+    )
+    width, height = max(layout.width, x + 2), layout.height + below
+    return "\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" height="{height:.0f}pt" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONTS}" font-size="{size:g}">',
+        *out, graph, "</svg>",
+    ])  # fmt: skip
 
 
 def _fits(layout) -> bool:

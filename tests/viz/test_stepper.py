@@ -104,6 +104,21 @@ def test_a_saved_notebook_still_shows_a_picture():
     assert visited_title(bundle["image/svg+xml"]) is None
 
 
+def test_the_saved_picture_says_what_its_colours_mean():
+    # Every picture states its colour scale: on GitHub or nbviewer the saved stepper is the
+    # only picture of the pass, with no widget around it to hold the legend.
+    control = stepper(reused())
+    svg = control._repr_mimebundle_()["image/svg+xml"]
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "from 0.24 or less (faintest) to 24 (darkest); orange +, blue \u2212" in texts
+    cells = [text for text, _, _ in control.animation.scale.legend()]
+    assert cells[0] == "\u221224" and "not reached" in cells
+    assert all(cell in texts for cell in cells)
+    # the legend sits above the graph, not over its boxes
+    graph = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}svg")
+    assert float(graph.get("y")) > 0 and "grad 24.0" in ET.tostring(graph, encoding="unicode")
+
+
 def _window(control, k) -> list[float]:
     """The part of the picture the stepper shows at frame k: left, top, width, height."""
     control.go(k)
