@@ -904,7 +904,58 @@ def _judge_backward(answer, plan):
     hint = _BACKWARD_HINT
     if graph.root.grad != 1.0 and all(g == 0.0 for g in got):
         hint = "Every gradient is still 0: backward starts with root.grad = 1.0. " + hint
+    else:
+        hint = f"{_backward_mistake(plan, got)} {hint}".lstrip()
     raise Wrong(where, returned, wanted, hint, "After it ran:")
+
+
+def _forward_order(root):
+    for node in _reference_order(root):  # not reversed
+        for parent, d in zip(node.parents, node.local):
+            parent.grad += node.grad * d
+
+
+def _local_only(root):
+    for node in reversed(_reference_order(root)):
+        for parent, d in zip(node.parents, node.local):
+            parent.grad += d
+
+
+def _assigned(root):
+    for node in reversed(_reference_order(root)):
+        for parent, d in zip(node.parents, node.local):
+            parent.grad = node.grad * d
+
+
+def _at_once(root):  # notebook 01's naive backward; the graphs here are small
+    for parent, d in zip(root.parents, root.local):
+        parent.grad += root.grad * d
+        _at_once(parent)
+
+
+_BACKWARD_MISTAKES = [
+    (_forward_order, "It looks as if the loop visits parents before the nodes that use "
+     "them, so each node passes on its gradient while it is still 0."),
+    (_local_only, "It looks as if each parent received only the local derivative: the "
+     "chain rule multiplies it by node.grad, the gradient that has reached the node."),
+    (_assigned, "It looks as if each parent's grad is assigned with =, so a node used "
+     "twice keeps only the last use's share."),
+    (_at_once, "It looks as if each node sends its gradient on as soon as some arrives, "
+     "so a node used twice passes on a partial sum, and later the sum again."),
+]  # fmt: skip
+
+
+def _backward_mistake(plan, got) -> str:
+    """What a wrong backward most likely did, found by doing each common mistake on the same
+    graph and comparing the gradients it leaves with the answer's ("" if none matches)."""
+    for mistake, said in _BACKWARD_MISTAKES:
+        graph = Graph(plan)
+        graph.root.grad = 1.0
+        mistake(graph.root)
+        theirs = [graph.nodes[i].grad for i in graph.kept]
+        if all(_is_number(g) and _close(float(g), t) for g, t in zip(got, theirs)):
+            return said
+    return ""
 
 
 # --- task 8: a neuron -----------------------------------------------------------------

@@ -185,6 +185,53 @@ def test_the_expected_derivative_comes_with_the_numerical_slope():
     assert result.expected == "0.419974342   (a numerical slope gives 0.41997434)"
 
 
+def backward_without_the_upstream_gradient(root):
+    root.grad = 1.0
+    for node in reversed(topological_sort(root)):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += local  # forgot node.grad *
+
+
+def backward_that_recurses_at_once(root):  # notebook 01's naive backward
+    def send(node):
+        for parent, local in zip(node.parents, node.local):
+            parent.grad += node.grad * local
+            send(parent)
+
+    root.grad = 1.0
+    send(root)
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (backward_not_reversed, "visits parents before the nodes that use them"),
+        (backward_without_the_upstream_gradient, "only the local derivative"),
+        (backward_with_assignment, "keeps only the last use's share"),
+        (backward_that_recurses_at_once, "passes on a partial sum"),
+    ],
+)
+def test_a_common_backward_mistake_is_named(answer, said):
+    # The recipe alone ("visit in reversed order, multiply, add with +=") leaves a learner
+    # to find which part they got wrong; doing each common mistake on the failing graph and
+    # comparing tells them.
+    result = check("backward", answer)
+    assert not result.passed
+    assert result.hint.startswith("It looks as if") and said in result.hint, result.hint
+    assert result.hint.endswith(exercises._BACKWARD_HINT)
+    others = [s for s in ("visits parents", "only the local", "last use's", "partial sum")]
+    assert sum(phrase in result.hint for phrase in others) == 1
+
+
+def test_a_backward_wrong_in_no_common_way_gets_the_recipe_alone():
+    def doubles_everything(root):
+        backward(root)
+        for node in topological_sort(root):
+            node.grad *= 2
+
+    assert check("backward", doubles_everything).hint == exercises._BACKWARD_HINT
+
+
 def test_the_gradients_expected_of_backward_are_autograd_lites():
     result = check("backward", backward_with_assignment)
     assert result.expected == "a.grad = 2.0\nb.grad = 1.0"
@@ -309,10 +356,11 @@ def test_a_wrong_backward_with_a_wrong_topological_sort_is_not_told_it_may_be_ri
         "either: run its check first."
     )
     # and what is wrong with backward itself, beside the sort
-    assert result.hint == (
+    assert result.hint.startswith(
         "Fix topological_sort until its check passes. backward is wrong with a right "
-        "topological_sort too: " + exercises._BACKWARD_HINT
+        "topological_sort too: It looks as if "
     )
+    assert result.hint.endswith(exercises._BACKWARD_HINT)
     # the learner's own sort is back in their notebook's names
     assert answer.__globals__["topological_sort"] is topological_sort_without_visited
 
