@@ -35,6 +35,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
 
     A gradient passes when ``|analytic - numeric| <= atol + rtol * |numeric|``. ``f`` takes
     the inputs (numbers or Values; a Value's ``.data`` is used) and returns one number.
+    The step is ``eps`` for an input up to 1 in size and ``eps * |x|`` for a larger one
+    (near 1e10 floats lie further apart than 1e-6, so ``x + 1e-6`` would be ``x``).
 
     On both sides each input enters ``f`` as a fresh leaf, so the gradients are the partial
     derivatives with respect to ``f``'s arguments, as ``grad``'s are: a Value that ``f``
@@ -55,7 +57,9 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     rtol = tolerance(rtol, "gradcheck: rtol")
     points = finite_points(inputs)
     analytic = reverse_mode(f, points)
-    numeric = [central_difference(f, points, i, eps) for i in range(len(points))]
+    numeric = [
+        central_difference(f, points, i, eps * max(1.0, abs(x))) for i, x in enumerate(points)
+    ]
     table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
     if table is not None:
         raise GradcheckError(

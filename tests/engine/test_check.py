@@ -235,3 +235,17 @@ def test_one_extrapolation_cancels_the_h_squared_error():
     # for x**3 the central difference is 3x² + h² exactly: one Richardson step removes h²
     value, _ = extrapolated_difference(lambda x: x**3, [2.0], 0, first_step=0.1, halvings=1)
     assert value == pytest.approx(12.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "f, x",
+    [
+        (lambda x: x * x, 1e150),  # x +- 1e-6 == x: the numeric side was 0
+        (lambda x: ag.sqrt(x * x + 1.0), 1e8),  # steps of 1e-6 near 1e8 round: 0.998
+        (lambda x: ag.exp(x / 1e9), -3e9),
+    ],
+)
+def test_gradcheck_steps_in_proportion_to_a_large_input(f, x):
+    # eps is the step for inputs up to 1 in size, eps·|x| beyond: an absolute step of 1e-6
+    # is below the spacing of floats near 1e10, and a right derivative was called wrong
+    assert ag.gradcheck(f, x) is True
