@@ -55,7 +55,7 @@ class Rule:
 
     def number(self, floats) -> float:
         """The number this row computes from ``floats``: ``forward``, checked to be real."""
-        out = self.forward(*floats)
+        out = self.forward(*floats) if self.builtin else forward_of_yours(self, floats)
         if type(out) is float:
             return out
         if isinstance(out, Value):
@@ -135,8 +135,10 @@ class Op:
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"
 
-    def __call__(self, *args):
+    def __call__(self, *args, **keywords):
         rule = self.rule
+        if keywords:  # (checks of what your op is given and returns are at the end)
+            refuse_keywords(rule.name, keywords)
         if not any(isinstance(a, Value) for a in args):
             return rule.number([as_real(a, f"op {rule.name!r}: an argument") for a in args])
         return rule.record(tuple([a if isinstance(a, Value) else constant(a, rule) for a in args]))
@@ -269,6 +271,40 @@ def _check_arity(name, forward, derivative):
             f"define_op({name!r}): forward takes {n} input(s), so derivative must take "
             f"{n + 1} arguments, the inputs and then out (derivative{takes})"
         ) from None
+
+
+def forward_of_yours(rule, floats):
+    """``rule.forward(*floats)``, where Python's refusals (a division by zero, a math
+    domain error, a wrong count of inputs) say which op and which inputs: a bare "float
+    division by zero" does not say where. An op's own error, naming its op, passes on."""
+    try:
+        return rule.forward(*floats)
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as error:
+        if str(error).startswith("op ") or type(error) not in (
+            ZeroDivisionError, OverflowError, ValueError, TypeError
+        ):  # fmt: skip
+            raise
+        try:
+            names = [p.name for p in inspect.signature(rule.forward).parameters.values()
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
+        except (TypeError, ValueError):  # (a builtin such as math.atan2 may have none)
+            names = []
+        names += [f"input {i}" for i in range(len(names), len(floats))]
+        at = ", ".join(f"{n}={x!r}" for n, x in zip(names, floats)) or "no inputs"
+        raise type(error)(
+            f"op {rule.name!r}: forward raised {type(error).__name__} ({error}) at {at}"
+        ) from error
+
+
+def refuse_keywords(name, keywords):
+    """An op takes its inputs by position only: each is an operand, and is differentiated."""
+    given = ", ".join(f"{k}={v!r}" for k, v in keywords.items())
+    raise TypeError(
+        f"op {name!r} takes its inputs by position, got {given}: every input is an operand "
+        f"and gets a derivative, so write {name}(x, {', '.join(map(repr, keywords.values()))}) "
+        "(its local derivative is then yours to give, 0.0 for a constant), or make one op "
+        "per constant with a function that calls define_op"
+    )
 
 
 def inputs_needed(function, after=0) -> int | None:

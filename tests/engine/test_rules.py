@@ -249,3 +249,35 @@ def test_an_error_of_an_op_inside_a_derivative_is_passed_on_as_it_is():
     outer = ag.define_op("outer_of_malformed", math.exp, lambda x, out: (ag.grad(inner)(x),))
     with pytest.raises(ValueError, match=r"^op 'inner_malformed': derivative returned 2"):
         outer(Value(0.5))
+
+
+def test_a_forward_that_raises_names_the_op_and_its_inputs():
+    # it was Python's bare "float division by zero", with no word of which op or where
+    reciprocal = ag.define_op("reciprocal_of_test", lambda x: 1 / x, lambda x, out: (-out * out,))
+    for arg in (Value(0.0), 0.0):
+        with pytest.raises(ZeroDivisionError, match=r"^op 'reciprocal_of_test': forward raised "
+                           r"ZeroDivisionError \(.*division by zero\) at x=0\.0"):  # fmt: skip
+            reciprocal(arg)
+    log_of = ag.define_op("log_of_test", math.log, lambda x, out: (1 / x,))
+    with pytest.raises(ValueError, match=r"^op 'log_of_test': forward raised ValueError .* at "):
+        log_of(
+            Value(-1.0),
+        )
+    two = ag.define_op("two_inputs_of_test", lambda x, y: x * y, lambda x, y, out: (y, x))
+    with pytest.raises(TypeError, match=r"^op 'two_inputs_of_test': forward raised TypeError "
+                       r"\(.*missing 1 required positional.*\) at x=2\.0"):  # fmt: skip
+        two(Value(2.0))
+    kept = ag.define_op("keeps_its_key_error", lambda x: {}[x], lambda x, out: (0.0,))
+    with pytest.raises(KeyError):  # anything else is left as it is
+        kept(Value(1.0))
+    outer = ag.define_op("calls_a_raising_op", lambda x: reciprocal(x), lambda x, out: (0.0,))
+    with pytest.raises(ZeroDivisionError, match=r"^op 'reciprocal_of_test'"):  # passed on
+        outer(Value(0.0))
+
+
+def test_an_op_called_with_keywords_says_inputs_go_by_position():
+    # it was "Op.__call__() got an unexpected keyword argument 'beta'"
+    scaled = ag.define_op("scaled_of_test", lambda x, beta=1.0: beta * x, lambda x, out: (1.0,))
+    with pytest.raises(TypeError, match=r"^op 'scaled_of_test' takes its inputs by position, "
+                       r"got beta=2\.0: .*scaled_of_test\(x, 2\.0\)"):  # fmt: skip
+        scaled(Value(1.0), beta=2.0)
