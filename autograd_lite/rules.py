@@ -307,6 +307,18 @@ def refuse_keywords(name, keywords):
     )
 
 
+def _forward_signature(op):
+    """An op's signature is its forward's (``atan2(y, x)``), so that ``gradcheck``'s table
+    and ``grad(op)`` name the inputs y and x; None where forward does not say (math.atan2)."""
+    try:
+        return inspect.signature(op.rule.forward)
+    except (TypeError, ValueError):
+        return None
+
+
+Op.__signature__ = property(_forward_signature)  # (plumbing: here, not in the class)
+
+
 def inputs_needed(function, after=0) -> int | None:
     """How many positional arguments ``function`` needs, less ``after`` (1 for a
     derivative's ``out``); None when its signature cannot tell (``*args``, or a builtin

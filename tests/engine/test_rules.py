@@ -1,5 +1,6 @@
 """Your own operations: define_op makes an op that behaves like a built-in one."""
 
+import inspect
 import math
 
 import pytest
@@ -281,3 +282,19 @@ def test_an_op_called_with_keywords_says_inputs_go_by_position():
     with pytest.raises(TypeError, match=r"^op 'scaled_of_test' takes its inputs by position, "
                        r"got beta=2\.0: .*scaled_of_test\(x, 2\.0\)"):  # fmt: skip
         scaled(Value(1.0), beta=2.0)
+
+
+def test_gradcheck_tables_name_an_ops_inputs_as_its_forward_does():
+    # the rows were "input 0", "input 1": the op's call takes *args, whatever forward takes
+    atan2_wrong = ag.define_op(
+        "atan2_wrong_sign",
+        lambda y, x: math.atan2(y, x),
+        lambda y, x, out: (x / (x * x + y * y), y / (x * x + y * y)),  # the 2nd wants a minus
+    )
+    with pytest.raises(GradcheckError, match=r"\nx +2 .*<-- wrong") as info:
+        gradcheck(atan2_wrong, 0.3, 2.0)
+    assert "\ny " in str(info.value) and "input 0" not in str(info.value)
+    assert list(inspect.signature(grad(atan2_wrong)).parameters) == ["y", "x"]
+    unnamed = ag.define_op("sum_of_any", lambda *xs: sum(xs), lambda *xs: (0.0,) * (len(xs) - 1))
+    with pytest.raises(GradcheckError, match=r"\ninput 0 "):  # *xs names none
+        gradcheck(unnamed, 0.3, 2.0)
