@@ -50,7 +50,7 @@ from ..reals import shown
 from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
-from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape
+from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape, visible
 from .programs import Picture
 
 #: A node used more often than this is drawn once per use (see the module docstring).
@@ -62,6 +62,9 @@ EXPAND_UP_TO = 60
 SUMMARY_NODES = 40
 #: Longest label written in a box (labels are data: a huge one must not make a huge box).
 MAX_LABEL = 40
+#: An op's name up to this long is drawn in a circle, a longer one in an oval of one line,
+#: cut to ``MAX_OP_LABEL`` characters.
+CIRCLE_CHARS, MAX_OP_LABEL = 4, 24
 CONSTANT_INK = "#555555"
 #: A box is its HTML table and nothing more: no margin, and no minimum size (Graphviz's
 #: default, 0.75 x 0.5 inch, would leave a gap between a small box and its arrows).
@@ -375,9 +378,14 @@ class _Drawing:
         return product_text(self.step.upstream, local, product)
 
     def _circle(self, name, text, red):
-        self.picture.node(name, f"<{escape(text)}>", shape="circle", style="filled",
+        """The op: a small circle, or for a name longer than ``CIRCLE_CHARS`` an oval one
+        line tall (a circle as wide as ``leaky_relu(0.123457)`` is as tall, and pushes every
+        box apart), its name cut to ``MAX_OP_LABEL`` (an op's name is yours: any length)."""
+        text = clip(visible(text), MAX_OP_LABEL)
+        shape = "circle" if len(text) <= CIRCLE_CHARS else "ellipse"
+        self.picture.node(name, f"<{escape(text)}>", shape=shape, style="filled",
                           fillcolor="#eeeeee", fontsize=str(EDGE_SIZE), margin="0.02",
-                          width="0.3", **red)  # fmt: skip
+                          width="0.3", height="0.3", **red)  # fmt: skip
 
     def _red(self, node) -> dict:
         return {"color": HIGHLIGHT, "penwidth": "2.5"} if self.visited(node) else {}

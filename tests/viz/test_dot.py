@@ -113,6 +113,19 @@ def test_op_labels_come_from_the_rule_table():
     assert "label=<cube_viz>" in source and "label=<**2>" in source
 
 
+def test_a_long_op_name_is_an_oval_cut_short_and_a_short_one_a_circle():
+    # "leaky_relu(0.123457)", or a user op's long name, was a circle as wide as its text:
+    # as tall as wide, it pushed every box apart; a 1000-character name, 6000 points
+    x = Value(1.5, label="x")
+    long = ag.define_op("o" * 1000, lambda v: v, lambda v, out: (1.0,))
+    source = draw_dot(long(x.leaky_relu(0.123456789)).exp() + x).source
+    ops = dict(re.findall(r"\top\d+ \[label=<([^>]*)> (.*)\]", source))
+    assert set(ops) == {"o" * 23 + "\u2026", "leaky_relu(0.123457)", "exp", "+"}
+    for label, attributes in ops.items():
+        assert ("shape=circle" in attributes) == (len(label) <= 4), label
+        assert ("shape=ellipse" in attributes) == (len(label) > 4), label
+
+
 @needs_a_program
 def test_op_names_that_mean_something_to_graphviz_are_drawn_as_written():
     for name in ("bs\\", "<relu>", "a&b", "\\N"):
