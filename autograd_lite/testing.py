@@ -30,6 +30,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import random
 from collections.abc import Callable
 
 from .extras import needs
@@ -368,9 +369,21 @@ class UserOp:
         low, high = self._measure(args)
         return call_node(self.name, self.op, args, low, high)
 
-    def _measure(self, args, points=17):
-        grids = [[a.low + (a.high - a.low) * k / (points - 1) for k in range(points)] for a in args]
-        outputs = [self._value_at(xs) for xs in _product(grids)]
+    def _measure(self, args, budget=5000):
+        """The op's range over the boxes of ``args``, from at most ``budget`` calls: a grid
+        of up to 17 points a side (all of it for 1 to 3 inputs, fewer points a side for
+        more), and past 12 inputs, where even the corners are too many, the two extreme
+        corners and points drawn with a fixed seed."""
+        points = min(17, int(budget ** (1 / len(args)) + 1e-9))
+        if points >= 2:
+            grids = [[a.low + (a.high - a.low) * k / (points - 1) for k in range(points)]
+                     for a in args]  # fmt: skip
+            inputs = _product(grids)
+        else:
+            rng = random.Random(0)
+            inputs = [[a.low for a in args], [a.high for a in args]]
+            inputs += [[rng.uniform(a.low, a.high) for a in args] for _ in range(budget - 2)]
+        outputs = [self._value_at(xs) for xs in inputs]
         low, high = min(outputs), max(outputs)
         pad = 0.1 * (high - low) + 1e-3  # the grid may miss the extremes between points
         return low - pad, high + pad
