@@ -19,10 +19,12 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+import warnings
 
 from .functional import differentiating, gradients
 from .reals import as_real
 from .recording import no_grad
+from .suspects import blame, report
 from .value import Value, number_of
 
 
@@ -64,7 +66,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     if table is not None:
         raise GradcheckError(
             f"gradcheck: the gradient of {_name(f)} disagrees with central differences "
-            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}"
+            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}{ops_to_blame(f, points)}"
         )
     return True
 
@@ -91,6 +93,16 @@ def finite_points(inputs, who="gradcheck") -> list[float]:
                 "or nan point; give finite inputs"
             )
     return points
+
+
+def ops_to_blame(f, points, who="gradcheck") -> str:
+    """Lines for the end of a mismatch's message: each op of yours in f's graph whose local
+    derivative disagrees with its forward's slope, where (``suspects.py``); "" for none."""
+    leaves = [Value(x) for x in points]
+    with warnings.catch_warnings(), differentiating():  # (f warned once already)
+        warnings.simplefilter("ignore")
+        output = call(f, leaves, who)
+    return report(blame(output, 1e-5, 1e-3, input_names))
 
 
 def reverse_mode(f, points, who="gradcheck") -> list[float]:

@@ -49,6 +49,7 @@ from .check import (
     input_names,
     tolerance,
 )
+from .check import ops_to_blame as _ops_to_blame
 from .check import reverse_mode as _reverse_mode
 from .rules import Op, inputs_needed
 
@@ -587,5 +588,5 @@ def assert_gradients_match(f, *inputs, rtol=1e-6, atol=1e-8):
             f"{', '.join(f'{n}={x!r}' for n, x in zip(names, points))}\n{table}\n"
             f"a row passes when abs err <= atol + rtol·|numeric| + 2·(numeric ±), atol={atol:g}, "
             f"rtol={rtol:g};\nnumeric ± is how sure the numeric side is: far below abs err, "
-            "the analytic side is most likely wrong"
+            f"the analytic side is most likely wrong{_ops_to_blame(f, points, who)}"
         )

@@ -1,6 +1,7 @@
 """gradcheck: reverse mode against central differences, with a table on mismatch."""
 
 import math
+import re
 
 import pytest
 
@@ -17,8 +18,9 @@ sin_slightly_wrong = ag.define_op(
 
 
 def table_rows(message):
-    """{input name: row text} from a GradcheckError message."""
-    lines = message.splitlines()
+    """{input name: row text} from a GradcheckError message (the table ends at a blank line,
+    before the ops to blame)."""
+    lines = message.split("\n\n")[0].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("input")) + 2
     return {line.split()[0]: line for line in lines[start:]}
 
@@ -249,3 +251,44 @@ def test_gradcheck_steps_in_proportion_to_a_large_input(f, x):
     # eps is the step for inputs up to 1 in size, eps·|x| beyond: an absolute step of 1e-6
     # is below the spacing of floats near 1e10, and a right derivative was called wrong
     assert ag.gradcheck(f, x) is True
+
+
+# --- which op of yours is wrong ------------------------------------------------------------
+atan2_sign_slip = ag.define_op(
+    "atan2_sign_slip",
+    lambda y, x: math.atan2(y, x),
+    lambda y, x, out: (x / (x * x + y * y), y / (x * x + y * y)),  # d/dx wants a minus
+)
+
+
+@pytest.mark.parametrize("name", ["gradcheck", "assert_gradients_match"])
+def test_a_mismatch_names_the_op_of_yours_whose_derivative_is_wrong_and_where(name):
+    # the table named only f ("<lambda>") and its inputs; an op deep inside f, and which of
+    # its inputs, at which point, was for the reader to find
+    if name == "gradcheck":
+        check = gradcheck
+    else:
+        check = pytest.importorskip(
+            "autograd_lite.testing", exc_type=ImportError
+        ).assert_gradients_match
+    with pytest.raises(GradcheckError) as info:
+        check(lambda a, b: ag.exp(atan2_sign_slip(a * b, b)) + a * b, 0.3, 2.0)
+    message = str(info.value)
+    found = re.search(
+        r"\n  op 'atan2_sign_slip' at y=0\.6, x=2\.0: d/dx analytic (\S+), numeric (\S+)$",
+        message,
+    )
+    assert found, message
+    assert float(found[1]) == pytest.approx(0.6 / 4.36) and float(found[2]) == pytest.approx(
+        -0.6 / 4.36
+    )
+    assert "d/dy" not in message  # y's local derivative is right
+
+
+def test_a_mismatch_with_no_op_of_yours_to_blame_says_nothing_more():
+    def cut(x):  # float() cuts the graph: the gradient is wrong, no op is
+        return x * float(x)
+
+    with pytest.warns(ag.GraphCutWarning), pytest.raises(GradcheckError) as info:
+        gradcheck(cut, 1.5)
+    assert "op '" not in str(info.value)

@@ -108,9 +108,11 @@ def test_correct_op_passes_gradcheck():
 def test_wrong_op_is_caught_by_gradcheck_with_the_failing_input_marked():
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x, y: softplus_wrong(x) * y, 0.8, 2.0)
-    rows = {line.split()[0]: line for line in str(info.value).splitlines()[3:]}
+    table, blamed = str(info.value).split("\n\n")  # the table, then the op to blame
+    rows = {line.split()[0]: line for line in table.splitlines()[3:]}
     assert rows["x"].endswith("<-- wrong")
     assert not rows["y"].endswith("<-- wrong")  # y's gradient is right, and still shown
+    assert blamed.splitlines()[1].startswith("  op 'softplus_wrong' at x=0.8: d/dx analytic")
 
 
 @pytest.mark.parametrize("run", ["backward", "gradients", "create_graph", "grad"])
