@@ -28,6 +28,7 @@ This is the only module of the engine that needs ``hypothesis``.
 from __future__ import annotations
 
 import inspect
+import itertools
 import math
 import numbers
 import random
@@ -345,11 +346,13 @@ class UserOp:
     """How ``expressions`` should use an op made with ``define_op``.
 
     ``domain="real"``: any input in [-4, 4] is fine (larger ones are squashed with tanh);
-    ``domain="positive"``: inputs are shifted to be at least 0.5. The op's output range is
-    measured by evaluating it on a grid over its input range.
+    ``domain="positive"``: inputs are shifted to be at least 0.5. ``kinks``: the points
+    where the op's derivative jumps (0 for a relu of your own); each input is kept at least
+    0.5 away from each, on a side drawn at random, as relu and abs are kept away from 0.
+    The op's output range is measured by evaluating it on a grid over its input range.
     """
 
-    def __init__(self, op, arity=None, domain="real"):
+    def __init__(self, op, arity=None, domain="real", kinks=()):
         if not isinstance(op, Op):
             raise TypeError(f"user_op needs an op made by define_op, got {op!r}")
         if not isinstance(domain, str):
@@ -362,11 +365,14 @@ class UserOp:
         self.op, self.domain = op, domain
         self.arity = _arity(op) if arity is None else _checked_arity(op, arity)
         self.name = op.rule.name
+        self.sides = _sides_of(_checked_kinks(kinks, domain))
 
     def __call__(self, draw, *args):
         args = [within(a, SAFE_RANGE) for a in args]
         if self.domain == "positive":
             args = [positive(a) for a in args]
+        if self.sides:
+            args = [_between(a, *draw(st.sampled_from(self.sides))) for a in args]
         low, high = self._measure(args)
         return call_node(self.name, self.op, args, low, high)
 
@@ -414,12 +420,57 @@ class UserOp:
         )
 
 
-def user_op(op, arity=None, domain="real") -> UserOp:
+def user_op(op, arity=None, domain="real", kinks=()) -> UserOp:
     """Describe your op for ``expressions(ops=[...])``; a bare op means ``domain="real"``.
 
-    ``arity`` (how many inputs the op takes) is read from the op when not given.
+    ``arity`` (how many inputs the op takes) is read from the op when not given. ``kinks``
+    lists where its derivative jumps (``kinks=[0]`` for a relu of your own, ``[-1, 1]`` for
+    a Huber loss): there the slope has no single right value, so inputs stay away from them.
     """
-    return UserOp(op, arity, domain)
+    return UserOp(op, arity, domain, kinks)
+
+
+def _checked_kinks(kinks, domain) -> list[float]:
+    """``kinks`` as sorted floats: a list or tuple of real numbers (TypeError), finite, and
+    only with domain "real" (ValueError)."""
+    if not isinstance(kinks, (list, tuple)) or not all(
+        isinstance(k, numbers.Real) and not isinstance(k, bool) for k in kinks
+    ):
+        raise TypeError(
+            f"user_op: kinks must be a list of numbers (where the op's derivative jumps), "
+            f"got {type(kinks).__name__} {kinks!r}"
+        )
+    if not all(math.isfinite(k) for k in kinks):
+        raise ValueError(f"user_op: kinks must be finite numbers, got {kinks!r}")
+    if kinks and domain != "real":
+        raise ValueError(f'user_op: kinks need domain="real", got domain={domain!r}')
+    return sorted({float(k) for k in kinks})
+
+
+def _sides_of(kinks) -> list[tuple]:
+    """The stretches between kinks an input may be kept in: (None, k1), (k1, k2), ...,
+    (kn, None), each at least 0.5 clear of its ends (a gap narrower than 1 has no room)."""
+    if not kinks:
+        return []
+    ends = [None, *kinks, None]
+    return [(lo, hi) for lo, hi in itertools.pairwise(ends)
+            if lo is None or hi is None or hi - lo > 1.0]  # fmt: skip
+
+
+def _between(e, lo, hi):
+    """e moved into (lo, hi), at least 0.5 from each end: shifted below hi or above lo, or,
+    between two kinks, squashed into [-1, 1] with tanh and scaled into the gap."""
+    if lo is None:
+        return _shifted(negative(_shifted(e, -hi)), hi)
+    if hi is None:
+        return _shifted(positive(_shifted(e, -lo)), lo)
+    t, middle, half = within(e, 1.0), (lo + hi) / 2, (hi - lo) / 2 - 0.5
+    scaled = infix("*", lambda a, b: a * b, t, constant(half), half * t.low, half * t.high)
+    return _shifted(scaled, middle)
+
+
+def _shifted(e, c):
+    return e if c == 0 else plus(e, float(c))
 
 
 def _checked_arity(op, arity) -> int:

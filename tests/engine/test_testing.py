@@ -483,3 +483,45 @@ def test_the_range_of_an_op_of_many_inputs_is_measured_in_a_bounded_number_of_ca
         low, high = user_op(counted, arity=arity)._measure([variable("x")] * arity)
         assert len(calls) <= 5000
         assert low <= -4 * arity and high >= 4 * arity  # the corners are among the points
+
+
+# a right derivative with kinks: slope -1 below 0, x from 0 to 2, 3 above 2
+bent = ag.define_op(
+    "bent_twice",
+    lambda x: -x if x < 0 else (0.5 * x * x if x <= 2 else 3 * x - 4),
+    lambda x, out: (-1.0 if x < 0 else (x if x <= 2 else 3.0),),
+)
+
+
+def test_an_op_with_kinks_is_kept_away_from_them_when_told_where_they_are():
+    # a right op with a kink failed every property test at its kink ("analytic side most
+    # likely wrong"), and expressions had no way to be told; kinks= keeps each input of the
+    # op at least 0.5 away from each kink, as relu and abs are kept away from 0
+    repeatable = settings(derandomize=True, database=None, deadline=None, max_examples=150)
+
+    @repeatable
+    @given(expressions(("x", "y"), ops=["+", "*", user_op(bent, kinks=[0, 2])]), values(), values())
+    def told(expr, x, y):
+        assert_gradients_match(expr, x, y)
+
+    told()
+
+    @repeatable
+    @given(expressions(("x", "y"), ops=["+", "*", bent]), values(), values())
+    def not_told(expr, x, y):
+        assert_gradients_match(expr, x, y)
+
+    with pytest.raises(GradcheckError, match=r"op 'bent_twice' at x=(0|2)\.0: d/dx"):
+        not_told()
+
+
+def test_kinks_are_checked():
+    for kinks, error, message in [
+        (0.0, TypeError, r"kinks must be a list of numbers"),
+        (["0"], TypeError, r"kinks must be a list of numbers .*got list \['0'\]"),
+        ([math.nan], ValueError, r"kinks must be finite"),
+        ([0.0], ValueError, r'kinks need domain="real"'),
+    ]:
+        domain = "positive" if "domain" in message else "real"
+        with pytest.raises(error, match=message):
+            user_op(bent, kinks=kinks, domain=domain)
