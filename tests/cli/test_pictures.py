@@ -11,13 +11,26 @@ from pathlib import Path
 import pytest
 from cli_helpers import COMMAND, assert_one_line_error, run, run_command
 
+from autograd_lite.cli.pictures import _start_method
+
 pytest.importorskip("graphviz")
 pytest.importorskip("matplotlib")
 
 
 @pytest.fixture
-def slow_graphviz(tmp_path, monkeypatch):
-    """A stand-in for Graphviz stuck on a tangled graph; it notes its process id."""
+def one_thread():
+    """As far as the tests can, a process with one thread, the only kind the command forks
+    (Python 3.12+ warns that a child forked beside other threads may deadlock): a progress
+    bar of an earlier test leaves tqdm's monitor thread running for good, so it is stopped."""
+    for thread in threading.enumerate():
+        if type(thread).__module__ == "tqdm._monitor":
+            thread.exit()  # (tqdm starts another with its next bar)
+
+
+@pytest.fixture
+def slow_graphviz(tmp_path, monkeypatch, one_thread):
+    """A stand-in for Graphviz stuck on a tangled graph; it notes its process id. The
+    command forks its drawing (one thread), so the stand-in starts well within 1 s."""
     slow = tmp_path.parent / f"{tmp_path.name}-slow-graphviz"
     pids = tmp_path.parent / f"{tmp_path.name}-pids"
     slow.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n")
@@ -52,6 +65,9 @@ def stopped_soon(pid: int, seconds: float = 5.0) -> bool:
 @pytest.mark.parametrize("options", [[], ["--steps"], ["-o", "steps.html"]])
 def test_every_picture_has_a_time_limit_and_graphviz_is_stopped(capsys, tmp_path, slow_graphviz,
                                                                  options):  # fmt: skip
+    # 1 s is time enough for a forked child to start Graphviz; a spawned one (the command's
+    # choice beside other threads) can spend all of it starting Python again, on a busy machine
+    assert _start_method() == "fork"
     start = time.monotonic()
     status, _, err = run(capsys, "draw", "x*y", "x=2", "y=3", *options)
     # stopped at its 1 s, not when the child's own Graphviz timeout (30 s) would end it
@@ -173,16 +189,6 @@ def test_a_bad_time_limit_is_refused_before_anything_runs(capsys, tmp_path, text
     status, out, err = run(capsys, "draw", "x", "x=1", "--time-limit", text)
     assert_one_line_error(status, err, words)
     assert out == "" and list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def one_thread():
-    """As far as the tests can, a process with one thread, the only kind the command forks
-    (Python 3.12+ warns that a child forked beside other threads may deadlock): a progress
-    bar of an earlier test leaves tqdm's monitor thread running for good, so it is stopped."""
-    for thread in threading.enumerate():
-        if type(thread).__module__ == "tqdm._monitor":
-            thread.exit()  # (tqdm starts another with its next bar)
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
