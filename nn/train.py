@@ -97,7 +97,14 @@ def _progress_bar(epochs, enabled):
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=epochs, unit="epoch", desc="fit")
+
+    class EpochBar(tqdm):
+        # No monitor thread: tqdm's first bar starts one, which outlives the bar, to redraw
+        # bars that stall; this one moves once an epoch. (A process left with a second
+        # thread cannot safely fork: the CLI would draw each picture in a fresh Python.)
+        monitor_interval = 0
+
+    return EpochBar(total=epochs, unit="epoch", desc="fit")
 
 
 # --- the loop --------------------------------------------------------------------------------

@@ -177,6 +177,24 @@ def test_progress_bar_shows_loss_and_accuracy(capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_the_progress_bar_leaves_no_thread_behind():
+    """tqdm starts a monitor thread with its first bar and keeps it after the bar closes;
+    fit's bar needs none (it moves once an epoch), and a process left with a second thread
+    can no longer fork (the CLI's pictures would then start a fresh Python each)."""
+    pytest.importorskip("tqdm")
+    code = (
+        "import threading, nn, nn.data\n"
+        "X, y = nn.data.make_moons(10, seed=0)\n"
+        "m = nn.MLP(2, [3, 1], seed=0)\n"
+        "nn.fit(m, X, y, 'bce', nn.SGD(m.parameters(), lr=0.1), 2, progress=True)\n"
+        "print([t.name for t in threading.enumerate()])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['MainThread']"
+    assert "fit: 100%" in done.stderr  # (the bar itself was shown)
+
+
 def test_fit_works_quietly_without_tqdm(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
