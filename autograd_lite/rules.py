@@ -203,7 +203,7 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     >>> import math, autograd_lite as ag
     >>> softplus = ag.define_op(
     ...     "softplus",
-    ...     forward=lambda x: math.log1p(math.exp(x)),
+    ...     forward=lambda x: max(x, 0.0) + math.log1p(math.exp(-abs(x))),  # log(1 + e^x)
     ...     derivative=lambda x, out: (ag.sigmoid(x),),
     ... )
     >>> x = ag.Value(0.0); y = softplus(x); y.backward(); x.grad
