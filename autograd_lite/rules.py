@@ -132,6 +132,10 @@ class Op:
     def __name__(self) -> str:
         return self.rule.name
 
+    @property
+    def __signature__(self):  # forward's, so that gradcheck's table names atan2's y and x
+        return signature_or_none(self.rule.forward)
+
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"
 
@@ -307,16 +311,14 @@ def refuse_keywords(name, keywords):
     )
 
 
-def _forward_signature(op):
-    """An op's signature is its forward's (``atan2(y, x)``), so that ``gradcheck``'s table
-    and ``grad(op)`` name the inputs y and x; None where forward does not say (math.atan2)."""
+def signature_or_none(function):
+    """``inspect.signature(function)``, or None where Python cannot read one (``math.atan2``):
+    an op's signature is its forward's, so that ``gradcheck``'s table and ``grad(op)`` name
+    the inputs."""
     try:
-        return inspect.signature(op.rule.forward)
+        return inspect.signature(function)
     except (TypeError, ValueError):
         return None
-
-
-Op.__signature__ = property(_forward_signature)  # (plumbing: here, not in the class)
 
 
 def inputs_needed(function, after=0) -> int | None:
