@@ -10,7 +10,7 @@ import importlib.util
 NEEDS = {
     "autograd_lite/viz/*.py": "graphviz",
     "autograd_lite/testing.py": "hypothesis",
-    "autograd_lite/exercises.py": "hypothesis",
+    "autograd_lite/exercises/*.py": "hypothesis",
     "nn/plots.py": "matplotlib",
     "nn/log_ticks.py": "matplotlib",
 }
