@@ -12,8 +12,9 @@ sentence: "correct on 200 random inputs", or the *smallest* input where the func
 wrong (hypothesis shrinks the failing input it found), what it returned, what was expected,
 and a hint. The tasks, in order, are in ``TASKS``.
 
-Each call of your function may take ``TIME_LIMIT`` seconds: a loop that never ends is
-stopped and reported (on Unix, when checking from the main thread; elsewhere it would hang).
+Each call of your function may take 3 seconds (``calls.TIME_LIMIT``, which a teacher may
+set): a loop that never ends is stopped and reported (on Unix, when checking from the main
+thread; elsewhere it would hang).
 
 The lesson's hidden cells hold our answers, marked ``@our_answer``: ``check`` does not grade
 those as yours, it says they are ours and asks for yours.
@@ -42,7 +43,6 @@ try:  # every module here needs it: say so once, before any of them is imported
 except ModuleNotFoundError as error:  # pragma: no cover - depends on the installation
     raise needs(error, "autograd_lite.exercises (the answer checker)") from None
 
-from .calls import TIME_LIMIT as TIME_LIMIT  # a copy: to change the limit, set calls.TIME_LIMIT
 from .checking import EXAMPLES as EXAMPLES
 from .checking import check, our_answer
 from .graphs import Node

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 
 from .verdicts import Wrong
 
-TIME_LIMIT = 3  # seconds one call of your function may take before it is stopped
+#: Seconds one call of your function may take before it is stopped; a teacher may set it
+#: (``autograd_lite.exercises.calls.TIME_LIMIT = 10``): it is read at each call.
+TIME_LIMIT = 3
 
 
 class TooSlow(BaseException):
@@ -66,7 +68,8 @@ def time_limit(seconds, where):
 
 
 def call(answer, args, where, hint):
-    """answer(*args), or Wrong saying what it raised; TooSlow if it takes too long."""
+    """answer(*args), or Wrong saying what it raised; TooSlow if it takes longer than
+    ``TIME_LIMIT`` seconds."""
     try:
         with time_limit(TIME_LIMIT, where):
             return answer(*args)
