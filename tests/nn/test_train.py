@@ -182,15 +182,9 @@ def test_the_progress_bar_leaves_no_thread_behind():
     fit's bar needs none (it moves once an epoch), and a process left with a second thread
     can no longer fork (the CLI's pictures would then start a fresh Python each)."""
     pytest.importorskip("tqdm")
-    code = (
-        "import threading, nn, nn.data\n"
-        "X, y = nn.data.make_moons(10, seed=0)\n"
-        "m = nn.MLP(2, [3, 1], seed=0)\n"
-        "nn.fit(m, X, y, 'bce', nn.SGD(m.parameters(), lr=0.1), 2, progress=True)\n"
-        "print([t.name for t in threading.enumerate()])\n"
+    done = _fit_in_a_new_python(
+        "import threading", "progress=True", "[t.name for t in threading.enumerate()]"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['MainThread']"
     assert "fit: 100%" in done.stderr  # (the bar itself was shown)
 
@@ -205,18 +199,28 @@ def test_fit_works_quietly_without_tqdm(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_nn_imports_without_torch_tqdm_or_matplotlib():
+def _fit_in_a_new_python(first, options, shown):
+    """Two epochs of a small fit in a fresh Python, after the line ``first``, with
+    ``options``; it prints ``shown`` (an expression, of the History ``h`` say)."""
     code = (
-        "import sys\n"
-        "for name in ('torch', 'tqdm', 'matplotlib'): sys.modules[name] = None\n"
+        f"{first}\n"
         "import nn, nn.data\n"
         "X, y = nn.data.make_moons(10, seed=0)\n"
         "m = nn.MLP(2, [3, 1], seed=0)\n"
-        "h = nn.fit(m, X, y, 'bce', nn.SGD(m.parameters(), lr=0.1), 2)\n"
-        "print(len(h))\n"
+        f"h = nn.fit(m, X, y, 'bce', nn.SGD(m.parameters(), lr=0.1), 2, {options})\n"
+        f"print({shown})\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_nn_imports_without_torch_tqdm_or_matplotlib():
+    done = _fit_in_a_new_python(
+        "import sys\nfor name in ('torch', 'tqdm', 'matplotlib'): sys.modules[name] = None",
+        "progress=True",
+        "len(h)",
+    )
     assert done.stdout.strip() == "2" and done.stderr == ""
 
 
