@@ -37,8 +37,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
 
     A gradient passes when ``|analytic - numeric| <= atol + rtol * |numeric|``. ``f`` takes
     the inputs (numbers or Values; a Value's ``.data`` is used) and returns one number.
-    The step is ``eps`` for an input up to 1 in size and ``eps * |x|`` for a larger one
-    (near 1e10 floats lie further apart than 1e-6, so ``x + 1e-6`` would be ``x``).
+    The step is ``eps``, and ``eps * |x| / 1000`` for an input larger than 1000 (see
+    ``step``).
 
     On both sides each input enters ``f`` as a fresh leaf, so the gradients are the partial
     derivatives with respect to ``f``'s arguments, as ``grad``'s are: a Value that ``f``
@@ -59,9 +59,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     rtol = tolerance(rtol, "gradcheck: rtol")
     points = finite_points(inputs)
     analytic = reverse_mode(f, points)
-    numeric = [
-        central_difference(f, points, i, eps * max(1.0, abs(x))) for i, x in enumerate(points)
-    ]
+    numeric = [central_difference(f, points, i, step(x, eps)) for i, x in enumerate(points)]
     table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
     if table is not None:
         raise GradcheckError(
@@ -69,6 +67,14 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
             f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}{ops_to_blame(f, points)}"
         )
     return True
+
+
+def step(x, eps) -> float:
+    """The step of a central difference at x: ``eps``, and past |x| = 1000 a billionth of
+    |x| (with the default eps), where floats lie too far apart for ``eps``: near 1e10,
+    ``x + 1e-6`` is ``x``. Not ``eps * |x|`` from 1 on: a sine or a kink is as narrow at
+    1e5 as at 1, and a step of 0.1 there (1 at 1e6) steps over it."""
+    return eps * max(1.0, math.fabs(x) / 1000.0)
 
 
 def tolerance(x, where, positive=False) -> float:
@@ -102,7 +108,7 @@ def ops_to_blame(f, points, who="gradcheck") -> str:
     with warnings.catch_warnings(), differentiating():  # (f warned once already)
         warnings.simplefilter("ignore")
         output = call(f, leaves, who)
-    return report(blame(output, 1e-5, 1e-3, input_names))
+    return report(blame(output, 1e-5, 1e-3, input_names, lambda x: step(x, 1e-6)))
 
 
 def reverse_mode(f, points, who="gradcheck") -> list[float]:

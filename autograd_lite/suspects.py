@@ -16,10 +16,11 @@ from .graph import topological_order
 from .value import Value
 
 
-def blame(output, atol, rtol, names_of) -> list[str]:
+def blame(output, atol, rtol, names_of, step_at) -> list[str]:
     """One line per local derivative of an op of yours in ``output``'s graph that disagrees
     with the slope of its forward (``|analytic - numeric| <= atol + rtol * |numeric|``
-    passes). ``names_of(forward, n)`` names the op's inputs."""
+    passes). ``names_of(forward, n)`` names the op's inputs; ``step_at(x)`` is the step
+    of the central difference at x (``gradcheck``'s)."""
     if not isinstance(output, Value):
         return []
     lines, seen = [], set()
@@ -34,7 +35,7 @@ def blame(output, atol, rtol, names_of) -> list[str]:
         names = [n if n.isidentifier() else f"({n})" for n in names_of(rule.forward, len(xs))]
         at = ", ".join(f"{n.strip('()')}={x!r}" for n, x in zip(names, xs))
         for i, analytic in enumerate(node.local_derivatives()):
-            numeric = _slope(rule, xs, i)
+            numeric = _slope(rule, xs, i, step_at(xs[i]))
             analytic = float(analytic)
             if numeric is None or analytic == numeric:
                 continue
@@ -46,9 +47,9 @@ def blame(output, atol, rtol, names_of) -> list[str]:
     return lines
 
 
-def _slope(rule, xs, i, eps=1e-6):
-    """d forward / d input i by central differences, or None where forward cannot go."""
-    h = eps * max(1.0, math.fabs(xs[i]))
+def _slope(rule, xs, i, h):
+    """d forward / d input i by central differences over ``xs[i] +- h``, or None where
+    forward cannot go."""
     up, down = list(xs), list(xs)
     up[i] += h
     down[i] -= h

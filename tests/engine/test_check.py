@@ -248,9 +248,32 @@ def test_one_extrapolation_cancels_the_h_squared_error():
     ],
 )
 def test_gradcheck_steps_in_proportion_to_a_large_input(f, x):
-    # eps is the step for inputs up to 1 in size, eps·|x| beyond: an absolute step of 1e-6
+    # eps is the step up to |x| = 1000, eps·|x|/1000 beyond: an absolute step of 1e-6
     # is below the spacing of floats near 1e10, and a right derivative was called wrong
     assert ag.gradcheck(f, x) is True
+
+
+@pytest.mark.parametrize(
+    "f, x",
+    [
+        (ag.sin, 1e5),  # a step of eps·|x| = 0.1 missed cos by 0.17%, past rtol
+        (ag.sin, 1e6),  # a step of 1: numeric 0.788 for 0.937
+        (lambda x: ag.relu(x - 1000000.5), 1e6),  # a step of 1 straddled the kink 0.5 away
+    ],
+)
+def test_gradcheck_steps_no_wider_than_a_large_input_needs(f, x):
+    # a large input needs a step that x + step can represent, not one in proportion to x:
+    # sin or a kink changes on the same scale at 1e6 as at 1
+    assert ag.gradcheck(f, x) is True
+
+
+def test_the_op_to_blame_is_checked_with_the_same_step():
+    # a right op at a large input was blamed, its own check stepping across its period
+    sin_of_yours = ag.define_op("sin_of_yours", math.sin, lambda x, out: (ag.cos(x),))
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: sin_of_yours(x + 1e6) + sin_wrong(x), 1.0)
+    assert "op 'sin_wrong'" in str(info.value)
+    assert "sin_of_yours" not in str(info.value).split("\n\n")[1]
 
 
 # --- which op of yours is wrong ------------------------------------------------------------
