@@ -315,3 +315,16 @@ def test_a_mismatch_with_no_op_of_yours_to_blame_says_nothing_more():
     with pytest.warns(ag.GraphCutWarning), pytest.raises(GradcheckError) as info:
         gradcheck(cut, 1.5)
     assert "op '" not in str(info.value)
+
+
+def test_an_op_whose_forward_fails_beside_its_point_does_not_hide_the_mismatch():
+    # checking the ops to blame steps each op's inputs, here to 1 + 1e-6, where f never
+    # went; the op's AssertionError there replaced the GradcheckError and its table
+    def at_most_one(y):
+        assert y <= 1.0, "y must be at most 1"
+        return y * y
+
+    capped = ag.define_op("capped", at_most_one, lambda y, out: (2 * y,))
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: capped(ag.relu(x) + 1.0) + sin_wrong(x), -1.0)
+    assert "op 'sin_wrong'" in str(info.value) and "capped" not in str(info.value)
