@@ -5,7 +5,8 @@ differences of its ``forward``, at the inputs it had there.
 A wrong gradient of a whole function says *that* something is wrong; this says *where*:
 ``op 'atan2_slip' at y=0.6, x=2.0: d/dx analytic 0.1376, numeric -0.1376``. Built-in ops
 are trusted (the tests check them); a gradient cut by ``float()`` blames no op, and then
-nothing is said.
+nothing is said. An op at a kink of its forward (a relu of yours at 0), whose derivative
+is the slope of one side, is not blamed but named apart: the point is what is wrong there.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from .graph import topological_order
 from .value import Value
 
 
-def blame(output, atol, rtol, names_of, step_at) -> list[str]:
-    """One line per local derivative of an op of yours in ``output``'s graph that disagrees
-    with the slope of its forward (``|analytic - numeric| <= atol + rtol * |numeric|``
-    passes). ``names_of(forward, n)`` names the op's inputs; ``step_at(x)`` is the step
-    of the central difference at x (``gradcheck``'s)."""
+def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
+    """Two lists of lines about the ops of yours in ``output``'s graph: each local
+    derivative that disagrees with the slope of its forward (``|analytic - numeric| <=
+    atol + rtol * |numeric|`` passes), and each that sits at a kink, where the forward's
+    slope to the left and to the right differ and the derivative is one of them or between
+    (relu'(0) = 0): a choice, not a mistake. ``names_of(forward, n)`` names the op's inputs;
+    ``step_at(x)`` is the step of the central difference at x (``gradcheck``'s)."""
     if not isinstance(output, Value):
-        return []
-    lines, seen = [], set()
+        return [], []
+    wrong, kinks, seen = [], [], set()
     for node in topological_order(output):
         rule = node._rule
         if rule is None or rule.builtin:
@@ -35,36 +38,53 @@ def blame(output, atol, rtol, names_of, step_at) -> list[str]:
         names = [n if n.isidentifier() else f"({n})" for n in names_of(rule.forward, len(xs))]
         at = ", ".join(f"{n.strip('()')}={x!r}" for n, x in zip(names, xs))
         for i, analytic in enumerate(node.local_derivatives()):
-            numeric = _slope(rule, xs, i, step_at(xs[i]))
+            sides = _slopes(rule, xs, node.data, i, step_at(xs[i]))
             analytic = float(analytic)
-            if numeric is None or analytic == numeric:
+            if sides is None or _agree(analytic, sides[1], atol, rtol):
                 continue
-            if not math.fabs(analytic - numeric) <= atol + rtol * math.fabs(numeric):
-                lines.append(
-                    f"  op {rule.name!r} at {at}: d/d{names[i]} analytic {analytic:.10g}, "
-                    f"numeric {numeric:.10g}"
-                )
-    return lines
+            line = f"  op {rule.name!r} at {at}: d/d{names[i]} analytic {analytic:.10g}"
+            left, _, right = sides
+            low, high = min(left, right), max(left, right)
+            if not _agree(left, right, atol, rtol) and (
+                _agree(analytic, left, atol, rtol) or _agree(analytic, right, atol, rtol)
+                or low <= analytic <= high
+            ):  # fmt: skip
+                kinks.append(f"{line}, slope {left:.10g} to the left, {right:.10g} to the right")
+            else:
+                wrong.append(f"{line}, numeric {sides[1]:.10g}")
+    return wrong, kinks
 
 
-def _slope(rule, xs, i, h):
-    """d forward / d input i by central differences over ``xs[i] +- h``, or None where
-    forward cannot go: whatever it raises there (an ``assert`` of yours, say), since f
-    never went there, and this only adds to the message of a mismatch, never replaces it."""
+def _agree(a, b, atol, rtol) -> bool:
+    return a == b or math.fabs(a - b) <= atol + rtol * math.fabs(b)
+
+
+def _slopes(rule, xs, middle, i, h):
+    """d forward / d input i by differences over ``xs[i] +- h`` (``middle`` is forward at
+    ``xs``): to the left, central and to the right; or None where forward cannot go,
+    whatever it raises there (an ``assert`` of yours, say): f never went there, and this
+    only adds to the message of a mismatch, never replaces it."""
     up, down = list(xs), list(xs)
     up[i] += h
     down[i] -= h
     try:
-        return (rule.number(up) - rule.number(down)) / (2 * h)
+        high, low = rule.number(up), rule.number(down)
     except Exception:
         return None
+    return (middle - low) / h, (high - low) / (2 * h), (high - middle) / h
 
 
-def report(lines) -> str:
-    """The lines, under a heading after a blank line, for the end of a mismatch's message
-    ("" when none)."""
-    if not lines:
-        return ""
-    return "\n\nops of yours whose local derivative disagrees with their forward's slope:\n" + (
-        "\n".join(lines)
-    )
+def report(blamed) -> str:
+    """The lines of ``blame``, each list under its heading after a blank line, for the end
+    of a mismatch's message ("" when there are none)."""
+    wrong, kinks = blamed
+    out = ""
+    if wrong:
+        out += "\n\nops of yours whose local derivative disagrees with their forward's slope:\n"
+        out += "\n".join(wrong)
+    if kinks:
+        out += (
+            "\n\nops of yours at a kink, where either side's slope (or one between) is a right "
+            "derivative; check at a point away from it:\n"
+        ) + "\n".join(kinks)
+    return out

@@ -328,3 +328,26 @@ def test_an_op_whose_forward_fails_beside_its_point_does_not_hide_the_mismatch()
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x: capped(ag.relu(x) + 1.0) + sin_wrong(x), -1.0)
     assert "op 'sin_wrong'" in str(info.value) and "capped" not in str(info.value)
+
+
+def test_a_right_op_at_its_kink_is_not_blamed_but_said_to_sit_at_a_kink():
+    # relu'(0) = 0 is a right choice at the kink, yet the op was listed among those "whose
+    # local derivative disagrees" (analytic 0, numeric 0.5), as if it were the wrong one
+    relu_of_yours = ag.define_op(
+        "relu_of_yours", lambda x: max(x, 0.0), lambda x, out: (1.0 if out > 0 else 0.0,)
+    )
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: relu_of_yours(x - 1.0) + x * x, 1.0)
+    message = str(info.value)
+    assert "disagrees with their forward" not in message, message
+    assert re.search(r"at a kink.*\n  op 'relu_of_yours' at x=0\.0: d/dx analytic 0, slope 0 "
+                     r"to the left, 1 to the right$", message), message  # fmt: skip
+
+
+def test_a_wrong_op_at_a_kink_is_still_blamed():
+    # a derivative that is neither side's slope is wrong at a kink too
+    relu_wrong = ag.define_op(
+        "relu_wrong", lambda x: max(x, 0.0), lambda x, out: (2.0 if out > 0 else -1.0,)
+    )
+    with pytest.raises(GradcheckError, match=r"disagrees.*\n  op 'relu_wrong' at x=0\.0: d/dx "):
+        gradcheck(lambda x: relu_wrong(x - 1.0), 1.0)
