@@ -380,8 +380,8 @@ class UserOp:
         """The op's range over the boxes of ``args``, from at most ``budget`` calls: a grid
         of up to 17 points a side (all of it for 1 to 3 inputs, fewer points a side for
         more), and past 12 inputs, where even the corners are too many, the two extreme
-        corners and points drawn with a fixed seed."""
-        points = min(17, int(budget ** (1 / len(args)) + 1e-9))
+        corners and points drawn with a fixed seed (an op of no inputs: one call)."""
+        points = min(17, int(budget ** (1 / max(1, len(args))) + 1e-9))
         if points >= 2:
             grids = [[a.low + (a.high - a.low) * k / (points - 1) for k in range(points)]
                      for a in args]  # fmt: skip

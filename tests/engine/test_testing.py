@@ -525,3 +525,12 @@ def test_kinks_are_checked():
         domain = "positive" if "domain" in message else "real"
         with pytest.raises(error, match=message):
             user_op(bent, kinks=kinks, domain=domain)
+
+
+def test_an_op_of_no_inputs_is_a_constant_in_expressions():
+    # measuring its range took budget ** (1 / 0): a bare ZeroDivisionError (before the
+    # bounded measurement, it was drawn as the constant it is)
+    three = ag.define_op("three_of_test_testing", lambda: 3.0, lambda out: ())
+    assert user_op(three)._measure([]) == pytest.approx((3.0 - 1e-3, 3.0 + 1e-3))
+    e = find(expressions(ops=["+", three]), lambda e: "three" in repr(e))
+    assert "three_of_test_testing()" in repr(e)
