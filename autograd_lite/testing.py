@@ -425,23 +425,35 @@ def user_op(op, arity=None, domain="real", kinks=()) -> UserOp:
 
     ``arity`` (how many inputs the op takes) is read from the op when not given. ``kinks``
     lists where its derivative jumps (``kinks=[0]`` for a relu of your own, ``[-1, 1]`` for
-    a Huber loss): there the slope has no single right value, so inputs stay away from them.
+    a Huber loss): there the slope has no single right value, so inputs stay away from them
+    (each in [-1000, 1000]: inputs lie in [-4, 4], and one farther out is never reached).
     """
     return UserOp(op, arity, domain, kinks)
 
 
+#: ``user_op``'s kinks lie in [-FARTHEST_KINK, FARTHEST_KINK].
+FARTHEST_KINK = 1000
+
+
 def _checked_kinks(kinks, domain) -> list[float]:
-    """``kinks`` as sorted floats: a list or tuple of real numbers (TypeError), finite, and
-    only with domain "real" (ValueError)."""
+    """``kinks`` as sorted floats: a list or tuple of real numbers (TypeError), finite, at
+    most ``FARTHEST_KINK`` from 0, and only with domain "real" (ValueError)."""
     if not isinstance(kinks, (list, tuple)) or not all(
         isinstance(k, numbers.Real) and not isinstance(k, bool) for k in kinks
     ):
         raise TypeError(
             f"user_op: kinks must be a list of numbers (where the op's derivative jumps), "
-            f"got {type(kinks).__name__} {kinks!r}"
+            f"got {type(kinks).__name__} {kinks!r:.80}"
         )
-    if not all(math.isfinite(k) for k in kinks):
-        raise ValueError(f"user_op: kinks must be finite numbers, got {kinks!r}")
+    if not all(isinstance(k, numbers.Integral) or math.isfinite(k) for k in kinks):
+        raise ValueError(f"user_op: kinks must be finite numbers, got {kinks!r:.80}")
+    if not all(-FARTHEST_KINK <= k <= FARTHEST_KINK for k in kinks):
+        raise ValueError(
+            f"user_op: kinks must lie in [-{FARTHEST_KINK}, {FARTHEST_KINK}], got "
+            f"{kinks!r:.80}: inputs are moved past a kink to check both sides, and x + 1e8 "
+            "keeps too few of x's digits to check; expressions keeps inputs in [-4, 4], so a "
+            "kink farther out is never reached: leave it out"
+        )
     if kinks and domain != "real":
         raise ValueError(f'user_op: kinks need domain="real", got domain={domain!r}')
     return sorted({float(k) for k in kinks})
@@ -459,7 +471,10 @@ def _sides_of(kinks) -> list[tuple]:
 
 def _between(e, lo, hi):
     """e moved into (lo, hi), at least 0.5 from each end: shifted below hi or above lo, or,
-    between two kinks, squashed into [-1, 1] with tanh and scaled into the gap."""
+    between two kinks, squashed into [-1, 1] with tanh and scaled into the gap; e itself
+    when it is already there."""
+    if (lo is None or e.low >= lo + 0.5) and (hi is None or e.high <= hi - 0.5):
+        return e
     if lo is None:
         return _shifted(negative(_shifted(e, -hi)), hi)
     if hi is None:

@@ -16,6 +16,7 @@ from autograd_lite import GradcheckError, Value, grad, gradients, hessian
 from autograd_lite.testing import (
     BUILTIN_OPS,
     SAFE_RANGE,
+    _between,
     assert_gradients_match,
     expressions,
     user_op,
@@ -521,6 +522,12 @@ def test_kinks_are_checked():
         (["0"], TypeError, r"kinks must be a list of numbers .*got list \['0'\]"),
         ([math.nan], ValueError, r"kinks must be finite"),
         ([0.0], ValueError, r'kinks need domain="real"'),
+        # past 1000, x + kink kept too few of x's digits: a right op failed (1e8: rel err
+        # 0.0075), and 10**400 raised a bare OverflowError
+        ([0.0, 1e8], ValueError, r"kinks must lie in \[-1000, 1000\].*got \[0\.0, 100000000\.0\]"),
+        ([10**400], ValueError, r"kinks must lie in \[-1000, 1000\]"),
+        ([-1e308], ValueError, r"kinks must lie in \[-1000, 1000\]"),
+        ([*range(10**5), "x"], TypeError, r"kinks must be a list of numbers .{,160}$"),
     ]:
         domain = "positive" if "domain" in message else "real"
         with pytest.raises(error, match=message):
@@ -534,3 +541,10 @@ def test_an_op_of_no_inputs_is_a_constant_in_expressions():
     assert user_op(three)._measure([]) == pytest.approx((3.0 - 1e-3, 3.0 + 1e-3))
     e = find(expressions(ops=["+", three]), lambda e: "three" in repr(e))
     assert "three_of_test_testing()" in repr(e)
+
+
+def test_an_input_already_on_its_side_of_a_kink_is_left_as_it_is():
+    # below a kink at 100, x was written ((x + -100.0) + 100.0): the same number, less exact
+    assert repr(_between(variable("x"), None, 100.0)) == "x"
+    assert repr(_between(variable("x"), -100.0, None)) == "x"
+    assert repr(_between(variable("x"), None, 0.0)) == "x - 5.0"
