@@ -142,7 +142,7 @@ class Op:
     def __call__(self, *args, **keywords):
         rule = self.rule
         if keywords:  # (checks of what your op is given and returns are at the end)
-            refuse_keywords(rule.name, keywords)
+            refuse_keywords(self, args, keywords)
         if not any(isinstance(a, Value) for a in args):
             return rule.number([as_real(a, f"op {rule.name!r}: an argument") for a in args])
         return rule.record(tuple([a if isinstance(a, Value) else constant(a, rule) for a in args]))
@@ -288,11 +288,7 @@ def forward_of_yours(rule, floats):
             ZeroDivisionError, OverflowError, ValueError, TypeError
         ):  # fmt: skip
             raise
-        try:
-            names = [p.name for p in inspect.signature(rule.forward).parameters.values()
-                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
-        except (TypeError, ValueError):  # (a builtin such as math.atan2 may have none)
-            names = []
+        names = _input_names(rule.forward)
         names += [f"input {i}" for i in range(len(names), len(floats))]
         at = ", ".join(f"{n}={x!r}" for n, x in zip(names, floats)) or "no inputs"
         raise type(error)(
@@ -300,15 +296,37 @@ def forward_of_yours(rule, floats):
         ) from error
 
 
-def refuse_keywords(name, keywords):
-    """An op takes its inputs by position only: each is an operand, and is differentiated."""
-    given = ", ".join(f"{k}={v!r}" for k, v in keywords.items())
+def refuse_keywords(op, args, keywords):
+    """An op takes its inputs by position only: each is an operand, and is differentiated.
+    The advice puts a keyword that names an input of forward in that input's place, and
+    writes x for the inputs given by position (their names, where forward has them)."""
+    name, given = op.rule.name, ", ".join(f"{k}={v!r}" for k, v in keywords.items())
+    params = _input_names(op.rule.forward)
+    named = [p for p in params[len(args) :] if p in keywords]
+    shown = params[: len(args)] if len(args) <= len(params) else ["x"]
+    if not args and not named:
+        shown = ["x"]
+    shown += [repr(keywords[p]) for p in named]
+    shown += [repr(v) for k, v in keywords.items() if k not in named]
+    constants = (
+        ""
+        if len(named) == len(keywords)
+        else " (its local derivative is then yours to give, "
+        "0.0 for a constant), or make one op per constant with a function that calls define_op"
+    )
     raise TypeError(
         f"op {name!r} takes its inputs by position, got {given}: every input is an operand "
-        f"and gets a derivative, so write {name}(x, {', '.join(map(repr, keywords.values()))}) "
-        "(its local derivative is then yours to give, 0.0 for a constant), or make one op "
-        "per constant with a function that calls define_op"
+        f"and gets a derivative, so write {name}({', '.join(shown)}){constants}"
     )
+
+
+def _input_names(forward) -> list[str]:
+    """The names of forward's inputs (``["y", "x"]``); [] where it has none to read."""
+    try:
+        params = inspect.signature(forward).parameters.values()
+    except (TypeError, ValueError):  # (a builtin may have none)
+        return []
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def signature_or_none(function):

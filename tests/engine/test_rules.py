@@ -286,6 +286,20 @@ def test_an_op_called_with_keywords_says_inputs_go_by_position():
         scaled(Value(1.0), beta=2.0)
 
 
+def test_keywords_that_name_the_ops_own_inputs_are_placed_by_position_in_the_advice():
+    # atan2(y=1.0, x=2.0) was told to "write atan2(x, 1.0, 2.0)": an input too many
+    atan2 = ag.define_op("atan2_by_name", lambda *yx: math.atan2(*yx), lambda y, x, out: (0, 0))
+    atan2_of_names = ag.define_op(
+        "atan2_of_names", lambda y, x: math.atan2(y, x), lambda y, x, out: (0.0, 0.0)
+    )
+    with pytest.raises(TypeError, match=r"so write atan2_of_names\(1\.0, 2\.0\)$"):
+        atan2_of_names(x=2.0, y=1.0)
+    with pytest.raises(TypeError, match=r"so write atan2_of_names\(y, 2\.0\)$"):
+        atan2_of_names(Value(1.0), x=2.0)
+    with pytest.raises(TypeError, match=r"so write atan2_by_name\(x, 2\.0\) "):  # no names
+        atan2(Value(1.0), x=2.0)
+
+
 def test_gradcheck_tables_name_an_ops_inputs_as_its_forward_does():
     # the rows were "input 0", "input 1": the op's call takes *args, whatever forward takes
     atan2_wrong = ag.define_op(
