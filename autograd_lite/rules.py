@@ -127,14 +127,11 @@ class Op:
     def __init__(self, rule, doc=None):
         self.rule = rule
         self.__doc__ = doc
+        self.__signature__ = signature_or_none(rule.forward)  # atan2(y, x), as forward says
 
     @property
     def __name__(self) -> str:
         return self.rule.name
-
-    @property
-    def __signature__(self):  # forward's, so that gradcheck's table names atan2's y and x
-        return signature_or_none(self.rule.forward)
 
     def __repr__(self):
         return f"<autograd_lite op {self.rule.name!r}>"

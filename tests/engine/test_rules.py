@@ -314,3 +314,13 @@ def test_gradcheck_tables_name_an_ops_inputs_as_its_forward_does():
     unnamed = ag.define_op("sum_of_any", lambda *xs: sum(xs), lambda *xs: (0.0,) * (len(xs) - 1))
     with pytest.raises(GradcheckError, match=r"\ninput 0 "):  # *xs names none
         gradcheck(unnamed, 0.3, 2.0)
+
+
+def test_the_op_classes_keep_a_signature_of_their_own():
+    # an op has its forward's signature, but the class itself had none to give:
+    # inspect.signature(Op) raised "unexpected object <property ...> in __signature__"
+    from autograd_lite.rules import Op, UnaryOp
+
+    assert list(inspect.signature(Op).parameters) == ["rule", "doc"]
+    assert list(inspect.signature(UnaryOp).parameters) == ["rule", "doc"]
+    assert str(inspect.signature(ag.exp)) == "(x)"
