@@ -23,7 +23,8 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
     atol + rtol * |numeric|`` passes), and each that sits at a kink, where the forward's
     slope to the left and to the right differ and the derivative is one of them or between
     (relu'(0) = 0): a choice, not a mistake. ``names_of(forward, n)`` names the op's inputs;
-    ``step_at(x)`` is the step of the central difference at x (``gradcheck``'s)."""
+    ``step_at(x)`` is the step of the central difference at x (``gradcheck``'s). An op at
+    many points is shown at its first ``SHOWN`` and a count."""
     if not isinstance(output, Value):
         return [], []
     wrong, kinks, seen = [], [], set()
@@ -34,7 +35,8 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
         xs = [p.data for p in node.parents]
         if (rule.name, *xs) in seen:
             continue
-        seen.add((rule.name, *xs))
+        point = (rule.name, *xs)
+        seen.add(point)
         names = [n if n.isidentifier() else f"({n})" for n in names_of(rule.forward, len(xs))]
         at = ", ".join(f"{n.strip('()')}={x!r}" for n, x in zip(names, xs))
         for i, analytic in enumerate(node.local_derivatives()):
@@ -49,10 +51,31 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
                 _agree(analytic, left, atol, rtol) or _agree(analytic, right, atol, rtol)
                 or low <= analytic <= high
             ):  # fmt: skip
-                kinks.append(f"{line}, slope {left:.10g} to the left, {right:.10g} to the right")
+                kinks.append((point, f"{line}, slope {left:.10g} to the left, {right:.10g} to "
+                                     "the right"))  # fmt: skip
             else:
-                wrong.append(f"{line}, numeric {sides[1]:.10g}")
-    return wrong, kinks
+                wrong.append((point, f"{line}, numeric {sides[1]:.10g}"))
+    return _few(wrong), _few(kinks)
+
+
+#: How many points of one op ``blame`` shows; the rest are counted.
+SHOWN = 3
+
+
+def _few(found) -> list[str]:
+    """The lines of ``found`` ((op name, inputs...), line), at most ``SHOWN`` points per
+    op, then "op 'name' at 997 more points (1000 in all)": an op used at a thousand points
+    made a thousand lines."""
+    points: dict[str, dict] = {}  # name -> {point: its lines}
+    for point, line in found:
+        points.setdefault(point[0], {}).setdefault(point, []).append(line)
+    lines = []
+    for name, at in points.items():
+        for shown in list(at.values())[:SHOWN]:
+            lines += shown
+        if len(at) > SHOWN:
+            lines.append(f"  op {name!r} at {len(at) - SHOWN} more points ({len(at)} in all)")
+    return lines
 
 
 def _agree(a, b, atol, rtol) -> bool:

@@ -351,3 +351,12 @@ def test_a_wrong_op_at_a_kink_is_still_blamed():
     )
     with pytest.raises(GradcheckError, match=r"disagrees.*\n  op 'relu_wrong' at x=0\.0: d/dx "):
         gradcheck(lambda x: relu_wrong(x - 1.0), 1.0)
+
+
+def test_an_op_used_many_times_is_blamed_in_a_few_lines_and_a_count():
+    # an op used at 1000 points was blamed on 1000 lines: a 60,000-character message
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: ag.sum([sin_wrong(x + i * 1e-3) for i in range(1000)]), 0.3)
+    lines = str(info.value).split("\n\n")[1].splitlines()
+    assert [line.split(" at ")[0] for line in lines[1:]] == ["  op 'sin_wrong'"] * 4, lines
+    assert lines[-1] == "  op 'sin_wrong' at 997 more points (1000 in all)"
