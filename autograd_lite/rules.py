@@ -295,15 +295,17 @@ def forward_of_yours(rule, floats):
 
 def refuse_keywords(op, args, keywords):
     """An op takes its inputs by position only: each is an operand, and is differentiated.
-    The advice puts a keyword that names an input of forward in that input's place, and
-    writes x for the inputs given by position (their names, where forward has them)."""
+    The advice writes the call by position: a keyword that names an input of forward in
+    that input's place, and each other input by its name (x where forward names none); any
+    other keyword is added at the end, as a constant."""
     name, given = op.rule.name, ", ".join(f"{k}={v!r}" for k, v in keywords.items())
     params = _input_names(op.rule.forward)
     named = [p for p in params[len(args) :] if p in keywords]
-    shown = params[: len(args)] if len(args) <= len(params) else ["x"]
-    if not args and not named:
+    if len(args) > len(params) or not (args or named):
         shown = ["x"]
-    shown += [repr(keywords[p]) for p in named]
+    else:  # up to the last input given: atan2(x=2.0) is atan2(y, 2.0)
+        last = max([len(args)] + [params.index(p) + 1 for p in named])
+        shown = [repr(keywords[p]) if p in named else p for p in params[:last]]
     shown += [repr(v) for k, v in keywords.items() if k not in named]
     constants = (
         ""

@@ -298,6 +298,9 @@ def test_keywords_that_name_the_ops_own_inputs_are_placed_by_position_in_the_adv
         atan2_of_names(Value(1.0), x=2.0)
     with pytest.raises(TypeError, match=r"so write atan2_by_name\(x, 2\.0\) "):  # no names
         atan2(Value(1.0), x=2.0)
+    # atan2(x=2.0) was told to "write atan2(2.0)", which makes 2.0 its y
+    with pytest.raises(TypeError, match=r"so write atan2_of_names\(y, 2\.0\)$"):
+        atan2_of_names(x=2.0)
 
 
 def test_gradcheck_tables_name_an_ops_inputs_as_its_forward_does():
