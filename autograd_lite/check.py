@@ -16,7 +16,6 @@ differences, and raises ``GradcheckError`` with a table when they disagree:
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 import warnings
@@ -24,6 +23,7 @@ import warnings
 from .functional import differentiating, gradients
 from .reals import as_real
 from .recording import no_grad
+from .rules import input_names
 from .suspects import blame, report
 from .value import Value, number_of
 
@@ -298,16 +298,6 @@ def format_table(rows, errors=None) -> str:
     for cells, row in zip(lines, rows):
         out.append(line(cells) + ("" if row[-1] else "  <-- wrong"))
     return "\n".join(out)
-
-
-def input_names(f, count) -> list[str]:
-    """The names of f's parameters (``x``, ``y``) when it has them, else ``input 0``, ..."""
-    try:
-        params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    named = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return [named[i] if i < len(named) else f"input {i}" for i in range(count)]
 
 
 def _name(f) -> str:

@@ -285,8 +285,7 @@ def forward_of_yours(rule, floats):
             ZeroDivisionError, OverflowError, ValueError, TypeError
         ):  # fmt: skip
             raise
-        names = _input_names(rule.forward)
-        names += [f"input {i}" for i in range(len(names), len(floats))]
+        names = input_names(rule.forward, len(floats))
         at = ", ".join(f"{n}={x!r}" for n, x in zip(names, floats)) or "no inputs"
         raise type(error)(
             f"op {rule.name!r}: forward raised {type(error).__name__} ({error}) at {at}"
@@ -299,7 +298,7 @@ def refuse_keywords(op, args, keywords):
     that input's place, and each other input by its name (x where forward names none); any
     other keyword is added at the end, as a constant."""
     name, given = op.rule.name, ", ".join(f"{k}={v!r}" for k, v in keywords.items())
-    params = _input_names(op.rule.forward)
+    params = positional_names(op.rule.forward)
     named = [p for p in params[len(args) :] if p in keywords]
     if len(args) > len(params) or not (args or named):
         shown = ["x"]
@@ -319,13 +318,22 @@ def refuse_keywords(op, args, keywords):
     )
 
 
-def _input_names(forward) -> list[str]:
-    """The names of forward's inputs (``["y", "x"]``); [] where it has none to read."""
+def positional_names(function) -> list[str]:
+    """The names of function's positional parameters (``["y", "x"]`` for an atan2's
+    forward); [] where it has none to read (``*xs``, or a builtin without a signature)."""
     try:
-        params = inspect.signature(forward).parameters.values()
+        params = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):  # (a builtin may have none)
         return []
     return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def input_names(function, count) -> list[str]:
+    """Names for ``count`` inputs of function: its parameters' (``y``, ``x``), and
+    ``input 2``, ... for those it does not name. gradcheck's table and the messages about
+    an op's inputs use these."""
+    named = positional_names(function)
+    return [named[i] if i < len(named) else f"input {i}" for i in range(count)]
 
 
 def signature_or_none(function):

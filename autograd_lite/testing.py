@@ -47,12 +47,11 @@ from .check import (
     compare,
     extrapolated_difference,
     finite_points,
-    input_names,
     tolerance,
 )
 from .check import ops_to_blame as _ops_to_blame
 from .check import reverse_mode as _reverse_mode
-from .rules import Op, inputs_needed
+from .rules import Op, input_names, inputs_needed
 
 #: ``values()`` draws from [-VALUE_RANGE, VALUE_RANGE]; ``expressions()`` are safe on a
 #: margin beyond it, where the difference quotients of ``assert_gradients_match`` reach.
