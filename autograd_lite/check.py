@@ -64,7 +64,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     if table is not None:
         raise GradcheckError(
             f"gradcheck: the gradient of {_name(f)} disagrees with central differences "
-            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}{ops_to_blame(f, points)}"
+            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}"
+            f"{ops_to_blame(f, points, eps=eps, atol=atol, rtol=rtol)}"
         )
     return True
 
@@ -101,14 +102,16 @@ def finite_points(inputs, who="gradcheck") -> list[float]:
     return points
 
 
-def ops_to_blame(f, points, who="gradcheck") -> str:
+def ops_to_blame(f, points, who="gradcheck", eps=1e-6, atol=1e-5, rtol=1e-3) -> str:
     """Lines for the end of a mismatch's message: each op of yours in f's graph whose local
-    derivative disagrees with its forward's slope, where (``suspects.py``); "" for none."""
+    derivative disagrees with its forward's slope, judged with gradcheck's ``eps``, ``atol``
+    and ``rtol`` (``suspects.py``; ``assert_gradients_match`` keeps the defaults: its own
+    tolerances are tighter than one central difference can meet); "" for none."""
     leaves = [Value(x) for x in points]
     with warnings.catch_warnings(), differentiating():  # (f warned once already)
         warnings.simplefilter("ignore")
         output = call(f, leaves, who)
-    return report(blame(output, 1e-5, 1e-3, input_names, lambda x: step(x, 1e-6)))
+    return report(blame(output, atol, rtol, input_names, lambda x: step(x, eps)))
 
 
 def reverse_mode(f, points, who="gradcheck") -> list[float]:
