@@ -337,13 +337,17 @@ def input_names(function, count) -> list[str]:
 
 
 def signature_or_none(function):
-    """``inspect.signature(function)``, or None where Python cannot read one (``math.atan2``):
-    an op's signature is its forward's, so that ``gradcheck``'s table and ``grad(op)`` name
-    the inputs."""
+    """``function``'s signature with its inputs by position only (``(y, x, /)``), or None
+    where Python cannot read one (``math.atan2``): an op's signature is its forward's, so
+    that ``gradcheck``'s table and ``grad(op)`` name the inputs, and an op takes no keyword."""
     try:
-        return inspect.signature(function)
+        signature = inspect.signature(function)
     except (TypeError, ValueError):
         return None
+    kept = [p for p in signature.parameters.values() if p.kind != p.KEYWORD_ONLY]
+    by_position = [p.replace(kind=p.POSITIONAL_ONLY) if p.kind == p.POSITIONAL_OR_KEYWORD else p
+                   for p in kept if p.kind != p.VAR_KEYWORD]  # fmt: skip
+    return signature.replace(parameters=by_position)
 
 
 def inputs_needed(function, after=0) -> int | None:

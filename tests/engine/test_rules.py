@@ -326,4 +326,13 @@ def test_the_op_classes_keep_a_signature_of_their_own():
 
     assert list(inspect.signature(Op).parameters) == ["rule", "doc"]
     assert list(inspect.signature(UnaryOp).parameters) == ["rule", "doc"]
-    assert str(inspect.signature(ag.exp)) == "(x)"
+    assert str(inspect.signature(ag.exp)) == "(x, /)"
+
+
+def test_an_ops_signature_says_its_inputs_go_by_position():
+    # it read (y, x), as if atan2(y=1.0, x=2.0) were a call the op takes: it refuses it
+    scaled = ag.define_op("scaled_positional", lambda x, beta=1.0: beta * x, lambda x, out: (1.0,))
+    assert str(inspect.signature(scaled)) == "(x, beta=1.0, /)"
+    with pytest.raises(TypeError):
+        inspect.signature(scaled).bind(x=1.0)
+    assert list(inspect.signature(grad(scaled)).parameters) == ["x", "beta"]
