@@ -347,7 +347,8 @@ class UserOp:
     ``domain="real"``: any input in [-4, 4] is fine (larger ones are squashed with tanh);
     ``domain="positive"``: inputs are shifted to be at least 0.5. ``kinks``: the points
     where the op's derivative jumps (0 for a relu of your own); each input is kept at least
-    0.5 away from each, on a side drawn at random, as relu and abs are kept away from 0.
+    0.5 away from each, on a side drawn at random, as relu and abs are kept away from 0 (so
+    for a kink at 10, half the inputs are moved past it, out of [-4, 4]).
     The op's output range is measured by evaluating it on a grid over its input range.
     """
 
@@ -450,8 +451,8 @@ def _checked_kinks(kinks, domain) -> list[float]:
         raise ValueError(
             f"user_op: kinks must lie in [-{FARTHEST_KINK}, {FARTHEST_KINK}], got "
             f"{kinks!r:.80}: inputs are moved past a kink to check both sides, and x + 1e8 "
-            "keeps too few of x's digits to check; expressions keeps inputs in [-4, 4], so a "
-            "kink farther out is never reached: leave it out"
+            "keeps too few of x's digits to check; expressions draws inputs of a few units, "
+            "so a kink that far out is never reached: leave it out"
         )
     if kinks and domain != "real":
         raise ValueError(f'user_op: kinks need domain="real", got domain={domain!r}')
