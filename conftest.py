@@ -13,6 +13,7 @@ NEEDS = {
     "autograd_lite/exercises/*.py": "hypothesis",
     "nn/plots.py": "matplotlib",
     "nn/log_ticks.py": "matplotlib",
+    "nn/progress.py": "tqdm",
 }
 
 collect_ignore_glob = [

@@ -3,9 +3,9 @@
 Reading order: ``module.py`` (parameters and their names), ``layers.py`` (neuron, layer,
 MLP, dropout), ``losses.py``, ``optim.py`` (SGD, Adam, schedules), ``train.py`` (``fit``,
 with ``fit_checks.py``, its argument checks; ``evaluation.py``, ``predict``, ``evaluate``
-and accuracy; ``history.py``, what a run measured), ``data.py`` (toy data sets),
-``serialize.py`` (save / load), ``plots.py`` (pictures, and ``log_ticks.py``, their log
-axis) and ``torch_bridge.py`` (the same network in PyTorch).
+and accuracy; ``history.py``, what a run measured; ``progress.py``, its progress bar),
+``data.py`` (toy data sets), ``serialize.py`` (save / load), ``plots.py`` (pictures, and
+``log_ticks.py``, their log axis) and ``torch_bridge.py`` (the same network in PyTorch).
 ``validate.py`` holds the one rule every part checks its arguments by: a wrong type is a
 ``TypeError``, a bad value a ``ValueError``, and the message starts with the argument's name.
 

@@ -90,20 +90,13 @@ def run_epoch(model, optimizer, plan, order) -> tuple[float, float | None, int]:
 
 
 def _progress_bar(epochs, enabled):
-    """A tqdm bar (a widget in notebooks, text in a terminal), or None without tqdm."""
+    """fit's progress bar (``progress.py``), or None when it is off or tqdm is missing."""
     if not enabled:
         return None
     try:
-        from tqdm.auto import tqdm
+        from .progress import EpochBar
     except ImportError:
         return None
-
-    class EpochBar(tqdm):
-        # No monitor thread: tqdm's first bar starts one, which outlives the bar, to redraw
-        # bars that stall; this one moves once an epoch. (A process left with a second
-        # thread cannot safely fork: the CLI would draw each picture in a fresh Python.)
-        monitor_interval = 0
-
     return EpochBar(total=epochs, unit="epoch", desc="fit")
 
 

@@ -192,6 +192,7 @@ def test_the_progress_bar_leaves_no_thread_behind():
 def test_fit_works_quietly_without_tqdm(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    monkeypatch.delitem(sys.modules, "nn.progress", raising=False)  # (imported afresh: fails)
     X, y = make_moons(20, seed=0)
     model = MLP(2, [4, 1], seed=0)
     history = fit(model, X, y, "bce", SGD(model.parameters(), lr=0.1), 2)
