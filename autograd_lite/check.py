@@ -60,14 +60,23 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
     points = finite_points(inputs)
     analytic = reverse_mode(f, points)
     numeric = [central_difference(f, points, i, step(x, eps)) for i, x in enumerate(points)]
-    table = compare(analytic, numeric, atol, rtol, input_names(f, len(points)), points)
+    names = input_names(f, len(points))
+    table = compare(analytic, numeric, atol, rtol, names, points)
     if table is not None:
         raise GradcheckError(
             f"gradcheck: the gradient of {_name(f)} disagrees with central differences "
-            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})\n{table}"
-            f"{ops_to_blame(f, points, eps=eps, atol=atol, rtol=rtol)}"
+            f"({_settings(points, names, eps, atol, rtol)})\n"
+            f"{table}{ops_to_blame(f, points, eps=eps, atol=atol, rtol=rtol)}"
         )
     return True
+
+
+def _settings(points, names, eps, atol, rtol) -> str:
+    """The settings, for the message, with the steps wider than ``eps`` that inputs past
+    |x| = 1000 were given: "eps=1e-06; step 0.005 for x, as |x| > 1000; atol=1e-05, ..."."""
+    wider = [f"{step(x, eps):g} for {name}" for x, name in zip(points, names) if step(x, eps) > eps]
+    steps = f"; step {', '.join(wider)}, as |x| > 1000;" if wider else ","
+    return f"eps={eps:g}{steps} atol={atol:g}, rtol={rtol:g}"
 
 
 def step(x, eps) -> float:

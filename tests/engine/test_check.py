@@ -368,3 +368,16 @@ def test_the_op_to_blame_is_judged_by_the_tolerances_gradcheck_was_given():
     slightly_off = ag.define_op("slightly_off", math.exp, lambda x, out: (ag.exp(x) * 1.0003,))
     with pytest.raises(GradcheckError, match=r"\n  op 'slightly_off' at x=0\.0: d/dx "):
         gradcheck(lambda x: slightly_off(x) * 2.0, 0.0, atol=1e-8, rtol=1e-5)
+
+
+def test_the_message_says_the_step_where_a_large_input_widened_it():
+    """Past |x| = 1000 the step is eps * |x| / 1000: the header says so, not eps alone."""
+    with pytest.raises(GradcheckError) as wide:
+        gradcheck(lambda x, y: y * ag.define_op(
+            "slip", lambda t: 2.0 * t, lambda t, out: (1.0,))(x), 5e6, 2.0)  # fmt: skip
+    header = str(wide.value).splitlines()[0]
+    assert "(eps=1e-06; step 0.005 for x, as |x| > 1000; atol=1e-05, rtol=0.001)" in header
+    with pytest.raises(GradcheckError) as plain:
+        gradcheck(lambda x: x * ag.define_op(
+            "slip2", lambda t: 2.0 * t, lambda t, out: (1.0,))(x), 3.0)  # fmt: skip
+    assert "(eps=1e-06, atol=1e-05, rtol=0.001)" in str(plain.value).splitlines()[0]
