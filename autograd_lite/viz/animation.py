@@ -343,11 +343,11 @@ class BackpropAnimation:
         return replay(self.steps[k - 1])[0]
 
     def svg(self, k: int | None = None, uid: str = "agl", marked: bool = True,
-            window=None) -> str:  # fmt: skip
+            window=None, at=None) -> str:  # fmt: skip
         """Frame ``k`` (default: the last) as SVG text, with the visited node outlined and
         the arithmetic on its edges (``marked=False``: the gradients only, as a still
-        picture of the pass); ``window``: only that part (see ``Layout.svg``). Drawn from
-        the one layout, no Graphviz needed."""
+        picture of the pass); ``window``: only that part; ``at``: placed there inside a
+        bigger SVG (see ``Layout.svg``). Drawn from the one layout, no Graphviz needed."""
         k = len(self.frames) - 1 if k is None else k
         state = self._state(k)
         visit, hot = None, []
@@ -362,6 +362,7 @@ class BackpropAnimation:
             hot=hot,
             standalone=True,
             window=window,
+            at=at,
         )
 
     def focus(self, k: int) -> list[int]:

@@ -42,7 +42,8 @@ class Layout:
         self.boxes = boxes
         self.edges = edges
 
-    def svg(self, contents, uid, visit=None, hot=(), standalone=False, window=None) -> str:
+    def svg(self, contents, uid, visit=None, hot=(), standalone=False, window=None,
+            at=None) -> str:  # fmt: skip
         """Draw one frame. ``contents[i]`` is ``(lines, paint, bold_title)`` for box i, where
         ``paint`` has ``fill``, ``ink`` and ``dashed``; ``visit`` is the box to outline;
         ``hot`` lists ``(box, edge, label)`` for the boxes receiving and their arrows.
@@ -50,13 +51,19 @@ class Layout:
         ``standalone`` writes the outline colours into the SVG itself (for a file or a
         notebook output); without it the page's style sheet and script supply them.
         ``window``, ``(left, top, width, height)``, shows only that part, at full size.
+        ``at``, ``(x, y)``: the picture placed there inside a bigger SVG, at its scale (a
+        size in that SVG's units, not in points).
         """
         receiving = {box for box, _, _ in hot}
         hot_edges = {edge: label for _, edge, label in hot if edge >= 0}
         namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
         left, top, width, height = window or (0, 0, self.width, self.height)
+        unit, place = "pt", ""
+        if at is not None:
+            unit, place = "", f'x="{at[0]:.0f}" y="{at[1]:.0f}" '
         out = [
-            f'<svg{namespace} class="agl-graph" width="{width:.0f}pt" height="{height:.0f}pt" '
+            f'<svg{namespace} class="agl-graph" {place}width="{width:.0f}{unit}" '
+            f'height="{height:.0f}{unit}" '
             f'viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
             f'font-family="{FONTS}" font-size="{FONT_SIZE:g}">',
             "<defs>",

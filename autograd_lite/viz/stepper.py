@@ -160,11 +160,7 @@ def still_picture(animation) -> str:
                    f"{escape(text)}</text>")  # fmt: skip
         x += width + 2
     layout, below = animation.layout, top + 26
-    graph = animation.svg(marked=False).replace(
-        f'width="{layout.width:.0f}pt" height="{layout.height:.0f}pt"',
-        f'x="0" y="{below:.0f}" width="{layout.width:.0f}" height="{layout.height:.0f}"',
-        1,
-    )
+    graph = animation.svg(marked=False, at=(0, below))
     width, height = max(layout.width, x + 2), layout.height + below
     return "\n".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}pt" height="{height:.0f}pt" '
