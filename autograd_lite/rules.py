@@ -274,17 +274,20 @@ def _check_arity(name, forward, derivative):
         ) from None
 
 
+#: What Python raises when it refuses a forward's arithmetic or call: 1/0, math.log(-1),
+#: exp(1000), a wrong count of inputs.
+_REFUSALS = (ZeroDivisionError, OverflowError, ValueError, TypeError)
+
+
 def forward_of_yours(rule, floats):
     """``rule.forward(*floats)``, where Python's refusals (a division by zero, a math
     domain error, a wrong count of inputs) say which op and which inputs: a bare "float
     division by zero" does not say where. An op's own error, naming its op, passes on."""
     try:
         return rule.forward(*floats)
-    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as error:
-        if str(error).startswith("op ") or type(error) not in (
-            ZeroDivisionError, OverflowError, ValueError, TypeError
-        ):  # fmt: skip
-            raise
+    except _REFUSALS as error:
+        if type(error) not in _REFUSALS or str(error).startswith("op "):
+            raise  # (a subclass is an error of its own, raised on purpose: passed on as it is)
         names = input_names(rule.forward, len(floats))
         at = ", ".join(f"{n}={x!r}" for n, x in zip(names, floats)) or "no inputs"
         raise type(error)(

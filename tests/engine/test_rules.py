@@ -273,6 +273,16 @@ def test_a_forward_that_raises_names_the_op_and_its_inputs():
     kept = ag.define_op("keeps_its_key_error", lambda x: {}[x], lambda x, out: (0.0,))
     with pytest.raises(KeyError):  # anything else is left as it is
         kept(Value(1.0))
+
+    class OutOfRange(ValueError):  # an error of one's own, raised on purpose: left as it is
+        pass
+
+    def refuse(x):
+        raise OutOfRange("x must be below 1")
+
+    own = ag.define_op("raises_its_own_error", refuse, lambda x, out: (0.0,))
+    with pytest.raises(OutOfRange, match=r"^x must be below 1$"):
+        own(Value(2.0))
     outer = ag.define_op("calls_a_raising_op", lambda x: reciprocal(x), lambda x, out: (0.0,))
     with pytest.raises(ZeroDivisionError, match=r"^op 'reciprocal_of_test'"):  # passed on
         outer(Value(0.0))
