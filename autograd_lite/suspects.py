@@ -33,18 +33,19 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
         if rule is None or rule.builtin:
             continue
         xs = [p.data for p in node.parents]
-        if (rule.name, *xs) in seen:
-            continue
         point = (rule.name, *xs)
+        if point in seen:
+            continue
         seen.add(point)
-        names = [n if n.isidentifier() else f"({n})" for n in names_of(rule.forward, len(xs))]
-        at = ", ".join(f"{n.strip('()')}={x!r}" for n, x in zip(names, xs))
+        names = names_of(rule.forward, len(xs))  # (y, x; or "input 2" where forward has none)
+        at = ", ".join(f"{n}={x!r}" for n, x in zip(names, xs))
         for i, analytic in enumerate(node.local_derivatives()):
             sides = _slopes(rule, xs, node.data, i, step_at(xs[i]))
             analytic = float(analytic)
             if sides is None or _agree(analytic, sides[1], atol, rtol):
                 continue
-            line = f"  op {rule.name!r} at {at}: d/d{names[i]} analytic {analytic:.10g}"
+            wrt = names[i] if names[i].isidentifier() else f"({names[i]})"  # d/d(input 2)
+            line = f"  op {rule.name!r} at {at}: d/d{wrt} analytic {analytic:.10g}"
             left, _, right = sides
             low, high = min(left, right), max(left, right)
             if not _agree(left, right, atol, rtol) and (

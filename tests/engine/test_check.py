@@ -362,6 +362,13 @@ def test_an_op_used_many_times_is_blamed_in_a_few_lines_and_a_count():
     assert lines[-1] == "  op 'sin_wrong' at 997 more points (1000 in all)"
 
 
+def test_an_op_whose_forward_names_no_inputs_is_blamed_by_their_positions():
+    doubled_wrong = ag.define_op("doubled_wrong", lambda *xs: 2.0 * xs[0], lambda *a: (1.0,))
+    with pytest.raises(GradcheckError, match=r"\n  op 'doubled_wrong' at input 0=0\.5: "
+                       r"d/d\(input 0\) analytic 1, numeric 2"):  # fmt: skip
+        gradcheck(lambda x: doubled_wrong(x), 0.5)
+
+
 def test_the_op_to_blame_is_judged_by_the_tolerances_gradcheck_was_given():
     # the ops were checked at the default atol and rtol whatever gradcheck was given: a
     # derivative 0.03% off failed gradcheck(..., rtol=1e-5) and no op was named
