@@ -426,7 +426,7 @@ def user_op(op, arity=None, domain="real", kinks=()) -> UserOp:
     ``arity`` (how many inputs the op takes) is read from the op when not given. ``kinks``
     lists where its derivative jumps (``kinks=[0]`` for a relu of your own, ``[-1, 1]`` for
     a Huber loss): there the slope has no single right value, so inputs stay away from them
-    (each in [-1000, 1000]: inputs lie in [-4, 4], and one farther out is never reached).
+    (each in [-1000, 1000]: inputs are a few units, and a kink farther out is never reached).
     """
     return UserOp(op, arity, domain, kinks)
 
