@@ -232,22 +232,20 @@ class Module:
             name: as_real(p.data, f"state_dict: {name!r}") for name, p in self.named_parameters()
         }
 
-    def load_state_dict(self, state, strict=True) -> LoadResult:
-        """Copy numbers from ``state`` into the parameters.
+    def load_state_dict(self, d, strict=True) -> LoadResult:
+        """Copy numbers from ``d`` (a ``state_dict``) into the parameters.
 
         Every key and value is checked first; if anything is wrong, an error names it (a
         ``TypeError`` for a value that is not a number) and no parameter has changed.
         ``strict=True`` needs exactly this module's names; ``strict=False`` loads the names
         that match and reports the rest.
         """
-        if not isinstance(state, Mapping):
-            raise wrong_type(
-                "load_state_dict: state", "a mapping of name -> number (a state_dict)", state
-            )
+        if not isinstance(d, Mapping):
+            raise wrong_type("load_state_dict: d", "a mapping of name -> number (a state_dict)", d)
         strict = boolean(strict, "strict")
         params = dict(self.named_parameters())
-        missing = [name for name in params if name not in state]
-        unexpected = [name for name in state if name not in params]
+        missing = [name for name in params if name not in d]
+        unexpected = [name for name in d if name not in params]
         if strict and (missing or unexpected):
             parts = []
             if missing:
@@ -257,8 +255,8 @@ class Module:
             raise ValueError(f"load_state_dict: {'; '.join(parts)}; nothing was changed")
         updates = []
         for name, p in params.items():
-            if name in state:
-                updates.append((p, _as_finite(state[name], name)))
+            if name in d:
+                updates.append((p, _as_finite(d[name], name)))
         for p, number in updates:  # only now, with everything checked
             p.data = number
         return LoadResult(missing, unexpected)

@@ -161,8 +161,14 @@ def test_a_state_that_is_no_mapping_is_named_in_a_short_message():
     with pytest.raises(TypeError) as caught:
         model.load_state_dict(list(model.state_dict().items()))  # 337 pairs, not a dict
     message = str(caught.value)
-    assert message.startswith("load_state_dict: state must be a mapping of name -> number")
+    assert message.startswith("load_state_dict: d must be a mapping of name -> number")
     assert message.endswith("(list)") and len(message) < 200
+
+
+def test_load_state_dict_takes_its_arguments_by_the_names_api_md_gives():
+    a, b = MLP(2, [4, 1], seed=0), MLP(2, [4, 1], seed=1)
+    b.load_state_dict(d=a.state_dict(), strict=True)  # load_state_dict(d, strict=True)
+    assert b.state_dict() == a.state_dict()
 
 
 def test_non_strict_loading_loads_what_matches_and_reports_the_rest():
