@@ -47,6 +47,9 @@ STEPS = [
     lambda a, b, c: ag.dot([a, b], [c, a]),
     lambda a, b, c: ag.sum([a, b, c] * 30),  # more operands than fast_backward marks seen
     lambda a, b, c: ag.mean([a, b, c] * 30),  # (and one product for all: _one_for_all)
+    lambda a, b, c: a.relu(),  # a gradient of 0 below it, half of the time
+    lambda a, b, c: ag.dot([a, b], [c, a.relu()]),
+    lambda a, b, c: a * 1e300 * 1e300,  # inf: a zero gradient times it is NaN
 ]
 
 
@@ -59,8 +62,13 @@ def random_graph(seed, size):
     return nodes[-1]
 
 
-@given(st.integers(0, 2**32 - 1), st.integers(1, 80), st.sampled_from([0.0, 0.25]))
-def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start):
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 80),
+    st.sampled_from([0.0, -0.0, 0.25]),  # what the leaves hold before: -0.0 + 0.0 is 0.0
+    st.sampled_from([1.5, 0.0, -0.0]),  # 0 at the root: every gradient is a zero
+)
+def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start, gradient):
     from autograd_lite.fast_backward import interior_order
     from autograd_lite.graph import chain_rule, reference_backward, topological_order
 
@@ -75,14 +83,14 @@ def test_fast_backward_is_bit_identical_to_the_reference(seed, size, leaf_start)
         return [float.hex(g) for g in grads]
 
     start(0.0)
-    reference_backward(root, 1.5)
+    reference_backward(root, gradient)
     expected = [n.grad for n in order]
     start(7.0)  # a stale value, which the fast pass must overwrite
-    root.backward(1.5)
+    root.backward(gradient)
     assert bits(n.grad for n in order) == bits(expected)
     if leaf_start == 0.0:  # gradients() is the same loop, into a dict, over the quick order
         for quick_or_not in (topological_order, interior_order):
-            grads = chain_rule(root, 1.5, order=quick_or_not)
+            grads = chain_rule(root, gradient, order=quick_or_not)
             # the same bits, except that chain_rule keeps a lone -0.0 (backward's 0.0 + -0.0
             # is 0.0); == sees no difference between the two zeros
             assert bits(grads[n] or 0.0 for n in order) == bits(g or 0.0 for g in expected)
@@ -114,6 +122,27 @@ def test_a_node_of_many_operands_gives_the_references_bits(make, gradient):
             node.grad = 0.0 if node.parents else -0.0
         backward(root, gradient)
         results.append([float.hex(n.grad) for n in order])
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("leaf_grad", [-0.0, 0, None, 0.0])
+@pytest.mark.parametrize("operand", [2.0, math.inf])
+def test_a_dot_that_receives_a_zero_still_gives_the_references_bits(leaf_grad, operand):
+    # backward skips a dot whose gradient is 0 only where adding its zeros changes nothing:
+    # not for a leaf holding -0.0 (-0.0 + 0.0 is 0.0), an int 0 (0 + 0.0 is the float 0.0),
+    # None (a TypeError, as the reference raises), or an operand of inf (0 * inf is NaN)
+    from autograd_lite.graph import reference_backward
+
+    results = []
+    for backward in (reference_backward, Value.backward):
+        w, x = Value(-3.0, label="w"), Value(operand, label="x")
+        w.grad, x.grad = leaf_grad, 0.0
+        root = ag.dot([w, x], [x, w]).relu()  # relu of -6 (or -inf): 0 passes to the dot
+        try:
+            backward(root)
+            results.append((repr(w.grad), repr(x.grad)))
+        except TypeError:
+            results.append("TypeError")
     assert results[0] == results[1]
 
 
