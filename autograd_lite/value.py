@@ -18,6 +18,7 @@ end of the class). The graph algorithms are in ``graph.py`` (and, made quick for
 from __future__ import annotations
 
 from . import fast_backward
+from .habits import TorchHabits
 from .reals import as_real
 from .recording import CUT_BY_GRADS, _is_recording, warn_if_cutting
 
@@ -34,7 +35,7 @@ def _not_a_leaf(label, rule) -> str:
     return said
 
 
-class Value:
+class Value(TorchHabits):
     """A scalar that remembers how it was computed, so that its gradient can flow back.
 
     >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")

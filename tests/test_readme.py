@@ -51,7 +51,7 @@ PATH_LINKS = re.findall(r"\(autograd_lite/(\w+\.py)#L(\d+)-L(\d+)\)", README.rea
 MUST_HOLD = {  # what each range is for, in the reading order: it must hold these, whole
     "graph.py": ["def topological_order(", "def chain_rule(", "def reference_backward("],
     "ops.py": ["# --- the table", "mul = _binary(", "tanh = _unary(", "argument = _unary("],
-    "value.py": ["class Value:", "def backward(", "def local_derivatives("],
+    "value.py": ["class Value(", "def backward(", "def local_derivatives("],
     "rules.py": ["class Rule:", "def record(", "class UnaryOp(Op):", "def define_op("],
 }
 

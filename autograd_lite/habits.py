@@ -1,0 +1,75 @@
+"""What a PyTorch user writes by habit on a Value, so that a ported script does what it did.
+
+- ``p -= lr * p.grad`` under ``no_grad`` moves ``p`` itself, as it moves a tensor in place
+  (so do ``+=``, ``*=`` and ``/=``). While recording, ``total += term`` builds a new node
+  as always: a graph node is never changed under the nodes computed from it.
+- ``v.item()`` is the number, as ``float(v)`` and ``v.data`` are.
+- ``v.requires_grad`` is True: backward reaches every Value an output depends on.
+
+``Value`` inherits these; they sit here, off the engine's reading path.
+"""
+
+from __future__ import annotations
+
+from .reals import shown
+from .recording import _is_recording, warn_if_cutting
+
+
+class TorchHabits:
+    """PyTorch's names on a Value: ``item``, ``requires_grad``, in-place updates."""
+
+    __slots__ = ()
+
+    def item(self) -> float:
+        """The number this Value holds, as ``tensor.item()`` gives it (``v.data``)."""
+        warn_if_cutting()  # inside grad(f), a plain number cuts the graph, as float(v) does
+        return self.data
+
+    @property
+    def requires_grad(self) -> bool:
+        """Always True: every Value an output depends on gets its gradient."""
+        return True
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        """True is how every Value is already (returns the Value); False is refused with what
+        to write instead."""
+        if type(requires_grad) is not bool:
+            raise TypeError(
+                f"requires_grad must be True or False, got {shown(requires_grad)} "
+                f"({type(requires_grad).__name__})"
+            )
+        if not requires_grad:
+            raise ValueError(
+                "requires_grad: every Value gets a gradient here and cannot be switched off; "
+                "to freeze a weight, leave it out of the optimizer's params; to cut the graph, "
+                "use v.detach(); to record nothing, use ag.no_grad()"
+            )
+        return self
+
+    def _in_place(self, op, other):
+        """``self op= other``: under ``no_grad``, a leaf takes the new number in place (the
+        same node, grad and label kept); otherwise ``NotImplemented``, so that Python makes
+        a new node as for ``self = self op other``."""
+        if _is_recording() or self._rule is not None:
+            return NotImplemented
+        result = op(self, other)  # (a leaf, under no_grad; a bad operand raises here)
+        if not isinstance(result, TorchHabits):  # (NotImplemented, or a NumPy array)
+            return result
+        self.data = result.data
+        return self
+
+    def __iadd__(self, other):
+        return self._in_place(type(self).__add__, other)
+
+    def __isub__(self, other):
+        return self._in_place(type(self).__sub__, other)
+
+    def __imul__(self, other):
+        return self._in_place(type(self).__mul__, other)
+
+    def __itruediv__(self, other):
+        return self._in_place(type(self).__truediv__, other)

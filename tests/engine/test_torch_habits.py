@@ -1,0 +1,81 @@
+"""What a PyTorch user writes by habit either does what PyTorch does or says what to write."""
+
+import pytest
+
+import autograd_lite as ag
+from autograd_lite import Value
+
+
+def test_an_in_place_update_under_no_grad_moves_the_parameter_itself():
+    """``with torch.no_grad(): p -= lr * p.grad`` updates p in place. Here it used to make a
+    new Value and leave the model's parameter where it was, without a word."""
+    from nn import MLP
+
+    model = MLP(2, [3, 1], activation="tanh", seed=0)
+    model([1.0, 2.0]).backward()
+    params = model.parameters()
+    expected = [p.data - 0.1 * p.grad for p in params]
+    with ag.no_grad():
+        for p in model.parameters():
+            p -= 0.1 * p.grad
+    assert [p.data for p in model.parameters()] == expected
+    assert model.parameters() == params  # the same Values, moved
+
+
+@pytest.mark.parametrize(
+    ("update", "expected"),
+    [
+        (lambda p: p.__iadd__(0.5), 2.5),
+        (lambda p: p.__isub__(Value(0.5)), 1.5),
+        (lambda p: p.__imul__(3), 6.0),
+        (lambda p: p.__itruediv__(4.0), 0.5),
+    ],
+)
+def test_each_in_place_operator_under_no_grad_keeps_the_node_and_its_grad(update, expected):
+    p = Value(2.0, label="p")
+    p.grad = 7.0
+    with ag.no_grad():
+        result = update(p)
+    assert result is p and p.data == expected and p.grad == 7.0 and p.label == "p"
+
+
+def test_an_in_place_operator_while_recording_builds_a_new_node_as_before():
+    """``loss += term`` (micrograd's way of summing) must keep recording the graph."""
+    w = Value(3.0)
+    total = Value(0.0)
+    start = total
+    total += w * w
+    assert total is not start and start.data == 0.0 and total.parents[0] is start
+    total.backward()
+    assert w.grad == 6.0
+
+
+def test_an_in_place_operator_on_a_recorded_node_under_no_grad_leaves_its_graph_alone():
+    w = Value(3.0)
+    y = w * w
+    with ag.no_grad():
+        y2 = y
+        y2 -= 1.0
+    assert y.data == 9.0 and y2.data == 8.0 and y2.is_leaf  # a new leaf, y as it was
+
+
+def test_a_refused_in_place_operand_changes_nothing():
+    p = Value(2.0)
+    with ag.no_grad(), pytest.raises(TypeError):
+        p -= "0.1"
+    assert p.data == 2.0
+
+
+def test_item_is_the_number_as_for_a_tensor():
+    loss = Value(2.0) * Value(3.0)
+    assert loss.item() == 6.0 == float(loss) and type(loss.item()) is float
+
+
+def test_requires_grad_is_true_and_switching_it_off_says_what_to_write():
+    p = Value(1.0)
+    assert p.requires_grad is True and p.requires_grad_() is p
+    p.requires_grad = True  # already so
+    with pytest.raises(ValueError, match=r"requires_grad: .*leave it out of the optimizer"):
+        p.requires_grad = False
+    with pytest.raises(TypeError, match=r"requires_grad must be True or False, got 'no'"):
+        p.requires_grad_("no")
