@@ -180,8 +180,12 @@ class Module:
     def num_parameters(self) -> int:
         return sum(1 for _ in self.named_parameters())
 
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate otherwise)."""
+    def zero_grad(self, set_to_none=True) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate otherwise).
+
+        ``set_to_none`` (True or False) is taken for PyTorch's sake: here a cleared
+        gradient is 0.0 either way, as every ``.grad`` is a float, never None."""
+        boolean(set_to_none, "set_to_none")
         for p in self.parameters():
             p.grad = 0.0
 

@@ -75,8 +75,12 @@ class Optimizer:
     def lr(self, value):
         self._lr = rate(value, "lr")
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0.0 before the next ``backward()``."""
+    def zero_grad(self, set_to_none=True) -> None:
+        """Set every parameter's gradient to 0.0 before the next ``backward()``.
+
+        ``set_to_none`` is taken for PyTorch's sake, True or False: either way a cleared
+        gradient is 0.0 here, as every ``.grad`` is a float, never None."""
+        boolean(set_to_none, "set_to_none")
         for p in self.params:
             p.grad = 0.0
 
