@@ -34,6 +34,7 @@ The non-leaves come out in exactly the order ``topological_order`` gives them, s
 
 from __future__ import annotations
 
+import numbers
 from math import copysign, isfinite
 
 # An n-ary node with at most this many operands gets its leaves marked seen: a layer's dot
@@ -123,8 +124,13 @@ def backward(root, gradient=1.0) -> None:
         node.grad = 0.0
     try:
         _accumulate(root, gradient, order, seen)
-    except TypeError:  # a leaf's .grad that is not a number (None, a PyTorch habit): say so
-        _check_grads(root, order)
+    except TypeError:  # a leaf's .grad that is not a number: None (a PyTorch habit), or not
+        try:
+            if _resume_past_none(root, gradient, order):
+                return
+        except TypeError:
+            pass
+        _check_grads(root, order)  # (something else: say which node)
         raise
 
 
@@ -159,6 +165,38 @@ def _accumulate(root, gradient, order, seen) -> None:
                     parent.grad += g * d
 
 
+def _resume_past_none(root, gradient, order) -> bool:
+    """Finish a backward that stopped at a leaf whose ``.grad`` is None, as PyTorch reads it:
+    no gradient yet. False (nothing done) when it stopped at something else.
+
+    The chain-rule loop adds its products in a fixed order, and the one that raised changed
+    nothing (``None + product`` raised before the store); every product before it has been
+    added, and no None was met among them. So the loop is walked again in the same order,
+    without adding, up to the first target whose ``.grad`` is None; every None becomes -0.0
+    (the number ``x + -0.0`` leaves as it is, -0.0 included), and the loop goes on from
+    there. Every .grad ends as PyTorch's would, and as from 0.0 (but for the sign of a zero
+    gradient: 0.0 + -0.0 is 0.0). No cost to a backward that meets no None: this runs
+    only after the TypeError."""
+    steps = [(root, None, gradient)]
+    for node in reversed(order):
+        steps.extend((parent, node, d) for parent, d in zip(node.parents, node.local_derivatives()))
+    unadded = (i for i, (target, _, _) in enumerate(steps) if not _adds(target.grad))
+    start = next(unadded, None)
+    if start is None or steps[start][0].grad is not None:
+        return False  # (a str, say: _check_grads names it)
+    for target, _, _ in steps:
+        if target.grad is None:
+            target.grad = -0.0
+    for target, node, d in steps[start:]:
+        target.grad += d if node is None else node.grad * d
+    return True
+
+
+def _adds(grad) -> bool:
+    """True for a ``.grad`` that a product can be added to: a number."""
+    return isinstance(grad, numbers.Real)
+
+
 def _check_grads(root, order) -> None:
     """A TypeError naming the first node whose ``.grad`` is not a float, if there is one."""
     for node in (root, *order, *(p for n in order for p in n.parents)):
@@ -166,8 +204,8 @@ def _check_grads(root, order) -> None:
             name = repr(node.label) if node.label else repr(node)
             raise TypeError(
                 f"backward: the .grad of {name} is {type(node.grad).__name__}, not a number; "
-                "set it to 0.0 (ag.zero_grad does) before backward, as autograd-lite keeps "
-                ".grad a float, never None (the nodes visited before it were updated already)"
+                "set it to 0.0 (ag.zero_grad does) or None before backward (the nodes visited "
+                "before it were updated already)"
             )
 
 
@@ -176,8 +214,9 @@ def _zeros_change_nothing(leaves) -> bool:
 
     ``x + 0.0`` and ``x + -0.0`` are ``x`` for every float but -0.0 (-0.0 + 0.0 is 0.0).
     Non-leaves start at 0.0 and only add, so they are never -0.0; a leaf is whatever you
-    left in it, and -0.0, an int or None (the TypeError backward must raise) all change
-    when a zero is added. ``leaves`` are those of every node that may be skipped.
+    left in it, and -0.0, an int or None (no gradient yet, which must end a float:
+    ``_resume_past_none``) all change when a zero is added. ``leaves`` are those of every
+    node that may be skipped.
     """
     return not any(
         type(n.grad) is not float or (n.grad == 0.0 and copysign(1.0, n.grad) < 0.0) for n in leaves

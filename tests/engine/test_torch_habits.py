@@ -79,3 +79,33 @@ def test_requires_grad_is_true_and_switching_it_off_says_what_to_write():
         p.requires_grad = False
     with pytest.raises(TypeError, match=r"requires_grad must be True or False, got 'no'"):
         p.requires_grad_("no")
+
+
+def test_a_grad_set_to_none_is_no_gradient_yet_as_in_pytorch():
+    """``p.grad = None`` before backward (PyTorch's zero_grad) used to raise half way through,
+    with the leaves visited before it changed already."""
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    b.grad = None
+    (a * b).backward()
+    assert (a.grad, b.grad) == (2.0, 1.0)
+
+
+def test_a_model_whose_grads_are_all_none_gets_what_zero_grad_gives_to_the_bit():
+    from nn import MLP, mse_loss
+
+    model = MLP(2, [4, 4, 1], activation="tanh", seed=1)
+    X, y = [[0.5, -1.0], [1.5, 0.25], [-0.3, 0.8]], [1.0, -1.0, 0.5]
+    expected = []
+    for grads in (0.0, None):
+        for p in model.parameters():
+            p.grad = grads
+        mse_loss([model(x) for x in X], y).backward()
+        expected.append([float.hex(p.grad) for p in model.parameters()])
+    assert expected[0] == expected[1]
+
+
+def test_a_root_whose_grad_is_none_starts_from_the_gradient():
+    x = Value(3.0)
+    x.grad = None
+    x.backward(2.0)
+    assert x.grad == 2.0
