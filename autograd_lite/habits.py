@@ -50,12 +50,12 @@ class TorchHabits:
             )
         return self
 
+    # ``self op= other``: under ``no_grad``, a leaf takes the new number in place (the same
+    # node, grad and label kept); otherwise ``NotImplemented``, so that Python makes a new
+    # node as for ``self = self op other``. (A non-leaf is asked first: a running total,
+    # ``total += term``, is one after its first step, and then pays only for that check.)
     def _in_place(self, op, other):
-        """``self op= other``: under ``no_grad``, a leaf takes the new number in place (the
-        same node, grad and label kept); otherwise ``NotImplemented``, so that Python makes
-        a new node as for ``self = self op other``."""
-        if _is_recording() or self._rule is not None:
-            return NotImplemented
+        """The leaf ``self`` under ``no_grad``, given the number of ``self op other``."""
         result = op(self, other)  # (a leaf, under no_grad; a bad operand raises here)
         if not isinstance(result, TorchHabits):  # (NotImplemented, or a NumPy array)
             return result
@@ -63,13 +63,21 @@ class TorchHabits:
         return self
 
     def __iadd__(self, other):
+        if self._rule is not None or _is_recording():
+            return NotImplemented
         return self._in_place(type(self).__add__, other)
 
     def __isub__(self, other):
+        if self._rule is not None or _is_recording():
+            return NotImplemented
         return self._in_place(type(self).__sub__, other)
 
     def __imul__(self, other):
+        if self._rule is not None or _is_recording():
+            return NotImplemented
         return self._in_place(type(self).__mul__, other)
 
     def __itruediv__(self, other):
+        if self._rule is not None or _is_recording():
+            return NotImplemented
         return self._in_place(type(self).__truediv__, other)
