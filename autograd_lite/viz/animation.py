@@ -470,9 +470,11 @@ def text_width(text: str) -> float:
 
 _POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
-_TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0">
+_TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0" role="group"
+  aria-label="Backpropagation, step by step: the arrow keys step, space plays and pauses">
 <style>
-#{uid} {{ font-family: "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; outline: none; }}
+#{uid} {{ font-family: "DejaVu Sans", Verdana, Helvetica, Arial, sans-serif; }}
+#{uid}:focus-visible {{ outline: 2px solid #1f5fbf; outline-offset: 2px; }}
 #{uid} .agl-controls {{ display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center;
   margin: 0.3em 0; }}
 #{uid} .agl-controls input[type=range] {{ flex: 1 1 14em; }}

@@ -253,3 +253,24 @@ def test_the_page_asks_the_network_for_nothing(browser, page):
     assert policy.startswith("default-src 'none'")
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []  # no script error, no blocked request
+
+
+def test_the_player_shows_where_keyboard_focus_is_and_says_what_it_is(browser, page):
+    """Before: the first Tab landed on the player (the box the arrow keys and space drive)
+    with its outline turned off, so a learner without a mouse could not see the focus; and
+    that stop had no name for a screen reader."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_page(browser, page)
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    focused = browser.switch_to.active_element
+    assert "agl-animation" in focused.get_attribute("class")
+    style = browser.execute_script(
+        "var s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)];"
+    )
+    assert style[0] != "none" and style[1] >= 2, style
+    name = focused.accessible_name
+    assert "arrow keys" in name and "space" in name, name
+    focused.send_keys(Keys.ARROW_RIGHT)  # and the keys it names work from there
+    assert caption(browser).startswith("Step 1 of 10")
