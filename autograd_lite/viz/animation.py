@@ -485,9 +485,8 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0" role="group"
 #{uid}.agl-fit .agl-view svg {{ max-width: 100%; height: auto; }}
 #{uid} .agl-note {{ font-size: 0.85em; color: #665; }}
 #{uid} .agl-title {{ font-weight: bold; margin: 0.3em 0; }}
-#{uid} .agl-node rect {{ stroke: #555; stroke-width: 1; }}
-#{uid} .agl-node.agl-visit rect {{ stroke: #d62728; stroke-width: 3.5; }}
-#{uid} .agl-node.agl-receive rect {{ stroke: #ff7f0e; stroke-width: 2.5; }}
+#{uid} .agl-node.agl-visit .agl-ring {{ stroke: #d62728; stroke-width: 3; }}
+#{uid} .agl-node.agl-receive .agl-ring {{ stroke: #e66101; stroke-width: 1.5; }}
 #{uid} .agl-edges path {{ fill: none; stroke: #777; stroke-width: 1; }}
 #{uid} .agl-edges path.agl-hot {{ stroke: #d62728; stroke-width: 2.5;
   marker-end: url(#{uid}-hot); }}

@@ -28,7 +28,14 @@ MANY_USES = 3
 #: Above this many boxes, Graphviz draws straight arrows and tries less hard to untangle
 #: crossings: the layout takes a second instead of many.
 QUICK_FROM = 150
-STROKE, VISIT, RECEIVE = "#555555", "#d62728", "#ff7f0e"
+STROKE, VISIT, RECEIVE = "#555555", "#d62728", "#e66101"
+#: The visited box and those it sends to are ringed a gap outside their own outline, so the
+#: ring shows on the page whatever the fill (an orange ring on an orange box, a red one on a
+#: fill as light as red in grey): a thick red ring, a thin orange one (each at least 3:1
+#: against white). ``RING_GAP`` is the page between the box and the ring's inner edge.
+VISIT_WIDTH, RECEIVE_WIDTH, RING_GAP = 3.0, 1.5, 2.0
+#: Page around the picture: room for the ring of a box at its edge (which reaches 5.5 out).
+MARGIN = 6.0
 
 
 class Layout:
@@ -118,19 +125,23 @@ class Layout:
 
 
 def _outline(i, visit, receiving) -> tuple[str, str, str]:
-    """How box i is outlined in this frame: its class, stroke colour and width."""
+    """How box i is ringed in this frame: its class, the ring's colour and width."""
     if i == visit:
-        return "agl-node agl-visit", VISIT, "3.5"
+        return "agl-node agl-visit", VISIT, VISIT_WIDTH
     if i in receiving:
-        return "agl-node agl-receive", RECEIVE, "2.5"
-    return "agl-node", STROKE, "1"
+        return "agl-node agl-receive", RECEIVE, RECEIVE_WIDTH
+    return "agl-node", "none", 0.0
 
 
 def _box(place, content, outline, standalone) -> str:
     """One box: a rounded rectangle and its lines (title, data, grad, sum so far)."""
-    (x, y, w, h), (lines, paint, bold), (kind, stroke, width) = place, content, outline
-    if not standalone:  # the page's style sheet outlines the boxes
-        stroke, width = STROKE, "1"
+    (x, y, w, h), (lines, paint, bold), (kind, ring, width) = place, content, outline
+    if not standalone:  # the page's style sheet rings the boxes
+        ring, width = "none", 0.0
+    out = VISIT_WIDTH / 2 + RING_GAP + 0.5  # (one place for both rings; 0.5: the box outline)
+    ring = (f'<rect class="agl-ring" x="{-out:g}" y="{-out:g}" width="{w + 2 * out:.1f}" '
+            f'height="{h + 2 * out:.1f}" rx="{3 + out:g}" fill="none" stroke="{ring}" '
+            f'stroke-width="{width:g}"/>')  # fmt: skip
     dash = ' stroke-dasharray="4 3"' if paint.dashed else ""
     texts = []
     for j, line in enumerate(lines):
@@ -140,8 +151,8 @@ def _box(place, content, outline, standalone) -> str:
         texts.append(f'<text x="{w / 2:.1f}" y="{baseline:.1f}"{role}>{escape(line)}</text>')
     return (
         f'<g class="{kind}" transform="translate({x:.1f},{y:.1f})" fill="{paint.ink}">'
-        f'<rect width="{w:.1f}" height="{h:.1f}" rx="3" fill="{paint.fill}" stroke="{stroke}" '
-        f'stroke-width="{width}"{dash}/>' + "".join(texts) + "</g>"
+        f'<rect width="{w:.1f}" height="{h:.1f}" rx="3" fill="{paint.fill}" stroke="{STROKE}" '
+        f'stroke-width="1"{dash}/>{ring}' + "".join(texts) + "</g>"
     )
 
 
@@ -200,7 +211,7 @@ def _routed(arrows) -> list[bool]:
 def _read_plain(answer: str, count: int, arrows: list, routed: list) -> Layout:
     """Graphviz's ``-Tplain`` answer (inches, y up) as a Layout (points, y down); the
     arrows Graphviz did not route are drawn from box to box (``_straight_arrow``)."""
-    margin = 4.0
+    margin = MARGIN
     height = 0.0
     boxes = [None] * count
     routes: dict[tuple, list] = {}

@@ -74,7 +74,8 @@ def visited(browser) -> list[str]:
 
 def box_places(browser) -> list:
     return browser.execute_script(
-        "return Array.from(document.querySelectorAll('.agl-node rect')).map(function (r) {"
+        "return Array.from(document.querySelectorAll('.agl-node rect:not(.agl-ring)'))"
+        ".map(function (r) {"
         "  var b = r.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; });"
     )
 

@@ -20,21 +20,23 @@ stop
 
 def test_positions_become_points_with_y_downwards():
     drawn = layout._read_plain(PLAIN, 2, [(0, 1)], [True])
-    margin = 4.0
+    margin = layout.MARGIN
     assert drawn.width == 4 * 72 + 2 * margin and drawn.height == 72 + 2 * margin
     assert drawn.boxes[0] == (margin, 0.25 * 72 + margin, 72.0, 36.0)
     assert drawn.boxes[1] == (3 * 72 + margin, 0.25 * 72 + margin, 72.0, 36.0)
     path, middle = drawn.edges[0]
-    assert path == "M76.0,40.0L220.0,40.0"  # a straight spline is written as a line
-    assert middle == pytest.approx((148.0, 40.0))
+    left, right, y = 72 + margin, 216 + margin, 36 + margin
+    assert path == f"M{left},{y}L{right},{y}"  # a straight spline is written as a line
+    assert middle == pytest.approx((144.0 + margin, y))
 
 
 def test_an_arrow_graphviz_did_not_route_runs_from_border_to_border():
     drawn = layout._read_plain(PLAIN, 2, [(0, 1), (0, 1)], [True, False])
     points = layout._straight_arrow(drawn.boxes[0], drawn.boxes[1])
-    assert points[0] == pytest.approx((76.0, 40.0)) and points[3] == pytest.approx((220.0, 40.0))
-    assert points[1][1] < 40.0  # bowed, so it does not hide the routed arrow
-    assert drawn.edges[1][0].startswith("M76.0,40.0C")
+    left, right, y = 72 + layout.MARGIN, 216 + layout.MARGIN, 36 + layout.MARGIN
+    assert points[0] == pytest.approx((left, y)) and points[3] == pytest.approx((right, y))
+    assert points[1][1] < y  # bowed, so it does not hide the routed arrow
+    assert drawn.edges[1][0].startswith(f"M{left},{y}C")
 
 
 def test_only_a_much_used_box_loses_arrows_and_keeps_its_earliest_use():
@@ -106,3 +108,30 @@ def test_a_window_is_drawn_at_full_size():
     assert [part.get(a) for a in ("width", "height", "viewBox")] == [
         "200pt", "100pt", "425 90 200 100"
     ]  # fmt: skip
+
+
+def test_the_visited_and_receiving_boxes_are_ringed_apart_from_their_fill():
+    """Before: the receiving boxes were outlined in #ff7f0e on their own edge: on an orange
+    box (a positive gradient) the outline vanished into the fill, and against the page it
+    had a contrast of 2.5 (WCAG asks 3 of a mark one must see); the red of the visited box
+    vanished likewise into a fill of its lightness, in grey or for a red-blind reader. Now
+    each is a ring a gap outside its box, on the page, in a colour that contrasts with it."""
+    from autograd_lite.viz.animation import Paint
+    from autograd_lite.viz.colors import contrast
+
+    drawn = layout._read_plain(PLAIN, 2, [(0, 1)], [True])
+    same = [Paint(layout.VISIT, "#ffffff", False), Paint(layout.RECEIVE, "#000000", False)]
+    svg = drawn.svg([(["v0"], same[0], True), (["v1"], same[1], True)], "t", visit=0,
+                    hot=[(1, 0, "1.0 × 2.0 = 2.0")], standalone=True)  # fmt: skip
+    root = ET.fromstring(svg)
+    groups = root.findall(".//{http://www.w3.org/2000/svg}g[@transform]")
+    for group, color in zip(groups, (layout.VISIT, layout.RECEIVE)):
+        box, ring = group.findall("{http://www.w3.org/2000/svg}rect")
+        assert box.get("stroke") == layout.STROKE and box.get("stroke-width") == "1"
+        assert ring.get("stroke") == color and ring.get("fill") == "none"
+        gap = -float(ring.get("x")) - float(ring.get("stroke-width")) / 2 - 0.5
+        assert gap >= 1.0, group.get("class")  # page shows between the ring and the box
+        assert contrast(color, "#ffffff") >= 3.0, color
+    visit_width, receive_width = (float(g.findall("{http://www.w3.org/2000/svg}rect")[1]
+                                        .get("stroke-width")) for g in groups)  # fmt: skip
+    assert visit_width > receive_width  # told apart by more than hue
