@@ -5,6 +5,8 @@
   as always: a graph node is never changed under the nodes computed from it.
 - ``v.item()`` is the number, as ``float(v)`` and ``v.data`` are.
 - ``v.requires_grad`` is True: backward reaches every Value an output depends on.
+- ``backward(retain_graph=True)`` is taken: every graph here is kept until you drop it.
+  ``create_graph=True`` and ``inputs=`` are refused with what to write instead.
 
 ``Value`` inherits these; they sit here, off the engine's reading path.
 """
@@ -81,3 +83,28 @@ class TorchHabits:
         if self._rule is not None or _is_recording():
             return NotImplemented
         return self._in_place(type(self).__truediv__, other)
+
+
+def check_backward_keywords(keywords) -> None:
+    """PyTorch's keywords of ``backward``: ``retain_graph`` and ``create_graph=False`` change
+    nothing here; anything else raises, before any ``.grad`` changes, saying what to write."""
+    for name, flag in keywords.items():
+        if name not in ("retain_graph", "create_graph", "inputs"):
+            raise TypeError(
+                f"backward() got an unexpected keyword argument {name!r} (it takes gradient, "
+                "and PyTorch's retain_graph and create_graph)"
+            )
+        if name == "inputs":
+            raise ValueError(
+                "backward(inputs=...): backward fills .grad on every node the output depends "
+                "on; for some inputs only, ag.gradients(y, inputs) returns their gradients "
+                "and leaves every .grad alone"
+            )
+        if type(flag) is not bool:
+            raise TypeError(f"backward: {name} must be True or False, got {shown(flag)}")
+        if name == "create_graph" and flag:
+            raise ValueError(
+                "backward(create_graph=True): .grad holds floats here, which cannot be "
+                "differentiated again; for gradients that can, write "
+                "ag.gradients(y, [x], create_graph=True) or ag.grad(ag.grad(f))"
+            )

@@ -18,7 +18,7 @@ end of the class). The graph algorithms are in ``graph.py`` (and, made quick for
 from __future__ import annotations
 
 from . import fast_backward
-from .habits import TorchHabits
+from .habits import TorchHabits, check_backward_keywords
 from .reals import as_real
 from .recording import CUT_BY_GRADS, _is_recording, warn_if_cutting
 
@@ -248,13 +248,16 @@ class Value(TorchHabits):
         return _cos(self)
 
     # --- gradients ---------------------------------------------------------------------
-    def backward(self, gradient=1.0) -> None:
+    def backward(self, gradient=1.0, **pytorch_keywords) -> None:
         """Fill ``.grad`` of every node this Value depends on with d(self)/d(node).
 
         Leaves accumulate across calls, as in PyTorch (clear them with ``zero_grad``);
         every other node holds the gradient of the latest call. ``gradient`` is the
         starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
+        (``retain_graph=True`` is taken, as every graph is kept: see habits.py.)
         """
+        if pytorch_keywords:
+            check_backward_keywords(pytorch_keywords)
         warn_if_cutting(CUT_BY_GRADS)  # inside grad(f), .grad's floats would cut the graph
         # graph.reference_backward's loop, made quick for Values (fast_backward.py)
         fast_backward.backward(self, as_real(gradient, "backward(gradient)"))

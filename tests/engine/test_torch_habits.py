@@ -109,3 +109,34 @@ def test_a_root_whose_grad_is_none_starts_from_the_gradient():
     x.grad = None
     x.backward(2.0)
     assert x.grad == 2.0
+
+
+def test_backward_takes_retain_graph_as_every_graph_is_kept_here():
+    x = Value(3.0)
+    y = x * x
+    y.backward(retain_graph=True)  # what PyTorch code writes before a second backward
+    y.backward(retain_graph=False)
+    assert x.grad == 12.0
+
+
+@pytest.mark.parametrize(
+    "keywords, error, says",
+    [
+        ({"create_graph": True}, ValueError, r"ag\.gradients\(y, \[x\], create_graph=True\)"),
+        ({"inputs": ["x"]}, ValueError, r"ag\.gradients\(y, inputs\)"),
+        ({"retain_graph": "yes"}, TypeError, r"retain_graph must be True or False"),
+        ({"retain_grpah": True}, TypeError, r"unexpected keyword argument 'retain_grpah'"),
+    ],
+)
+def test_backward_says_what_to_write_for_the_keywords_it_cannot_honour(keywords, error, says):
+    x = Value(3.0)
+    y = x * x
+    with pytest.raises(error, match=says):
+        y.backward(**keywords)
+    assert x.grad == 0.0  # refused before anything changed
+
+
+def test_backward_with_create_graph_false_is_a_plain_backward():
+    x = Value(3.0)
+    (x * x).backward(create_graph=False)
+    assert x.grad == 6.0
