@@ -151,16 +151,18 @@ def _backward_steps(output, seed) -> Iterator[Step]:
     # Every node's local derivatives first: an op of yours whose derivative gives no proper
     # tuple raises here, before any .grad changes, as it does in backward.
     derivatives = {node: local_derivatives(node) for node in order}
-    for node in order:  # and a leaf's .grad that cannot be added to (None, a PyTorch habit)
-        if not node.parents and not isinstance(node.grad, numbers.Real):
+    for node in order:  # and a leaf's .grad that cannot be added to (a str, say)
+        if not node.parents and not isinstance(node.grad, (numbers.Real, type(None))):
             name = repr(node.label) if node.label else repr(node)
             raise TypeError(
                 f"backward_steps: the .grad of {name} is {type(node.grad).__name__}, not a "
-                "number; set it to 0.0 (ag.zero_grad does) first: .grad is a float, never None"
+                "number; set it to 0.0 (ag.zero_grad does) first"
             )
-    for node in order:  # as in backward: every non-leaf starts from zero
-        if node.parents:
+    for node in order:  # as in backward: every non-leaf starts from zero, and a leaf's None
+        if node.parents:  # (PyTorch's "no gradient yet") is -0.0, which x + -0.0 leaves as x
             node.grad = 0.0
+        elif node.grad is None:
+            node.grad = -0.0
     output.grad += seed
     backward_pass = BackwardPass(output, order, seed)
     for index, node in enumerate(reversed(order)):

@@ -184,7 +184,7 @@ class Module:
         """Set every parameter's ``.grad`` to 0.0 (gradients accumulate otherwise).
 
         ``set_to_none`` (True or False) is taken for PyTorch's sake: here a cleared
-        gradient is 0.0 either way, as every ``.grad`` is a float, never None."""
+        gradient is 0.0 either way (``backward`` reads None as 0.0 too)."""
         boolean(set_to_none, "set_to_none")
         for p in self.parameters():
             p.grad = 0.0

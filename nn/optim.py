@@ -6,7 +6,8 @@ gradient. The update rules are exactly those documented for ``torch.optim.SGD`` 
 here carries over.
 
 One difference to know: PyTorch skips a parameter whose ``.grad`` is None; here every
-gradient is a number (0.0 after ``zero_grad``), so every parameter is updated.
+parameter is updated, so each ``.grad`` must be a number (0.0 after ``zero_grad``; a None
+becomes one when ``backward`` reaches it).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Optimizer:
         """Set every parameter's gradient to 0.0 before the next ``backward()``.
 
         ``set_to_none`` is taken for PyTorch's sake, True or False: either way a cleared
-        gradient is 0.0 here, as every ``.grad`` is a float, never None."""
+        gradient is 0.0 here (``backward`` reads None as 0.0 too, and an optimizer updates
+        every parameter)."""
         boolean(set_to_none, "set_to_none")
         for p in self.params:
             p.grad = 0.0
@@ -105,7 +107,9 @@ class Optimizer:
             if type(g) is not float:
                 g = held_float(
                     g, f"{type(self).__name__}.step: params[{i}].grad",
-                    "set it to 0.0 (zero_grad does): here every .grad is a float, never None",
+                    "run backward first (it reads None as no gradient yet) or set it to 0.0 "
+                    "(zero_grad does): every parameter is updated here, where PyTorch skips one "
+                    "whose .grad is None",
                 )  # fmt: skip
             datas.append(x)
             grads.append(g)

@@ -237,15 +237,29 @@ def test_print_steps_names_itself_in_its_errors(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_a_leaf_grad_of_none_is_refused_before_any_grad_changes():
+def test_a_leaf_grad_that_is_no_number_is_refused_before_any_grad_changes():
     a, w1, b, w2 = (
         Value(v, label=n) for v, n in ((1.0, "a"), (2.0, "w1"), (3.0, "b"), (4.0, "w2"))
     )
     y = b * w2 + a * w1
-    w1.grad = None  # a PyTorch habit
-    with pytest.raises(TypeError, match=r"the \.grad of 'w1' is NoneType.*set it to 0\.0"):
+    w1.grad = "0"
+    with pytest.raises(TypeError, match=r"the \.grad of 'w1' is str.*set it to 0\.0"):
         next(backward_steps(y))
-    assert (a.grad, b.grad, w2.grad, w1.grad) == (0.0, 0.0, 0.0, None)
+    assert (a.grad, b.grad, w2.grad, w1.grad) == (0.0, 0.0, 0.0, "0")
+
+
+def test_a_leaf_grad_of_none_is_no_gradient_yet_as_in_backward():
+    """backward reads None (PyTorch's zero_grad habit) as no gradient yet; the steps, which
+    are backward done by hand, must too, to the last bit."""
+    results = []
+    for run in (Value.backward, lambda y: list(backward_steps(y))):
+        a, w1, b, w2 = (Value(v) for v in (1.0, 2.0, 3.0, -4.0))
+        y = (b * w2 + a * w1).relu()  # relu of -10: zeros reach every leaf
+        w1.grad = None
+        a.grad = None
+        run(y)
+        results.append([float.hex(v.grad) for v in (a, w1, b, w2)])
+    assert results[0] == results[1]
 
 
 def test_print_steps_to_a_file_name_says_to_open_the_file(capsys):
