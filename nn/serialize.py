@@ -79,10 +79,13 @@ def load(path):
     """Read a model written by ``save``; ``ValueError`` names any problem with the file."""
     where = _path(path)
     raw = _read_capped(where)
-    try:
-        text = raw.decode("utf-8")
+    try:  # (a BOM, which Notepad or PowerShell may add on Windows, is skipped)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(f"{where}: not a text file, so not a saved model") from None
+        raise ValueError(
+            f"{where}: not UTF-8 text, so not a saved model (save writes UTF-8 JSON; this is "
+            "a binary file, or text in another encoding, such as UTF-16)"
+        ) from None
     try:
         document = json.loads(
             text, parse_constant=_reject_constant, object_pairs_hook=_refuse_duplicates

@@ -195,9 +195,30 @@ def test_a_truncated_file_is_reported(saved):
         load(saved)
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda raw: raw.replace(b"\n", b"\r\n"),  # git's autocrlf on Windows
+        lambda raw: b"\xef\xbb\xbf" + raw,  # a UTF-8 BOM, from Notepad or PowerShell 5
+        lambda raw: b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"),
+    ],
+    ids=["crlf", "bom", "bom-crlf"],
+)
+def test_a_model_file_edited_or_checked_out_on_windows_still_loads(saved, edit):
+    model = load(saved)
+    saved.write_bytes(edit(saved.read_bytes()))
+    assert load(saved).state_dict() == model.state_dict()
+
+
+def test_a_model_file_in_utf16_is_named_as_not_utf8(saved):
+    saved.write_bytes(saved.read_text(encoding="utf-8").encode("utf-16"))  # PowerShell 5's >
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        load(saved)
+
+
 def test_binary_garbage_is_reported(saved):
     saved.write_bytes(b"\x80\x81\xfe\xff" * 10)
-    with pytest.raises(ValueError, match="not a text file"):
+    with pytest.raises(ValueError, match="not UTF-8 text, so not a saved model"):
         load(saved)
 
 
