@@ -47,6 +47,7 @@ step  node  op    upstream  parent  local  product  parent sum
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -248,7 +249,8 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     Each row: the node visited, its upstream gradient, the parent, the local derivative,
     the product it sends, and the parent's running sum. An observer: the pass starts from
     zero (``observe_steps``) and every ``.grad`` is left as it was. ``file``: an open text
-    file (``sys.stdout`` when None).
+    file (``sys.stdout`` when None); a character its encoding lacks is written as an escape
+    (``\\u2026``), so an ASCII console or a redirected Windows one (cp1252) prints the table.
     """
     if file is not None and not callable(getattr(file, "write", None)):
         raise TypeError(
@@ -271,7 +273,10 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    print("\n".join(lines), file=file)
+    file = sys.stdout if file is None else file
+    text = "\n".join(lines)
+    encoding = getattr(file, "encoding", None) or "utf-8"  # (an ASCII or cp1252 console, say)
+    print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
 
 
 def name_of(node: Value) -> str:

@@ -335,3 +335,19 @@ def test_formula_brackets_operands_as_the_names_do_no_more_and_no_fewer():
     ]:
         assert formula(node) == text
         assert expression(node).replace(" ", "") == text.replace(" ", "")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_print_steps_to_a_console_that_is_not_utf8_escapes_what_it_cannot_show(encoding):
+    import io
+
+    # a Windows console redirected to a file is cp1252; LC_ALL=C or PYTHONIOENCODING=ascii
+    # make stdout ASCII: a shortened name (…) or a label of one's own (≈) must not crash it
+    x, y = Value(2.0, label="x"), Value(3.0, label="y≈")
+    out = ag.sum([x, y, x, y, x]) * y
+    console = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    print_steps(out, file=console)
+    console.flush()
+    text = console.buffer.getvalue().decode(encoding)
+    assert "y\\u2248" in text and "parent sum" in text
+    assert ("\\u2026" in text) == (encoding == "ascii")  # (cp1252 has …)
