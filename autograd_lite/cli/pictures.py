@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -91,9 +92,14 @@ def write_picture(recipe, args: tuple, format: str, path: Path, hint: str = "",
 
 
 def _start_method() -> str:
-    """``fork`` is quick and safe while this process has one thread; else ``spawn``."""
-    methods = multiprocessing.get_all_start_methods()
-    return "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+    """``fork`` is quick and safe while this process has one thread; else ``spawn``.
+
+    Not on macOS: its system libraries may run threads that Python does not count, so a
+    forked child can crash there (Python has spawned on macOS by default since 3.8).
+    """
+    if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "spawn"
 
 
 def _draw(recipe, args, format: str, target: Path, send, title=None) -> None:

@@ -239,3 +239,16 @@ def test_a_file_name_in_any_script_prints_as_it_is(capsys, tmp_path):
     name = "shot 9.41\u202fAM \U0001f468\u200d\U0001f469.svg"  # a narrow no-break space, a ZWJ
     status, out, _ = run(capsys, "draw", "x", "x=1", "-o", str(tmp_path / name))
     assert status == 0 and name in out
+
+
+def test_on_macos_the_drawing_is_spawned_as_python_does_there(monkeypatch, one_thread):
+    # macOS offers fork, but its system libraries may run threads Python does not see, so a
+    # forked child can crash; Python has spawned there by default since 3.8
+    import multiprocessing
+
+    all_three = ["spawn", "fork", "forkserver"]
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: all_three)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert _start_method() == "spawn"
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert _start_method() == "fork"
