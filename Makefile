@@ -4,10 +4,17 @@
 # and one opens the lessons:
 #   make lab    create .venv if needed, open the notebooks in JupyterLab
 
+# On Windows (make in Git Bash) Python is "python", and a venv keeps its programs, as .exe
+# files, in Scripts\ rather than bin/.
+ifeq ($(OS),Windows_NT)
+PYTHON  ?= python
+SCRIPTS := Scripts
+EXE     := .exe
+endif
 PYTHON ?= python3
 VENV   ?= .venv
-BIN    := $(VENV)/bin
-PY     := $(BIN)/python
+BIN    := $(VENV)/$(or $(SCRIPTS),bin)
+PY     := $(BIN)/python$(EXE)
 PIP    := $(PY) -m pip install --quiet
 
 .PHONY: demo test lab lint unit notebooks-test notebooks docs bench clean

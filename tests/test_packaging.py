@@ -99,3 +99,40 @@ def test_the_version_is_written_once_where_the_code_reads_it():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" not in project and "version" in project["dynamic"]  # (not a second copy)
     assert importlib.metadata.version("autograd-lite") == autograd_lite.__version__
+
+
+# A Python for Windows, as make meets it in Git Bash (where OS is Windows_NT): its venvs
+# keep their programs in Scripts\ as .exe files, and each program here notes its call.
+WINDOWS_PYTHON = """#!/bin/sh
+if [ "$1" = -m ] && [ "$2" = venv ]; then
+    mkdir -p "$3/Scripts"
+    for program in python.exe autograd-lite; do
+        printf '#!/bin/sh\\necho "%s $*" >> "%s"\\n' "$program" "$3/calls" > "$3/Scripts/$program"
+        chmod +x "$3/Scripts/$program"
+    done
+fi
+exit 0
+"""
+
+
+def test_make_demo_finds_the_venv_programs_where_python_for_windows_puts_them(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    python = tmp_path / "python"
+    python.write_text(WINDOWS_PYTHON)
+    python.chmod(0o755)
+    venv = tmp_path / "venv"
+    run = subprocess.run(
+        ["make", "-C", str(ROOT), "demo", "OS=Windows_NT", f"PYTHON={python}", f"VENV={venv}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    calls = (venv / "calls").read_text().splitlines()
+    assert calls[0].startswith("python.exe -m pip install") and calls[-1] == "autograd-lite demo"
+    assert not (venv / "bin").exists()
+    # and Python is "python" there (python.org's installer makes no python3)
+    dry = subprocess.run(["make", "-n", "-C", str(ROOT), "demo", "OS=Windows_NT", "VENV=v"],
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "\npython -c 'import sys" in dry.stdout, dry.stdout
