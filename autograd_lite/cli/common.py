@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -160,7 +161,7 @@ def output_folder(name) -> Path:
             "--out -: the files go into a folder, not to standard output; give a folder "
             "name, such as --out results (a folder named - is --out ./-)"
         )
-    folder = Path(name)
+    folder = Path(os.path.expanduser(name))  # (~ the shell left: --out=~/x, or a quoted "~")
     existing = _nearest_existing(folder)
     if not existing.is_dir():
         raise CommandError(f"--out {name}: {existing} is a file, not a folder", status=1)

@@ -226,7 +226,7 @@ def _picture_path(args) -> tuple[Path | None, str]:
         format = chosen or "svg"
         path = Path("backprop.html" if format == "html" else f"graph.{format}")
     else:
-        path = Path(args.output)
+        path = Path(os.path.expanduser(args.output))  # (~ the shell left: --output=~/g.svg)
         suffix = path.suffix.lstrip(".").lower()
         implied = SUFFIX_FORMATS.get(suffix)
         format = chosen or implied or ("svg" if not suffix else None)

@@ -185,3 +185,25 @@ def test_bytes_for_an_output_whose_reader_has_gone_are_dropped(monkeypatch):
     write_to_standard_output(b"digraph")  # no error
     assert sys.stdout is None
     write_to_standard_output(b"more")  # nor now
+
+
+@pytest.mark.parametrize(
+    "argv, written",
+    [
+        (["draw", "x", "x=1", "-o", "~/g.dot"], "g.dot"),
+        (["draw", "x", "x=1", "--output=~/g.dot"], "g.dot"),
+        (["train", "--epochs", "1", "--quiet", "--out=~/results"], "results/model.json"),
+    ],
+)
+def test_a_tilde_the_shell_left_is_the_home_folder(capsys, tmp_path, monkeypatch, argv, written):
+    # bash leaves --out=~/x as it is, and so does a quoted "~/x" or Windows' cmd; a folder
+    # named ~ in the current one was made instead (and rm -rf ~ would then remove too much)
+    from cli_helpers import run
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))  # (Windows)
+    status, _, err = run(capsys, *argv)
+    assert status == 0, err
+    assert (home / written).is_file() and not (tmp_path / "~").exists()
