@@ -47,6 +47,7 @@ from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
 from .reals import as_operands, as_real
+from .reals import shown as shown_value
 from .recording import (
     CUT_BY_GRADS,
     _outer_calls,
@@ -57,12 +58,14 @@ from .recording import (
 from .value import Value
 
 
-def grad(f, argnums=0):
+def grad(f, argnums=0, has_aux=False):
     """The function that returns df/dx instead of f(x).
 
     ``argnums`` picks which positional argument(s) to differentiate: an int gives one
     derivative, a tuple gives a tuple of them (``grad(f, (0, 1))(x, y)`` is
     ``(df/dx, df/dy)``). Keyword arguments are passed to ``f`` and not differentiated.
+    With ``has_aux=True``, as in JAX, ``f`` returns a pair ``(output, aux)``: the output is
+    differentiated and the new function returns ``(df/dx, aux)``, aux as ``f`` gave it.
 
     Errors: an ``argnums`` of the wrong type (``1.0``, ``"0"``, ``True``, a list) is a
     ``TypeError``; a negative position or an empty tuple is a ``ValueError``. Calling the
@@ -71,25 +74,34 @@ def grad(f, argnums=0):
     """
     _check_callable(f, "grad")
     positions, as_tuple = _positions(argnums, "grad")
+    has_aux = _flag(has_aux, "grad: has_aux")
 
     def derivative(*args, **kwargs):
-        _, grads = _evaluate(f, args, kwargs, positions, "grad")
-        return grads if as_tuple else grads[0]
+        aux = []  # (f's aux, when has_aux)
+        g = _output_of(f, aux, "grad") if has_aux else f
+        _, grads = _evaluate(g, args, kwargs, positions, "grad")
+        result = grads if as_tuple else grads[0]
+        return (result, aux[0]) if has_aux else result
 
     return _named_after(f, derivative, "grad")
 
 
-def value_and_grad(f, argnums=0):
+def value_and_grad(f, argnums=0, has_aux=False):
     """Like ``grad``, but the new function returns ``(f(x), df/dx)``: one forward pass.
 
-    ``argnums``, keyword arguments and errors are as for ``grad``.
+    ``argnums``, keyword arguments and errors are as for ``grad``; with ``has_aux=True`` it
+    returns ``((output, aux), df/dx)``, as JAX does.
     """
     _check_callable(f, "value_and_grad")
     positions, as_tuple = _positions(argnums, "value_and_grad")
+    has_aux = _flag(has_aux, "value_and_grad: has_aux")
 
     def value_and_derivative(*args, **kwargs):
-        value, grads = _evaluate(f, args, kwargs, positions, "value_and_grad")
-        return value, (grads if as_tuple else grads[0])
+        aux = []
+        g = _output_of(f, aux, "value_and_grad") if has_aux else f
+        value, grads = _evaluate(g, args, kwargs, positions, "value_and_grad")
+        grads = grads if as_tuple else grads[0]
+        return ((value, aux[0]), grads) if has_aux else (value, grads)
 
     return _named_after(f, value_and_derivative, "value_and_grad")
 
@@ -187,6 +199,31 @@ class differentiating:
         _outer_calls.reset(depth)
         _recording.reset(recording)
         return False
+
+
+def _output_of(f, aux, who):
+    """``f`` for ``has_aux``: it returns ``(output, aux)``; this returns the output, to be
+    differentiated, and appends the aux to the list ``aux``."""
+
+    def output_only(*args, **kwargs):
+        result = f(*args, **kwargs)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            name = getattr(f, "__name__", "f")
+            raise TypeError(
+                f"{who}(has_aux=True): {name} must return a pair (output, aux), got "
+                f"{type(result).__name__} {shown_value(result)}; without an aux, drop has_aux"
+            )
+        aux.append(result[1])
+        return result[0]
+
+    output_only.__name__ = getattr(f, "__name__", "f")  # (what errors about the output name)
+    return output_only
+
+
+def _flag(x, where) -> bool:
+    if type(x) is not bool:
+        raise TypeError(f"{where} must be True or False, got {shown_value(x)}")
+    return x
 
 
 def _scalar_output(output, f, who):

@@ -432,3 +432,39 @@ def test_a_constant_differentiable_gradient_is_a_value_leaf():
     assert ag.gradients(g, [x]) == [0.0]
     (unused,) = ag.gradients(x + x, [Value(1.0)], create_graph=True)
     assert unused == 0.0 and type(unused) is float  # an input it does not depend on: 0.0
+
+
+# --- has_aux, as in JAX: f returns (output, aux); aux comes back as it is -----------------
+
+
+def test_grad_with_has_aux_returns_the_derivative_and_what_f_returned_beside_it():
+    def loss(w, x):
+        prediction = w * x
+        return (prediction - 1.0) ** 2, {"prediction": prediction.data}
+
+    g, aux = ag.grad(loss, has_aux=True)(2.0, 3.0)  # d/dw (wx - 1)^2 = 2 (wx - 1) x
+    assert (g, aux) == (30.0, {"prediction": 6.0})
+    (value, aux), g = ag.value_and_grad(loss, argnums=(0, 1), has_aux=True)(2.0, 3.0)
+    assert (value, aux, g) == (25.0, {"prediction": 6.0}, (30.0, 20.0))
+
+
+def test_grad_with_has_aux_nests():
+    def f(x):
+        return x**3, "aux"
+
+    def df(x):
+        g, aux = ag.grad(f, has_aux=True)(x)
+        return g, aux + "!"
+
+    assert ag.grad(df, has_aux=True)(2.0) == (12.0, "aux!")  # d/dx 3x^2 = 6x
+
+
+@pytest.mark.parametrize("result", [3.0, (1.0,), (1.0, 2.0, 3.0), "ab"])
+def test_has_aux_with_a_result_that_is_no_pair_says_what_to_return(result):
+    with pytest.raises(TypeError, match=r"^grad\(has_aux=True\): <lambda> must return a pair"):
+        ag.grad(lambda x: result, has_aux=True)(1.0)
+
+
+def test_has_aux_is_a_flag():
+    with pytest.raises(TypeError, match=r"has_aux must be True or False"):
+        ag.grad(lambda x: x, has_aux="yes")
