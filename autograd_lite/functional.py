@@ -67,7 +67,7 @@ def grad(f, argnums=0, has_aux=False):
     With ``has_aux=True``, as in JAX, ``f`` returns a pair ``(output, aux)``: the output is
     differentiated and the new function returns ``(df/dx, aux)``, aux as ``f`` gave it.
 
-    Errors: an ``argnums`` of the wrong type (``1.0``, ``"0"``, ``True``, a list) is a
+    Errors: an ``argnums`` of the wrong type (``1.0``, ``"0"``, ``True``) is a
     ``TypeError``; a negative position or an empty tuple is a ``ValueError``. Calling the
     new function with fewer positional arguments than ``argnums`` needs is a ``TypeError``,
     as for any call with a missing argument (JAX does the same).
@@ -245,18 +245,19 @@ def _scalar_output(output, f, who):
 
 
 def _positions(argnums, who):
-    """argnums as a tuple of argument positions, and whether the caller gave a tuple.
+    """argnums as a tuple of argument positions, and whether the caller gave a tuple (or a
+    list, which JAX takes as the tuple).
 
     Wrong type: TypeError; an int or tuple with a bad value: ValueError.
     """
     if _is_int(argnums):
         positions, as_tuple = (argnums,), False
-    elif isinstance(argnums, tuple) and all(_is_int(i) for i in argnums):
-        positions, as_tuple = argnums, True
+    elif isinstance(argnums, (tuple, list)) and all(_is_int(i) for i in argnums):
+        positions, as_tuple = tuple(argnums), True
     else:
         raise TypeError(
-            f"{who}: argnums must be an argument position (an int >= 0) or a tuple of them, "
-            f"got {type(argnums).__name__} {argnums!r}"
+            f"{who}: argnums must be an argument position (an int >= 0) or a tuple (or list) "
+            f"of them, got {type(argnums).__name__} {argnums!r}"
         )
     if not positions:
         raise ValueError(f"{who}: argnums is an empty tuple; name at least one position")

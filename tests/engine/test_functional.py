@@ -95,10 +95,15 @@ def test_non_scalar_result_is_a_type_error_saying_what_f_returned(result, kind):
 
 
 @pytest.mark.parametrize("make", [grad, value_and_grad])
-@pytest.mark.parametrize("argnums", [1.0, "0", True, [0], (0, 1.0), (False,), None])
+@pytest.mark.parametrize("argnums", [1.0, "0", True, (0, 1.0), [0, "1"], (False,), None])
 def test_argnums_of_the_wrong_type_is_a_type_error(make, argnums):
     with pytest.raises(TypeError, match=rf"^{make.__name__}: argnums must be"):
         make(cube, argnums=argnums)
+
+
+def test_argnums_as_a_list_is_taken_as_the_tuple_as_jax_takes_it():
+    f = lambda x, y: x * y * y
+    assert grad(f, argnums=[1, 0])(2.0, 3.0) == grad(f, argnums=(1, 0))(2.0, 3.0) == (12.0, 9.0)
 
 
 @pytest.mark.parametrize("make", [grad, value_and_grad])
