@@ -149,8 +149,8 @@ def _accumulate(root, gradient, order, seen) -> None:
         else:  # an n-ary node: parents and local derivatives as two tuples, in _b and _db
             # (never None here: interior_order has raised for such a node already)
             local = node._db
-            if g == 0.0 and len(local) <= _FEW and isfinite(sum(local)):
-                # every g * d is a zero (d is finite): skipped, where that is exact
+            if g == 0.0 and len(local) <= _FEW and _floats_finite(g, sum(local)):
+                # every g * d is a float zero (d is finite): skipped, where that is exact
                 if zeros_change_nothing is None:
                     # (only a leaf can hold what a zero changes: seen less the non-leaves)
                     zeros_change_nothing = _zeros_change_nothing(seen.difference(order))
@@ -221,6 +221,15 @@ def _zeros_change_nothing(leaves) -> bool:
     return not any(
         type(n.grad) is not float or (n.grad == 0.0 and copysign(1.0, n.grad) < 0.0) for n in leaves
     )
+
+
+def _floats_finite(g, total) -> bool:
+    """True when ``g`` is a float and ``total``, the sum of a node's local derivatives, a
+    finite float: then each ``g * d`` is a float (inf or NaN in a ``d`` would make the sum
+    inf or NaN). A ``.data`` set by hand to a NumPy float32 makes its local derivatives,
+    and the sums and products they enter, float32: a float plus a float32 zero is rounded
+    to a float32, so such a zero is no longer nothing to add."""
+    return type(g) is float and type(total) is float and isfinite(total)
 
 
 def _one_for_all(local) -> bool:

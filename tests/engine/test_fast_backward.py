@@ -146,6 +146,29 @@ def test_a_dot_that_receives_a_zero_still_gives_the_references_bits(leaf_grad, o
     assert results[0] == results[1]
 
 
+@pytest.mark.parametrize("where", ["operand", "gradient"])
+def test_a_zero_of_numpy_float32_still_gives_the_references_bits(where):
+    # a .data set by hand to a NumPy float32 (a weight read from an array) makes its local
+    # derivatives float32; a Python float plus a float32 zero is a float32, rounded: the
+    # reference's leaf .grad changes, so the dot given that zero must not be skipped (the
+    # float32 in one of its operands, or in the gradient the dot receives)
+    np = pytest.importorskip("numpy")
+    from autograd_lite.graph import reference_backward
+
+    results = []
+    for backward in (reference_backward, Value.backward):
+        w, x, off = Value(-3.0, label="w"), Value(2.0, label="x"), Value(0.0, label="off")
+        if where == "operand":
+            x.data = np.float32(2.0)
+        else:
+            off.data = np.float32(0.0)
+        w.grad = x.grad = 0.1
+        root = ag.dot([w], [x]) * off  # d root / d dot is off: a zero passes to the dot
+        backward(root)
+        results.append([(type(g).__name__, float.hex(float(g))) for g in (w.grad, x.grad)])
+    assert results[0] == results[1]
+
+
 @pytest.mark.parametrize("where", ["w", "root"])
 def test_a_grad_that_is_no_number_is_named_with_what_to_do(where):
     """(None is PyTorch's "no gradient yet", and is taken: tests/engine/test_torch_habits.py.)"""
