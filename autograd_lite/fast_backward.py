@@ -172,7 +172,9 @@ def _resume_past_none(root, gradient, order) -> bool:
     The chain-rule loop adds its products in a fixed order, and the one that raised changed
     nothing (``None + product`` raised before the store); every product before it has been
     added, and no None was met among them. So the loop is walked again in the same order,
-    without adding, up to the first target whose ``.grad`` is None; every None becomes -0.0
+    without adding, up to the first target whose ``.grad`` is None (each sum made again and
+    dropped: where one raises, as a float times a Decimal ``.data`` does, that is what stopped
+    the loop, and it is passed on); every None becomes -0.0
     (the number ``x + -0.0`` leaves as it is, -0.0 included), and the loop goes on from
     there. Every .grad ends as PyTorch's would, and as from 0.0 (but for the sign of a zero
     gradient: 0.0 + -0.0 is 0.0). No cost to a backward that meets no None: this runs
@@ -184,6 +186,8 @@ def _resume_past_none(root, gradient, order) -> bool:
     start = next(unadded, None)
     if start is None or steps[start][0].grad is not None:
         return False  # (a str, say: _check_grads names it)
+    for target, node, d in steps[:start]:  # (made again only to see that none raises)
+        target.grad + (d if node is None else node.grad * d)
     for target, _, _ in steps:
         if target.grad is None:
             target.grad = -0.0
@@ -198,9 +202,10 @@ def _adds(grad) -> bool:
 
 
 def _check_grads(root, order) -> None:
-    """A TypeError naming the first node whose ``.grad`` is not a float, if there is one."""
+    """A TypeError naming the first node whose ``.grad`` is neither a number nor None (no
+    gradient yet), if there is one."""
     for node in (root, *order, *(p for n in order for p in n.parents)):
-        if type(node.grad) is not float:
+        if node.grad is not None and not _adds(node.grad):
             name = repr(node.label) if node.label else repr(node)
             raise TypeError(
                 f"backward: the .grad of {name} is {type(node.grad).__name__}, not a number; "

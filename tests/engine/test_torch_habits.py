@@ -140,3 +140,19 @@ def test_backward_with_create_graph_false_is_a_plain_backward():
     x = Value(3.0)
     (x * x).backward(create_graph=False)
     assert x.grad == 6.0
+
+
+def test_a_grad_of_none_does_not_hide_an_error_raised_before_it():
+    """backward goes on past a None only when the None is what stopped it: here a product
+    (a float times a Decimal, from a .data set by hand) raised first, and resuming at the None
+    met later used to leave out every product between the two, without a word."""
+    from decimal import Decimal
+
+    a, b, c, e = (
+        Value(v, label=name) for v, name in [(2.0, "a"), (3.0, "b"), (4.0, "c"), (5.0, "e")]
+    )
+    a.data, b.data = Decimal(2), Decimal(3)
+    root = c * e + a * b  # backward reaches a * b (its Decimal products) before c * e
+    c.grad = None
+    with pytest.raises(TypeError, match="Decimal"):
+        root.backward()
