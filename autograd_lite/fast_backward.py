@@ -217,14 +217,15 @@ def _check_grads(root, order) -> None:
 def _zeros_change_nothing(leaves) -> bool:
     """True when adding a zero of either sign leaves the ``.grad`` of every leaf as it is.
 
-    ``x + 0.0`` and ``x + -0.0`` are ``x`` for every float but -0.0 (-0.0 + 0.0 is 0.0).
-    Non-leaves start at 0.0 and only add, so they are never -0.0; a leaf is whatever you
-    left in it, and -0.0, an int or None (no gradient yet, which must end a float:
-    ``_resume_past_none``) all change when a zero is added. ``leaves`` are those of every
-    node that may be skipped.
+    ``x + 0.0`` and ``x + -0.0`` are ``x`` to the bit for every float but -0.0 (-0.0 + 0.0
+    is 0.0) and a NaN (a signalling NaN comes out quiet). Non-leaves start at 0.0 and only
+    add, so they are neither; a leaf is whatever you left in it, and -0.0, a NaN, an int
+    or None (no gradient yet, which must end a float: ``_resume_past_none``) all change
+    when a zero is added. ``leaves`` are those of every node that may be skipped.
     """
     return not any(
-        type(n.grad) is not float or (n.grad == 0.0 and copysign(1.0, n.grad) < 0.0) for n in leaves
+        type(g) is not float or g != g or (g == 0.0 and copysign(1.0, g) < 0.0)
+        for g in (n.grad for n in leaves)
     )
 
 

@@ -169,6 +169,23 @@ def test_a_zero_of_numpy_float32_still_gives_the_references_bits(where):
     assert results[0] == results[1]
 
 
+def test_a_leaf_holding_a_signalling_nan_is_quieted_as_the_reference_quiets_it():
+    # x + 0.0 is x to the bit for every float but -0.0 and a signalling NaN, which comes out
+    # quiet: bits that float.hex does not show (it writes every NaN as "nan")
+    import struct
+
+    from autograd_lite.graph import reference_backward
+
+    signalling = struct.unpack("<d", struct.pack("<Q", 0x7FF0000000000001))[0]
+    results = []
+    for backward in (reference_backward, Value.backward):
+        w, x = Value(-3.0), Value(2.0)
+        w.grad = signalling
+        backward(ag.dot([w], [x]).relu())  # relu of -6: the dot is given 0
+        results.append(struct.pack("<d", w.grad))
+    assert results[0] == results[1]
+
+
 @pytest.mark.parametrize("where", ["w", "root"])
 def test_a_grad_that_is_no_number_is_named_with_what_to_do(where):
     """(None is PyTorch's "no gradient yet", and is taken: tests/engine/test_torch_habits.py.)"""
