@@ -173,12 +173,12 @@ def _resume_past_none(root, gradient, order) -> bool:
     nothing (``None + product`` raised before the store); every product before it has been
     added, and no None was met among them. So the loop is walked again in the same order,
     without adding, up to the first target whose ``.grad`` is None (each sum made again and
-    dropped: where one raises, as a float times a Decimal ``.data`` does, that is what stopped
-    the loop, and it is passed on); every None becomes -0.0
-    (the number ``x + -0.0`` leaves as it is, -0.0 included), and the loop goes on from
-    there. Every .grad ends as PyTorch's would, and as from 0.0 (but for the sign of a zero
-    gradient: 0.0 + -0.0 is 0.0). No cost to a backward that meets no None: this runs
-    only after the TypeError."""
+    dropped: where one raises, as a float times a Decimal ``.data`` does, that is what
+    stopped the loop, and it is passed on); every None becomes -0.0 (the number that
+    ``x + -0.0`` leaves as it is, -0.0 included), and the loop goes on from there. Every
+    ``.grad`` ends as PyTorch's would, and as from 0.0 (but for the sign of a zero gradient:
+    0.0 + -0.0 is 0.0). No cost to a backward that meets no None: this runs only after the
+    TypeError."""
     steps = [(root, None, gradient)]
     for node in reversed(order):
         steps.extend((parent, node, d) for parent, d in zip(node.parents, node.local_derivatives()))
@@ -218,10 +218,11 @@ def _zeros_change_nothing(leaves) -> bool:
     """True when adding a zero of either sign leaves the ``.grad`` of every leaf as it is.
 
     ``x + 0.0`` and ``x + -0.0`` are ``x`` to the bit for every float but -0.0 (-0.0 + 0.0
-    is 0.0) and a NaN (a signalling NaN comes out quiet). Non-leaves start at 0.0 and only
-    add, so they are neither; a leaf is whatever you left in it, and -0.0, a NaN, an int
-    or None (no gradient yet, which must end a float: ``_resume_past_none``) all change
-    when a zero is added. ``leaves`` are those of every node that may be skipped.
+    is 0.0) and a signalling NaN (it comes out quiet). Non-leaves start at 0.0 and only
+    add, so they are never either; a leaf is whatever you left in it, so -0.0, any NaN (it
+    may be a signalling one), an int or None (no gradient yet, which must end a float:
+    ``_resume_past_none``) stops the skipping. ``leaves`` are those of every node that
+    may be skipped.
     """
     return not any(
         type(g) is not float or g != g or (g == 0.0 and copysign(1.0, g) < 0.0)
