@@ -51,6 +51,7 @@ from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
 from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape, visible
+from .layout import RING_GAP, VISIT_WIDTH
 from .programs import Picture
 
 #: A node used more often than this is drawn once per use (see the module docstring).
@@ -69,6 +70,11 @@ CONSTANT_INK = "#555555"
 #: A box is its HTML table and nothing more: no margin, and no minimum size (Graphviz's
 #: default, 0.75 x 0.5 inch, would leave a gap between a small box and its arrows).
 BOX = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0"}
+#: A highlighted box (the step's node, or one given to ``highlight``) keeps its own outline
+#: and is ringed in red a gap of page outside it, as in the animation: a red outline on the
+#: box itself merges, in grey or for a red-blind reader, with a fill as light as the red.
+RING = (f'<TABLE BORDER="{VISIT_WIDTH:.0f}" COLOR="{HIGHLIGHT}" CELLBORDER="0" '
+        f'CELLSPACING="{RING_GAP:.0f}" CELLPADDING="0"')  # fmt: skip
 #: The first half of an arrow that carries text (``_Drawing._via``): no arrowhead.
 TO_TEXT = {"arrowhead": "none"}
 
@@ -132,7 +138,7 @@ def draw_dot(
       |grad| relative to this picture's largest); None or "none" for plain boxes;
     - ``max_nodes``: a graph of more Values than this is summarised: only the
       ``summary_nodes`` (default 40) nearest ``root`` are drawn, with a note;
-    - ``highlight``: a Value (or several) to outline in red;
+    - ``highlight``: a Value (or several) to ring in red, a gap outside its box;
     - ``expand_dots``: draw each ``dot`` node (a neuron's weighted sum) as its products
       and a sum, the bias named; None (default) does so for pictures of at most 60 Values.
       A dot node of such a picture kept whole (False) marks each arrow into it with what
@@ -170,12 +176,12 @@ def draw_step(
 ) -> Picture:
     """The graph at one step of ``backward_steps(root)``.
 
-    The visited node and its edges are red, each edge carries ``upstream × local = product``,
-    every grad is as it was just after this step (a node that has received nothing yet is
-    "not reached yet"), and a node used more than once shows its running sum ("sum so far:
-    2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and ``summary_nodes`` are as in
-    ``draw_dot``; a summary of a big graph is drawn around the step's node when it is not
-    among those nearest the output.
+    The visited node is ringed in red and its edges are red, each edge carries ``upstream ×
+    local = product``, every grad is as it was just after this step (a node that has
+    received nothing yet is "not reached yet"), and a node used more than once shows its
+    running sum ("sum so far: 2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and
+    ``summary_nodes`` are as in ``draw_dot``; a summary of a big graph is drawn around the
+    step's node when it is not among those nearest the output.
     """
     if not isinstance(step, Step):
         raise TypeError(
@@ -531,16 +537,25 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
     ``node`` None draws a product of an expanded dot (``title`` and ``data`` given).
     ``grad`` None means not reached yet; ``scale`` None means no colours. ``uses``: how
     many times the node is used in the whole graph; ``drawn``: how many of those uses the
-    picture draws (fewer in a cut-down picture).
+    picture draws (fewer in a cut-down picture). ``highlighted``: ringed (``RING``).
     """
-    border = f' COLOR="{HIGHLIGHT}" BORDER="3"' if highlighted else ' BORDER="1"'
+    table = _table(node, title, grad, show_grad, scale, uses, received, data, drawn)
+    if not highlighted:
+        return f"<{table}>"
+    rounded = ' STYLE="rounded"' if node is not None and is_constant(node) else ""  # as it
+    return f'<{RING}{rounded}><TR><TD BORDER="0">{table}</TD></TR></TABLE>>'
+
+
+def _table(node, title, grad, show_grad, scale, uses, received, data, drawn) -> str:
+    """The box of ``_box`` (its arguments), an HTML-like table without its ring. Its
+    outline's colour is set, not left to Graphviz, which would take the ring's."""
+    border = ' BORDER="1" COLOR="black"'
     if node is not None and is_constant(node):  # just the number, small and grey
         text = f"{title} = {short(node.data)}" if title else short(node.data)
-        border = border if highlighted else f' BORDER="1" COLOR="{CONSTANT_INK}"'
         return (
-            f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="rounded">'
-            f'<TR><TD><FONT POINT-SIZE="{EDGE_SIZE}" COLOR="{CONSTANT_INK}">{escape(text)}'
-            "</FONT></TD></TR></TABLE>>"
+            f'<TABLE BORDER="1" COLOR="{CONSTANT_INK}" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="2" STYLE="rounded"><TR><TD><FONT POINT-SIZE="{EDGE_SIZE}" '
+            f'COLOR="{CONSTANT_INK}">{escape(text)}</FONT></TD></TR></TABLE>'
         )
     fill = scale.fill(grad) if scale is not None else PLAIN_FILL
     ink = text_color(fill)
@@ -567,8 +582,8 @@ def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=
         border += _style(outline_style(grad))
     cells = "".join(f'<TR><TD><FONT COLOR="{ink}">{row}</FONT></TD></TR>' for row in rows)
     return (
-        f'<<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
-        f'BGCOLOR="{fill}">{cells}</TABLE>>'
+        f'<TABLE{border} CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+        f'BGCOLOR="{fill}">{cells}</TABLE>'
     )
 
 

@@ -22,7 +22,7 @@ def boxes(picture):
         title = re.search(r"<B>([^<]*)</B>", line)
         if title is None:  # an unlabelled box: not looked at here
             continue
-        table = re.search(r"<TABLE[^>]*>", line).group(0)
+        table = re.search(r"<TABLE[^>]*BGCOLOR[^>]*>", line).group(0)  # (not a ring's)
         fill = re.search(r'BGCOLOR="(#\w+)"', table).group(1)
         found[title.group(1)] = (fill, 'STYLE="dashed"' in table)
     return found

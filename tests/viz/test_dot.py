@@ -39,10 +39,18 @@ def line_of(picture, node_id):
     return next(line for line in lines if line.strip().startswith(f"{node_id} ["))
 
 
+#: A highlighted box: its table (with its own outline) inside a red ring, the ring's table.
+RINGED = re.compile(r"<<TABLE([^>]*)><TR><TD([^>]*)><TABLE([^>]*)>")
+
+
+def ring_of(line):
+    """The attributes of a box's ring, its ring's cell and its own table; None unringed."""
+    found = RINGED.search(line)
+    return found and HIGHLIGHT in found[1] and found.groups()
+
+
 def highlighted_ids(picture):
-    return [
-        i for i in value_ids(picture) if f'COLOR="{HIGHLIGHT}" BORDER="3"' in line_of(picture, i)
-    ]
+    return [i for i in value_ids(picture) if ring_of(line_of(picture, i))]
 
 
 def node_lines(picture):
@@ -169,6 +177,64 @@ def test_highlight_outlines_the_chosen_node():
     y = a * 2.0
     assert highlighted_ids(draw_dot(y, highlight=a)) == ["v1"]
     assert highlighted_ids(draw_dot(y)) == []
+
+
+def test_a_highlighted_box_is_ringed_a_gap_outside_its_own_outline():
+    """Before: its own outline was drawn 3pt red straight on its fill, where in grey or for
+    a red-blind reader it merged with a fill as light as red (an orange one). Now it keeps
+    its own outline and a red ring stands a gap of page outside it, as in the animation."""
+    a, b = Value(3.0, label="a"), Value(-1.0, label="b")
+    y = a * b * 2.0
+    y.backward()
+    steps = list(backward_steps(y))
+    constant = y.parents[1]
+    pictures = [draw_dot(y, highlight=[a, constant]), draw_step(y, steps[0]),
+                draw_step(y, steps[-1]), draw_dot(y, highlight=b, color_by=None)]  # fmt: skip
+    for picture in pictures:
+        ringed = highlighted_ids(picture)
+        assert ringed, picture.source
+        for node_id in ringed:
+            ring, cell, box = ring_of(line_of(picture, node_id))
+            assert 'BORDER="3"' in ring and "BGCOLOR" not in ring  # the page shows through
+            assert 'CELLPADDING="0"' in ring and 'BORDER="0"' in cell
+            assert int(re.search(r'CELLSPACING="(\d+)"', ring)[1]) >= 2  # the gap
+            assert HIGHLIGHT not in box and 'BORDER="1"' in box  # its own outline, as others
+    assert len(highlighted_ids(pictures[0])) == 2  # the constant too
+    for node_id in set(value_ids(pictures[0])) - set(highlighted_ids(pictures[0])):
+        assert HIGHLIGHT not in line_of(pictures[0], node_id)
+
+
+@needs_a_program
+def test_the_ring_is_drawn_outside_the_box_with_page_between():
+    """The SVG a Graphviz program draws: the red ring's inner edge is at least 1.5pt
+    outside the box's fill on every side (before: its 3pt border lay on the fill)."""
+    a = Value(3.0, label="a")
+    y = a * -2.0
+    y.label = "y"
+    y.backward()
+    for name, picture in (("a", draw_dot(y, highlight=a)),
+                          ("y", draw_step(y, next(iter(backward_steps(y)))))):  # fmt: skip
+        (node_id,) = [i for i in value_ids(picture) if f"<B>{name}</B>" in line_of(picture, i)]
+        svg = ET.fromstring(picture.svg())
+        ns = {"s": "http://www.w3.org/2000/svg"}
+        nodes = [g for g in svg.iterfind(".//s:g", ns) if g.get("class") == "node"]
+        (group,) = [g for g in nodes if g.findtext("s:title", "", ns) == node_id]
+        polygons = group.findall("s:polygon", ns)
+        fills = [p for p in polygons if p.get("fill") not in ("none", "white", "#ffffff", None)]
+        rings = [p for p in polygons if p.get("stroke") == HIGHLIGHT]
+        assert len(fills) == 1 and len(rings) == 1, ET.tostring(group, encoding="unicode")
+        box, ring = corners(fills[0]), corners(rings[0])
+        inner = float(rings[0].get("stroke-width", "1")) / 2
+        gaps = (box[0] - ring[0] - inner, box[1] - ring[1] - inner,
+                ring[2] - inner - box[2], ring[3] - inner - box[3])  # fmt: skip
+        assert min(gaps) >= 1.5, gaps
+
+
+def corners(polygon):
+    """The smallest and largest x and y of an SVG polygon's points."""
+    points = [tuple(map(float, p.split(","))) for p in polygon.get("points").split()]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def test_a_100000_node_graph_is_summarised_quickly():
