@@ -5,7 +5,8 @@
   as always: a graph node is never changed under the nodes computed from it.
 - ``v.item()`` is the number, as ``float(v)`` and ``v.data`` are.
 - ``v.requires_grad`` is True: backward reaches every Value an output depends on.
-- ``backward(retain_graph=True)`` is taken: every graph here is kept until you drop it.
+- ``backward(retain_graph=True)`` is taken: every graph here is kept until you drop it
+  (PyTorch's defaults, ``retain_graph=None`` and ``inputs=None``, are taken too).
   ``create_graph=True`` and ``inputs=`` are refused with what to write instead.
 
 ``Value`` inherits these; they sit here, off the engine's reading path.
@@ -87,13 +88,16 @@ class TorchHabits:
 
 def check_backward_keywords(keywords) -> None:
     """PyTorch's keywords of ``backward``: ``retain_graph`` and ``create_graph=False`` change
-    nothing here; anything else raises, before any ``.grad`` changes, saying what to write."""
+    nothing here, nor do PyTorch's defaults ``retain_graph=None`` and ``inputs=None``;
+    anything else raises, before any ``.grad`` changes, saying what to write."""
     for name, flag in keywords.items():
         if name not in ("retain_graph", "create_graph", "inputs"):
             raise TypeError(
                 f"backward() got an unexpected keyword argument {name!r} (it takes gradient, "
                 "and PyTorch's retain_graph and create_graph)"
             )
+        if flag is None and name != "create_graph":  # (PyTorch's default: as if not given)
+            continue
         if name == "inputs":
             raise ValueError(
                 "backward(inputs=...): backward fills .grad on every node the output depends "

@@ -136,6 +136,14 @@ def test_backward_says_what_to_write_for_the_keywords_it_cannot_honour(keywords,
     assert x.grad == 0.0  # refused before anything changed
 
 
+def test_backward_takes_pytorchs_defaults_written_out():
+    """PyTorch's signature is backward(gradient=None, retain_graph=None, create_graph=False,
+    inputs=None): a wrapper that passes its own defaults on writes these Nones."""
+    x = Value(3.0)
+    (x * x).backward(retain_graph=None, create_graph=False, inputs=None)
+    assert x.grad == 6.0
+
+
 def test_backward_with_create_graph_false_is_a_plain_backward():
     x = Value(3.0)
     (x * x).backward(create_graph=False)
