@@ -269,14 +269,17 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
         for (parent, local, product), total in zip(step.contributions, step.running):
             rows.append([*head, name_of(parent), short(local), short(product), short(total)])
             head = ["", "", "", ""]
+    file = sys.stdout if file is None else file
+    encoding = getattr(file, "encoding", None) or "utf-8"  # (an ASCII or cp1252 console, say)
+    # each cell as it will be written (escaped where need be), so that the columns line up
+    rows = [
+        [cell.encode(encoding, "backslashreplace").decode(encoding) for cell in row] for row in rows
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    file = sys.stdout if file is None else file
-    text = "\n".join(lines)
-    encoding = getattr(file, "encoding", None) or "utf-8"  # (an ASCII or cp1252 console, say)
-    print(text.encode(encoding, "backslashreplace").decode(encoding), file=file)
+    print("\n".join(lines), file=file)
 
 
 def name_of(node: Value) -> str:

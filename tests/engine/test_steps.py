@@ -351,3 +351,19 @@ def test_print_steps_to_a_console_that_is_not_utf8_escapes_what_it_cannot_show(e
     text = console.buffer.getvalue().decode(encoding)
     assert "y\\u2248" in text and "parent sum" in text
     assert ("\\u2026" in text) == (encoding == "ascii")  # (cp1252 has …)
+
+
+def test_print_steps_keeps_its_columns_lined_up_when_it_writes_escapes():
+    import io
+
+    # the widths must be those of the cells as written: "x\\u2248" is 7 characters, not 2
+    x, y = Value(2.0, label="x≈"), Value(3.0, label="y")
+    console = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    print_steps(x * y, file=console)
+    console.flush()
+    header, rule, *rows = console.buffer.getvalue().decode("ascii").splitlines()
+    starts = [i for i, c in enumerate(rule) if c == "-" and (i == 0 or rule[i - 1] == " ")]
+    for line in [header, *rows]:  # every cell starts where its column does
+        for start in starts[1:]:
+            assert len(line) <= start or line[start - 2 : start] == "  ", line
+    assert rows[0][starts[4] :].startswith("x\\u2248 ")  # the parent column
