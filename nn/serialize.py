@@ -79,12 +79,14 @@ def load(path):
     """Read a model written by ``save``; ``ValueError`` names any problem with the file."""
     where = _path(path)
     raw = _read_capped(where)
-    try:  # (a BOM, which Notepad or PowerShell may add on Windows, is skipped)
-        text = raw.decode("utf-8-sig")
+    # save writes UTF-8; like json.loads given bytes, load also takes a BOM (which Notepad or
+    # PowerShell may add on Windows) and UTF-16 or UTF-32 (PowerShell 5's > writes UTF-16)
+    try:
+        text = raw.decode(json.detect_encoding(raw))
     except UnicodeDecodeError:
         raise ValueError(
             f"{where}: not UTF-8 text, so not a saved model (save writes UTF-8 JSON; this is "
-            "a binary file, or text in another encoding, such as UTF-16)"
+            "a binary file, or text in an encoding JSON does not use, such as cp1252)"
         ) from None
     try:
         document = json.loads(

@@ -210,10 +210,13 @@ def test_a_model_file_edited_or_checked_out_on_windows_still_loads(saved, edit):
     assert load(saved).state_dict() == model.state_dict()
 
 
-def test_a_model_file_in_utf16_is_named_as_not_utf8(saved):
-    saved.write_bytes(saved.read_text(encoding="utf-8").encode("utf-16"))  # PowerShell 5's >
-    with pytest.raises(ValueError, match="not UTF-8 text"):
-        load(saved)
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_model_file_in_utf16_or_utf32_loads_as_json_reads_it(saved, encoding):
+    # PowerShell 5's > and Out-File write UTF-16 with a BOM (Get-Content m.json > copy.json);
+    # Python's json.loads takes these bytes, BOM or none, and so does load
+    model = load(saved)
+    saved.write_bytes(saved.read_text(encoding="utf-8").encode(encoding))
+    assert load(saved).state_dict() == model.state_dict()
 
 
 def test_binary_garbage_is_reported(saved):
