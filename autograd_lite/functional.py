@@ -106,18 +106,21 @@ def value_and_grad(f, argnums=0, has_aux=False):
     return _named_after(f, value_and_derivative, "value_and_grad")
 
 
-def hessian(f):
+def hessian(f, has_aux=False):
     """The function that returns the matrix of second derivatives of f, as a list of rows.
 
     ``hessian(f)(x, y)[i][j]`` is d²f / d(arg i) d(arg j) over every positional argument
     (keyword arguments are passed to ``f`` and not differentiated). Every row comes from
-    one more ``gradients`` pass over the graph of the first derivatives.
+    one more ``gradients`` pass over the graph of the first derivatives. With
+    ``has_aux=True``, as for ``grad``, ``f`` returns ``(output, aux)`` and the new function
+    returns ``(rows, aux)``.
 
     >>> from autograd_lite import hessian
     >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)   # [[2y, 2x], [2x, 0]]
     [[4.0, 6.0], [6.0, 0.0]]
     """
     _check_callable(f, "hessian")
+    has_aux = _flag(has_aux, "hessian: has_aux")
 
     def second_derivatives(*args, **kwargs):
         if not args:
@@ -126,10 +129,13 @@ def hessian(f):
                 "differentiate; keyword arguments are not differentiated"
             )
         positions = tuple(range(len(args)))
+        aux = []
+        g = _output_of(f, aux, "hessian") if has_aux else f
         with differentiating():
-            inputs, keep_values, output = _trace(f, args, kwargs, positions, "hessian")
+            inputs, keep_values, output = _trace(g, args, kwargs, positions, "hessian")
             first = gradients(output, inputs, create_graph=True)
-        return [gradients(g, inputs, create_graph=keep_values) for g in first]
+        rows = [gradients(d, inputs, create_graph=keep_values) for d in first]
+        return (rows, aux[0]) if has_aux else rows
 
     return _named_after(f, second_derivatives, "hessian")
 

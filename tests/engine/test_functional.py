@@ -473,3 +473,15 @@ def test_has_aux_with_a_result_that_is_no_pair_says_what_to_return(result):
 def test_has_aux_is_a_flag():
     with pytest.raises(TypeError, match=r"has_aux must be True or False"):
         ag.grad(lambda x: x, has_aux="yes")
+
+
+def test_hessian_takes_has_aux_as_grad_does():
+    def f(x, y):
+        return x * x * y, {"y": y.data}
+
+    h, aux = ag.hessian(f, has_aux=True)(3.0, 2.0)  # as JAX's hessian(f, has_aux=True)
+    assert (h, aux) == ([[4.0, 6.0], [6.0, 0.0]], {"y": 2.0})
+    with pytest.raises(TypeError, match=r"^hessian\(has_aux=True\): <lambda> must return a pair"):
+        ag.hessian(lambda x: x, has_aux=True)(1.0)
+    with pytest.raises(TypeError, match=r"^hessian: has_aux must be True or False"):
+        ag.hessian(f, has_aux=1)
