@@ -223,6 +223,7 @@ def _output_of(f, aux, who):
         return result[0]
 
     output_only.__name__ = getattr(f, "__name__", "f")  # (what errors about the output name)
+    output_only.has_aux = True  # (an output that is a pair is then not told about has_aux)
     return output_only
 
 
@@ -239,6 +240,8 @@ def _scalar_output(output, f, who):
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     if isinstance(output, (list, tuple)):
         hint = "differentiate one entry at a time, or return their sum (ag.sum)"
+        if len(output) == 2 and not getattr(f, "has_aux", False):
+            hint += "; if the second is data to return beside the derivative, pass has_aux=True"
     else:
         hint = "return one number or one Value"
     try:

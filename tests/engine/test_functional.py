@@ -485,3 +485,8 @@ def test_hessian_takes_has_aux_as_grad_does():
         ag.hessian(lambda x: x, has_aux=True)(1.0)
     with pytest.raises(TypeError, match=r"^hessian: has_aux must be True or False"):
         ag.hessian(f, has_aux=1)
+
+
+def test_a_pair_returned_without_has_aux_is_told_about_has_aux():
+    with pytest.raises(TypeError, match=r"must return a single number.*has_aux=True"):
+        ag.grad(lambda x: (x * x, "aux"))(1.0)
