@@ -5,6 +5,7 @@ the root ``conftest.py`` (which leaves out the doctests of modules whose extra i
 the notebooks or the benchmarks failed its own tests.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -133,6 +134,10 @@ def test_make_demo_finds_the_venv_programs_where_python_for_windows_puts_them(tm
     assert calls[0].startswith("python.exe -m pip install") and calls[-1] == "autograd-lite demo"
     assert not (venv / "bin").exists()
     # and Python is "python" there (python.org's installer makes no python3)
+    # (under make test PYTHON=python3.12, make hands PYTHON on to this make, in MAKEFLAGS and
+    # in the environment, and either outranks the Makefile's PYTHON ?= python)
+    outer = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHON")
+    alone = {k: v for k, v in os.environ.items() if k not in outer}
     dry = subprocess.run(["make", "-n", "-C", str(ROOT), "demo", "OS=Windows_NT", "VENV=v"],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+                         capture_output=True, text=True, timeout=60, env=alone)  # fmt: skip
     assert "\npython -c 'import sys" in dry.stdout, dry.stdout
