@@ -1,8 +1,8 @@
 """What a PyTorch user writes by habit on a Value, so that a ported script does what it did.
 
 - ``p -= lr * p.grad`` under ``no_grad`` moves ``p`` itself, as it moves a tensor in place
-  (so do ``+=``, ``*=`` and ``/=``). While recording, ``total += term`` builds a new node
-  as always: a graph node is never changed under the nodes computed from it.
+  (so do ``+=``, ``*=``, ``/=`` and ``**=``). While recording, ``total += term`` builds a new
+  node as always: a graph node is never changed under the nodes computed from it.
 - ``v.item()`` is the number, as ``float(v)`` and ``v.data`` are.
 - ``v.requires_grad`` is True: backward reaches every Value an output depends on.
 - ``backward(retain_graph=True)`` is taken: every graph here is kept until you drop it
@@ -84,6 +84,11 @@ class TorchHabits:
         if self._rule is not None or _is_recording():
             return NotImplemented
         return self._in_place(type(self).__truediv__, other)
+
+    def __ipow__(self, other):
+        if self._rule is not None or _is_recording():
+            return NotImplemented
+        return self._in_place(type(self).__pow__, other)
 
 
 def check_backward_keywords(keywords) -> None:

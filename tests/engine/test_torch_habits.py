@@ -1,5 +1,7 @@
 """What a PyTorch user writes by habit either does what PyTorch does or says what to write."""
 
+import operator
+
 import pytest
 
 import autograd_lite as ag
@@ -29,6 +31,7 @@ def test_an_in_place_update_under_no_grad_moves_the_parameter_itself():
         (lambda p: p.__isub__(Value(0.5)), 1.5),
         (lambda p: p.__imul__(3), 6.0),
         (lambda p: p.__itruediv__(4.0), 0.5),
+        (lambda p: operator.ipow(p, 3), 8.0),  # p **= 3, as PyTorch's pow_
     ],
 )
 def test_each_in_place_operator_under_no_grad_keeps_the_node_and_its_grad(update, expected):
