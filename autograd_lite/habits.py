@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from .reals import shown
+from .reals import as_real, shown
 from .recording import _is_recording, warn_if_cutting
 
 
@@ -24,9 +24,10 @@ class TorchHabits:
     __slots__ = ()
 
     def item(self) -> float:
-        """The number this Value holds, as ``tensor.item()`` gives it (``v.data``)."""
+        """The number this Value holds, as ``tensor.item()`` gives it: ``v.data`` as a Python
+        float (also when ``.data`` was set by hand to an int or a NumPy number)."""
         warn_if_cutting()  # inside grad(f), a plain number cuts the graph, as float(v) does
-        return self.data
+        return as_real(self.data, "item(): .data")
 
     @property
     def requires_grad(self) -> bool:

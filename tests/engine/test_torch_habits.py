@@ -74,6 +74,16 @@ def test_item_is_the_number_as_for_a_tensor():
     assert loss.item() == 6.0 == float(loss) and type(loss.item()) is float
 
 
+@pytest.mark.parametrize("data", [3, "float32", "float64"])
+def test_item_is_a_python_float_whatever_data_was_set_to_by_hand(data):
+    # as tensor.item() of a float tensor is: p.data = weights[i] from a NumPy array, or
+    # p.data = 3, must not hand json.dumps a numpy.float32 (which it cannot write) or an int
+    np = pytest.importorskip("numpy")
+    p = Value(1.0)
+    p.data = data if data == 3 else getattr(np, data)(1.5)
+    assert type(p.item()) is float and p.item() == float(p.data)
+
+
 def test_requires_grad_is_true_and_switching_it_off_says_what_to_write():
     p = Value(1.0)
     assert p.requires_grad is True and p.requires_grad_() is p
