@@ -65,7 +65,8 @@ def grad(f, argnums=0, has_aux=False):
     derivative, a tuple gives a tuple of them (``grad(f, (0, 1))(x, y)`` is
     ``(df/dx, df/dy)``). Keyword arguments are passed to ``f`` and not differentiated.
     With ``has_aux=True``, as in JAX, ``f`` returns a pair ``(output, aux)``: the output is
-    differentiated and the new function returns ``(df/dx, aux)``, aux as ``f`` gave it.
+    differentiated and the new function returns ``(df/dx, aux)``, aux as ``f`` gave it
+    (but for its Values, given as numbers as the derivatives are: ``_the_aux``).
 
     Errors: an ``argnums`` of the wrong type (``1.0``, ``"0"``, ``True``) is a
     ``TypeError``; a negative position or an empty tuple is a ``ValueError``. Calling the
@@ -81,7 +82,7 @@ def grad(f, argnums=0, has_aux=False):
         g = _output_of(f, aux, "grad") if has_aux else f
         _, grads = _evaluate(g, args, kwargs, positions, "grad")
         result = grads if as_tuple else grads[0]
-        return (result, aux[0]) if has_aux else result
+        return (result, _the_aux(aux)) if has_aux else result
 
     return _named_after(f, derivative, "grad")
 
@@ -101,7 +102,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
         g = _output_of(f, aux, "value_and_grad") if has_aux else f
         value, grads = _evaluate(g, args, kwargs, positions, "value_and_grad")
         grads = grads if as_tuple else grads[0]
-        return ((value, aux[0]), grads) if has_aux else (value, grads)
+        return ((value, _the_aux(aux)), grads) if has_aux else (value, grads)
 
     return _named_after(f, value_and_derivative, "value_and_grad")
 
@@ -135,7 +136,7 @@ def hessian(f, has_aux=False):
             inputs, keep_values, output = _trace(g, args, kwargs, positions, "hessian")
             first = gradients(output, inputs, create_graph=True)
         rows = [gradients(d, inputs, create_graph=keep_values) for d in first]
-        return (rows, aux[0]) if has_aux else rows
+        return (rows, _the_aux(aux)) if has_aux else rows
 
     return _named_after(f, second_derivatives, "hessian")
 
@@ -225,6 +226,24 @@ def _output_of(f, aux, who):
     output_only.__name__ = getattr(f, "__name__", "f")  # (what errors about the output name)
     output_only.has_aux = True  # (an output that is a pair is then not told about has_aux)
     return output_only
+
+
+def _the_aux(kept):
+    """The aux that ``f`` returned beside its output (kept by ``_output_of``). At the top
+    level each Value in it, in tuples, lists and dicts, is given as its number, as the
+    derivatives are (JAX gives concrete arrays): no node of the traced graph leaks out.
+    Under an outer ``grad`` it stays a Value, which that grad differentiates."""
+    return kept[0] if _outer_calls.get() > 0 else _numbers_in(kept[0])
+
+
+def _numbers_in(aux):
+    if isinstance(aux, Value):
+        return aux.data
+    if type(aux) in (tuple, list):
+        return type(aux)(_numbers_in(a) for a in aux)
+    if type(aux) is dict:
+        return {key: _numbers_in(a) for key, a in aux.items()}
+    return aux
 
 
 def _flag(x, where) -> bool:

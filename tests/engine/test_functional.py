@@ -490,3 +490,23 @@ def test_hessian_takes_has_aux_as_grad_does():
 def test_a_pair_returned_without_has_aux_is_told_about_has_aux():
     with pytest.raises(TypeError, match=r"must return a single number.*has_aux=True"):
         ag.grad(lambda x: (x * x, "aux"))(1.0)
+
+
+def test_an_aux_of_values_comes_back_as_numbers_and_leaks_no_node_of_the_trace():
+    # JAX gives concrete arrays for aux; a Value here would be a node of the traced graph,
+    # wired through the fresh argument to the Value the caller passed in
+    x = Value(3.0)
+    g, aux = ag.grad(lambda x: (x * x, {"twice": x * 2, "seen": [x, "x"]}), has_aux=True)(x)
+    assert (g, aux) == (6.0, {"twice": 6.0, "seen": [3.0, "x"]})
+    assert all(type(v) is float for v in (aux["twice"], aux["seen"][0]))
+    (value, aux), g = ag.value_and_grad(lambda x: (x * x, (x,)), has_aux=True)(x)
+    assert (value, aux, g) == (9.0, (3.0,), 6.0) and type(aux[0]) is float
+    rows, aux = ag.hessian(lambda x: (x**3, x), has_aux=True)(x)
+    assert (rows, aux) == ([[18.0]], 3.0) and type(aux) is float
+
+
+def test_an_aux_under_an_outer_grad_stays_a_value_that_it_differentiates():
+    def inner_aux(x):  # the inner aux is y * x with y the fresh x: x squared
+        return ag.grad(lambda y: (y * y * x, y * x), has_aux=True)(x)[1]
+
+    assert ag.grad(inner_aux)(2.0) == 4.0  # d/dx x^2 at 2
