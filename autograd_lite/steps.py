@@ -144,6 +144,8 @@ def _checked(output, gradient, who) -> float:
     first, in the name of the function the user called."""
     if not _showable(output):
         raise TypeError(f"{who} needs a Value, got {type(output).__name__}")
+    if gradient is None:  # PyTorch's default for one output: the seed 1, as backward takes it
+        return 1.0
     return as_real(gradient, f"{who}(gradient)")
 
 

@@ -259,8 +259,10 @@ class Value(TorchHabits):
         if pytorch_keywords:
             check_backward_keywords(pytorch_keywords)
         warn_if_cutting(CUT_BY_GRADS)  # inside grad(f), .grad's floats would cut the graph
-        # graph.reference_backward's loop, made quick for Values (fast_backward.py)
-        fast_backward.backward(self, as_real(gradient, "backward(gradient)"))
+        # graph.reference_backward's loop, made quick for Values (fast_backward.py); a
+        # gradient of None, PyTorch's default for one output, is the seed 1
+        seed = 1.0 if gradient is None else as_real(gradient, "backward(gradient)")
+        fast_backward.backward(self, seed)
 
     def backward_steps(self, gradient=1.0):
         """Backward one node at a time: a generator of ``Step`` (see steps.py)."""

@@ -177,3 +177,15 @@ def test_a_grad_of_none_does_not_hide_an_error_raised_before_it():
     c.grad = None
     with pytest.raises(TypeError, match="Decimal"):
         root.backward()
+
+
+def test_a_gradient_of_none_is_pytorchs_default_the_seed_1():
+    from autograd_lite import backward_steps
+
+    x = Value(3.0)
+    y = x * x
+    y.backward(gradient=None)  # what a wrapper passing PyTorch's defaults on writes
+    assert x.grad == 6.0
+    x.grad = 0.0
+    list(backward_steps(y, None))
+    assert x.grad == 6.0
