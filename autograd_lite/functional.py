@@ -46,7 +46,7 @@ import inspect
 from .fast_backward import interior_order
 from .graph import chain_rule, is_node, topological_order
 from .ops import argument  # the identity row: a fresh node for each argument
-from .reals import as_operands, as_real
+from .reals import as_flag, as_operands, as_real
 from .reals import shown as shown_value
 from .recording import (
     CUT_BY_GRADS,
@@ -75,7 +75,7 @@ def grad(f, argnums=0, has_aux=False):
     """
     _check_callable(f, "grad")
     positions, as_tuple = _positions(argnums, "grad")
-    has_aux = _flag(has_aux, "grad: has_aux")
+    has_aux = as_flag(has_aux, "grad: has_aux")
 
     def derivative(*args, **kwargs):
         aux = []  # (f's aux, when has_aux)
@@ -95,7 +95,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
     """
     _check_callable(f, "value_and_grad")
     positions, as_tuple = _positions(argnums, "value_and_grad")
-    has_aux = _flag(has_aux, "value_and_grad: has_aux")
+    has_aux = as_flag(has_aux, "value_and_grad: has_aux")
 
     def value_and_derivative(*args, **kwargs):
         aux = []
@@ -121,7 +121,7 @@ def hessian(f, has_aux=False):
     [[4.0, 6.0], [6.0, 0.0]]
     """
     _check_callable(f, "hessian")
-    has_aux = _flag(has_aux, "hessian: has_aux")
+    has_aux = as_flag(has_aux, "hessian: has_aux")
 
     def second_derivatives(*args, **kwargs):
         if not args:
@@ -246,12 +246,6 @@ def _numbers_in(aux):
     return aux
 
 
-def _flag(x, where) -> bool:
-    if type(x) is not bool:
-        raise TypeError(f"{where} must be True or False, got {shown_value(x)}")
-    return x
-
-
 def _scalar_output(output, f, who):
     """A plain-number result is a constant (derivative 0); anything else is an error."""
     name = getattr(f, "__name__", "f")
@@ -322,8 +316,7 @@ def gradients(output, inputs, create_graph=False) -> list:
     Values, so each gradient is a Value you can differentiate again (``grad`` of ``grad``).
     An input that ``output`` does not depend on gets 0.0, a plain number, either way.
     """
-    if type(create_graph) is not bool:  # ("no" would be true): a flag, as in PyTorch
-        raise TypeError(f"gradients: create_graph must be True or False, got {create_graph!r}")
+    as_flag(create_graph, "gradients: create_graph")
     inputs = as_operands(inputs, "gradients(output, inputs): inputs", "Values")
     for i, x in enumerate(inputs):
         if not is_node(x):

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from .reals import as_real, shown
+from .reals import as_flag, as_real
 from .recording import _is_recording, warn_if_cutting
 
 
@@ -41,12 +41,7 @@ class TorchHabits:
     def requires_grad_(self, requires_grad=True):
         """True is how every Value is already (returns the Value); False is refused with what
         to write instead."""
-        if type(requires_grad) is not bool:
-            raise TypeError(
-                f"requires_grad must be True or False, got {shown(requires_grad)} "
-                f"({type(requires_grad).__name__})"
-            )
-        if not requires_grad:
+        if not as_flag(requires_grad, "requires_grad"):
             raise ValueError(
                 "requires_grad: every Value gets a gradient here and cannot be switched off; "
                 "to freeze a weight, leave it out of the optimizer's params; to cut the graph, "
@@ -110,9 +105,7 @@ def check_backward_keywords(keywords) -> None:
                 "on; for some inputs only, ag.gradients(y, inputs) returns their gradients "
                 "and leaves every .grad alone"
             )
-        if type(flag) is not bool:
-            raise TypeError(f"backward: {name} must be True or False, got {shown(flag)}")
-        if name == "create_graph" and flag:
+        if as_flag(flag, f"backward: {name}") and name == "create_graph":
             raise ValueError(
                 "backward(create_graph=True): .grad holds floats here, which cannot be "
                 "differentiated again; for gradients that can, write "

@@ -69,6 +69,14 @@ def _advice(x) -> str | None:
     return None
 
 
+def as_flag(x, where) -> bool:
+    """``x`` when it is True or False, else a TypeError naming ``where`` ("no" or 1 would
+    pass an ``if``, so a flag takes a bool only, as PyTorch's do)."""
+    if type(x) is not bool:
+        raise TypeError(f"{where} must be True or False, got {shown(x)}")
+    return x
+
+
 def shown(x) -> str:
     """``repr(x)``, cut to 40 characters: how an error message shows what it was given."""
     text = repr(x)

@@ -46,7 +46,7 @@ from ..names import (
     short,
     short_label,
 )
-from ..reals import shown
+from ..reals import as_flag, shown
 from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
@@ -236,8 +236,7 @@ def _check(root, rankdir, show_grad, color_by, max_nodes, step, expand_dots, sca
     if not isinstance(root, Value):
         raise TypeError(f"{who} needs a Value, got {type(root).__name__}")
     check_rankdir(rankdir, who)
-    if not isinstance(show_grad, bool):
-        raise TypeError(f"{who}: show_grad must be True or False, got {shown(show_grad)}")
+    as_flag(show_grad, f"{who}: show_grad")
     if color_by is not None and not isinstance(color_by, str):
         raise TypeError(f'{who}: color_by must be "grad", "none" or None, '
                         f"got {type(color_by).__name__} {shown(color_by)}")  # fmt: skip
