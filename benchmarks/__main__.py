@@ -85,7 +85,7 @@ def targets(heaps: dict) -> list[str]:
     """Issue 13's targets, set in the notebook heap: each with the measured figure and whether
     it is met; then the same ratios in the bare heap, for comparison."""
     from .training import MICROGRAD_ROW as mg
-    from .training import NN_ROW, NODES_ROW
+    from .training import NN_ROW, NODES_ALONE_ROW, NODES_ROW
 
     out = []
     med = heaps["notebook"]["med"]
@@ -102,6 +102,14 @@ def targets(heaps: dict) -> list[str]:
                 f"- notebook heap: {row} vs micrograd: {r:.1f}× (target ≥ {goal}×) — {met}; "
                 f"in the collector: {collector.get(row)} a step, micrograd {collector.get(mg)}"
             )
+    alone = heaps["notebook"]["med"].get(NODES_ALONE_ROW)
+    if mg in heaps["notebook"]["med"] and alone:
+        out.append(
+            f"- notebook heap: {NODES_ALONE_ROW} vs micrograd: "
+            f"{heaps['notebook']['med'][mg] / alone:.1f}×, the most any engine of pure-Python "
+            f"nodes could reach node by node in this run; in the collector: "
+            f"{collector.get(NODES_ALONE_ROW)} a step"
+        )
     med = heaps["bare"]["med"]
     if mg in med:
         for row in (NODES_ROW, NN_ROW):
@@ -252,6 +260,9 @@ Notes:
   tracks, so a step that builds tens of thousands of nodes triggers about one in the
   notebook heap.
 - The floor does the same dense arithmetic with lists of floats and a hand-written backward.
+  "its nodes alone" builds node by node's graph from bare objects with `Value`'s slots and
+  does nothing else (no checks, no backward): what the collector and the interpreter charge
+  any engine whose nodes are pure Python objects, one tracked object each.
 - Case 4 times the graph's whole life (build, backward, free).
 
 {table(rows, markdown=True)}

@@ -47,6 +47,7 @@ def initial_weights(seed=0):
 
 NN_ROW = "autograd-lite, nn"
 NODES_ROW = "autograd-lite, node by node"
+NODES_ALONE_ROW = "its nodes alone, no arithmetic (the collector's floor)"
 MICROGRAD_ROW = "micrograd 0.1.0 as shipped"
 MICROGRAD_GC_OFF_ROW = "micrograd, gc.disable()"  # its cycles are collected after its timing
 
@@ -111,12 +112,16 @@ class NodeByNode:
             x = out
         return x[0]
 
-    def step(self):
+    def forward_loss(self):
+        """The loss of this step's batch: the graph, built."""
         make = self.make
         scores = [self._forward([make(v) for v in row]) for row in self.X]
         losses = [(1 + -yi * si).relu() for yi, si in zip(self.y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
-        loss = data_loss + ALPHA * sum(p * p for p in self.params)
+        return data_loss + ALPHA * sum(p * p for p in self.params)
+
+    def step(self):
+        loss = self.forward_loss()
         self.zero(self.params)
         loss.backward()
         self.update(self.params)
@@ -152,6 +157,53 @@ def torch_0d(weights, X, y):
     for p in model.params:
         p.requires_grad_(True)
     return model
+
+
+# --- the collector's floor: the step's nodes and nothing else ------------------------
+
+
+class BareNode:
+    """A node with ``Value``'s eight slots whose operators only make the next node: no checks,
+    no table, and no backward is ever run.
+
+    Building the step's 64,200 of them and dropping them is what any graph of pure-Python
+    nodes costs: one object the collector tracks per node is the least there is (a pure
+    Python object cannot opt out), and the interpreter here does the least it can. The row
+    says how far an engine of such nodes could go in this heap, however quick its arithmetic.
+    """
+
+    __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")
+
+    def __init__(self, data, a=None, da=0.0, b=None, db=0.0):
+        self.data, self.grad, self.label, self._rule = data, 0.0, "", None
+        self._a, self._da, self._b, self._db = a, da, b, db
+
+    # (a number operand becomes a leaf, as in autograd-lite and micrograd: ``1 + x``, say)
+    def __add__(self, other):
+        other = other if type(other) is BareNode else BareNode(other)
+        return BareNode(self.data + other.data, self, 1.0, other, 1.0)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        other = other if type(other) is BareNode else BareNode(other)
+        return BareNode(self.data * other.data, self, other.data, other, self.data)
+
+    __rmul__ = __mul__
+
+    def relu(self):
+        return BareNode(self.data if self.data > 0.0 else 0.0, self, float(self.data > 0.0))
+
+
+class NodesAlone(NodeByNode):
+    """Node by node's forward pass on ``BareNode``s: the graph built and dropped, nothing more.
+    With no backward and no update, every step computes the first step's loss."""
+
+    def __init__(self, weights, X, y):
+        super().__init__(weights, X, y, BareNode, None, None)
+
+    def step(self):
+        return self.forward_loss().data
 
 
 # --- micrograd as shipped -------------------------------------------------------------
@@ -281,4 +333,5 @@ def contenders(weights, X, y, have):
     rows.append(
         ("plain floats, hand-written backward (floor)", lambda: PlainFloats(weights, X, y), None)
     )
+    rows.append((NODES_ALONE_ROW, lambda: NodesAlone(weights, X, y), None))
     return rows

@@ -19,6 +19,8 @@ def two_steps_of_each_contender(have):
 
 def assert_all_the_same(losses):
     first = losses[training.NODES_ROW]
+    alone = losses.pop(training.NODES_ALONE_ROW)  # builds the first step's graph, every step
+    assert abs(alone[0] - first[0]) < 1e-12 and abs(alone[1] - first[0]) < 1e-12
     for name, pair in losses.items():
         assert abs(pair[0] - first[0]) < 1e-12 and abs(pair[1] - first[1]) < 1e-12, name
 
@@ -26,15 +28,39 @@ def assert_all_the_same(losses):
 def test_every_contender_of_ours_computes_the_same_training_step():
     have = {"micrograd": False, "torch": False, "torch_missing": "torch not installed"}
     losses = two_steps_of_each_contender(have)
-    assert len(losses) == 3  # nn, node by node, the floor
+    assert len(losses) == 4  # nn, node by node, the two floors
     assert_all_the_same(losses)
+
+
+def test_the_collectors_floor_makes_one_tracked_object_per_node_as_node_by_node_does():
+    import gc
+
+    X, y = training.make_moons(n=5)
+    weights = training.initial_weights()
+    made = {}
+    for name, model in (
+        ("ours", training.ag_node_by_node(weights, X, y)),
+        ("alone", training.NodesAlone(weights, X, y)),
+    ):
+        gc.collect()
+        was = gc.isenabled()
+        gc.disable()  # (no collection in between: the count is every object made and kept)
+        try:
+            before = gc.get_count()[0]
+            loss = model.forward_loss()
+            made[name] = gc.get_count()[0] - before
+        finally:
+            if was:
+                gc.enable()
+        del loss
+    assert made["alone"] == made["ours"] > 3000  # (5 moons: about 3,900 nodes)
 
 
 def test_micrograd_and_pytorch_compute_the_same_training_step_as_ours(torch):
     pytest.importorskip("micrograd", reason="micrograd is not installed (pip install micrograd)")
     have = {"micrograd": True, "torch": True, "torch_missing": ""}
     losses = two_steps_of_each_contender(have)
-    assert len(losses) == 6  # and micrograd twice (as shipped, gc off) and PyTorch
+    assert len(losses) == 7  # and micrograd twice (as shipped, gc off) and PyTorch
     assert_all_the_same(losses)
 
 
