@@ -35,7 +35,7 @@ def topological_order(root) -> list:
     depends only on the graph, so the same graph always gives the same gradients, to the
     last bit.
     """
-    if not is_node(root):  # (is_node: below, with the protocol)
+    if not is_node(root):  # (is_node, below the algorithms: has it parents and local_derivatives?)
         raise TypeError(f"topological_order(root) needs a node, a Value, got {type(root).__name__}")
     order, seen, stack = [], set(), [root]
     while stack:
@@ -79,8 +79,8 @@ def chain_rule(output, seed=1.0, create_graph=False, order=topological_order) ->
 def reference_backward(root, gradient=1.0) -> None:
     """``backward`` as the chain-rule loop above, writing into ``.grad``.
 
-    Every non-leaf starts from 0 (it holds this pass's gradient afterwards); a leaf
-    accumulates across passes, as in PyTorch.
+    ``gradient`` is ``chain_rule``'s seed. Every non-leaf starts from 0 (it holds this pass's
+    gradient afterwards); a leaf accumulates across passes, as in PyTorch.
     """
     order = topological_order(root)
     for node in order:
