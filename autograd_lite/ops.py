@@ -144,6 +144,10 @@ def _dot_of(xs, ys):
 
 
 # --- how a row is made ------------------------------------------------------------------
+# (define_op, Rule and the op classes come last in the reading order, in rules.py. For now:
+# define_op puts a row, a name with its forward and its derivative, into the table, and
+# ``.rule`` is that row; _row makes it callable as an op of one input (UnaryOp), two
+# (BinaryOp) or any number (Op). ``_unary("exp", ...)`` is ``_row(UnaryOp, "exp", ...)``.)
 
 
 def _row(kind, name, forward, derivative, doc, label=None):
@@ -164,17 +168,24 @@ _nary = functools.partial(_row, Op)
 # (_dpow_dbase, ieee_div) comes after the table, for singular points. The fourth column is
 # the row's doc; x ** c and c ** x with a constant c, and leaky_relu, get a row per constant
 # (below, with the x ** c that derivatives use, which gives inf where x ** c raises).
+# A derivative may call rows too (sin's calls the cos row), so that it works on Values as
+# well as on floats, for grad of grad (rules.py's docstring says why). The rows of ``**``,
+# sum, mean and dot are _pow_op, _sum_op, _mean_op and _dot_op: their plain names (power,
+# sum, mean, dot) are functions further down, which pick the row, or a fast path.
 # name                          forward        derivative(inputs..., out): one per input     doc
 
 add = _binary("+",              operator.add,  lambda a, b, out: (1.0, 1.0),            "a + b")  # fmt: skip
 sub = _binary("-",              operator.sub,  lambda a, b, out: (1.0, -1.0),           "a - b")  # fmt: skip
 mul = _binary("*",              operator.mul,  lambda a, b, out: (b, a),                "a * b")  # fmt: skip
+# d(a / b)/db = -a / b ** 2, which is -out / b
 div = _binary("/",              _div,          lambda a, b, out: (1 / b, -out / b),     "a / b")  # fmt: skip
 neg = _unary("neg",             operator.neg,  lambda a, out: (-1.0,),                  "-a")  # fmt: skip
+# d(x ** y)/dx = y * x ** (y - 1), d(x ** y)/dy = out * ln x: the two helpers below the table
 _pow_op = _binary("**",         _pow,          lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
                   "x ** y")  # fmt: skip
 exp = _unary("exp",             _exp,          lambda x, out: (out,),                   "e ** x")  # fmt: skip
 log = _unary("log",             _log,          lambda x, out: (1 / x,),                 "ln x, x > 0")  # fmt: skip
+# d sqrt(x)/dx = 0.5 / sqrt(x) = 0.5 / out, inf at x = 0: ieee_div gives it, / would raise
 sqrt = _unary("sqrt",           _sqrt,         lambda x, out: (ieee_div(0.5, out),),    "x ** 0.5, x >= 0")  # fmt: skip
 sin = _unary("sin",             _sin,          lambda x, out: (cos(x),),                "sine")  # fmt: skip
 cos = _unary("cos",             _cos,          lambda x, out: (-sin(x),),               "cosine")  # fmt: skip
@@ -224,7 +235,8 @@ def _dpow_dexp(x, y, out):
 
 
 # The arithmetic inside derivatives: the same functions without the domain checks, giving
-# inf and nan where the table's rows raise (see the helpers above).
+# inf and nan where the table's rows raise (see the helpers above). Each ends with the label
+# pictures show: an ieee_div node is drawn as /.
 ieee_div = _binary("ieee_div",  _ieee_div,     lambda a, b, out: (ieee_div(1.0, b), -ieee_div(out, b)),
                    "a / b, inf or nan at b = 0", "/")  # fmt: skip
 ieee_pow = _binary("ieee_pow",  _ieee_pow,     lambda x, y, out: (_dpow_dbase(x, y), _dpow_dexp(x, y, out)),
