@@ -43,6 +43,9 @@ class Value(TorchHabits):
     >>> c.backward()
     >>> a.grad, b.grad          # dc/da = b + 1, dc/db = a
     (-2.0, 2.0)
+
+    (``TorchHabits``, in habits.py and not on the reading path, adds PyTorch's names:
+    ``item()``, ``requires_grad``, ``p -= ...`` under ``no_grad``.)
     """
 
     # How a node was made is kept in the node's own slots, not in tuples of its own, so
@@ -60,9 +63,10 @@ class Value(TorchHabits):
     # So: _rule None is a leaf; otherwise _a None means the two tuples. (Eight slots: a
     # node is 96 bytes on CPython 3.11.)
     __slots__ = ("data", "grad", "label", "_rule", "_a", "_b", "_da", "_db")
-    # The slots' types, for a compiler such as mypyc (it keeps these floats as C doubles);
-    # _db has none: it is a float, or an n-ary node's tuple (None when your op's derivative
-    # gave no proper tuple: backward asks the row again, which says what is wrong).
+    # The slots' types, for the reader and a type checker (nothing here is compiled; a
+    # compiler such as mypyc could keep these floats as C doubles); _db has none: it is a
+    # float, or an n-ary node's tuple (None when your op's derivative gave no proper tuple:
+    # backward asks the row again, which says what is wrong).
     data: float
     grad: float
     label: str
@@ -182,7 +186,8 @@ class Value(TorchHabits):
 
     # --- arithmetic: every operator applies a row of the table in ops.py -------------
     # (``_add``, ``_sub`` and the rest are the rows' ``apply``, bound at the end of this
-    # file. ``a + b``, ``a * b`` and ``x.relu()`` themselves are at the end of the class,
+    # file; for ``+ - * /`` wrapped by ``deferring``, which hands a NumPy array operand back
+    # to NumPy. ``a + b``, ``a * b`` and ``x.relu()`` themselves are at the end of the class,
     # under "fast paths"; ``2 + a`` and ``2 * a`` have a number, so they apply the row here.)
     def __radd__(self, other):
         return _add(other, self)
@@ -242,18 +247,21 @@ class Value(TorchHabits):
         return ops.leaky_relu(self, slope)
 
     def sin(self) -> Value:
+        """The sine (of self in radians)."""
         return _sin(self)
 
     def cos(self) -> Value:
+        """The cosine (of self in radians)."""
         return _cos(self)
 
     # --- gradients ---------------------------------------------------------------------
     def backward(self, gradient=1.0, **pytorch_keywords) -> None:
-        """Fill ``.grad`` of every node this Value depends on with d(self)/d(node).
+        """Fill ``.grad`` of every node this Value depends on with gradient × d(self)/d(node).
 
         Leaves accumulate across calls, as in PyTorch (clear them with ``zero_grad``);
         every other node holds the gradient of the latest call. ``gradient`` is the
-        starting d(output)/d(self), 1.0 unless this Value is part of a larger output.
+        starting d(output)/d(self), 1.0 unless this Value is part of a larger output (None
+        is 1.0 too, as in PyTorch).
         (``retain_graph=True`` is taken, as every graph is kept: see habits.py.)
         """
         if pytorch_keywords:
@@ -275,9 +283,10 @@ class Value(TorchHabits):
     # table written out, the same number, parents (in order) and local derivatives that
     # the row's ``apply`` (rules.py) gives, without its generic steps. Most nodes of a
     # network written node by node are these three (micrograd's neuron: ``sum(wi * xi ...)
-    # + b``, then relu), so the shortcut pays: one ``a * b`` takes 330 ns here, 440 through
-    # ``apply`` (timeit, CPython 3.11). Anything else (a number operand, a Value subclass,
-    # no_grad) goes to ``apply``. ``tests/engine/test_ops.py`` checks each against its row.
+    # + b``, then relu), so the shortcut pays: one ``a * b`` takes 330 ns here, 440 with
+    # ``apply`` called directly (timeit, CPython 3.11). Anything else (a number operand, a
+    # Value subclass, no_grad: ``_is_recording()`` is False) goes to ``apply``.
+    # ``tests/engine/test_ops.py`` checks each against its row.
     def __add__(self, other):
         if type(self) is Value and type(other) is Value and _is_recording():
             return Value(self.data + other.data, "", _ADD_ROW, self, 1.0, other, 1.0)
