@@ -55,6 +55,7 @@ class Rule:
 
     def number(self, floats) -> float:
         """The number this row computes from ``floats``: ``forward``, checked to be real."""
+        # (forward_of_yours, further down: your forward, where Python's errors name your op)
         out = self.forward(*floats) if self.builtin else forward_of_yours(self, floats)
         if type(out) is float:
             return out
@@ -104,7 +105,7 @@ class Rule:
         tuple: then backward asks this row again, and says what is wrong."""
         if self.builtin:
             return self.derivative(*floats, out)
-        with on_numbers(self.name):  # (a grad in it gives floats here: recording.py)
+        with on_numbers(self.name):  # (recording.py: a grad called in it gives floats)
             local = self.derivative(*floats, out)
         if not isinstance(local, (tuple, list)) or len(local) != len(floats):
             return None
@@ -219,7 +220,7 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     The op is checked here, once: its name, and that ``derivative`` takes the inputs of
     ``forward`` and then ``out``.
     """
-    _check_definition(name, forward, derivative, doc, _builtin)  # (below the table's code)
+    _check_definition(name, forward, derivative, doc, _builtin)  # (in the next section)
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)
