@@ -4,7 +4,9 @@ Read the table below as a list of calculus facts: ``exp`` is its own derivative,
 derivative of ``tanh`` is ``1 - tanh**2``, and so on. ``out`` is the operation's result,
 which many derivatives reuse. Each row goes through ``define_op``, the same door your own
 operations use, and each row is what runs: ``a / b`` applies the row ``/``, which computes
-the node's number with the forward and its local derivatives with the derivative, now.
+the node's number with the forward and its local derivatives with the derivative, now, when
+the node is made (micrograd's ``_backward`` closures wait for backward; here backward only
+multiplies and adds).
 
 Above the table are the forward functions on floats, where the domain and overflow rules
 live; below it, the helpers for derivatives at singular points and the IEEE rows they

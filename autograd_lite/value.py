@@ -312,7 +312,8 @@ class Value(TorchHabits):
 
 def number_of(x, where) -> float:
     """The number behind ``x``: a Value's ``.data``, or ``x`` as a float (what a comparison
-    looks at, and where ``gradcheck`` evaluates)."""
+    looks at, and where ``gradcheck`` evaluates); ``where`` names the caller in the error
+    when ``x`` is no number."""
     return x.data if isinstance(x, Value) else as_real(x, where)
 
 

@@ -94,6 +94,10 @@ def test_the_reading_order_links_whole_pieces_of_the_engine_and_counts_them_righ
         assert not after[:1].isspace(), f"{name}: line {last + 1} still belongs to the range"
         total += code_lines(lines, first, last)
     assert total == int(claimed.group(1)) and total <= 350
+    # and the figure with comments and docstrings is near the ranges' whole length
+    about = re.search(r"\(about\s+(\d+) lines with the comments", README.read_text("utf-8"))
+    whole = sum(int(last) - int(first) + 1 for _, first, last in PATH_LINKS)
+    assert about and abs(int(about.group(1)) - whole) <= 10, f"the ranges hold {whole} lines"
     # the package's docstring gives the same reading order, and the same count
     assert f"({total} lines of code)" in autograd_lite.__doc__
 
