@@ -571,10 +571,10 @@ def _table(node, title, grad, show_grad, scale, uses, received, data, drawn) -> 
     elif uses > 1:
         if received is not None:
             rows.append(f"sum so far: {received} of {uses} uses")
-        elif drawn is not None and drawn < uses:
-            rows.append(f"grad sums {uses} uses, {drawn} shown")
+        elif drawn is not None and drawn < uses:  # (in the steps' words: "sum so far: ...")
+            rows.append(f"sum of {uses} uses, {drawn} shown")
         else:
-            rows.append(f"grad sums {uses} uses")
+            rows.append(f"sum of {uses} uses")
     if drawn == 0 and uses > 0:  # a summary around a far step cut it off from its users:
         rows.append("used by nodes not shown")  # it is no output
     if scale is not None:

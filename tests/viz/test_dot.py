@@ -157,8 +157,8 @@ def test_colour_can_be_turned_off():
     assert not re.search(r">grad [-\d]", draw_dot(y, show_grad=False, color_by=None).source)
     a = Value(3.0, label="a")  # used twice: without gradients the box says only that
     source = draw_dot(a * a, show_grad=False).source
-    assert "used 2 times" in source and "grad sums" not in source
-    assert "grad sums 2 uses" in draw_dot(a * a).source
+    assert "used 2 times" in source and "sum of" not in source
+    assert "sum of 2 uses" in draw_dot(a * a).source
     assert re.search(r">grad [-\d]", draw_dot(y, color_by=None).source)
     with pytest.raises(ValueError, match="color_by"):
         draw_dot(y, color_by="data")
@@ -419,6 +419,18 @@ def test_the_order_of_operands_is_written_with_their_arithmetic():
     assert "headlabel" not in picture.source
 
 
+def test_draw_dot_names_a_reused_nodes_sum_in_the_words_of_the_steps():
+    """Before: after backward, draw_dot wrote "grad sums 2 uses" under a node used twice,
+    where draw_step, the animation and the stepper write "sum so far: 2 of 2 uses" for the
+    same finished sum: two phrasings of one thing. draw_dot now writes "sum of 2 uses"."""
+    c = reused()
+    last = draw_step(c, list(backward_steps(c))[-1]).source
+    c.backward()
+    plain = draw_dot(c).source
+    assert "sum so far: 2 of 2 uses" in last
+    assert plain.count("sum of 2 uses") == 2 and "grad sums" not in plain  # a and b
+
+
 def test_draw_step_shows_the_running_sum_at_reused_nodes():
     c = reused()
     steps = list(backward_steps(c))
@@ -613,7 +625,7 @@ def test_a_node_used_many_times_is_drawn_beside_each_use():
     assert len(x_boxes) == 60
     starts = [e.split("->")[0].strip() for e in edge_lines(picture)]
     assert all(starts.count(box) == 1 for box in x_boxes)  # no box with 60 long arrows
-    assert "grad sums 60 uses" in picture.source
+    assert "sum of 60 uses" in picture.source
     a = Value(2.0, label="a")
     few = a * a * a
     assert REPEAT_LIMIT >= 3
@@ -643,14 +655,15 @@ def test_highlight_that_is_not_values_is_a_type_error(highlight, said):
 
 def test_a_cut_down_picture_says_how_many_uses_a_grad_sums():
     """Before: ``c`` used 10 times, in a picture of the 4 Values nearest the output, said
-    "grad sums 3 uses" (the uses drawn), beside the grad that sums all 10."""
+    "grad sums 3 uses" (the uses drawn), beside the grad that sums all 10 (that row now reads
+    "sum of ... uses", as the steps' "sum so far: 2 of 2 uses" does)."""
     c = Value(2.0, label="c")
     y = c
     for _ in range(9):
         y = y * c
     y.backward()
-    assert "grad sums 10 uses, 3 shown" in draw_dot(y, max_nodes=4).source
-    assert "grad sums 10 uses<" in draw_dot(y).source  # all drawn (beside each use)
+    assert "sum of 10 uses, 3 shown" in draw_dot(y, max_nodes=4).source
+    assert "sum of 10 uses<" in draw_dot(y).source  # all drawn (beside each use)
     assert draw_dot(y, max_nodes=4).source.count(" uses") == 1  # only c is used twice
 
 
