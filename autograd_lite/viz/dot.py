@@ -51,7 +51,7 @@ from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
 from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape, visible
-from .layout import RING_GAP, VISIT_WIDTH
+from .layout import RECEIVE, RECEIVE_WIDTH, RING_GAP, VISIT_WIDTH
 from .programs import Picture
 
 #: A node used more often than this is drawn once per use (see the module docstring).
@@ -73,8 +73,16 @@ BOX = {"shape": "plaintext", "margin": "0", "width": "0", "height": "0"}
 #: A highlighted box (the step's node, or one given to ``highlight``) keeps its own outline
 #: and is ringed in red a gap of page outside it, as in the animation: a red outline on the
 #: box itself merges, in grey or for a red-blind reader, with a fill as light as the red.
-RING = (f'<TABLE BORDER="{VISIT_WIDTH:.0f}" COLOR="{HIGHLIGHT}" CELLBORDER="0" '
-        f'CELLSPACING="{RING_GAP:.0f}" CELLPADDING="0"')  # fmt: skip
+#: A box the step sends to is ringed the same way, thinner and orange, as in the animation
+#: (Graphviz draws borders in whole points: 2 for the animation's 1.5).
+RINGS = {
+    kind: f'<TABLE BORDER="{width:.0f}" COLOR="{colour}" CELLBORDER="0" '
+    f'CELLSPACING="{RING_GAP:.0f}" CELLPADDING="0"'
+    for kind, width, colour in (
+        ("visit", VISIT_WIDTH, HIGHLIGHT),
+        ("receive", RECEIVE_WIDTH, RECEIVE),
+    )
+}
 #: The first half of an arrow that carries text (``_Drawing._via``): no arrowhead.
 TO_TEXT = {"arrowhead": "none"}
 
@@ -177,9 +185,10 @@ def draw_step(
     """The graph at one step of ``backward_steps(root)``.
 
     The visited node is ringed in red and its edges are red, each edge carries ``upstream ×
-    local = product``, every grad is as it was just after this step (a node that has
-    received nothing yet is "not reached yet"), and a node used more than once shows its
-    running sum ("sum so far: 2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and
+    local = product``, each node it sends to is ringed thinly in orange (as in the
+    animation), every grad is as it was just after this step (a node that has received
+    nothing yet is "not reached yet"), and a node used more than once shows its running sum
+    ("sum so far: 2 of 3 uses"). ``max_nodes``, ``expand_dots``, ``scale`` and
     ``summary_nodes`` are as in ``draw_dot``; a summary of a big graph is drawn around the
     step's node when it is not among those nearest the output.
     """
@@ -290,6 +299,7 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
 
     small = len(nodes) <= EXPAND_UP_TO
     drawing = _Drawing(picture, {node: i for i, node in enumerate(nodes)}, step, small)
+    receivers = {parent for parent, _, _ in step.contributions} if step else set()
     for node, i in drawing.index.items():
         if not node.parents:
             continue
@@ -301,10 +311,12 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         # (every result; a leaf only with an arrow to draw, not the 1 a bias is multiplied by)
         if node is root or node.parents or drawing.sources[node]:
             name = drawing.names.get(node)
-            box = _box(node, name, shown[node], show_grad, scale, node in highlight,
-                       uses[node], None if received is None else received[node],
-                       drawn=drawn[node])  # fmt: skip
-            drawing.place(node, i, box)
+            ring = "visit" if node in highlight else "receive" if node in receivers else None
+            boxes = {kind: _box(node, name, shown[node], show_grad, scale, kind, uses[node],
+                                None if received is None else received[node],
+                                drawn=drawn[node])
+                     for kind in {ring, None}}  # fmt: skip
+            drawing.place(node, i, boxes[ring], boxes[None])
 
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if title:  # (in lines of at most 90 characters, so that it does not widen the picture)
@@ -478,7 +490,7 @@ class _Drawing:
             left, right = OPERAND_BINDING["*"]  # (a + b)*w, not a + b*w
             factors = bracketed(self._name(a, b), a, left), bracketed(self._name(b, a), b, right)
             title = "*".join(factors)
-            box = _box(None, title, grad, show_grad, scale, False, 1, None, a.data * b.data)
+            box = _box(None, title, grad, show_grad, scale, None, 1, None, a.data * b.data)
             self.picture.node(term, box, **BOX)
             if red:
                 upstream = short(self.step.upstream)
@@ -504,17 +516,20 @@ class _Drawing:
                               color="#999999", fontcolor="#666666")  # fmt: skip
             self.picture.edge(f"cut{i}", target, style="dashed", color="#999999")
 
-    def place(self, node, i, box):
+    def place(self, node, i, box, unringed=None):
         """Node ``v{i}``'s box and its arrows; drawn again beside each use when it is used
-        more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...)."""
+        more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...). Of those copies,
+        only one whose arrow is the step's (red) shows ``box``, the others ``unringed``: the
+        step sends along that use alone."""
         arrows = self.sources[node]
-        self.picture.node(f"v{i}", box, **BOX)
         repeat = len(arrows) > REPEAT_LIMIT
+        if not repeat:
+            self.picture.node(f"v{i}", box, **BOX)
         for k, (target, attrs) in enumerate(arrows):
-            source = f"v{i}"
-            if repeat and k:
-                source = f"v{i}r{k}"
-                self.picture.node(source, box, **BOX)
+            source = f"v{i}r{k}" if repeat and k else f"v{i}"
+            if repeat:
+                red = attrs.get("color") == HIGHLIGHT
+                self.picture.node(source, box if red or unringed is None else unringed, **BOX)
             self.picture.edge(source, target, **attrs)
 
 
@@ -529,20 +544,21 @@ def _shown_grads(nodes, grads, received, root) -> dict:
     return {n: grads[n] for n in nodes}
 
 
-def _box(node, title, grad, show_grad, scale, highlighted, uses, received, data=None,
+def _box(node, title, grad, show_grad, scale, ring, uses, received, data=None,
          drawn=None) -> str:  # fmt: skip
     """A box as a Graphviz HTML-like label: name, data, grad (and running sum).
 
     ``node`` None draws a product of an expanded dot (``title`` and ``data`` given).
     ``grad`` None means not reached yet; ``scale`` None means no colours. ``uses``: how
     many times the node is used in the whole graph; ``drawn``: how many of those uses the
-    picture draws (fewer in a cut-down picture). ``highlighted``: ringed (``RING``).
+    picture draws (fewer in a cut-down picture). ``ring``: None, or the kind of ring of
+    ``RINGS`` ("visit", "receive").
     """
     table = _table(node, title, grad, show_grad, scale, uses, received, data, drawn)
-    if not highlighted:
+    if ring is None:
         return f"<{table}>"
     rounded = ' STYLE="rounded"' if node is not None and is_constant(node) else ""  # as it
-    return f'<{RING}{rounded}><TR><TD BORDER="0">{table}</TD></TR></TABLE>>'
+    return f'<{RINGS[ring]}{rounded}><TR><TD BORDER="0">{table}</TD></TR></TABLE>>'
 
 
 def _table(node, title, grad, show_grad, scale, uses, received, data, drawn) -> str:

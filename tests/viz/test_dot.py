@@ -19,6 +19,7 @@ from autograd_lite import Value, backward_steps  # noqa: E402
 from autograd_lite.viz import draw_dot, draw_step, labels  # noqa: E402
 from autograd_lite.viz.colors import HIGHLIGHT  # noqa: E402
 from autograd_lite.viz.dot import REPEAT_LIMIT, SUMMARY_NODES  # noqa: E402
+from autograd_lite.viz.layout import RECEIVE, RING_GAP  # noqa: E402
 
 
 # --- reading the DOT source back: the structure tests ----------------------------------
@@ -204,16 +205,66 @@ def test_a_highlighted_box_is_ringed_a_gap_outside_its_own_outline():
         assert HIGHLIGHT not in line_of(pictures[0], node_id)
 
 
+def ring_colours(picture) -> dict:
+    """Each drawn box's first line (its name or number) -> the colour of its ring, or None;
+    a box drawn once per use appears once per copy, as ``name#k``."""
+    found, seen = {}, {}
+    for node_id in value_ids(picture) + re.findall(r"^\s*(v\d+r\d+) \[", picture.source, re.M):
+        line = line_of(picture, node_id)
+        name = re.search(r"<([BI])>(.*?)</\1>|>([-\d.]+)</FONT>", line)  # a name, or a number
+        name = name[2] or name[3]
+        seen[name] = seen.get(name, -1) + 1
+        ring = RINGED.search(line)
+        colour = ring and re.search(r'COLOR="(#\w+)"', ring[1])
+        found[f"{name}#{seen[name]}" if seen[name] else name] = colour and colour[1]
+    return found
+
+
+def test_draw_step_rings_the_boxes_the_step_sends_to_as_the_animation_does():
+    """Before: draw_step rang only the visited box (red), while the animation and the
+    stepper, showing the same step in notebook 01, also ring each box it sends to in thin
+    orange a gap outside: one step drawn two ways. draw_step now rings them too, and only
+    them: not a box that receives nothing at this step, nor the copies of a box drawn once
+    per use whose arrow is not the step's."""
+    c = reused()  # c = b * b, b = a + a
+    steps = list(backward_steps(c))
+    assert ring_colours(draw_step(c, steps[0])) == {"a": None, "b": RECEIVE, "c": HIGHLIGHT}
+    assert ring_colours(draw_step(c, steps[1])) == {"a": RECEIVE, "b": HIGHLIGHT, "c": None}
+    assert ring_colours(draw_step(c, steps[2])) == {"a": HIGHLIGHT, "b": None, "c": None}
+    a, b = Value(3.0, label="a"), Value(-1.0, label="b")
+    y = a * b * 2.0
+    y.label = "y"
+    ab = y.parents[0]
+    ab.label = "ab"
+    rings = ring_colours(draw_step(y, next(backward_steps(y))))
+    assert rings == {"a": None, "b": None, "ab": RECEIVE, "2.0": RECEIVE, "y": HIGHLIGHT}
+    assert set(ring_colours(draw_dot(y, highlight=a)).values()) == {None, HIGHLIGHT}
+    x = Value(1.5, label="x")
+    z = x * x * x * x * x  # x used 5 times: drawn beside each use
+    z.label = "z"
+    rings = ring_colours(draw_step(z, next(backward_steps(z))))  # z sends to x once
+    x_rings = [ring for name, ring in rings.items() if name.split("#")[0] == "x"]
+    assert len(x_rings) == 5 and x_rings.count(RECEIVE) == 1 and x_rings.count(None) == 4
+    for line in (line_of(draw_step(c, steps[0]), i) for i in ("v0", "v1", "v2")):
+        ring = RINGED.search(line)
+        if ring and RECEIVE in ring[1]:  # a thinner ring, the same gap as the red one
+            assert 'BORDER="2"' in ring[1] and "BGCOLOR" not in ring[1]
+            assert f'CELLSPACING="{RING_GAP:.0f}"' in ring[1]
+
+
 @needs_a_program
 def test_the_ring_is_drawn_outside_the_box_with_page_between():
     """The SVG a Graphviz program draws: the red ring's inner edge is at least 1.5pt
-    outside the box's fill on every side (before: its 3pt border lay on the fill)."""
+    outside the box's fill on every side (before: its 3pt border lay on the fill); so is
+    the orange one of a box the step sends to."""
     a = Value(3.0, label="a")
     y = a * -2.0
     y.label = "y"
     y.backward()
-    for name, picture in (("a", draw_dot(y, highlight=a)),
-                          ("y", draw_step(y, next(iter(backward_steps(y)))))):  # fmt: skip
+    step = next(iter(backward_steps(y)))
+    for name, picture, colour in (("a", draw_dot(y, highlight=a), HIGHLIGHT),
+                                  ("y", draw_step(y, step), HIGHLIGHT),
+                                  ("a", draw_step(y, step), RECEIVE)):  # fmt: skip
         (node_id,) = [i for i in value_ids(picture) if f"<B>{name}</B>" in line_of(picture, i)]
         svg = ET.fromstring(picture.svg())
         ns = {"s": "http://www.w3.org/2000/svg"}
@@ -221,7 +272,7 @@ def test_the_ring_is_drawn_outside_the_box_with_page_between():
         (group,) = [g for g in nodes if g.findtext("s:title", "", ns) == node_id]
         polygons = group.findall("s:polygon", ns)
         fills = [p for p in polygons if p.get("fill") not in ("none", "white", "#ffffff", None)]
-        rings = [p for p in polygons if p.get("stroke") == HIGHLIGHT]
+        rings = [p for p in polygons if p.get("stroke") == colour]
         assert len(fills) == 1 and len(rings) == 1, ET.tostring(group, encoding="unicode")
         box, ring = corners(fills[0]), corners(rings[0])
         inner = float(rings[0].get("stroke-width", "1")) / 2
