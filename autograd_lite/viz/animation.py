@@ -37,7 +37,7 @@ from .dot import check_count, check_rankdir, check_title, nearest_nodes
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
-from .layout import Layout, lay_out
+from .layout import CARD_PAD, Layout, lay_out
 from .programs import writable_path
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
@@ -459,6 +459,7 @@ class BackpropAnimation:
             svg=svg,
             data=data,
             page="true" if page else "false",
+            pad=f"{CARD_PAD:g}",
         )
 
 
@@ -491,7 +492,7 @@ _TEMPLATE = """<div id="{uid}" class="agl-animation" tabindex="0" role="group"
 #{uid} .agl-edges path.agl-hot {{ stroke: #d62728; stroke-width: 2.5;
   marker-end: url(#{uid}-hot); }}
 #{uid} .agl-labels text {{ fill: #d62728; font-size: 10px; text-anchor: middle; }}
-#{uid} .agl-labels rect {{ fill: #fff; opacity: 0.92; }}
+#{uid} .agl-labels rect {{ fill: #fff; }}
 </style>
 {title}<div class="agl-controls">
 <button type="button" data-go="-1" title="previous step (←)">&#9664; previous</button>
@@ -543,9 +544,9 @@ zoom</button>
     }});
     return state;
   }}
-  function label(edge, text, placed) {{  // on a white card, centred on the arrow
+  function label(edge, text, placed) {{  // on an opaque white card, centred on the arrow
     var p = edge.getPointAtLength(edge.getTotalLength() / 2), y = p.y;
-    var half = 3 * text.length + 3;  // half the card's width: 10 px type, 0.6 em a letter
+    var half = 3 * text.length + {pad};  // half the card's width: 10 px type, 0.6 em a letter
     function near(q) {{ return Math.abs(q[0] - p.x) < q[2] + half && Math.abs(q[1] - y) < 14; }}
     while (placed.some(near)) y += 15;
     placed.push([p.x, y, half]);
@@ -556,9 +557,9 @@ zoom</button>
     labels.appendChild(card);
     labels.appendChild(t);
     var box = t.getBBox();
-    card.setAttribute("x", (box.x - 2).toFixed(1));
+    card.setAttribute("x", (box.x - {pad}).toFixed(1));  // the arrow stops short of the text
     card.setAttribute("y", (box.y - 1).toFixed(1));
-    card.setAttribute("width", (box.width + 4).toFixed(1));
+    card.setAttribute("width", (box.width + 2 * {pad}).toFixed(1));
     card.setAttribute("height", (box.height + 2).toFixed(1));
   }}
   function show(k) {{

@@ -36,6 +36,10 @@ STROKE, VISIT, RECEIVE = "#555555", "#d62728", "#e66101"
 VISIT_WIDTH, RECEIVE_WIDTH, RING_GAP = 3.0, 1.5, 2.0
 #: Page around the picture: room for the ring of a box at its edge (which reaches 5.5 out).
 MARGIN = 6.0
+#: An arrow's arithmetic stands on an opaque white card centred on the arrow, this much wider
+#: than the text on each side: the arrow stops short of the text, as in ``draw_step``, and
+#: never runs on through it.
+CARD_PAD = 4.0
 
 
 class Layout:
@@ -89,14 +93,14 @@ class Layout:
         for i, (place, content) in enumerate(zip(self.boxes, contents)):
             out.append(_box(place, content, _outline(i, visit, receiving), standalone))
         out.append("</g>")
-        if standalone:  # each label on a white card, centred on its arrow
+        if standalone:  # each label on a white card, centred on its arrow (``CARD_PAD``)
             out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="{LABEL_SIZE}" '
                        'text-anchor="middle">')  # fmt: skip
             for edge, label in hot_edges.items():
                 x, y = self.edges[edge][1]
-                width = text_width(label, LABEL_SIZE) + 4
+                width = text_width(label, LABEL_SIZE) + 2 * CARD_PAD
                 card = (f'<rect x="{x - width / 2:.1f}" y="{y - 7:.1f}" width="{width:.1f}" '
-                        'height="14" fill="#ffffff" opacity="0.92"/>')  # fmt: skip
+                        'height="14" fill="#ffffff"/>')  # fmt: skip
                 out.append(f'{card}<text x="{x:.1f}" y="{y + 3.5:.1f}">{escape(label)}</text>')
             out.append("</g>")
         else:

@@ -14,7 +14,7 @@ from needs_graphviz import needs_a_program
 import autograd_lite as ag
 from autograd_lite import Value, backward_steps
 from autograd_lite.steps import print_steps
-from autograd_lite.viz import backprop_animation, draw_step
+from autograd_lite.viz import backprop_animation, draw_step, labels
 from autograd_lite.viz import layout as layout_module
 from autograd_lite.viz import programs as programs_module
 from autograd_lite.viz.animation import text_width, title
@@ -390,3 +390,20 @@ def test_a_leaf_is_called_final_only_once_all_its_uses_have_arrived():
     caption = backprop_animation(y).frames[1].caption
     assert "(1 of 2 uses)" in caption and "(2 of 2 uses)" in caption
     assert caption.count("is a leaf: its gradient is now final") == 1
+
+
+def test_an_arrows_arithmetic_hides_the_arrow_behind_it_as_in_draw_step():
+    """Before: each label sat on a white card of opacity 0.92 over its red arrow, so the
+    arrow ran on, faintly, through the red text (notebook 01's stepper, the saved still);
+    draw_step stops the arrow at its text. The card is now opaque, a little wider than the
+    text, so the arrow stops short of it."""
+    c = reused()
+    svg = backprop_animation(c).svg(1)
+    groups = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "agl-labels"]
+    (group,) = groups
+    cards, texts = group.findall(f"{SVG}rect"), group.findall(f"{SVG}text")
+    assert len(cards) == len(texts) == 2
+    for card, text in zip(cards, texts):
+        assert float(card.get("opacity", "1")) == 1.0 and card.get("fill") == "#ffffff"
+        room = float(card.get("width")) - labels.text_width(text.text, labels.EDGE_SIZE)
+        assert room >= 8, (room, text.text)  # 4 points of page each side of the text

@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from autograd_lite import Value  # noqa: E402
+from autograd_lite import mean as ag_mean  # noqa: E402
 from autograd_lite.viz import backprop_animation  # noqa: E402
 from autograd_lite.viz.programs import find_programs  # noqa: E402
 
@@ -275,3 +276,24 @@ def test_the_player_shows_where_keyboard_focus_is_and_says_what_it_is(browser, p
     assert "arrow keys" in name and "space" in name, name
     focused.send_keys(Keys.ARROW_RIGHT)  # and the keys it names work from there
     assert caption(browser).startswith("Step 1 of 10")
+
+
+def test_an_arrows_arithmetic_hides_the_arrow_behind_it(browser, tmp_path):
+    """Before: each label's white card was 92% opaque, so a red arrow ran on through the
+    red text of its arithmetic (four of them at a mean); draw_step stops the arrow at its
+    text. Each card is now opaque and leaves a little page either side of the text."""
+    a, b, c, d = (Value(v, label=n) for v, n in ((1.0, "a"), (2.0, "b"), (-3.0, "c"), (0.5, "d")))
+    m = ag_mean([a * d, b * d, c * d, a + b])
+    m.label = "m"
+    animation = backprop_animation(m)
+    open_page(browser, animation.save(tmp_path / "mean.html"))
+    type_step(browser, 1)  # m sends to its four operands: four arrows meet at it
+    cards = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.agl-labels rect')).map(function (r) {"
+        "  var s = getComputedStyle(r), t = r.nextElementSibling.getBBox(), c = r.getBBox();"
+        "  return [s.opacity, s.fill, c.x, c.width, t.x, t.width]; });"
+    )
+    assert len(cards) == 4
+    for opacity, fill, card_x, card_width, text_x, text_width in cards:
+        assert float(opacity) == 1.0 and fill == "rgb(255, 255, 255)"
+        assert text_x - card_x >= 3.5 and card_x + card_width - text_x - text_width >= 3.5
