@@ -1,10 +1,11 @@
 """``stepper(root)``: the backward pass in Jupyter, one step at a time, driven from Python.
 
 An ipywidgets control: previous / next buttons, a play button (``ipywidgets.Play``) and a
-slider over the frames, then the step's arithmetic, its picture and the table of the steps
-so far. Plain ipywidgets and no JavaScript of our own, so it works wherever widgets do
-(JupyterLab, Notebook 7, VS Code). The pictures come from the one layout of
-``backprop_animation``: moving the slider redraws the SVG in Python, without Graphviz.
+slider over the frames, then the caption (the step's arithmetic, as in the animation), its
+picture and the table of the steps so far. Plain ipywidgets and no JavaScript of our own,
+so it works wherever widgets do (JupyterLab, Notebook 7, VS Code). The pictures come from
+the one layout of ``backprop_animation``: moving the slider redraws the SVG in Python,
+without Graphviz.
 
 Where no kernel runs (a saved notebook on GitHub or nbviewer) the output still shows a
 picture: the display carries the finished pass as a plain SVG beside the widget, with its
