@@ -33,7 +33,7 @@ pictures show one pass that starts from zero, worked out on the side, and leave 
 
 >>> from autograd_lite.steps import print_steps
 >>> print_steps(c)          # the same pass as a table; c's products add up to b's 12.0
-step  node  op    upstream  parent  local  product  parent sum
+step  node  op    upstream  parent  local  product  sum so far
 ----  ----  ----  --------  ------  -----  -------  ----------
 1     c     *     1.0       b       6.0    6.0      6.0
                             b       6.0    6.0      12.0
@@ -259,7 +259,7 @@ def print_steps(output: Value, gradient=1.0, file=None) -> None:
             f"print_steps: file needs an open text file, such as open('steps.txt', 'w'), "
             f"got {type(file).__name__} {file!r}"
         )
-    header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
+    header = ("step", "node", "op", "upstream", "parent", "local", "product", "sum so far")
     rows = []
     for step in _observe_steps(output, _checked(output, gradient, "print_steps")):
         node = step.node

@@ -198,7 +198,7 @@ def steps_table(animation, k: int) -> str:
             arithmetic = product_text(step.upstream, local, product)
             rows.append([*head, names[parent], arithmetic, short(total)])
             head = ["", "", ""]
-    header = ["step", "node", "upstream", "parent", "upstream × local = product", "parent sum"]
+    header = ["step", "node", "upstream", "parent", "upstream × local = product", "sum so far"]
     cells = "".join(
         "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )

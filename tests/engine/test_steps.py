@@ -172,7 +172,7 @@ def test_print_steps_prints_one_row_per_edge(capsys):
     print_steps(reused())
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["step", "node", "op", "upstream", "parent", "local", "product",
-                                "parent", "sum"]  # fmt: skip
+                                "sum", "so", "far"]  # fmt: skip
     rows = lines[2:]
     assert len(rows) == 2 + 2 + 1  # c: two edges, b: two edges, a: a leaf
     assert rows[1].split()[-1] == "12.0" and rows[3].split()[-1] == "24.0"
@@ -349,7 +349,7 @@ def test_print_steps_to_a_console_that_is_not_utf8_escapes_what_it_cannot_show(e
     print_steps(out, file=console)
     console.flush()
     text = console.buffer.getvalue().decode(encoding)
-    assert "y\\u2248" in text and "parent sum" in text
+    assert "y\\u2248" in text and "sum so far" in text
     assert ("\\u2026" in text) == (encoding == "ascii")  # (cp1252 has …)
 
 
@@ -367,3 +367,15 @@ def test_print_steps_keeps_its_columns_lined_up_when_it_writes_escapes():
         for start in starts[1:]:
             assert len(line) <= start or line[start - 2 : start] == "  ", line
     assert rows[0][starts[4] :].startswith("x\\u2248 ")  # the parent column
+
+
+def test_the_tables_call_the_running_sum_what_a_step_calls_it(capsys):
+    """Before: print_steps' last column was "parent sum", where a Step, the animation's
+    caption and the boxes of every step picture say "sum so far" for the same number;
+    notebook 01 shows the table and the steps one cell apart. The column is now
+    "sum so far"."""
+    c = reused()
+    print_steps(c)
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.endswith("sum so far") and "parent sum" not in header
+    assert "sum so far 12.0" in str(next(iter(observe_steps(c))))

@@ -309,3 +309,12 @@ def test_a_picture_a_little_wider_than_the_window_is_shown_whole_not_cut():
     for k in range(control.last + 1):
         assert _window(control, k) == [0.0, 0.0, round(layout.width), round(layout.height)]
         assert "max-width: 100%" in ET.fromstring(control.picture.value).get("style")
+
+
+def test_the_table_calls_the_running_sum_what_the_caption_calls_it():
+    """Before: the table's last column was "parent sum" under a caption that says "sum so
+    far: 12.0 (2 of 2 uses)" for the same number; it is now "sum so far", as in print_steps."""
+    control = stepper(reused())
+    control.go(1)
+    assert "sum so far: 12.0" in control.caption.value
+    assert "<th>sum so far</th>" in control.table.value and "parent sum" not in control.table.value
