@@ -96,9 +96,11 @@ class Layout:
         if standalone:  # each label on a white card, centred on its arrow (``CARD_PAD``)
             out.append(f'<g class="agl-labels" fill="{VISIT}" font-size="{LABEL_SIZE}" '
                        'text-anchor="middle">')  # fmt: skip
+            placed = []  # (x, y, half width) of each card so far
             for edge, label in hot_edges.items():
                 x, y = self.edges[edge][1]
                 width = text_width(label, LABEL_SIZE) + 2 * CARD_PAD
+                y = _below_others(x, y, width / 2, placed)
                 card = (f'<rect x="{x - width / 2:.1f}" y="{y - 7:.1f}" width="{width:.1f}" '
                         'height="14" fill="#ffffff"/>')  # fmt: skip
                 out.append(f'{card}<text x="{x:.1f}" y="{y + 3.5:.1f}">{escape(label)}</text>')
@@ -126,6 +128,16 @@ class Layout:
         top = start(min(p[1] for p in places), max(p[1] + p[3] for p in places), height,
                     y, h, self.height)  # fmt: skip
         return left, top, width, height
+
+
+def _below_others(x, y, half, placed) -> float:
+    """Where a label card centred at ``(x, y)``, ``2 * half`` wide, goes: moved down a line
+    at a time while it would overlap one ``placed`` already (two arrows side by side, the
+    two uses of ``b`` in ``b * b``), as the page's script moves it. Adds it to ``placed``."""
+    while any(abs(qx - x) < q_half + half and abs(qy - y) < 14 for qx, qy, q_half in placed):
+        y += 15
+    placed.append((x, y, half))
+    return y
 
 
 def _outline(i, visit, receiving) -> tuple[str, str, str]:

@@ -407,3 +407,16 @@ def test_an_arrows_arithmetic_hides_the_arrow_behind_it_as_in_draw_step():
         assert float(card.get("opacity", "1")) == 1.0 and card.get("fill") == "#ffffff"
         room = float(card.get("width")) - labels.text_width(text.text, labels.EDGE_SIZE)
         assert room >= 8, (room, text.text)  # 4 points of page each side of the text
+
+
+def test_the_arithmetic_of_two_arrows_side_by_side_does_not_overprint():
+    """Before: the SVG drawn in Python (the stepper's picture) put each label at the middle
+    of its arrow, so the two arrows of c = b * b from b, a few points apart, had their
+    "1.0 × 6.0 = 6.0" printed one on the other, unreadable (notebook 01, section 4); the
+    page's script moved the second below the first. The SVG now does the same."""
+    svg = backprop_animation(reused()).svg(1)
+    (group,) = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("class") == "agl-labels"]
+    cards = group.findall(f"{SVG}rect")
+    assert len(cards) == 2
+    (top, bottom) = sorted(float(card.get("y")) for card in cards)
+    assert bottom - top >= 14  # one card's height: they do not overlap
