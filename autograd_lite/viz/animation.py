@@ -37,7 +37,18 @@ from .dot import check_count, check_rankdir, check_title, nearest_nodes
 from .labels import BOX_SIZE, clip, visible
 from .labels import EDGE_SIZE as LABEL_SIZE
 from .labels import text_width as _width
-from .layout import CARD_PAD, Layout, lay_out
+from .layout import (
+    CARD_PAD,
+    RECEIVE,
+    RECEIVE_WIDTH,
+    RING_GAP,
+    RING_WORDS,
+    STROKE,
+    VISIT,
+    VISIT_WIDTH,
+    Layout,
+    lay_out,
+)
 from .programs import writable_path
 
 _display_count = itertools.count(1)  # to tell apart two animations in one notebook
@@ -74,9 +85,18 @@ def legend_html(scale: GradScale) -> str:
         f'background:{fill};color:{text_color(fill)}">{escape(text)}</span>'
         for text, fill, style in scale.legend()
     )
+    rings = "".join(
+        f'<span style="display:inline-block;width:1.2em;height:0.7em;margin:0 0.5em 0 0.9em;'
+        f"vertical-align:middle;border:1px solid {STROKE};outline:{width}px solid {colour};"
+        f'outline-offset:{RING_GAP:g}px"></span>{escape(RING_WORDS[kind])}'
+        for kind, colour, width in (
+            ("visit", VISIT, VISIT_WIDTH),
+            ("receive", RECEIVE, RECEIVE_WIDTH),
+        )
+    )
     return (
         f'<p class="agl-legend" style="font-size:0.8em;margin:0.3em 0">'
-        f"{escape(scale.caption())}: {cells}</p>"
+        f"{escape(scale.caption())}: {cells}<br>Rings:{rings}</p>"
     )
 
 

@@ -51,7 +51,7 @@ from ..steps import Step, replay, use_counts
 from ..value import Value
 from .colors import HIGHLIGHT, PLAIN_FILL, GradScale, outline_style, text_color
 from .labels import BOX_SIZE, EDGE_SIZE, FONT, NOTE_SIZE, clip, escape, visible
-from .layout import RECEIVE, RECEIVE_WIDTH, RING_GAP, VISIT_WIDTH
+from .layout import RECEIVE, RECEIVE_WIDTH, RING_GAP, RING_WORDS, VISIT_WIDTH
 from .programs import Picture
 
 #: A node used more often than this is drawn once per use (see the module docstring).
@@ -336,6 +336,8 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
         heading.append(_note("stale", STALE_NOTE))
     if scale is not None:  # the legend explains the shading, if there is any
         heading.append(_legend(scale))
+    if step is not None:  # and a step picture's rings, which are no shading
+        heading.append(_ring_key())
     if heading:
         rows = "".join(f'<TR><TD ALIGN="LEFT">{part}</TD></TR>' for part in heading)
         picture.attr(label=f'<<TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE>>',
@@ -614,6 +616,18 @@ def _legend(scale: GradScale) -> str:
     title = f'<TR><TD COLSPAN="{len(legend)}" ALIGN="LEFT" BALIGN="LEFT">{caption}</TD></TR>'
     table = '<TABLE ID="legend" BORDER="0" CELLSPACING="2" CELLPADDING="3">'
     return f"{table}{title}<TR>{cells}</TR></TABLE>"
+
+
+def _ring_key() -> str:
+    """What a step picture's rings mean: a small plain box ringed as in the picture, and its
+    words, for each kind of ring."""
+    cells = "".join(
+        f'<TD>{RINGS[kind]}><TR><TD BORDER="1" COLOR="#555555" WIDTH="14" HEIGHT="9"></TD>'
+        f'</TR></TABLE></TD><TD ALIGN="LEFT"><FONT POINT-SIZE="{NOTE_SIZE}">'
+        f"{escape(words)}</FONT></TD>"
+        for kind, words in RING_WORDS.items()
+    )
+    return f'<TABLE ID="rings" BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>{cells}</TR></TABLE>'
 
 
 def _style(style: str) -> str:

@@ -34,6 +34,10 @@ STROKE, VISIT, RECEIVE = "#555555", "#d62728", "#e66101"
 #: fill as light as red in grey): a thick red ring, a thin orange one (each at least 3:1
 #: against white). ``RING_GAP`` is the page between the box and the ring's inner edge.
 VISIT_WIDTH, RECEIVE_WIDTH, RING_GAP = 3.0, 1.5, 2.0
+#: What each ring says, in the key beside a step picture's colour scale (``draw_step``, the
+#: animation, the stepper): the rings are not shades of |grad|, and an orange ring could
+#: otherwise be read as a positive gradient.
+RING_WORDS = {"visit": "the node this step visits", "receive": "a parent it sends to"}
 #: Page around the picture: room for the ring of a box at its edge (which reaches 5.5 out).
 MARGIN = 6.0
 #: An arrow's arithmetic stands on an opaque white card centred on the arrow, this much wider

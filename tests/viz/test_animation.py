@@ -225,6 +225,18 @@ def test_the_legend_of_the_page_and_the_stepper_draws_not_reached_dashed():
     assert "border:1px solid" in cells["0"]
 
 
+def test_the_legend_of_the_page_and_the_stepper_says_what_the_rings_mean():
+    # (before: only notebook prose did; an orange ring could pass for a positive gradient)
+    from autograd_lite.viz.animation import legend_html
+    from autograd_lite.viz.colors import GradScale
+    from autograd_lite.viz.layout import RECEIVE, RING_WORDS, VISIT
+
+    html = legend_html(GradScale.fit([1.0, -0.5]))
+    rings = html[html.index("Rings:") :]
+    for words, colour in zip(RING_WORDS.values(), (VISIT, RECEIVE)):
+        assert rings.index(f"solid {colour}") < rings.index(words)
+
+
 @needs_a_program
 def test_observers_show_one_pass_from_zero_and_change_no_grad(capsys):
     c = reused()

@@ -252,6 +252,22 @@ def test_draw_step_rings_the_boxes_the_step_sends_to_as_the_animation_does():
             assert f'CELLSPACING="{RING_GAP:.0f}"' in ring[1]
 
 
+def test_a_step_picture_says_what_its_rings_mean_beside_its_colour_scale():
+    """Before: only notebook prose said what the red and orange rings mean, and an orange
+    ring could be read as a positive gradient. A step picture now has a key under its
+    legend: a small box ringed each way, and its words. Not in a plain draw_dot, whose
+    highlight is whatever you asked for."""
+    from autograd_lite.viz.layout import RING_WORDS
+
+    c = reused()
+    source = draw_step(c, next(backward_steps(c))).source
+    key = source[source.index('<TABLE ID="rings"') :]
+    for words, colour in zip(RING_WORDS.values(), (HIGHLIGHT, RECEIVE)):
+        ringed = key.index(f'COLOR="{colour}"')
+        assert ringed < key.index(words)
+    assert not any('ID="rings"' in draw_dot(c, **kw).source for kw in ({}, {"highlight": c}))
+
+
 @needs_a_program
 def test_the_ring_is_drawn_outside_the_box_with_page_between():
     """The SVG a Graphviz program draws: the red ring's inner edge is at least 1.5pt
