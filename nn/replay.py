@@ -31,7 +31,7 @@ from autograd_lite.files import check_writable, write_atomic
 from .evaluation import accuracy_counter, accuracy_of
 from .layers import MLP
 from .losses import LOSSES, bce_with_logits, cross_entropy, hinge_loss
-from .plots import CLASS_COLOURS, classes_of
+from .plots import CLASS_COLOURS, classes_of, gradient_flow
 from .validate import number, numbers_of
 
 __all__ = ["Recorder", "write_replay"]
@@ -82,6 +82,19 @@ def _layer_of(name: str) -> str:
     return parts[0]
 
 
+def _flow(model) -> dict[str, float]:
+    """Mean |grad| per layer, as ``plots.gradient_flow`` and ``plot_gradient_flow`` give it
+    (each layer's weights, biases left out), so that the page's bars and notebook 4's are the
+    same figures; for a model without layers, each top-level part's parameters."""
+    rows = gradient_flow(model)
+    if rows:
+        return {name: mean for name, mean, _ in rows}
+    grads: dict[str, list[float]] = {}
+    for name, p in model.named_parameters():
+        grads.setdefault(_layer_of(name), []).append(abs(p.grad))
+    return {k: sum(v) / len(v) for k, v in grads.items()}
+
+
 def _as_values(prediction):
     """A prediction of plain floats as leaf Values (a list for several outputs)."""
     if isinstance(prediction, list):
@@ -128,16 +141,14 @@ class Recorder:
                 predictions = [model(x) for x in self.X]
         with ag.no_grad():
             loss = number(self.loss_fn(predictions, self.targets))
-        flow: dict[str, list[float]] = {}
-        for name, p in model.named_parameters():
-            flow.setdefault(_layer_of(name), []).append(abs(p.grad))
+        flow = _flow(model)
         entry = {
                 "epoch": int(epoch),
                 "loss": _figure(loss),
                 "accuracy": accuracy_of(self.counter, predictions, self.targets),
                 "predictions": [[_round(v) for v in numbers_of(p)] for p in predictions],
                 "weights": None if weights is None else _rounded(weights),
-                "flow": {k: _round(sum(v) / len(v)) for k, v in flow.items()},
+                "flow": {k: _round(v) for k, v in flow.items()},
                 "val_loss": None if validation is None else _figure(validation[0]),
                 "val_accuracy": None if validation is None or validation[1] is None
                                 else float(validation[1]),
