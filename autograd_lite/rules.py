@@ -153,7 +153,8 @@ class UnaryOp(Op):
     once per node, and a node kept in its own slots is one object for the garbage collector.
     Value's operators call ``apply``, a plain method (quicker than calling the op object);
     ``x.relu()``, like ``a + b`` and ``a * b`` of two Values, writes the row out in ``Value``
-    instead; ``ag.relu(x)`` comes here.
+    instead; ``ag.relu(x)`` comes here. (Calling the op, ``ag.exp(x)``, checks the call and
+    then applies: see ``called_by_position`` at the end.)
     """
 
     def apply(self, x):
@@ -168,8 +169,6 @@ class UnaryOp(Op):
             return Value(out)
         (local,) = rule.derivative(data, out)
         return Value(out, "", rule, x, local)
-
-    __call__ = apply
 
 
 class BinaryOp(Op):
@@ -190,8 +189,6 @@ class BinaryOp(Op):
             return Value(out)
         da, db = rule.derivative(x, y, out)
         return Value(out, "", rule, a, da, b, db)
-
-    __call__ = apply
 
 
 def constant(x, rule) -> Value:
@@ -224,6 +221,44 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)
+
+
+# --- checking how a built-in op is called ------------------------------------------------
+
+
+def called_by_position(apply, inputs):
+    """The call of a built-in op of ``inputs`` inputs (``ag.exp(x)``): ``apply``, once the
+    call is checked. Python's own message for a keyword or a wrong count named the method
+    and not the op ("UnaryOp.apply() got an unexpected keyword argument 'foo'")."""
+
+    def call(op, *args, **keywords):
+        if keywords or len(args) != inputs:
+            refuse_call(op, args, keywords, inputs)
+        return apply(op, *args)
+
+    call.__name__ = call.__qualname__ = "__call__"
+    return call
+
+
+def refuse_call(op, args, keywords, inputs):
+    """A built-in op given a keyword or a wrong count of inputs: the message names the op,
+    what it takes, and the call it got. Inputs given by their names (``exp(x=1.0)``) get the
+    advice of an op of yours, the call by position."""
+    name = op.rule.name
+    params = positional_names(op.rule.forward)
+    if (
+        keywords
+        and len(args) + len(keywords) == inputs
+        and set(keywords) <= set(params[len(args) :])
+    ):
+        refuse_keywords(op, args, keywords)
+    given = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in keywords.items()])
+    takes = "1 input" if inputs == 1 else f"{inputs} inputs"
+    raise TypeError(f"op {name!r} takes {takes}, by position, and no keyword; got {name}({given})")
+
+
+UnaryOp.__call__ = called_by_position(UnaryOp.apply, 1)
+BinaryOp.__call__ = called_by_position(BinaryOp.apply, 2)
 
 
 # --- checking what define_op is given ------------------------------------------------------
