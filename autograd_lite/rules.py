@@ -71,8 +71,7 @@ class Rule:
         """``derivative(*inputs, out)``, checked: a tuple (or list) with one entry per input."""
         if self.builtin:  # the table's own rows: trusted (and none calls float() on a Value)
             return self.derivative(*inputs, out)
-        with taking_derivative(f"op {self.name!r}: its derivative, differentiated again"):
-            local = self.derivative(*inputs, out)  # (on Values, math.exp(x) here warns)
+        local = derivative_of_yours(self, inputs, out)  # (on Values, math.exp(x) warns)
         if not isinstance(local, (tuple, list)):
             raise TypeError(
                 f"op {self.name!r}: derivative must return a tuple with one local derivative "
@@ -105,8 +104,7 @@ class Rule:
         tuple: then backward asks this row again, and says what is wrong."""
         if self.builtin:
             return self.derivative(*floats, out)
-        with on_numbers(self.name):  # (recording.py: a grad called in it gives floats)
-            local = self.derivative(*floats, out)
+        local = derivative_of_yours(self, floats, out, on_floats=True)
         if not isinstance(local, (tuple, list)) or len(local) != len(floats):
             return None
         where = f"op {self.name!r}: a local derivative"
@@ -324,11 +322,51 @@ def forward_of_yours(rule, floats):
     except _REFUSALS as error:
         if type(error) not in _REFUSALS or str(error).startswith("op "):
             raise  # (a subclass is an error of its own, raised on purpose: passed on as it is)
-        names = input_names(rule.forward, len(floats))
-        at = ", ".join(f"{n}={x!r}" for n, x in zip(names, floats)) or "no inputs"
+        at = _at(input_names(rule.forward, len(floats)), floats)
         raise type(error)(
             f"op {rule.name!r}: forward raised {type(error).__name__} ({error}) at {at}"
         ) from error
+
+
+def derivative_of_yours(rule, inputs, out, on_floats=False):
+    """``rule.derivative(*inputs, out)``: on the floats of a node being made (in
+    ``on_numbers``), or differentiated again (in ``taking_derivative``). Python's refusals
+    name no op: a TypeError (a count of inputs that the derivative cannot take, as
+    math.hypot's forward takes any; a slip in it) says which op, where and how it was
+    called, and on Values a TypeError or AttributeError (``x.is_integer()``) says that
+    there the derivative is given Values. An op's own error, naming its op, passes on."""
+    name = rule.name
+    block = (
+        on_numbers(name)
+        if on_floats
+        else taking_derivative(f"op {name!r}: its derivative, differentiated again")
+    )
+    try:
+        with block:
+            return rule.derivative(*inputs, out)
+    except (TypeError, AttributeError) as error:
+        kind = type(error)
+        if kind not in (TypeError, AttributeError) or str(error).startswith("op "):
+            raise
+        if any(isinstance(x, Value) for x in (*inputs, out)):
+            raise kind(
+                f"op {rule.name!r}: its derivative, differentiated again, raised "
+                f"{kind.__name__} ({error}): there its inputs and out are Values, not floats; "
+                "write it with ag functions and operators, which take both (and compare, "
+                "x > 0, or test for 0, not x, for a branch)"
+            ) from error
+        if kind is not TypeError:
+            raise
+        names = input_names(rule.forward, len(inputs))
+        raise TypeError(
+            f"op {rule.name!r}: its derivative raised TypeError ({error}) at "
+            f"{_at(names, inputs)}, called as derivative({', '.join([*names, 'out'])})"
+        ) from error
+
+
+def _at(names, numbers) -> str:
+    """``x=0.5, y=2.0``: where an op was, for its messages."""
+    return ", ".join(f"{n}={x!r}" for n, x in zip(names, numbers)) or "no inputs"
 
 
 def refuse_keywords(op, args, keywords):

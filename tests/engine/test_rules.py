@@ -372,3 +372,46 @@ def test_a_built_in_op_called_wrongly_says_which_op_and_how_to_call_it():
         ag.ieee_pow(1.0, y=2.0)
     assert (ag.exp(0.0), ag.ieee_div(1.0, 0.0), ag.exp(x).data) == (1.0, math.inf, math.exp(0.5))
     assert x.grad == 0.0 and x.parents == ()
+
+
+def test_a_derivative_that_raises_a_type_error_names_the_op_the_point_and_the_call():
+    # it was Python's bare "<lambda>() missing 1 required positional argument: 'out'":
+    # math.hypot, hypot's forward, takes any count of inputs, its derivative two and out
+    with pytest.raises(TypeError, match=r"^op 'hypot': its derivative raised TypeError \(.*"
+                       r"missing 1 required positional argument: 'out'\) at input 0=3\.0, "
+                       r"called as derivative\(input 0, out\)$"):  # fmt: skip
+        hypot(Value(3.0))
+    slip = ag.define_op("slip_in_derivative", lambda x: x, lambda x, out: (x + "1",))
+    with pytest.raises(TypeError, match=r"^op 'slip_in_derivative': its derivative raised "
+                       r"TypeError \(unsupported operand.*\) at x=1\.0, called as "
+                       r"derivative\(x, out\)$"):  # fmt: skip
+        slip(Value(1.0))
+
+    class OwnTypeError(TypeError):  # an error of one's own, raised on purpose: left as it is
+        pass
+
+    def refuse(x, out):
+        raise OwnTypeError("not this one")
+
+    own = ag.define_op("own_type_error_in_derivative", lambda x: x, refuse)
+    with pytest.raises(OwnTypeError, match=r"^not this one$"):
+        own(Value(1.0))
+    outer = ag.define_op("calls_a_slipping_op", lambda x: x, lambda x, out: (ag.grad(slip)(x),))
+    with pytest.raises(TypeError, match=r"^op 'slip_in_derivative': "):  # passed on
+        outer(Value(1.0))
+
+
+def test_a_derivative_that_only_floats_can_run_says_so_when_differentiated_again():
+    # it was "'Value' object has no attribute 'is_integer'", from inside grad(grad(f)),
+    # with no word of which op, or that its derivative is given Values there
+    floats_only = ag.define_op(
+        "float_method_in_derivative",
+        lambda x: x * x,
+        lambda x, out: (2 * x if x.is_integer() else 2.0 * x,),
+    )
+    assert ag.grad(floats_only)(1.5) == 3.0
+    with pytest.raises(AttributeError, match=r"^op 'float_method_in_derivative': its "
+                       r"derivative, differentiated again, raised AttributeError \('Value' "
+                       r"object has no attribute 'is_integer'\): there its inputs and out are "
+                       r"Values, not floats; .*ag functions"):  # fmt: skip
+        ag.grad(ag.grad(floats_only))(1.5)
