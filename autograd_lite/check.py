@@ -203,8 +203,28 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
         sure = max(coarse_error, fine_error) <= 1e-6 * scale
         if sure and math.fabs(fine - coarse) <= 1e-7 * scale + 2 * (coarse_error + fine_error):
             estimate, error = min(tables[-2:], key=lambda table: table[1])
-            return estimate, max(error, math.fabs(fine - coarse))
+            found = estimate, max(error, math.fabs(fine - coarse))
+            return _on_its_side(f, points, i, step, found, halvings, who)
     return min(tables, key=lambda table: table[1])
+
+
+def _on_its_side(f, points, i, step, found, halvings, who):
+    """``found`` by two tables that agree, unless their steps reached past 0 from a small
+    x ≠ 0 and a table on x's own side of 0 is sure of another slope. Steps that straddle a
+    kink at 0 agree on the slope across it: abs at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200
+    0 ± 2e-16, and a right derivative was "wrong". The derivative is the slope at x, so
+    the table whose steps stay within |x| / 2 of it wins, when it is sure (rounding: a
+    large |f| over such small steps leaves it unsure, and then ``found`` stands)."""
+    x = math.fabs(points[i])
+    if not 0 < x < step or x / 2 ** (halvings + 1) < sys.float_info.min:
+        return found
+    near, near_error = _richardson(f, points, i, x / 2, halvings, who)
+    scale = max(1.0, math.fabs(near))
+    if near_error <= 1e-6 * scale and math.fabs(near - found[0]) > 1e-7 * scale + 2 * (
+        near_error + found[1]
+    ):
+        return near, near_error
+    return found
 
 
 #: How many times ``extrapolated_difference`` makes its table again, each time from a step

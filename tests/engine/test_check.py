@@ -165,6 +165,12 @@ def test_a_value_input_that_f_also_closes_over_is_a_constant_on_both_sides():
         (lambda x: 1 / x, -1e-7, -1e14),
         (lambda x: ag.log(abs(x)), 1e-7, 1e7),
         (lambda x: 1 / x, 1e-9, -1e18),
+        # a kink at 0 that every step straddled: two tables agreed on the slope across it,
+        # 2.3e-7 ± 1.4e-6 for abs at 1e-8 (0 ± 2e-16 at 1e-200), and a right abs was "wrong"
+        (ag.abs, 1e-8, 1.0),
+        (ag.abs, -1e-200, -1.0),
+        (ag.relu, 1e-9, 1.0),
+        (lambda x: ag.sqrt(x * x + 9e-16), 1e-8, 1e-8 / math.sqrt(1e-16 + 9e-16)),  # a hypot
     ],
 )
 def test_the_extrapolated_difference_steps_as_f_needs_near_an_edge_and_far_from_0(f, x, slope):
