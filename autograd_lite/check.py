@@ -213,14 +213,17 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     x ≠ 0 and a table on x's own side of 0 is sure of another slope. Steps that straddle a
     kink at 0 agree on the slope across it: abs at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200
     0 ± 2e-16, and a right derivative was "wrong". The derivative is the slope at x, so
-    the table whose steps stay within |x| / 2 of it wins, when it is sure (rounding: a
-    large |f| over such small steps leaves it unsure, and then ``found`` stands)."""
+    the table whose steps stay within |x| / 2 of it wins, when it is sure of a slope other
+    than 0 to a millionth of itself. (Over such small steps f may not change at all, where
+    it computes with numbers far larger than x: sigmoid(1e-117) is 0.5, and a second
+    derivative of sigmoid there gave 0 ± 0 over them. Its rounding is then more than |f|
+    shows, and the agreeing tables stand.)"""
     x = math.fabs(points[i])
     if not 0 < x < step or x / 2 ** (halvings + 1) < sys.float_info.min:
         return found
     near, near_error = _richardson(f, points, i, x / 2, halvings, who)
-    scale = max(1.0, math.fabs(near))
-    if near_error <= 1e-6 * scale and math.fabs(near - found[0]) > 1e-7 * scale + 2 * (
+    sure = near != 0 and near_error <= 1e-6 * math.fabs(near)
+    if sure and math.fabs(near - found[0]) > 1e-7 * max(1.0, math.fabs(near)) + 2 * (
         near_error + found[1]
     ):
         return near, near_error
