@@ -22,9 +22,10 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
     derivative that disagrees with the slope of its forward (``|analytic - numeric| <=
     atol + rtol * |numeric|`` passes), and each that sits at a kink, where the forward's
     slope to the left and to the right differ and the derivative is one of them or between
-    (relu'(0) = 0): a choice, not a mistake. ``names_of(forward, n)`` names the op's inputs;
-    ``step_at(x)`` is the step of the central difference at x (``gradcheck``'s). An op at
-    many points is shown at its first ``SHOWN`` and a count."""
+    (relu'(0) = 0), or nan (a hypot's x / out at 0): a choice, not a mistake.
+    ``names_of(forward, n)`` names the op's inputs; ``step_at(x)`` is the step of the
+    central difference at x (``gradcheck``'s). An op at many points is shown at its first
+    ``SHOWN`` and a count."""
     if not isinstance(output, Value):
         return [], []
     wrong, kinks, seen = [], [], set()
@@ -48,9 +49,10 @@ def blame(output, atol, rtol, names_of, step_at) -> tuple[list[str], list[str]]:
             line = f"  op {rule.name!r} at {at}: d/d{wrt} analytic {analytic:.10g}"
             left, _, right = sides
             low, high = min(left, right), max(left, right)
+            # (nan: 0 / 0 at the tip of a cone, as PyTorch's hypot gives at 0, 0)
             if not _agree(left, right, atol, rtol) and (
                 _agree(analytic, left, atol, rtol) or _agree(analytic, right, atol, rtol)
-                or low <= analytic <= high
+                or low <= analytic <= high or math.isnan(analytic)
             ):  # fmt: skip
                 kinks.append((point, f"{line}, slope {left:.10g} to the left, {right:.10g} to "
                                      "the right"))  # fmt: skip

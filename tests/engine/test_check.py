@@ -362,6 +362,22 @@ def test_a_wrong_op_at_a_kink_is_still_blamed():
         gradcheck(lambda x: relu_wrong(x - 1.0), 1.0)
 
 
+def test_nan_at_a_kink_is_said_to_sit_at_the_kink():
+    # a hypot of yours at (0, 0), x / out = 0 / 0 = nan as PyTorch's hypot gives there, was
+    # "disagrees with their forward's slope: analytic nan, numeric 0": the central slope
+    # across the cone, which no side has; the kink, and where its sides go, is what is there
+    hypot_of_yours = ag.define_op(
+        "hypot_of_yours", math.hypot, lambda x, y, out: (ag.ieee_div(x, out), ag.ieee_div(y, out))
+    )
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(hypot_of_yours, 0.0, 0.0)
+    message = str(info.value)
+    assert "disagrees with their forward" not in message, message
+    assert re.search(r"at a kink.*\n  op 'hypot_of_yours' at input 0=0\.0, input 1=0\.0: "
+                     r"d/d\(input 0\) analytic nan, slope -1 to the left, 1 to the right\n",
+                     message), message  # fmt: skip
+
+
 def test_an_op_used_many_times_is_blamed_in_a_few_lines_and_a_count():
     # an op used at 1000 points was blamed on 1000 lines: a 60,000-character message
     with pytest.raises(GradcheckError) as info:
