@@ -210,16 +210,25 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
 
 def _on_its_side(f, points, i, step, found, halvings, who):
     """``found`` by two tables that agree, unless their steps reached past 0 from a small
-    x ≠ 0 and a table on x's own side of 0 is sure of another slope. Steps that straddle a
-    kink at 0 agree on the slope across it: abs at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200
-    0 ± 2e-16, and a right derivative was "wrong". The derivative is the slope at x, so
-    the table whose steps stay within |x| / 2 of it wins, when it is sure of a slope other
-    than 0 to a millionth of itself. (Over such small steps f may not change at all, where
-    it computes with numbers far larger than x: sigmoid(1e-117) is 0.5, and a second
-    derivative of sigmoid there gave 0 ± 0 over them. Its rounding is then more than |f|
-    shows, and the agreeing tables stand.)"""
+    x ≠ 0, over a kink: steps that straddle a kink at 0 agree on the slope across it (abs
+    at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200 0 ± 2e-16, and a right derivative was "wrong").
+    There the derivative is the slope at x, and the table whose steps stay within |x| / 2
+    of it wins, when it is sure of a slope other than 0 to a millionth of itself.
+
+    A kink is a jump of the slope that does not shrink with the step: the one-sided slopes
+    of a smooth f differ by about step·f'', of abs across 0 by 2 at any step. Only there:
+    over steps within |x| / 2, f may compute with numbers far larger than x, and its
+    rounding is then more than |f| shows (-1 + (1 + x) + x at x = 1e-81 has slope 1 there,
+    and sigmoid(1e-117) is 0.5), so elsewhere the agreeing tables stand."""
     x = math.fabs(points[i])
     if not 0 < x < step or x / 2 ** (halvings + 1) < sys.float_info.min:
+        return found
+    try:
+        jumps = [_slope_jump(f, points, i, h, who) for h in (7 * step, step)]
+    except ValueError:  # (7 steps away f may be undefined: no kink to see)
+        return found
+    (coarse, _), (fine, rounding) = jumps
+    if fine <= 1e-6 * max(1.0, math.fabs(found[0])) + rounding or fine < coarse / 2:
         return found
     near, near_error = _richardson(f, points, i, x / 2, halvings, who)
     sure = near != 0 and near_error <= 1e-6 * math.fabs(near)
@@ -228,6 +237,16 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     ):
         return near, near_error
     return found
+
+
+def _slope_jump(f, points, i, h, who):
+    """|slope to the right - slope to the left| of f at x over a step h, and how far
+    rounding alone may have moved it."""
+    high, low = _both_sides(f, points, i, h, who)
+    with no_grad():
+        middle = number_of(call(f, [Value(x) for x in points], who), who)
+    rounding = 4 * EPSILON * max(math.fabs(high), math.fabs(low), math.fabs(middle)) / h
+    return math.fabs(high - 2 * middle + low) / h, rounding
 
 
 #: How many times ``extrapolated_difference`` makes its table again, each time from a step

@@ -413,3 +413,12 @@ def test_the_message_says_the_step_where_a_large_input_widened_it():
         gradcheck(lambda x: x * ag.define_op(
             "slip2", lambda t: 2.0 * t, lambda t, out: (1.0,))(x), 3.0)  # fmt: skip
     assert "(eps=1e-06, atol=1e-05, rtol=0.001)" in str(plain.value).splitlines()[0]
+
+
+def test_where_f_rounds_x_away_the_tables_across_0_stand():
+    # -1 + (1 + x) + x at x = 1e-81: 1 + x is 1, so over steps within |x| / 2 the slope is
+    # 1, and that table had won over the right 2 (hypothesis found it): f has no kink there
+    value, error = extrapolated_difference(
+        lambda x: ag.sum([-1.0, ag.sum([x, 0.5, 0.5]), x]), [1.1942401329226335e-81], 0
+    )
+    assert value == pytest.approx(2.0, rel=1e-9) and error < 1e-6
