@@ -346,21 +346,23 @@ def derivative_of_yours(rule, inputs, out, on_floats=False):
             return rule.derivative(*inputs, out)
     except (TypeError, AttributeError) as error:
         kind = type(error)
+        on_values = any(isinstance(x, Value) for x in (*inputs, out))
         if kind not in (TypeError, AttributeError) or str(error).startswith("op "):
             raise
-        if any(isinstance(x, Value) for x in (*inputs, out)):
-            raise kind(
-                f"op {rule.name!r}: its derivative, differentiated again, raised "
-                f"{kind.__name__} ({error}): there its inputs and out are Values, not floats; "
-                "write it with ag functions and operators, which take both (and compare, "
-                "x > 0, or test for 0, not x, for a branch)"
-            ) from error
-        if kind is not TypeError:
+        if kind is AttributeError and not on_values:
             raise
         names = input_names(rule.forward, len(inputs))
-        raise TypeError(
-            f"op {rule.name!r}: its derivative raised TypeError ({error}) at "
-            f"{_at(names, inputs)}, called as derivative({', '.join([*names, 'out'])})"
+        called = f"called as derivative({', '.join([*names, 'out'])})"
+        if not on_values:
+            raise TypeError(
+                f"op {name!r}: its derivative raised TypeError ({error}) at "
+                f"{_at(names, inputs)}, {called}"
+            ) from error
+        raise kind(
+            f"op {name!r}: its derivative, differentiated again, raised {kind.__name__} "
+            f"({error}), {called} on Values, not floats: write it with ag functions and "
+            "operators, which take both (and compare, x > 0, or test for 0, not x, for a "
+            "branch)"
         ) from error
 
 
