@@ -286,7 +286,24 @@ def _check_definition(name, forward, derivative, doc, builtin):
     if existing is not None and existing.builtin:
         raise ValueError(f"define_op: {name!r} is a built-in op; choose another name")
     if not builtin:  # the table's own rows are checked by the tests instead
+        _check_keywords(name, forward)
         _check_arity(name, forward, derivative)
+
+
+def _check_keywords(name, forward):
+    """``forward(x, *, c)`` could never be called: an op passes its inputs by position, and
+    refuses keywords (each input is an operand, and gets a derivative)."""
+    try:
+        params = inspect.signature(forward).parameters.values()
+    except (TypeError, ValueError):
+        return
+    for p in params:
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty:
+            raise TypeError(
+                f"define_op({name!r}): forward needs the keyword-only {p.name}, which no call "
+                "of an op can give (its inputs go by position): make it an input, or make one "
+                "op per constant with a function that calls define_op"
+            )
 
 
 def _check_arity(name, forward, derivative):

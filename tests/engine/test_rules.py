@@ -415,3 +415,17 @@ def test_a_derivative_that_only_floats_can_run_says_so_when_differentiated_again
                        r"object has no attribute 'is_integer'\), called as derivative\(x, "
                        r"out\) on Values, not floats: .*ag functions"):  # fmt: skip
         ag.grad(ag.grad(floats_only))(1.5)
+
+
+def test_a_forward_with_a_keyword_only_input_that_no_call_can_give_is_refused_at_define_op():
+    # forward(x, *, c) was taken, and then no call could give c: by position it is too
+    # many inputs, by keyword an op refuses it (an op's inputs go by position)
+    with pytest.raises(TypeError, match=r"^define_op\('needs_a_keyword'\): forward needs the "
+                       r"keyword-only c, which no call of an op can give .*make one op per "
+                       r"constant"):  # fmt: skip
+        ag.define_op("needs_a_keyword", lambda x, *, c: c * x, lambda x, out: (1.0,))
+    assert "needs_a_keyword" not in ag.RULES
+    with_default = ag.define_op(
+        "keyword_with_default", lambda x, *, c=2.0: c * x, lambda x, out: (2.0,)
+    )
+    assert with_default(3.0) == 6.0
