@@ -497,17 +497,21 @@ def _checked_arity(op, arity) -> int:
         )
     if arity < 1:
         raise ValueError(f"user_op: arity must be at least 1 (the op's inputs), got {arity!r}")
-    try:
-        signature = inspect.signature(op.rule.forward)
-    except (TypeError, ValueError):  # some builtins (math.log) have no signature: trust it
-        return int(arity)
-    try:
-        signature.bind(*[0.0] * arity)
-    except TypeError:
-        raise ValueError(
-            f"user_op: {op.rule.name!r} cannot take arity={arity!r} inputs: its forward is "
-            f"{signature}; give the number of inputs it takes, or leave arity out"
-        ) from None
+    # forward must take them, and derivative them and out (where a signature tells: some
+    # builtins have none, and math.hypot's forward takes any count)
+    for role, function, given in (("forward", op.rule.forward, arity),
+                                  ("derivative", op.rule.derivative, arity + 1)):  # fmt: skip
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):
+            continue
+        try:
+            signature.bind(*[0.0] * given)
+        except TypeError:
+            raise ValueError(
+                f"user_op: {op.rule.name!r} cannot take arity={arity!r} inputs: its {role} "
+                f"is {signature}; give the number of inputs it takes, or leave arity out"
+            ) from None
     return int(arity)
 
 

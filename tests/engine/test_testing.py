@@ -401,6 +401,16 @@ def test_user_op_checks_its_arity_at_once(arity, error, message):
         user_op(sine, arity=arity)
 
 
+def test_user_op_checks_an_arity_against_the_derivative_where_forward_cannot_tell():
+    # math.hypot takes any count, so arity=3 was taken for a hypot whose derivative takes
+    # two inputs and out: every expression drawn with it then failed in its derivative
+    hypot = ag.define_op("hypot_for_user_op", math.hypot, lambda x, y, out: (x / out, y / out))
+    with pytest.raises(ValueError, match=r"^user_op: 'hypot_for_user_op' cannot take arity=3 "
+                       r"inputs: its derivative is \(x, y, out\)"):  # fmt: skip
+        user_op(hypot, arity=3)
+    assert user_op(hypot, arity=2).arity == 2 == user_op(hypot).arity
+
+
 @pytest.mark.parametrize(
     "domain, error, message",
     [
