@@ -146,17 +146,25 @@ def _both_sides(f, points, i, eps, who):
     up, down = list(points), list(points)
     up[i] += eps
     down[i] -= eps
+    smaller = ", or give a smaller eps" if who == "gradcheck" else ""
+    where = f"input {i} = {points[i]!r} +- {eps:g}, where the difference quotient needs it"
     with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
         try:
             high = number_of(call(f, [Value(x) for x in up], who), who)
             low = number_of(call(f, [Value(x) for x in down], who), who)
         except (ValueError, ZeroDivisionError) as error:  # x +- eps left f's domain: say so
-            smaller = ", or give a smaller eps" if who == "gradcheck" else ""
             raise ValueError(
-                f"{who}: {_name(f)} cannot be evaluated at input {i} = {points[i]!r} +- "
-                f"{eps:g}, where the difference quotient needs it ({error}); check a point "
+                f"{who}: {_name(f)} cannot be evaluated at {where} ({error}); check a point "
                 f"farther inside its domain{smaller}"
             ) from error
+        # nan there and not at x: a domain left as IEEE's log leaves it, without raising
+        if (math.isnan(high) or math.isnan(low)) and not math.isnan(
+            number_of(call(f, [Value(x) for x in points], who), who)
+        ):
+            raise ValueError(
+                f"{who}: {_name(f)} is nan at {where}, and not at the input itself: check a "
+                f"point farther inside its domain{smaller}"
+            )
     return high, low
 
 

@@ -202,6 +202,26 @@ def test_gradcheck_at_the_edge_of_a_domain_says_the_step_left_it(f, x, edge):
         ag.gradcheck(f, x)
 
 
+def test_a_function_that_gives_nan_past_the_edge_of_its_domain_is_said_to_leave_it():
+    # a log of yours that gives nan below 0 (as IEEE's log does) instead of raising: at 1e-7
+    # gradcheck blamed its right derivative, "analytic 10000000, numeric nan"
+    def forward(x):
+        return math.nan if x < 0 else (-math.inf if x == 0 else math.log(x))
+
+    nan_log = ag.define_op("nan_below_0", forward, lambda x, out: (ag.ieee_div(1.0, x),))
+    with pytest.raises(ValueError, match=r"^gradcheck: nan_below_0 is nan at input 0 = 1e-07 "
+                       r"\+- 1e-06, where the difference quotient.*smaller eps$"):  # fmt: skip
+        ag.gradcheck(nan_log, 1e-7)
+    assert ag.gradcheck(nan_log, 1e-7, eps=1e-10) is True
+    # nan at the point itself is no edge: the table shows it
+    with pytest.raises(GradcheckError, match=r"\nx +-1 +-1 +nan "):
+        ag.gradcheck(nan_log, -1.0)
+    pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
+    from autograd_lite.testing import assert_gradients_match
+
+    assert_gradients_match(nan_log, 1e-7)  # its steps shrink to stay inside, as for log
+
+
 def test_gradcheck_of_a_division_at_the_edge_and_of_inputs_in_a_list():
     with pytest.raises(
         ValueError, match=r"input 0 = 1e-06 \+- 1e-06.*division by zero.*smaller eps"
