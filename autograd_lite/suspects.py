@@ -100,9 +100,10 @@ def _slopes(rule, xs, middle, i, h):
     return (middle - low) / h, (high - low) / (2 * h), (high - middle) / h
 
 
-def report(blamed) -> str:
+def report(blamed, away="") -> str:
     """The lines of ``blame``, each list under its heading after a blank line, for the end
-    of a mismatch's message ("" when there are none)."""
+    of a mismatch's message ("" when there are none). ``away`` ends the advice for kinks:
+    how to keep the checked points away from them, where the caller did not choose them."""
     wrong, kinks = blamed
     out = ""
     if wrong:
@@ -111,6 +112,6 @@ def report(blamed) -> str:
     if kinks:
         out += (
             "\n\nops of yours at a kink, where either side's slope (or one between) is a right "
-            "derivative; check at a point away from it:\n"
+            f"derivative; check at a point away from it{away}:\n"
         ) + "\n".join(kinks)
     return out

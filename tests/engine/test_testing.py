@@ -558,3 +558,18 @@ def test_an_input_already_on_its_side_of_a_kink_is_left_as_it_is():
     assert repr(_between(variable("x"), None, 100.0)) == "x"
     assert repr(_between(variable("x"), -100.0, None)) == "x"
     assert repr(_between(variable("x"), None, 0.0)) == "x - 5.0"
+
+
+def test_an_op_at_a_kink_in_a_property_test_is_told_how_to_keep_expressions_away_from_it():
+    # "check at a point away from it": in a property test hypothesis picks the points, and
+    # what keeps them away is user_op's kinks (a hypot of yours at 0, 0 met it first)
+    hypot = ag.define_op(
+        "hypot_at_its_tip", math.hypot, lambda x, y, out: (ag.ieee_div(x, out), ag.ieee_div(y, out))
+    )
+    with pytest.raises(GradcheckError, match=r"at a kink, .*check at a point away from it; in "
+                       r"expressions\(\.\.\.\), user_op\(op, kinks=\[\.\.\.\]\) keeps each of "
+                       r"its inputs away from them:\n  op 'hypot_at_its_tip'"):  # fmt: skip
+        assert_gradients_match(lambda x: hypot(x, x), 0.0)
+    with pytest.raises(GradcheckError) as info:  # gradcheck's points are yours: no word of it
+        ag.gradcheck(lambda x: hypot(x, x), 0.0)
+    assert "user_op" not in str(info.value) and "at a kink" in str(info.value)
