@@ -212,7 +212,8 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     it may divide by 0 (at a singular point), ``ag.ieee_div`` gives inf as IEEE does, and
     ``not x`` tests for 0 on both (``x == 0`` is identity on Values).
     Defining a name again replaces your earlier definition; built-in names are reserved.
-    The op is checked here, once: its name, and that ``derivative`` takes the inputs of
+    The op is checked here, once: its name, that ``forward`` needs no keyword-only input
+    (an op's inputs go by position), and that ``derivative`` takes the inputs of
     ``forward`` and then ``out``.
     """
     _check_definition(name, forward, derivative, doc, _builtin)  # (in the next section)
