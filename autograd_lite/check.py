@@ -196,9 +196,11 @@ def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="grad
     f goes from -10 to 10, and no two tables agreed). The first step is 0.1 (1e-7·|x| past
     |x| = 10**6, so that x ± step still differs from x in many bits); one that leaves f's
     domain (log near 0) is halved until it does not, and a table stops at a smaller step
-    that does (a pole between). Returns ``(estimate, error estimate)``: the estimate of the
-    two that agree with the smaller error, its error at least how far the two are apart;
-    or else those of the table with the smallest error.
+    that does (a pole between). Where the two that agree straddle a kink at 0 from a small
+    x ≠ 0, a table on x's own side of 0 may have the last word (``_on_its_side``). Returns
+    ``(estimate, error estimate)``: the estimate of the two that agree with the smaller
+    error, its error at least how far the two are apart; or else those of the table with
+    the smallest error.
     """
     x = math.fabs(points[i])
     step = first_step if first_step is not None else 0.1 * max(1.0, x * 1e-6)
