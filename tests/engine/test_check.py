@@ -435,6 +435,23 @@ def test_the_message_says_the_step_where_a_large_input_widened_it():
     assert "(eps=1e-06, atol=1e-05, rtol=0.001)" in str(plain.value).splitlines()[0]
 
 
+@pytest.mark.parametrize("x", [-1e-8, -1e-200])
+def test_at_a_small_x_on_the_flat_side_of_a_kink_the_slope_there_is_0(x):
+    # the table on x's own side of 0 won only when sure of a slope other than 0: on relu's
+    # flat side the tables across 0 stood, with relu's half slope 0.5 across the kink, so
+    # the right 0 was "wrong" and a relu of yours with slope 0.5 below 0 passed
+    assert extrapolated_difference(ag.relu, [x], 0) == (0.0, 0.0)
+    pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
+    from autograd_lite.testing import assert_gradients_match
+
+    assert_gradients_match(ag.relu, x)
+    half_below = ag.define_op(
+        "relu_half_below_0", lambda t: max(t, 0.0), lambda t, out: (1.0 if t > 0 else 0.5,)
+    )
+    with pytest.raises(GradcheckError, match=r"\nt +-1e-[0-9]+ +0\.5 +0 "):
+        assert_gradients_match(half_below, x)
+
+
 def test_where_f_rounds_x_away_the_tables_across_0_stand():
     # -1 + (1 + x) + x at x = 1e-81: 1 + x is 1, so over steps within |x| / 2 the slope is
     # 1, and that table had won over the right 2 (hypothesis found it): f has no kink there
