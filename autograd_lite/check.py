@@ -240,8 +240,14 @@ def _on_its_side(f, points, i, step, found, halvings, who):
         jumps = [_slope_jump(f, points, i, h, who) for h in (7 * step, step)]
     except ValueError:  # (7 steps away f may be undefined: no kink to see)
         return found
-    (coarse, _), (fine, rounding) = jumps
-    if fine <= 1e-6 * max(1.0, math.fabs(found[0])) + rounding or fine < coarse / 2:
+    (coarse, coarse_rounding), (fine, rounding) = jumps
+    # the jump at step 0, from the two as Richardson's would: a smooth f's part, step·f'',
+    # cancels (relu(t) - 50·t² jumps by 1 - 100·step, -9 at 0.1: half of it is no test)
+    kink = (7 * fine - coarse) / 6
+    if (
+        math.fabs(kink)
+        <= 1e-6 * max(1.0, math.fabs(found[0])) + (7 * rounding + coarse_rounding) / 6
+    ):
         return found
     near, near_error = _richardson(f, points, i, x / 2, halvings, who)
     sure = near_error <= 1e-6 * math.fabs(near)  # (a slope of 0, relu's below 0: exactly)
@@ -253,13 +259,13 @@ def _on_its_side(f, points, i, step, found, halvings, who):
 
 
 def _slope_jump(f, points, i, h, who):
-    """|slope to the right - slope to the left| of f at x over a step h, and how far
+    """slope to the right - slope to the left of f at x over a step h, and how far
     rounding alone may have moved it."""
     high, low = _both_sides(f, points, i, h, who)
     with no_grad():
         middle = number_of(call(f, [Value(x) for x in points], who), who)
     rounding = 4 * EPSILON * max(math.fabs(high), math.fabs(low), math.fabs(middle)) / h
-    return math.fabs(high - 2 * middle + low) / h, rounding
+    return (high - 2 * middle + low) / h, rounding
 
 
 #: How many times ``extrapolated_difference`` makes its table again, each time from a step

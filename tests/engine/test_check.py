@@ -452,6 +452,25 @@ def test_at_a_small_x_on_the_flat_side_of_a_kink_the_slope_there_is_0(x):
         assert_gradients_match(half_below, x)
 
 
+@pytest.mark.parametrize("x", [-1e-8, -1e-200])
+def test_a_kink_at_0_is_seen_through_a_curvature_that_grows_with_the_step(x):
+    # the kink was "the jump of the slopes at a step is more than half the jump at seven
+    # times it": relu(t) - 50 t**2 jumps by |1 - 100 h|, 0.43 at h = 0.014 and 9 at 0.1, so it
+    # looked smooth, the tables across 0 (0.5) stood, the right 0 was "wrong", and a relu of
+    # yours with slope 0.5 below 0 passed
+    pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
+    from autograd_lite.testing import assert_gradients_match
+
+    slope = extrapolated_difference(lambda t: ag.relu(t) - 50.0 * (t * t), [x], 0)[0]
+    assert slope == pytest.approx(-100.0 * x, rel=1e-6)  # (0 - 100 x: not 0.5)
+    assert_gradients_match(lambda t: ag.relu(t) - 50.0 * (t * t), x)
+    half_below = ag.define_op(
+        "relu_half_below_0_curved", lambda t: max(t, 0.0), lambda t, out: (1.0 if t > 0 else 0.5,)
+    )
+    with pytest.raises(GradcheckError, match=r"\nt +-1e-[0-9]+ +0\.5[0-9]* +(1e-[0-9]+|0) .*wrong"):
+        assert_gradients_match(lambda t: half_below(t) - 50.0 * (t * t), x)
+
+
 def test_where_f_rounds_x_away_the_tables_across_0_stand():
     # -1 + (1 + x) + x at x = 1e-81: 1 + x is 1, so over steps within |x| / 2 the slope is
     # 1, and that table had won over the right 2 (hypothesis found it): f has no kink there
