@@ -316,7 +316,9 @@ def _draw(root, rankdir, show_grad, color_by, max_nodes, highlight, step=None,
                                 None if received is None else received[node],
                                 drawn=drawn[node])
                      for kind in {ring, None}}  # fmt: skip
-            drawing.place(node, i, boxes[ring], boxes[None])
+            # (a box drawn per use: its red ring on every copy, its orange one on the copy
+            # the step sends along)
+            drawing.place(node, i, boxes[ring], boxes[None] if ring == "receive" else None)
 
     heading = []  # above the graph, not a node of it: it takes no room between the boxes
     if title:  # (in lines of at most 90 characters, so that it does not widen the picture)
@@ -522,7 +524,7 @@ class _Drawing:
         """Node ``v{i}``'s box and its arrows; drawn again beside each use when it is used
         more than ``REPEAT_LIMIT`` times (ids ``v{i}r1``, ``v{i}r2``, ...). Of those copies,
         only one whose arrow is the step's (red) shows ``box``, the others ``unringed``: the
-        step sends along that use alone."""
+        step sends along that use alone (``unringed`` None: every copy shows ``box``)."""
         arrows = self.sources[node]
         repeat = len(arrows) > REPEAT_LIMIT
         if not repeat:

@@ -252,6 +252,25 @@ def test_draw_step_rings_the_boxes_the_step_sends_to_as_the_animation_does():
             assert f'CELLSPACING="{RING_GAP:.0f}"' in ring[1]
 
 
+def test_a_box_drawn_once_per_use_keeps_its_red_ring_on_every_copy():
+    """Of a box drawn beside each use, only the copy whose arrow the step sends along gets
+    the orange ring; the red one, the visited box or one given to ``highlight``, stayed on
+    no copy at all (their arrows are not the step's), where before every copy had it."""
+    x = Value(0.5, label="x")
+    h = x.tanh()
+    h.label = "h"
+    y = ag.sum([h * Value(float(i)) for i in range(REPEAT_LIMIT + 2)])  # h drawn per use
+    y.label = "y"
+    step = next(s for s in backward_steps(y) if s.node is h)
+
+    def h_rings(picture):
+        return [ring for name, ring in ring_colours(picture).items() if name.split("#")[0] == "h"]
+
+    assert h_rings(draw_step(y, step)) == [HIGHLIGHT] * (REPEAT_LIMIT + 2)
+    y.backward()
+    assert h_rings(draw_dot(y, highlight=h)) == [HIGHLIGHT] * (REPEAT_LIMIT + 2)
+
+
 def test_a_step_picture_says_what_its_rings_mean_beside_its_colour_scale():
     """Before: only notebook prose said what the red and orange rings mean, and an orange
     ring could be read as a positive gradient. A step picture now has a key under its
