@@ -46,7 +46,9 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3) -> bool:
 
     Errors: ``f`` not callable, no inputs, or an input, ``eps``, ``atol`` or ``rtol`` that is
     not a real number: ``TypeError``; an input that is inf or nan, ``eps`` not positive and
-    finite, or ``atol`` or ``rtol`` negative or not finite: ``ValueError``.
+    finite, or ``atol`` or ``rtol`` negative or not finite: ``ValueError``; so is an f that
+    cannot be evaluated a step from an input (it raises there, or gives nan there and not at
+    the input: the step left its domain).
     """
     if not callable(f):
         raise TypeError(f"gradcheck needs a function, got {type(f).__name__} {f!r}")
