@@ -228,7 +228,8 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     x ≠ 0, over a kink: steps that straddle a kink at 0 agree on the slope across it (abs
     at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200 0 ± 2e-16, and a right derivative was "wrong").
     There the derivative is the slope at x, and the table whose steps stay within |x| / 2
-    of it wins, when it is sure of its slope to a millionth of itself (of 0: exactly).
+    of it wins, when it is sure enough of its slope to tell it from theirs (its error, as
+    any table's, grows with |f| / |x|: a large |f| leaves it unsure, and theirs stands).
 
     A kink is a jump of the slope that does not shrink with the step: the one-sided slopes
     of a smooth f differ by about step·f'', of abs across 0 by 2 at any step. Only there:
@@ -252,10 +253,8 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     ):
         return found
     near, near_error = _richardson(f, points, i, x / 2, halvings, who)
-    sure = near_error <= 1e-6 * math.fabs(near)  # (a slope of 0, relu's below 0: exactly)
-    if sure and math.fabs(near - found[0]) > 1e-7 * max(1.0, math.fabs(near)) + 2 * (
-        near_error + found[1]
-    ):
+    # sure enough to tell the two apart, each with its error (abs(t) + 1 at 1e-12: 1 ± 4e-4)
+    if math.fabs(near - found[0]) > 1e-7 * max(1.0, math.fabs(near)) + 2 * (near_error + found[1]):
         return near, near_error
     return found
 

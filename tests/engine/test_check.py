@@ -471,6 +471,22 @@ def test_a_kink_at_0_is_seen_through_a_curvature_that_grows_with_the_step(x):
         assert_gradients_match(lambda t: half_below(t) - 50.0 * (t * t), x)
 
 
+@pytest.mark.parametrize("c, x", [(1.0, 1e-12), (100.0, 1e-9)])
+def test_at_a_kink_the_slope_on_xs_side_wins_when_it_is_sure_enough_to_tell_them_apart(c, x):
+    # abs(t) + 1 at 1e-12: over steps within |x| / 2 the slope is 1 to about 4e-4 (f's 1
+    # leaves few digits to differences of 1e-12), not to a millionth, so the slope across
+    # the kink (0 ± 1e-10) stood: the right 1 was "wrong" and a derivative of 0 passed
+    pytest.importorskip("hypothesis")  # (autograd_lite.testing's strategies need it)
+    from autograd_lite.testing import assert_gradients_match
+
+    value, error = extrapolated_difference(lambda t: abs(t) + c, [x], 0)
+    assert abs(value - 1.0) <= 2 * error < 0.01
+    assert_gradients_match(lambda t: abs(t) + c, x)
+    flat = ag.define_op("abs_of_slope_0", abs, lambda t, out: (0.0,))
+    with pytest.raises(GradcheckError, match=r"\nt +1e-[0-9]+ +0 +(0\.99|1\.0)[0-9]* .*wrong"):
+        assert_gradients_match(lambda t: flat(t) + c, x)
+
+
 def test_where_f_rounds_x_away_the_tables_across_0_stand():
     # -1 + (1 + x) + x at x = 1e-81: 1 + x is 1, so over steps within |x| / 2 the slope is
     # 1, and that table had won over the right 2 (hypothesis found it): f has no kink there
