@@ -166,7 +166,7 @@ class BareNode:
     """A node with ``Value``'s eight slots whose operators only make the next node: no checks,
     no table, and no backward is ever run.
 
-    Building the step's 64,000 or so and dropping them is what any graph of pure-Python
+    Building the step's 65,000 or so and dropping them is what any graph of pure-Python
     nodes costs: one object the collector tracks per node is the least there is (a pure
     Python object cannot opt out), and the interpreter here does the least it can. The row
     says how far an engine of such nodes could go in this heap, however quick its arithmetic.
