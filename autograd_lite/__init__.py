@@ -7,7 +7,7 @@
 >>> round(x.grad, 6)       # dy/dx = 2x + cos(x)
 3.583853
 
-Reading order for the engine (338 lines of code): ``graph.py`` from the top to
+Reading order for the engine (340 lines of code): ``graph.py`` from the top to
 ``reference_backward`` (topological order and the chain rule); ``ops.py``, the table (the
 helpers below it can wait); ``value.py``, the class ``Value`` (the node); ``rules.py`` from
 ``Rule`` to ``define_op`` (a row of the table, and how applying it records a node).

@@ -151,8 +151,7 @@ class UnaryOp(Op):
     once per node, and a node kept in its own slots is one object for the garbage collector.
     Value's operators call ``apply``, a plain method (quicker than calling the op object);
     ``x.relu()``, like ``a + b`` and ``a * b`` of two Values, writes the row out in ``Value``
-    instead; ``ag.relu(x)`` comes here. (Calling the op, ``ag.exp(x)``, checks the call and
-    then applies: see ``called_by_position`` at the end.)
+    instead; ``ag.relu(x)`` comes here.
     """
 
     def apply(self, x):
@@ -167,6 +166,8 @@ class UnaryOp(Op):
             return Value(out)
         (local,) = rule.derivative(data, out)
         return Value(out, "", rule, x, local)
+
+    __call__ = apply
 
 
 class BinaryOp(Op):
@@ -187,6 +188,8 @@ class BinaryOp(Op):
             return Value(out)
         da, db = rule.derivative(x, y, out)
         return Value(out, "", rule, a, da, b, db)
+
+    __call__ = apply
 
 
 def constant(x, rule) -> Value:
@@ -220,59 +223,6 @@ def define_op(name, forward, derivative, *, doc=None, _builtin=False):
     rule = Rule(name, forward, derivative, builtin=_builtin)
     RULES[name] = rule
     return Op(rule, doc)
-
-
-# --- checking how a built-in op is called ------------------------------------------------
-
-
-def called_by_position(apply, inputs):
-    """The call of a built-in op of ``inputs`` inputs (``ag.exp(x)``): ``apply``, once the
-    call is checked. Python's own message for a keyword or a wrong count named the method
-    and not the op ("UnaryOp.apply() got an unexpected keyword argument 'foo'"). The inputs
-    are named, not packed as ``*args``: ``x ** 2`` and sin's derivative call ops, and
-    packing them cost a third more than apply itself."""
-
-    def given(*args):  # (the inputs a wrong call did give)
-        return tuple(a for a in args if a is not _NOT_GIVEN)
-
-    if inputs == 1:
-
-        def call(op, x=_NOT_GIVEN, /, *more, **keywords):
-            if more or keywords or x is _NOT_GIVEN:
-                refuse_call(op, given(x, *more), keywords, 1)
-            return apply(op, x)
-
-    else:
-
-        def call(op, a=_NOT_GIVEN, b=_NOT_GIVEN, /, *more, **keywords):
-            if more or keywords or b is _NOT_GIVEN:
-                refuse_call(op, given(a, b, *more), keywords, 2)
-            return apply(op, a, b)
-
-    call.__name__ = call.__qualname__ = "__call__"
-    return call
-
-
-def refuse_call(op, args, keywords, inputs):
-    """A built-in op given a keyword or a wrong count of inputs: the message names the op,
-    what it takes, and the call it got. Inputs given by their names (``exp(x=1.0)``) get the
-    advice of an op of yours, the call by position."""
-    name = op.rule.name
-    params = positional_names(op.rule.forward)
-    if (
-        keywords
-        and len(args) + len(keywords) == inputs
-        and set(keywords) <= set(params[len(args) :])
-    ):
-        refuse_keywords(op, args, keywords)
-    given = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in keywords.items()])
-    takes = "1 input" if inputs == 1 else f"{inputs} inputs"
-    raise TypeError(f"op {name!r} takes {takes}, by position, and no keyword; got {name}({given})")
-
-
-_NOT_GIVEN = object()  # (an input left out of the call)
-UnaryOp.__call__ = called_by_position(UnaryOp.apply, 1)
-BinaryOp.__call__ = called_by_position(BinaryOp.apply, 2)
 
 
 # --- checking what define_op is given ------------------------------------------------------
