@@ -228,8 +228,7 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     x ≠ 0, over a kink: steps that straddle a kink at 0 agree on the slope across it (abs
     at 1e-8 gave 2.3e-7 ± 1.4e-6, at 1e-200 0 ± 2e-16, and a right derivative was "wrong").
     There the derivative is the slope at x, and the table whose steps stay within |x| / 2
-    of it wins, when it is sure enough of its slope to tell it from theirs (its error, as
-    any table's, grows with |f| / |x|: a large |f| leaves it unsure, and theirs stands).
+    of it wins, when it is sure of a slope other than 0 to a millionth of itself.
 
     A kink is a jump of the slope that does not shrink with the step: the one-sided slopes
     of a smooth f differ by about step·f'', of abs across 0 by 2 at any step. Only there:
@@ -243,30 +242,26 @@ def _on_its_side(f, points, i, step, found, halvings, who):
         jumps = [_slope_jump(f, points, i, h, who) for h in (7 * step, step)]
     except ValueError:  # (7 steps away f may be undefined: no kink to see)
         return found
-    (coarse, coarse_rounding), (fine, rounding) = jumps
-    # the jump at step 0, from the two as Richardson's would: a smooth f's part, step·f'',
-    # cancels (relu(t) - 50·t² jumps by 1 - 100·step, -9 at 0.1: half of it is no test)
-    kink = (7 * fine - coarse) / 6
-    if (
-        math.fabs(kink)
-        <= 1e-6 * max(1.0, math.fabs(found[0])) + (7 * rounding + coarse_rounding) / 6
-    ):
+    (coarse, _), (fine, rounding) = jumps
+    if fine <= 1e-6 * max(1.0, math.fabs(found[0])) + rounding or fine < coarse / 2:
         return found
     near, near_error = _richardson(f, points, i, x / 2, halvings, who)
-    # sure enough to tell the two apart, each with its error (abs(t) + 1 at 1e-12: 1 ± 4e-4)
-    if math.fabs(near - found[0]) > 1e-7 * max(1.0, math.fabs(near)) + 2 * (near_error + found[1]):
+    sure = near != 0 and near_error <= 1e-6 * math.fabs(near)
+    if sure and math.fabs(near - found[0]) > 1e-7 * max(1.0, math.fabs(near)) + 2 * (
+        near_error + found[1]
+    ):
         return near, near_error
     return found
 
 
 def _slope_jump(f, points, i, h, who):
-    """slope to the right - slope to the left of f at x over a step h, and how far
+    """|slope to the right - slope to the left| of f at x over a step h, and how far
     rounding alone may have moved it."""
     high, low = _both_sides(f, points, i, h, who)
     with no_grad():
         middle = number_of(call(f, [Value(x) for x in points], who), who)
     rounding = 4 * EPSILON * max(math.fabs(high), math.fabs(low), math.fabs(middle)) / h
-    return (high - 2 * middle + low) / h, rounding
+    return math.fabs(high - 2 * middle + low) / h, rounding
 
 
 #: How many times ``extrapolated_difference`` makes its table again, each time from a step
