@@ -106,8 +106,8 @@ def targets(heaps: dict) -> list[str]:
     if mg in heaps["notebook"]["med"] and alone:
         out.append(
             f"- notebook heap: {NODES_ALONE_ROW} vs micrograd: "
-            f"{heaps['notebook']['med'][mg] / alone:.1f}×, the most any engine of pure-Python "
-            f"nodes could reach node by node in this run; in the collector: "
+            f"{heaps['notebook']['med'][mg] / alone:.1f}×, about the most an engine of "
+            f"pure-Python nodes like ours could reach node by node in this run; in the collector: "
             f"{collector.get(NODES_ALONE_ROW)} a step"
         )
     med = heaps["bare"]["med"]
