@@ -153,24 +153,27 @@ def _both_sides(f, points, i, eps, who):
     down[i] -= eps
     smaller = ", or give a smaller eps" if who == "gradcheck" else ""
     where = f"input {i} = {points[i]!r} +- {eps:g}, where the difference quotient needs it"
-    with no_grad():  # Values still flow through f (it may call x.exp()), but no graph
-        try:
-            high = number_of(call(f, [Value(x) for x in up], who), who)
-            low = number_of(call(f, [Value(x) for x in down], who), who)
-        except (ValueError, ZeroDivisionError) as error:  # x +- eps left f's domain: say so
-            raise ValueError(
-                f"{who}: {_name(f)} cannot be evaluated at {where} ({error}); check a point "
-                f"farther inside its domain{smaller}"
-            ) from error
-        # nan there and not at x: a domain left as IEEE's log leaves it, without raising
-        if (math.isnan(high) or math.isnan(low)) and not math.isnan(
-            number_of(call(f, [Value(x) for x in points], who), who)
-        ):
-            raise ValueError(
-                f"{who}: {_name(f)} is nan at {where}, and not at the input itself: check a "
-                f"point farther inside its domain{smaller}"
-            )
+    try:
+        high, low = _value_at(f, up, who), _value_at(f, down, who)
+    except (ValueError, ZeroDivisionError) as error:  # x +- eps left f's domain: say so
+        raise ValueError(
+            f"{who}: {_name(f)} cannot be evaluated at {where} ({error}); check a point "
+            f"farther inside its domain{smaller}"
+        ) from error
+    # nan there and not at x: a domain left as IEEE's log leaves it, without raising
+    if (math.isnan(high) or math.isnan(low)) and not math.isnan(_value_at(f, points, who)):
+        raise ValueError(
+            f"{who}: {_name(f)} is nan at {where}, and not at the input itself: check a "
+            f"point farther inside its domain{smaller}"
+        )
     return high, low
+
+
+def _value_at(f, points, who) -> float:
+    """f at ``points``, as a number. Values still flow through f (it may call x.exp()),
+    but no graph is recorded."""
+    with no_grad():
+        return number_of(call(f, [Value(x) for x in points], who), who)
 
 
 def extrapolated_difference(f, points, i, first_step=None, halvings=6, who="gradcheck"):
@@ -239,7 +242,8 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     if not 0 < x < step or x / 2 ** (halvings + 1) < sys.float_info.min:
         return found
     try:
-        jumps = [_slope_jump(f, points, i, h, who) for h in (7 * step, step)]
+        middle = _value_at(f, points, who)  # (the same for both steps)
+        jumps = [_slope_jump(f, points, i, h, middle, who) for h in (7 * step, step)]
     except ValueError:  # (7 steps away f may be undefined: no kink to see)
         return found
     (coarse, _), (fine, rounding) = jumps
@@ -254,12 +258,10 @@ def _on_its_side(f, points, i, step, found, halvings, who):
     return found
 
 
-def _slope_jump(f, points, i, h, who):
-    """|slope to the right - slope to the left| of f at x over a step h, and how far
-    rounding alone may have moved it."""
+def _slope_jump(f, points, i, h, middle, who):
+    """|slope to the right - slope to the left| of f at x over a step h (``middle`` is f at
+    x), and how far rounding alone may have moved it."""
     high, low = _both_sides(f, points, i, h, who)
-    with no_grad():
-        middle = number_of(call(f, [Value(x) for x in points], who), who)
     rounding = 4 * EPSILON * max(math.fabs(high), math.fabs(low), math.fabs(middle)) / h
     return math.fabs(high - 2 * middle + low) / h, rounding
 
